@@ -1,0 +1,54 @@
+# Rathaus — two commands: `make demo` and `make test`. Needs Python >= 3.11, make and Node.js.
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-dev assets messages lint format bench run-worker clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+
+install: $(UV)
+	$(UV) sync --frozen --no-dev
+
+install-dev: $(UV)
+	$(UV) sync --frozen
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+assets: frontend/node_modules/.package-lock.json
+	cd frontend && npm run --silent build
+
+messages:
+	$(MANAGE) compile_translations
+
+demo: install assets messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_data
+	$(MANAGE) run_demo --host $(HOST) --port $(PORT)
+
+test: install-dev assets messages
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check src tests bench
+
+format: install-dev
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+bench: install-dev assets messages
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var frontend/node_modules frontend/dist

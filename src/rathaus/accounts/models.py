@@ -1,0 +1,109 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.crypto import blind_index
+from rathaus.core.fields import EncryptedCharField, EncryptedDateField
+
+from .constants import StaffRole
+
+EMAIL_PURPOSE = "account-email"
+
+
+def email_digest(email: str) -> str:
+    return blind_index(email, purpose=EMAIL_PURPOSE)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Accept both the digest (Django internals) and a plain e-mail address.
+        if "@" in (username or ""):
+            username = email_digest(username)
+        return self.get(**{self.model.USERNAME_FIELD: username})
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        email = self.normalize_email(email)
+        user = self.model(email=email, email_digest=email_digest(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("email_verified", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A citizen or a member of staff. Personal data is encrypted; the e-mail is found by its
+    keyed hash (``email_digest``), which is also the login identifier."""
+
+    email = EncryptedCharField(_("e-mail address"), max_length=254)
+    email_digest = models.CharField(max_length=64, unique=True, editable=False)
+    email_verified = models.BooleanField(_("e-mail verified"), default=False)
+    given_name = EncryptedCharField(_("given name"), max_length=120, blank=True)
+    family_name = EncryptedCharField(_("family name"), max_length=120, blank=True)
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    street = EncryptedCharField(_("street and number"), max_length=120, blank=True)
+    postal_code = EncryptedCharField(_("postal code"), max_length=10, blank=True)
+    city = EncryptedCharField(_("city"), max_length=80, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(_("language"), max_length=5, default="de")
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff"),
+        default=False,
+        help_text=_("Staff members log in with a second factor and may use the back office."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email_digest"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or f"#{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.given_name
+
+
+class StaffMembership(models.Model):
+    """A staff member's role in one municipality. Staff see only municipalities they belong to."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="staff_memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=StaffRole.choices, default=StaffRole.CLERK
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], name="one_role_per_town"),
+        ]
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.municipality} ({self.get_role_display()})"

@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.fields import EncryptedCharField, EncryptedTextField
+
+
+class OutboxMessage(models.Model):
+    """A sent e-mail as the demo outbox shows it (demo and test settings only)."""
+
+    recipients = EncryptedTextField(_("recipients"))
+    subject = EncryptedCharField(_("subject"), max_length=255)
+    body = EncryptedTextField(_("body"))
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+
+    def __str__(self) -> str:
+        return self.subject

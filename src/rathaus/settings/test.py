@@ -1,0 +1,24 @@
+"""Test settings: fast hashing, tasks run immediately, mail to the outbox table."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, PROJECT_DIR
+
+RATHAUS_DEMO = True
+SECRET_KEY = "test-secret-key"
+ALLOWED_HOSTS = [".localhost", "127.0.0.1", "localhost", "testserver"]
+RATHAUS_ENCRYPTION_KEYS = "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU="
+RATHAUS_HASH_KEY = "test-hash-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
+WHITENOISE_USE_FINDERS = True
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "rathaus-test", "immediate": True}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if not os.environ.get("DATABASE_URL"):
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("verwaltung/admin/", admin.site.urls),
+    path("konto/", include("rathaus.accounts.urls")),
+    path("", include("rathaus.notifications.urls")),
+    path("", include("rathaus.web.urls")),
+    path("", include("rathaus.catalogue.urls")),
+]
+
+handler404 = "rathaus.web.errors.not_found"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("impressum/", views.legal_page, {"page": "imprint"}, name="imprint"),
+    path("datenschutz/", views.legal_page, {"page": "privacy"}, name="privacy"),
+    path("barrierefreiheit/", views.legal_page, {"page": "accessibility"}, name="accessibility"),
+    path("leichte-sprache/", views.legal_page, {"page": "easy_language"}, name="easy_language"),
+    path("theme.css", views.theme_css, name="theme"),
+    path("logo", views.logo, name="logo"),
+    path("demo/", views.demo_tools, name="demo"),
+]
+
+urlpatterns += [path("", views.home, name="home")]

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+LEGAL_PAGES = {
+    "imprint": ("imprint", "Imprint"),
+    "privacy": ("privacy_notice", "Privacy notice"),
+    "accessibility": ("accessibility_statement", "Accessibility statement"),
+    "easy_language": ("easy_language", "Leichte Sprache"),
+}
+
+
+@require_GET
+def legal_page(request, page: str):
+    field, _title = LEGAL_PAGES[page]
+    return render(request, f"web/{page}.html", {"text": getattr(request.municipality, field)})
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def theme_css(request):
+    """The municipality's accent colour as CSS custom properties (no inline styles under CSP)."""
+    colour = request.municipality.accent_colour
+    css = f":root {{ --rh-accent: {colour}; }}\n"
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def logo(request):
+    if not request.municipality.logo:
+        raise Http404
+    return FileResponse(request.municipality.logo.open("rb"))
+
+
+@require_GET
+def demo_tools(request):
+    if not settings.RATHAUS_DEMO:
+        raise Http404
+    return render(request, "web/demo.html")
+
+
+@require_GET
+def home(request):
+    return render(request, "web/home.html")
