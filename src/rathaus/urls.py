@@ -6,6 +6,8 @@ urlpatterns = [
     path("verwaltung/admin/", admin.site.urls),
     path("konto/", include("rathaus.accounts.urls")),
     path("", include("rathaus.notifications.urls")),
+    path("anliegen/", include("rathaus.cases.urls")),
+    path("termine/", include("rathaus.appointments.urls")),
     path("", include("rathaus.web.urls")),
     path("", include("rathaus.catalogue.urls")),
 ]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.catalogue",
     "rathaus.notifications",
+    "rathaus.cases",
+    "rathaus.appointments",
     "rathaus.web",
 ]
 
