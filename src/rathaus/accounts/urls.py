@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("mitarbeitende/anmelden/", auth_views.LoginView.as_view(), name="staff_login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.profile, name="profile"),
     path("demo/totp/", views.demo_totp, name="demo_totp"),

@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 RATHAUS_DEMO = env_bool("RATHAUS_DEMO", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "rathaus.accounts.admin_site.RathausAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

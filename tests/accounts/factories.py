@@ -1,0 +1,42 @@
+"""Helpers to create accounts in tests."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rathaus.accounts.constants import StaffRole
+from rathaus.accounts.models import StaffMembership, User
+
+PASSWORD = "korrekt-Pferd-Batterie-9"
+_counter = itertools.count(1)
+
+
+def citizen_create(*, email: str | None = None, verified: bool = True, **extra) -> User:
+    email = email or f"buerger{next(_counter)}@example.org"
+    extra.setdefault("given_name", "Erika")
+    extra.setdefault("family_name", "Mustermann")
+    extra.setdefault("birth_date", datetime.date(1980, 5, 17))
+    return User.objects.create_user(email, PASSWORD, email_verified=verified, **extra)
+
+
+def staff_create(*, municipality, role: str = StaffRole.CLERK, email: str | None = None) -> User:
+    email = email or f"staff{next(_counter)}@example.org"
+    user = User.objects.create_user(
+        email, PASSWORD, email_verified=True, is_staff=True, given_name="Sam", family_name="Staff"
+    )
+    StaffMembership.objects.create(user=user, municipality=municipality, role=role)
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
+def login_verified(client, user) -> None:
+    """Log ``user`` in as if they had entered password and a valid TOTP code."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
