@@ -1,0 +1,69 @@
+"""Public constants of the appointments app: statuses, transitions and stable error codes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+BERLIN = "Europe/Berlin"
+
+# Purpose string of the e-mail blind index, so booking digests never collide with account digests.
+EMAIL_DIGEST_PURPOSE = "appointments-email"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BookingStatus(models.TextChoices):
+    HELD = "held", _("held, awaiting e-mail confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    CANCELLED = "cancelled", _("cancelled")
+    EXPIRED = "expired", _("expired")
+
+
+# The only status changes a booking may go through (see services._booking_transition).
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    BookingStatus.HELD: frozenset(
+        {BookingStatus.CONFIRMED, BookingStatus.EXPIRED, BookingStatus.CANCELLED}
+    ),
+    BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED}),
+    BookingStatus.CANCELLED: frozenset(),
+    BookingStatus.EXPIRED: frozenset(),
+}
+
+
+class HoldState(models.TextChoices):
+    """Life of the capacity a hold occupies. Only ``RELEASED`` gives the units back to the slots."""
+
+    ACTIVE = "active", _("active (expires unless confirmed)")
+    BOOKED = "booked", _("booked (kept until the appointment)")
+    QUARANTINE = "quarantine", _("cancelled, in quarantine")
+    RELEASED = "released", _("released")
+
+
+class ErrorCode(models.TextChoices):
+    """Stable error codes; the API returns them as ``code``."""
+
+    SLOT_UNAVAILABLE = "slot_unavailable", _("The chosen time is no longer available.")
+    OUTSIDE_BOOKING_WINDOW = (
+        "outside_booking_window",
+        _("The chosen time cannot be booked (too early, too late or not yet released)."),
+    )
+    SERVICE_NOT_OFFERED = "service_not_offered", _("This office does not offer the chosen service.")
+    HOLD_NOT_FOUND = "hold_not_found", _("The reservation does not exist.")
+    HOLD_EXPIRED = "hold_expired", _("The reservation has expired. Please choose a time again.")
+    HOLD_ALREADY_USED = "hold_already_used", _("The reservation has already been used.")
+    EMAIL_LIMIT_REACHED = (
+        "email_limit_reached",
+        _("This e-mail address already has the maximum number of open appointments."),
+    )
+    INVALID_TOKEN = "invalid_token", _("The link is invalid or has expired.")
+    ALREADY_CONFIRMED = "already_confirmed", _("The appointment has already been confirmed.")
+    NOT_CANCELLABLE = "not_cancellable", _("The appointment cannot be cancelled any more.")
+    CHALLENGE_INVALID = "challenge_invalid", _("The security check failed. Please try again.")
+    CHALLENGE_REUSED = "challenge_reused", _("The security check has already been used.")
