@@ -1,6 +1,16 @@
 import pytest
+from django.core.cache import cache
 
 from rathaus.tenants import demo as tenants_demo
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Host lookups are cached by primary key; on PostgreSQL a rolled-back test leaves the cache
+    pointing at ids that no longer exist (sequences are not rolled back)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from .constants import AGS_INVALID, AGS_STATE_PREFIX
 
-AGS_PATTERN = re.compile(r"^\d{8}$")
+AGS_PATTERN = re.compile(r"\A[0-9]{8}\Z")  # ASCII digits only; no trailing newline
 
 
 def validate_ags(value: str) -> None:
