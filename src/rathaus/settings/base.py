@@ -54,9 +54,10 @@ MIDDLEWARE = [
     "rathaus.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before MunicipalityMiddleware, so the unknown-host page is in the visitor's language too.
+    "django.middleware.locale.LocaleMiddleware",
     "rathaus.tenants.middleware.MunicipalityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
