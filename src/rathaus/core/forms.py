@@ -1,50 +1,68 @@
-"""Form helpers that give every field KERN UX markup and accessible error wiring."""
+"""Form helpers that give every field KERN UX markup and accessible error wiring.
+
+Render fields with ``components/field.html``; it uses the same ids as this mixin:
+``<auto_id>_helptext`` for the hint and ``<auto_id>_error`` for the error message.
+"""
 
 from django import forms
 
-INPUT_CLASS = {
-    "select": "kern-form-input__select",
-    "checkbox": "kern-form-check__checkbox",
-    "radioselect": "kern-form-check__radio",
-}
+# Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
+GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def _widget_class(widget: forms.Widget) -> str:
+    if isinstance(widget, GROUP_WIDGETS):
+        if isinstance(widget, forms.RadioSelect):
+            return "kern-form-check__radio"
+        return "kern-form-check__checkbox"
+    if isinstance(widget, forms.CheckboxInput):
+        return "kern-form-check__checkbox"
+    if isinstance(widget, forms.Select):
+        return "kern-form-input__select"
+    return "kern-form-input__input"
 
 
 class KernFormMixin:
     """Adds KERN classes, ``aria-invalid`` and ``aria-describedby`` (hint and error) to widgets.
 
-    Call after validation too: ``errors`` are wired in ``full_clean``.
+    The wiring is set up in ``__init__`` (hint) and redone in ``full_clean`` (hint and error), so
+    it always reflects the last validation. Grouped widgets (radios, multiple checkboxes) are
+    described on their ``<fieldset>`` in the template, because hint and error belong to the
+    whole question rather than to one option.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            widget_type = type(field.widget).__name__.lower().replace("input", "")
-            if isinstance(field.widget, forms.RadioSelect):
-                css = INPUT_CLASS["radioselect"]
-            elif isinstance(field.widget, forms.CheckboxInput):
-                css = INPUT_CLASS["checkbox"]
-            elif isinstance(field.widget, forms.Select):
-                css = INPUT_CLASS["select"]
-            else:
-                css = "kern-form-input__input"
-            field.widget.attrs.setdefault("class", css)
-            del widget_type, name
+            field.widget.attrs.setdefault("class", _widget_class(field.widget))
+            self._wire_field(name, has_error=False)
+
+    def _wire_field(self, name: str, *, has_error: bool) -> None:
+        field = self.fields[name]
+        attrs = field.widget.attrs
+        attrs.pop("aria-invalid", None)
+        attrs.pop("aria-describedby", None)
+        classes = [c for c in attrs.get("class", "").split() if not c.endswith("--error")]
+        if has_error:
+            classes += [f"{c}--error" for c in classes if c.endswith(("__input", "__select"))]
+        attrs["class"] = " ".join(classes)
+        if isinstance(field.widget, GROUP_WIDGETS):
+            return
+        if has_error:
+            attrs["aria-invalid"] = "true"
+        auto_id = self[name].auto_id
+        described = []
+        if field.help_text and auto_id:
+            described.append(f"{auto_id}_helptext")
+        if has_error and auto_id:
+            described.append(f"{auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
 
     def full_clean(self):
         super().full_clean()
-        for name, field in self.fields.items():
-            bound = self[name]
-            described = []
-            if field.help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            if self.errors.get(name):
-                described.append(f"{bound.auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-                css = field.widget.attrs.get("class", "")
-                if css.endswith("__input") or css.endswith("__select"):
-                    field.widget.attrs["class"] = f"{css} {css}--error"
-            if described:
-                field.widget.attrs["aria-describedby"] = " ".join(described)
+        for name in self.fields:
+            self._wire_field(name, has_error=name in self.errors)
 
 
 class KernForm(KernFormMixin, forms.Form):

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from .theme import theme_css_text
+
 LEGAL_PAGES = {
     "imprint": ("imprint", "Imprint"),
     "privacy": ("privacy_notice", "Privacy notice"),
@@ -22,8 +24,7 @@ def legal_page(request, page: str):
 @cache_control(max_age=300, public=True)
 def theme_css(request):
     """The municipality's accent colour as CSS custom properties (no inline styles under CSP)."""
-    colour = request.municipality.accent_colour
-    css = f":root {{ --rh-accent: {colour}; }}\n"
+    css = theme_css_text(request.municipality.accent_colour)
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 

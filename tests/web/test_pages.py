@@ -1,0 +1,101 @@
+"""Layout, legal pages, theme and language switch over HTTP."""
+
+import pytest
+
+from rathaus.web.theme import contrast_ratio, theme_css_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/impressum/", "Impressum"),
+        ("/datenschutz/", "Datenschutzerklärung"),
+        ("/barrierefreiheit/", "Erklärung zur Barrierefreiheit"),
+        ("/leichte-sprache/", "Leichte Sprache"),
+    ],
+)
+def test_legal_pages_render_the_towns_texts(nor_client, norderstedt, url, heading):
+    response = nor_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<h1 class="kern-heading-large">{heading}</h1>' in html
+    assert f"<title>{heading} – Stadt Norderstedt</title>" in html
+
+
+def test_accessibility_statement_offers_a_feedback_mechanism(nor_client, norderstedt):
+    html = nor_client.get("/barrierefreiheit/").content.decode()
+    assert "Feedback und Kontakt" in html
+    mailto = "mailto:info@norderstedt.example?subject=Feedback%20zur%20Barrierefreiheit"
+    assert f'href="{mailto}"' in html
+    assert 'href="tel:040535950"' in html
+    assert "Schlichtungsverfahren" in html
+
+
+def test_layout_has_skip_link_landmarks_and_footer_links(nor_client, norderstedt):
+    html = nor_client.get("/impressum/").content.decode()
+    assert html.index('class="rh-skip-link" href="#main"') < html.index("<header")
+    assert '<main id="main"' in html
+    assert '<html lang="de"' in html
+    for href in ("/impressum/", "/datenschutz/", "/barrierefreiheit/", "/leichte-sprache/"):
+        assert f'href="{href}"' in html
+    assert "Stadt Norderstedt" in html
+    assert "Offizielle Website von Stadt Norderstedt" in html
+    assert 'href="/theme.css"' in html
+    assert " style=" not in html
+    assert "<script>" not in html
+
+
+def test_each_town_gets_its_own_name_and_colour(rei_client, reinbek):
+    html = rei_client.get("/impressum/").content.decode()
+    assert "Stadt Reinbek" in html
+    assert "Stadt Norderstedt" not in html
+    css = rei_client.get("/theme.css")
+    assert css["Content-Type"].startswith("text/css")
+    assert "--rh-accent: #2e7d32;" in css.content.decode()
+
+
+def test_theme_uses_a_light_accent_only_for_decoration():
+    assert contrast_ratio("#ffffff", "#000000") == pytest.approx(21.0)
+    assert contrast_ratio("#005ca9", "#ffffff") > 4.5
+    css = theme_css_text("#005ca9")
+    assert "--rh-accent: #005ca9; --rh-accent-text: #005ca9;" in css
+    # A yellow town colour (1.1:1 on white) stays decoration; text falls back to near-black.
+    assert contrast_ratio("#ffdd00", "#ffffff") < 4.5
+    assert "--rh-accent: #ffdd00; --rh-accent-text: #1b1b1b;" in theme_css_text("#ffdd00")
+
+
+def test_language_switch_turns_the_site_english(nor_client, norderstedt):
+    html = nor_client.get("/impressum/").content.decode()
+    assert 'name="language" value="en"' in html
+    response = nor_client.post("/i18n/setlang/", {"language": "en", "next": "/impressum/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/impressum/"
+    html = nor_client.get("/impressum/").content.decode()
+    assert '<html lang="en"' in html
+    assert '<h1 class="kern-heading-large">Imprint</h1>' in html
+    assert "Skip to main content" in html
+    assert 'name="language" value="de"' in html
+
+
+def test_unknown_host_gets_a_friendly_404(client, norderstedt):
+    response = client.get("/", HTTP_HOST="unbekannt.localhost")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Unter dieser Adresse gibt es kein Rathaus-Portal" in html
+    assert "/impressum/" not in html  # no town, so no links into a town's portal
+
+
+def test_unknown_page_gets_the_404_page(nor_client, norderstedt):
+    response = nor_client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_static_assets_are_served_by_rathaus_itself(nor_client, norderstedt):
+    css = b"".join(nor_client.get("/static/kern/fonts/fira-sans.css").streaming_content).decode()
+    assert 'url("./fira-sans/FiraSans-Regular.woff2")' in css
+    assert "http" not in css
+    font = nor_client.get("/static/kern/fonts/fira-sans/FiraSans-Regular.woff2")
+    assert font.status_code == 200
