@@ -20,7 +20,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SecurityHeadersMiddleware:
-    """CSP without 'unsafe-inline' and a restrictive Permissions-Policy on every response."""
+    """CSP without 'unsafe-inline' and a restrictive Permissions-Policy on every response.
+
+    It is the outermost middleware, so it also covers responses that inner middleware returns
+    early (the unknown-host page) before Django's clickjacking and security middleware run.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,6 +33,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("X-Frame-Options", "DENY")
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("Referrer-Policy", "same-origin")
         return response
 
 
