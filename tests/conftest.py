@@ -13,6 +13,13 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _mail_to_outbox_table(settings):
+    """Django's test runner switches mail to the locmem backend; keep the project's promise that
+    mail sent in tests lands in notifications.OutboxMessage (encrypted, like in the demo)."""
+    settings.EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
+
+
 @pytest.fixture
 def towns(db):
     """The two demo municipalities: (Norderstedt, Reinbek)."""

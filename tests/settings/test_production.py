@@ -1,0 +1,123 @@
+"""Production settings are checked in a fresh interpreter, as a server process would load them."""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+REQUIRED = {
+    "SECRET_KEY": "a-production-like-secret-key-of-enough-length-0123456789",
+    "ALLOWED_HOSTS": "rathaus.example.de",
+    "DATABASE_URL": "postgres://rathaus@127.0.0.1:5432/rathaus",
+    "RATHAUS_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
+    "RATHAUS_HASH_KEY": "a-hash-key",
+}
+PRINT_SETTINGS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'debug': s.DEBUG, 'demo': s.RATHAUS_DEMO, 'huey': s.HUEY, "
+    "'formatter': s.LOGGING['handlers']['console']['formatter'], "
+    "'hosts': s.ALLOWED_HOSTS, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'ssl_redirect': s.SECURE_SSL_REDIRECT}))"
+)
+
+
+def _run(code: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in REQUIRED and key not in {"REDIS_URL", "SECURE_SSL_REDIRECT"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="rathaus.settings.production",
+        PYTHONPATH=str(PROJECT_DIR / "src"),
+        **environment,
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_starts_with_every_required_variable():
+    result = _run(PRINT_SETTINGS, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["debug"] is False
+    assert loaded["demo"] is False
+    assert loaded["hosts"] == ["rathaus.example.de"]
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert loaded["formatter"] == "json"
+    assert loaded["ssl_redirect"] is True
+
+
+def test_refuses_to_start_without_anything_and_names_every_missing_variable():
+    result = _run("import django; django.setup()")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "refuse to start" in result.stderr
+    for name in REQUIRED:
+        assert name in result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(REQUIRED))
+def test_refuses_to_start_naming_the_one_missing_variable(missing):
+    environment = {key: value for key, value in REQUIRED.items() if key != missing}
+    result = _run("import django; django.setup()", **environment)
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("django.core.exceptions.ImproperlyConfigured")
+    assert missing in message
+    for present in environment:
+        assert present not in message
+
+
+def test_blank_value_counts_as_missing():
+    result = _run("import django; django.setup()", **{**REQUIRED, "SECRET_KEY": "   "})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+
+def test_huey_uses_redis_when_redis_url_is_set():
+    result = _run(
+        PRINT_SETTINGS
+        + "\nfrom huey.contrib.djhuey import HUEY\n"
+        + "print(type(HUEY).__name__, HUEY.storage.queue_size())",
+        **REQUIRED,
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert result.returncode == 0, result.stderr
+    settings_line, huey_line = result.stdout.strip().splitlines()
+    assert json.loads(settings_line)["huey"]["huey_class"] == "huey.RedisHuey"
+    # The worker and the web process really reach Redis (queue_size asks the server).
+    huey_class, queue_size = huey_line.split()
+    assert huey_class == "RedisHuey"
+    assert int(queue_size) >= 0
+
+
+def test_huey_uses_sqlite_without_redis_url(tmp_path):
+    result = _run(
+        PRINT_SETTINGS + "\nfrom huey.contrib.djhuey import HUEY\nprint(type(HUEY).__name__)",
+        **REQUIRED,
+        RATHAUS_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    settings_line, huey_class = result.stdout.strip().splitlines()
+    huey = json.loads(settings_line)["huey"]
+    assert huey["huey_class"] == "huey.SqliteHuey"
+    assert huey["filename"] == str(tmp_path / "huey.sqlite3")
+    assert huey_class == "SqliteHuey"
+
+
+def test_ssl_redirect_can_be_switched_off_behind_a_proxy_that_terminates_tls():
+    result = _run(PRINT_SETTINGS, **REQUIRED, SECURE_SSL_REDIRECT="0")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ssl_redirect"] is False
