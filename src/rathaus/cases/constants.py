@@ -1,0 +1,60 @@
+"""Public constants of the case engine: states, channels, actor roles and stable error codes."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    IN_REVIEW = "in_review", _("in review")
+    INFO_REQUESTED = "info_requested", _("information requested")
+    APPROVED = "approved", _("approved")
+    COMPLETED = "completed", _("completed")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# A decision has been taken once a case reaches one of these; the citizen can no longer withdraw.
+DECIDED_STATUSES = frozenset({CaseStatus.APPROVED, CaseStatus.REJECTED})
+# The case is finished; the retention period of its procedure runs from ``closed_at``.
+CLOSED_STATUSES = frozenset({CaseStatus.COMPLETED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    COUNTER = "counter", _("at the counter")
+
+
+class ActorRole(models.TextChoices):
+    """Who moves a case. Derived from the actor and the case, never taken from input."""
+
+    CITIZEN = "citizen", _("citizen")
+    STAFF = "staff", _("staff")
+    SYSTEM = "system", _("system")
+
+
+class CaseErrorCode(models.TextChoices):
+    """Stable codes for refused case operations (used by views and, later, the API)."""
+
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed", _("This change of status is not possible.")
+    ACTOR_NOT_PERMITTED = "actor_not_permitted", _("You may not make this change of status.")
+    REASON_REQUIRED = "reason_required", _("Please give a reason.")
+    UNKNOWN_STATUS = "unknown_status", _("Unknown status.")
+    NOT_A_DRAFT = "not_a_draft", _("This request has already been submitted.")
+    INCOMPLETE_ANSWERS = "incomplete_answers", _("Some questions have not been answered yet.")
+    IDEMPOTENCY_MISMATCH = "idempotency_mismatch", _("The form is out of date. Please try again.")
+    ACCOUNT_REQUIRED = "account_required", _("Please log in to use this service.")
+    TRUST_LEVEL_TOO_LOW = (
+        "trust_level_too_low",
+        _("This service needs a stronger proof of identity."),
+    )
+
+
+DRAFT_LIFETIME = datetime.timedelta(days=30)
+REFERENCE_SEQUENCE_DIGITS = 6
+
+# Session key holding the random token that identifies an anonymous visitor's drafts.
+SESSION_DRAFT_OWNER = "rathaus_case_owner"

@@ -1,0 +1,152 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.fields import EncryptedCharField, EncryptedJSONField
+
+from .constants import CaseStatus, Channel
+
+APPLICANT_NAME_PURPOSE = "case-applicant-name"
+DRAFT_OWNER_PURPOSE = "case-draft-owner"
+
+
+class Case(models.Model):
+    """One application of a citizen to a municipality, from draft to closing.
+
+    ``status`` changes only through ``services.case_transition``. Answers and the applicant's name
+    are encrypted; ``applicant_name_digest`` (a keyed hash) allows an exact search by name.
+    """
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="cases"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference number"), max_length=24, blank=True)
+    procedure_key = models.CharField(_("procedure"), max_length=60)
+    service_slug = models.SlugField(_("service"), max_length=80, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    # Keyed hash of a random per-session token: lets an anonymous visitor reach their own draft.
+    owner_token_digest = models.CharField(max_length=64, blank=True, editable=False)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
+    )
+    answers = EncryptedJSONField(_("answers"), null=True, blank=True)
+    applicant_name = EncryptedCharField(_("applicant's name"), max_length=200, blank=True)
+    applicant_name_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=64, editable=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"],
+                condition=~Q(reference=""),
+                name="case_reference_unique_per_town",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "idempotency_key"],
+                name="case_idempotency_key_unique_per_town",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(reference=""),
+                name="case_reference_once_submitted",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "status", "submitted_at"]),
+            models.Index(fields=["municipality", "applicant_name_digest"]),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return self.reference or f"{self.procedure_key} draft #{self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CaseStatus.DRAFT
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: who moved it, when, from which to which status, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=10)
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    # A reason may quote the citizen's circumstances: encrypted like the answers.
+    reason = EncryptedCharField(_("reason"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        # History is append-only: an existing event is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    @property
+    def to_status_label(self) -> str:
+        return CaseStatus(self.to_status).label
+
+
+class ReferenceCounter(models.Model):
+    """Last reference sequence number per municipality and year; locked row per submit."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="reference_counter_per_town_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.year}: {self.last_value}"

@@ -1,0 +1,268 @@
+"""Writes of the case engine. ``case_transition`` is the only way a case's status changes."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from rathaus.accounts.constants import trust_satisfies
+from rathaus.core.audit import audit_event_record
+from rathaus.core.crypto import blind_index
+from rathaus.notifications.services import email_send
+from rathaus.procedures.base import Procedure, QuestionPage, answer_to_json
+from rathaus.procedures.registry import procedure_get
+from rathaus.tenants.selectors import municipality_primary_host
+
+from .constants import (
+    CLOSED_STATUSES,
+    DECIDED_STATUSES,
+    DRAFT_LIFETIME,
+    REFERENCE_SEQUENCE_DIGITS,
+    ActorRole,
+    CaseErrorCode,
+    CaseStatus,
+    Channel,
+)
+from .errors import CaseError
+from .models import APPLICANT_NAME_PURPOSE, Case, CaseEvent, ReferenceCounter
+from .selectors import is_staff_of, owner_token_digest
+from .transitions import transition_check
+
+
+def owner_token_new() -> str:
+    """A random token stored in an anonymous visitor's session to recognise their drafts."""
+    return secrets.token_urlsafe(32)
+
+
+def applicant_name_digest(name: str) -> str:
+    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
+
+
+# --- status changes ------------------------------------------------------------------------------
+def actor_role_for_case(*, actor, case: Case) -> ActorRole | None:
+    """The role ``actor`` plays for ``case``; None when they have nothing to do with it."""
+    if actor is None:
+        return ActorRole.SYSTEM
+    if not actor.is_authenticated:
+        return None
+    if is_staff_of(actor=actor, municipality=case.municipality):
+        return ActorRole.STAFF
+    if case.applicant_id is not None and case.applicant_id == actor.pk:
+        return ActorRole.CITIZEN
+    return None
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to_status: str, actor, reason: str = "") -> Case:
+    """Move ``case`` to ``to_status`` if the transition table allows it for this actor.
+
+    Writes the history event and an audit event in the same transaction and notifies the
+    applicant after commit. ``actor=None`` means the system (periodic tasks).
+    Raises ``CaseError`` with a stable code on refusal.
+    """
+    role = actor_role_for_case(actor=actor, case=case)
+    if role is None:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    return _transition_apply(
+        case=case, to_status=to_status, actor=actor, actor_role=role, reason=reason
+    )
+
+
+def _transition_apply(
+    *, case: Case, to_status: str, actor, actor_role: ActorRole, reason: str
+) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    from_status = locked.status
+    transition_check(
+        from_status=from_status, to_status=to_status, actor_role=actor_role, reason=reason
+    )
+    now = timezone.now()
+    locked.status = to_status
+    if to_status == CaseStatus.SUBMITTED:
+        locked.submitted_at = now
+    if to_status in DECIDED_STATUSES:
+        locked.decided_at = now
+    if to_status in CLOSED_STATUSES:
+        locked.closed_at = now
+    locked.full_clean(exclude=["answers", "applicant", "assignee", "municipality"])
+    locked.save()
+    CaseEvent.objects.create(
+        case=locked,
+        municipality_id=locked.municipality_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=actor_role,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason.strip(),
+    )
+    audit_event_record(
+        action="case.transition",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"from": from_status, "to": str(to_status), "role": str(actor_role)},
+    )
+    applicant_acted = actor is not None and actor.pk == locked.applicant_id
+    if to_status == CaseStatus.SUBMITTED or not applicant_acted:
+        transaction.on_commit(partial(case_notify_applicant, case_id=locked.pk))
+    # The caller's object reflects the new state too.
+    for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
+        setattr(case, field, getattr(locked, field))
+    return locked
+
+
+def case_notify_applicant(*, case_id: int) -> None:
+    """E-mail the applicant that something new is waiting: a link, no case contents."""
+    case = Case.objects.select_related("applicant", "municipality").filter(pk=case_id).first()
+    if case is None or case.applicant is None or not case.applicant.email:
+        return
+    host = municipality_primary_host(case.municipality)
+    scheme = "http" if settings.DEBUG or settings.RATHAUS_DEMO else "https"
+    url = f"{scheme}://{host}{reverse('cases:my_cases')}" if host else reverse("cases:my_cases")
+    email_send(
+        to=case.applicant.email,
+        template="cases/email/case_update",
+        context={"municipality_name": case.municipality.name, "url": url},
+    )
+
+
+# --- reference numbers ---------------------------------------------------------------------------
+def reference_allocate(*, municipality, at: datetime.datetime) -> str:
+    """The next reference number of ``municipality`` for the year of ``at``, without gaps.
+
+    Must run inside the submit transaction: the counter row stays locked until it commits, and a
+    rolled-back submit gives its number back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reference_allocate() must run inside a transaction")
+    year = timezone.localtime(at).year
+    ReferenceCounter.objects.get_or_create(municipality=municipality, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(municipality=municipality, year=year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    sequence = str(counter.last_value).zfill(REFERENCE_SEQUENCE_DIGITS)
+    return f"{municipality.reference_prefix}-{year}-{sequence}"
+
+
+# --- drafts and submitting -----------------------------------------------------------------------
+def procedure_access_check(*, procedure: Procedure, actor, trust_level: str | None) -> None:
+    authenticated = actor is not None and actor.is_authenticated
+    if procedure.account_required and not authenticated:
+        raise CaseError(CaseErrorCode.ACCOUNT_REQUIRED)
+    if procedure.account_required and not trust_satisfies(trust_level, procedure.trust_level):
+        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW)
+
+
+@transaction.atomic
+def case_draft_start(
+    *, municipality, procedure: Procedure, actor, owner_token: str, trust_level: str | None = None
+) -> Case:
+    """A new draft for ``procedure``, owned by the account or (anonymous) by the session token."""
+    procedure_access_check(procedure=procedure, actor=actor, trust_level=trust_level)
+    authenticated = actor is not None and actor.is_authenticated
+    initial: dict[str, Any] = {}
+    if authenticated and actor.full_name:
+        initial["applicant_name"] = actor.full_name
+    case = Case(
+        municipality=municipality,
+        procedure_key=procedure.key,
+        service_slug=procedure.service_slug,
+        applicant=actor if authenticated else None,
+        owner_token_digest=owner_token_digest(owner_token),
+        channel=Channel.ONLINE,
+        status=CaseStatus.DRAFT,
+        answers=initial,
+        idempotency_key=uuid.uuid4().hex,
+    )
+    case.full_clean(exclude=["answers"])
+    case.save()
+    audit_event_record(
+        action="case.draft_started",
+        actor=actor,
+        municipality=municipality,
+        target=case,
+        data={"procedure": procedure.key},
+    )
+    return case
+
+
+@transaction.atomic
+def case_draft_answers_save(
+    *, case: Case, page: type[QuestionPage], cleaned_data: dict[str, Any], actor
+) -> Case:
+    """Store one page's answers in the draft; answers of pages no longer asked are dropped."""
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    if locked.status != CaseStatus.DRAFT:
+        raise CaseError(CaseErrorCode.NOT_A_DRAFT)
+    procedure = procedure_get(locked.procedure_key)
+    answers = dict(locked.answers or {})
+    for name in page.field_names():
+        answers[name] = answer_to_json(cleaned_data.get(name))
+    locked.answers = procedure.clean_answers(answers)
+    if locked.applicant_id is None and actor is not None and actor.is_authenticated:
+        locked.applicant = actor  # a visitor who logged in mid-journey keeps their draft
+    locked.save()
+    case.answers, case.applicant_id, case.updated_at = (
+        locked.answers,
+        locked.applicant_id,
+        locked.updated_at,
+    )
+    return locked
+
+
+@transaction.atomic
+def case_submit(*, case: Case, actor, idempotency_key: str) -> tuple[Case, bool]:
+    """Submit a draft: allocate the reference number and move it to ``submitted``.
+
+    Returns ``(case, created)``. Submitting again with the same idempotency key (double click,
+    reloaded POST, browser back) returns the already submitted case with ``created=False``.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    if not secrets.compare_digest(locked.idempotency_key, idempotency_key or ""):
+        raise CaseError(CaseErrorCode.IDEMPOTENCY_MISMATCH)
+    if locked.status != CaseStatus.DRAFT:
+        return locked, False
+    procedure = procedure_get(locked.procedure_key)
+    answers = procedure.clean_answers(locked.answers or {})
+    unanswered = procedure.first_unanswered_page(answers)
+    if unanswered is not None:
+        raise CaseError(CaseErrorCode.INCOMPLETE_ANSWERS, details={"page": unanswered.slug})
+    now = timezone.now()
+    name = procedure.applicant_name(answers)
+    if locked.applicant_id is None and actor is not None and actor.is_authenticated:
+        locked.applicant = actor
+    locked.answers = answers
+    locked.applicant_name = name
+    locked.applicant_name_digest = applicant_name_digest(name)
+    locked.reference = reference_allocate(municipality=locked.municipality, at=now)
+    locked.save()
+    locked = _transition_apply(
+        case=locked,
+        to_status=CaseStatus.SUBMITTED,
+        actor=actor,
+        actor_role=ActorRole.CITIZEN,
+        reason="",
+    )
+    procedure.on_submit(case=locked)
+    return locked, True
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str = "") -> Case:
+    """The citizen withdraws their case (possible until a decision)."""
+    return case_transition(case=case, to_status=CaseStatus.WITHDRAWN, actor=actor, reason=reason)
+
+
+def case_drafts_expired_delete(*, now: datetime.datetime | None = None) -> int:
+    """Delete drafts untouched for longer than the draft lifetime. Returns how many."""
+    cutoff = (now or timezone.now()) - DRAFT_LIFETIME
+    _, per_model = Case.objects.filter(status=CaseStatus.DRAFT, updated_at__lt=cutoff).delete()
+    return per_model.get(Case._meta.label, 0)

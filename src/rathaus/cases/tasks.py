@@ -1,0 +1,9 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .services import case_drafts_expired_delete
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def drafts_expired_delete() -> None:
+    case_drafts_expired_delete()

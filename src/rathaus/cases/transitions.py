@@ -1,0 +1,87 @@
+"""The explicit table of allowed status changes. Pure rules: no database access here.
+
+``ALLOWED_TRANSITIONS[from_status][to_status]`` is the set of actor roles that may make the move.
+A move missing from the table is refused. Only ``services.case_transition`` changes a case's status.
+"""
+
+from __future__ import annotations
+
+from .constants import ActorRole, CaseErrorCode, CaseStatus
+from .errors import CaseError
+
+S = CaseStatus
+CITIZEN = ActorRole.CITIZEN
+STAFF = ActorRole.STAFF
+SYSTEM = ActorRole.SYSTEM
+
+ALLOWED_TRANSITIONS: dict[CaseStatus, dict[CaseStatus, frozenset[ActorRole]]] = {
+    S.DRAFT: {
+        # Submitting is the applicant's act; a clerk records counter submissions for them.
+        S.SUBMITTED: frozenset({CITIZEN, STAFF}),
+    },
+    S.SUBMITTED: {
+        S.IN_REVIEW: frozenset({STAFF}),
+        S.REJECTED: frozenset({STAFF}),
+        S.WITHDRAWN: frozenset({CITIZEN}),
+    },
+    S.IN_REVIEW: {
+        S.INFO_REQUESTED: frozenset({STAFF}),
+        S.APPROVED: frozenset({STAFF}),
+        S.REJECTED: frozenset({STAFF}),
+        S.WITHDRAWN: frozenset({CITIZEN}),
+    },
+    S.INFO_REQUESTED: {
+        # The citizen's answer puts the case back on the clerk's desk; a clerk may resume it too.
+        S.IN_REVIEW: frozenset({CITIZEN, STAFF}),
+        S.REJECTED: frozenset({STAFF}),
+        S.WITHDRAWN: frozenset({CITIZEN}),
+    },
+    S.APPROVED: {
+        S.COMPLETED: frozenset({STAFF, SYSTEM}),
+    },
+    S.COMPLETED: {},
+    S.REJECTED: {},
+    S.WITHDRAWN: {},
+}
+
+# Moves whose reason the citizen must be told (a rejection, a request for information).
+REASON_REQUIRED_FOR = frozenset({S.REJECTED, S.INFO_REQUESTED})
+
+
+def transition_check(
+    *, from_status: str, to_status: str, actor_role: ActorRole, reason: str = ""
+) -> None:
+    """Raise ``CaseError`` unless ``actor_role`` may move a case from ``from_status`` to
+    ``to_status`` (with ``reason`` where one is required)."""
+    try:
+        source, target = CaseStatus(from_status), CaseStatus(to_status)
+    except ValueError as exc:
+        raise CaseError(CaseErrorCode.UNKNOWN_STATUS) from exc
+    roles = ALLOWED_TRANSITIONS[source].get(target)
+    if roles is None:
+        raise CaseError(
+            CaseErrorCode.TRANSITION_NOT_ALLOWED,
+            details={"from": source.value, "to": target.value},
+        )
+    if actor_role not in roles:
+        raise CaseError(
+            CaseErrorCode.ACTOR_NOT_PERMITTED,
+            details={"from": source.value, "to": target.value, "role": str(actor_role)},
+        )
+    if target in REASON_REQUIRED_FOR and not reason.strip():
+        raise CaseError(CaseErrorCode.REASON_REQUIRED, details={"to": target.value})
+
+
+def transitions_available(*, from_status: str, actor_role: ActorRole) -> list[CaseStatus]:
+    """The statuses ``actor_role`` may move a case to from ``from_status`` (for buttons)."""
+    return [
+        target
+        for target, roles in ALLOWED_TRANSITIONS[CaseStatus(from_status)].items()
+        if actor_role in roles
+    ]
+
+
+def citizen_may_withdraw(status: str) -> bool:
+    return CaseStatus.WITHDRAWN in transitions_available(
+        from_status=status, actor_role=ActorRole.CITIZEN
+    )

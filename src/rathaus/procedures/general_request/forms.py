@@ -1,0 +1,60 @@
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.procedures.base import Answers, QuestionPage
+
+
+class ContactPreference(models.TextChoices):
+    EMAIL = "email", _("By e-mail")
+    PHONE = "phone", _("By phone")
+    POST = "post", _("By letter")
+
+
+class RequestPage(QuestionPage):
+    slug = "anliegen"
+    title = _("Your request")
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Describe your request. Do not include more personal data than needed."),
+    )
+
+
+class ContactPreferencePage(QuestionPage):
+    slug = "kontakt"
+    title = _("How should we reply?")
+
+    contact_preference = forms.ChoiceField(
+        label=_("How should we reply?"),
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("If you choose nothing, we reply in your account's mailbox."),
+    )
+
+
+class PhonePage(QuestionPage):
+    slug = "telefon"
+    title = _("Your phone number")
+
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        help_text=_("We call you between 8 and 16 o'clock."),
+    )
+
+    @classmethod
+    def condition(cls, answers: Answers) -> bool:
+        return answers.get("contact_preference") == ContactPreference.PHONE
+
+
+class ApplicantPage(QuestionPage):
+    slug = "angaben"
+    title = _("Your details")
+
+    applicant_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)

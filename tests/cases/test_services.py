@@ -1,0 +1,270 @@
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.cases import services
+from rathaus.cases.constants import CaseErrorCode, CaseStatus
+from rathaus.cases.errors import CaseError
+from rathaus.cases.models import Case, CaseEvent, ReferenceCounter
+from rathaus.core.models import AuditEvent
+from rathaus.notifications.models import OutboxMessage
+
+from .conftest import COMPLETE_ANSWERS, draft_make, submitted_make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sequential_references_are_gap_free_per_town_and_year(norderstedt, reinbek, citizen):
+    refs = [submitted_make(municipality=norderstedt, actor=citizen).reference for _ in range(3)]
+    rei = submitted_make(municipality=reinbek, actor=citizen).reference
+    year = timezone.localtime().year
+    assert refs == [f"NOR-{year}-000001", f"NOR-{year}-000002", f"NOR-{year}-000003"]
+    assert rei == f"REI-{year}-000001"
+
+
+def test_a_new_year_starts_a_new_sequence(norderstedt):
+    with transaction.atomic():
+        first = services.reference_allocate(
+            municipality=norderstedt,
+            at=datetime.datetime(2026, 12, 31, 22, 59, tzinfo=datetime.UTC),
+        )
+        # 23:30 UTC on 31 December is already New Year in Berlin.
+        second = services.reference_allocate(
+            municipality=norderstedt,
+            at=datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC),
+        )
+    assert (first, second) == ("NOR-2026-000001", "NOR-2027-000001")
+
+
+def test_a_rolled_back_submit_gives_its_number_back(norderstedt, citizen):
+    at = timezone.now()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.reference_allocate(municipality=norderstedt, at=at)
+        raise RuntimeError("submit failed after allocating")
+    with transaction.atomic():
+        ref = services.reference_allocate(municipality=norderstedt, at=at)
+    assert ref.endswith("-000001")
+
+
+def test_reference_allocation_outside_a_transaction_is_refused(norderstedt):
+    counter_before = ReferenceCounter.objects.count()
+    # pytest-django wraps the test in a transaction, so simulate "no atomic block" explicitly.
+    connection = transaction.get_connection()
+    in_block = connection.in_atomic_block
+    connection.in_atomic_block = False
+    try:
+        with pytest.raises(RuntimeError):
+            services.reference_allocate(municipality=norderstedt, at=timezone.now())
+    finally:
+        connection.in_atomic_block = in_block
+    assert ReferenceCounter.objects.count() == counter_before
+
+
+def test_submit_sets_reference_name_timestamps_history_and_audit(norderstedt, citizen):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.submitted_at is not None and case.closed_at is None
+    assert case.applicant_name == "Erika Mustermann"
+    assert case.applicant_name_digest == services.applicant_name_digest(" erika  MUSTERMANN ")
+    event = CaseEvent.objects.get(case=case)
+    assert (event.from_status, event.to_status, event.actor, event.actor_role) == (
+        "draft",
+        "submitted",
+        citizen,
+        "citizen",
+    )
+    assert AuditEvent.objects.filter(action="case.transition", target_id=str(case.pk)).exists()
+
+
+def test_double_submit_creates_one_case_and_one_number(norderstedt, citizen):
+    case = draft_make(municipality=norderstedt, actor=citizen)
+    first, created_first = services.case_submit(
+        case=case, actor=citizen, idempotency_key=case.idempotency_key
+    )
+    again, created_again = services.case_submit(
+        case=case, actor=citizen, idempotency_key=case.idempotency_key
+    )
+    assert (created_first, created_again) == (True, False)
+    assert first.pk == again.pk and first.reference == again.reference
+    assert Case.objects.filter(municipality=norderstedt).count() == 1
+    assert CaseEvent.objects.filter(case=first).count() == 1
+    assert ReferenceCounter.objects.get(municipality=norderstedt).last_value == 1
+
+
+def test_submit_with_a_stale_idempotency_key_is_refused(norderstedt, citizen):
+    case = draft_make(municipality=norderstedt, actor=citizen)
+    with pytest.raises(CaseError) as excinfo:
+        services.case_submit(case=case, actor=citizen, idempotency_key="0" * 32)
+    assert excinfo.value.code == CaseErrorCode.IDEMPOTENCY_MISMATCH
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT and case.reference == ""
+
+
+def test_the_idempotency_key_is_unique_per_town_in_the_database(norderstedt, reinbek, citizen):
+    from django.db import IntegrityError
+
+    case = draft_make(municipality=norderstedt, actor=citizen)
+    Case.objects.create(
+        municipality=reinbek, procedure_key="x", idempotency_key=case.idempotency_key
+    )  # another town may hold the same key
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.create(
+            municipality=norderstedt, procedure_key="x", idempotency_key=case.idempotency_key
+        )
+
+
+def test_incomplete_answers_cannot_be_submitted(norderstedt, citizen):
+    answers = {**COMPLETE_ANSWERS, "contact_preference": "phone"}  # the phone page is unanswered
+    case = draft_make(municipality=norderstedt, actor=citizen, answers=answers)
+    with pytest.raises(CaseError) as excinfo:
+        services.case_submit(case=case, actor=citizen, idempotency_key=case.idempotency_key)
+    assert excinfo.value.code == CaseErrorCode.INCOMPLETE_ANSWERS
+    assert excinfo.value.details == {"page": "telefon"}
+
+
+def test_branch_change_drops_answers_of_pages_no_longer_asked(norderstedt, citizen, general):
+    case = draft_make(
+        municipality=norderstedt,
+        actor=citizen,
+        answers={**COMPLETE_ANSWERS, "contact_preference": "phone", "phone": "040 123"},
+    )
+    assert case.answers["phone"] == "040 123"
+    page = general.page("kontakt")
+    form = page(data={"contact_preference": "post"})
+    assert form.is_valid()
+    services.case_draft_answers_save(
+        case=case, page=page, cleaned_data=form.cleaned_data, actor=citizen
+    )
+    case.refresh_from_db()
+    assert "phone" not in case.answers and case.answers["contact_preference"] == "post"
+
+
+def test_transition_by_staff_writes_history_and_mails_after_commit(
+    norderstedt, citizen, clerk, django_capture_on_commit_callbacks
+):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    OutboxMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+        services.case_transition(
+            case=case, to_status=CaseStatus.REJECTED, actor=clerk, reason="Nicht zuständig"
+        )
+    assert len(callbacks) >= 2
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REJECTED
+    assert case.decided_at is not None and case.closed_at is not None
+    events = list(CaseEvent.objects.filter(case=case).values_list("to_status", "reason"))
+    assert events == [("submitted", ""), ("in_review", ""), ("rejected", "Nicht zuständig")]
+    mails = list(OutboxMessage.objects.all())
+    assert len(mails) == 2
+    for mail in mails:
+        text = mail.subject + mail.body
+        for private in ("Erika", "Mustermann", "Laterne", "Nicht zuständig", case.reference):
+            assert private not in text
+        assert "/anliegen/meine/" in mail.body
+
+
+def test_nothing_is_mailed_when_the_transaction_rolls_back(norderstedt, citizen, clerk):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    OutboxMessage.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+        raise RuntimeError("later step failed")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert CaseEvent.objects.filter(case=case).count() == 1
+    assert not OutboxMessage.objects.exists()
+
+
+def test_refused_transition_changes_nothing(norderstedt, citizen, clerk):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    with pytest.raises(CaseError) as excinfo:
+        services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
+    assert excinfo.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+def test_clerk_of_another_town_and_other_citizen_may_not_move_a_case(
+    norderstedt, citizen, other_citizen, rei_clerk
+):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    for actor in (rei_clerk, other_citizen):
+        with pytest.raises(CaseError) as excinfo:
+            services.case_transition(case=case, to_status=CaseStatus.WITHDRAWN, actor=actor)
+        assert excinfo.value.code == CaseErrorCode.ACTOR_NOT_PERMITTED
+    with pytest.raises(CaseError):
+        services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=rei_clerk)
+
+
+def test_citizen_may_withdraw_until_a_decision(norderstedt, citizen, clerk):
+    open_case = submitted_make(municipality=norderstedt, actor=citizen)
+    services.case_transition(case=open_case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_withdraw(case=open_case, actor=citizen, reason="Hat sich erledigt")
+    open_case.refresh_from_db()
+    assert open_case.status == CaseStatus.WITHDRAWN and open_case.closed_at is not None
+
+    decided = submitted_make(municipality=norderstedt, actor=citizen)
+    services.case_transition(case=decided, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_transition(case=decided, to_status=CaseStatus.APPROVED, actor=clerk)
+    with pytest.raises(CaseError) as excinfo:
+        services.case_withdraw(case=decided, actor=citizen)
+    assert excinfo.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED
+
+
+def test_system_may_complete_an_approved_case(norderstedt, citizen, clerk):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
+    services.case_transition(case=case, to_status=CaseStatus.COMPLETED, actor=None)
+    event = CaseEvent.objects.filter(case=case).last()
+    assert (event.actor, event.actor_role, event.to_status) == (None, "system", "completed")
+
+
+def test_case_events_are_append_only(norderstedt, citizen):
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    event = CaseEvent.objects.get(case=case)
+    event.reason = "rewritten"
+    with pytest.raises(ValueError):
+        event.save()
+
+
+def test_account_required_procedure_refuses_anonymous_and_weak_identity(norderstedt, general):
+    from django.contrib.auth.models import AnonymousUser
+
+    class Strict(type(general)):
+        key = "strict-test"
+        account_required = True
+        trust_level = "high"
+
+    with pytest.raises(CaseError) as excinfo:
+        services.procedure_access_check(procedure=Strict(), actor=AnonymousUser(), trust_level=None)
+    assert excinfo.value.code == CaseErrorCode.ACCOUNT_REQUIRED
+
+
+def test_weak_identity_is_refused(norderstedt, citizen, general):
+    class Strict(type(general)):
+        key = "strict-test"
+        account_required = True
+        trust_level = "high"
+
+    with pytest.raises(CaseError) as excinfo:
+        services.procedure_access_check(procedure=Strict(), actor=citizen, trust_level="basic")
+    assert excinfo.value.code == CaseErrorCode.TRUST_LEVEL_TOO_LOW
+    services.procedure_access_check(procedure=Strict(), actor=citizen, trust_level="high")
+
+
+def test_expired_drafts_are_deleted_and_nothing_else(norderstedt, citizen):
+    old = draft_make(municipality=norderstedt, actor=citizen)
+    fresh = draft_make(municipality=norderstedt, actor=citizen)
+    submitted = submitted_make(municipality=norderstedt, actor=citizen)
+    Case.objects.filter(pk__in=[old.pk, submitted.pk]).update(
+        updated_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert services.case_drafts_expired_delete() == 1
+    remaining = set(Case.objects.values_list("pk", flat=True))
+    assert remaining == {fresh.pk, submitted.pk}
