@@ -27,3 +27,22 @@ class StaffRole(models.TextChoices):
 SESSION_TRUST_LEVEL = "rathaus_trust_level"
 SESSION_IDENTITY_PROVIDER = "rathaus_identity_provider"
 SESSION_LAST_SEEN = "rathaus_last_seen"
+SESSION_PENDING_LOGIN = "rathaus_pending_login"
+SESSION_TOTP_SETUP_KEY = "rathaus_totp_setup_key"
+SESSION_EXPIRED_FLAG = "rathaus_session_expired"
+
+# A password step must be followed by its code step within this many seconds.
+PENDING_LOGIN_SECONDS = 300
+# E-mail confirmation links stay valid this long.
+EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
+
+
+class LoginOutcome(models.TextChoices):
+    """Stable result codes of the password step."""
+
+    OK = "ok", _("logged in")
+    CODE_REQUIRED = "code_required", _("second factor required")
+    INVALID = "invalid", _("wrong e-mail address or password")
+    THROTTLED = "throttled", _("too many failed attempts")
+    UNVERIFIED = "unverified", _("e-mail address not confirmed")
+    NO_SECOND_FACTOR = "no_second_factor", _("staff account without second factor")

@@ -1,0 +1,152 @@
+"""Demo accounts: staff of each demo town (with fixed TOTP keys) and demo citizens."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .constants import StaffRole
+from .models import StaffMembership, User, email_digest
+
+STAFF_PASSWORD = "Rathaus-Demo-2026"
+CITIZEN_PASSWORD = "Buerger-Demo-2026"
+
+# Fixed keys so the codes can be entered from any authenticator app set up from the printout.
+DEMO_STAFF = [
+    # (town slug, role, e-mail, given name, family name, hex TOTP key)
+    ("norderstedt", StaffRole.CLERK, "sachbearbeitung@norderstedt.example", "Nora", "Klein",
+     "3132333435363738393031323334353637383930"),
+    ("norderstedt", StaffRole.TEAM_LEAD, "teamleitung@norderstedt.example", "Tim", "Lehmann",
+     "4e6f7264657273746564742d7465616d6c656164"),
+    ("norderstedt", StaffRole.ADMIN, "admin@norderstedt.example", "Anna", "Schulz",
+     "4e6f7264657273746564742d61646d696e2d3031"),
+    ("reinbek", StaffRole.CLERK, "sachbearbeitung@reinbek.example", "Rita", "Berg",
+     "5265696e62656b2d636c65726b2d303030303031"),
+    ("reinbek", StaffRole.TEAM_LEAD, "teamleitung@reinbek.example", "Ralf", "Otto",
+     "5265696e62656b2d7465616d6c6561642d303031"),
+    ("reinbek", StaffRole.ADMIN, "admin@reinbek.example", "Ines", "Brandt",
+     "5265696e62656b2d61646d696e2d303030303031"),
+]  # fmt: skip
+
+DEMO_CITIZENS = [
+    {
+        "email": "erika.mustermann@example.org",
+        "given_name": "Erika",
+        "family_name": "Mustermann",
+        "birth_date": datetime.date(1964, 8, 12),
+        "street": "Rathausallee 12",
+        "postal_code": "22846",
+        "city": "Norderstedt",
+        "phone": "040 1234567",
+    },
+    {
+        "email": "max.mustermann@example.org",
+        "given_name": "Max",
+        "family_name": "Mustermann",
+        "birth_date": datetime.date(2004, 3, 1),
+        "street": "Schloßstraße 4",
+        "postal_code": "21465",
+        "city": "Reinbek",
+        "phone": "040 7654321",
+    },
+    {
+        "email": "leyla.yilmaz@example.org",
+        "given_name": "Leyla",
+        "family_name": "Yılmaz",
+        "birth_date": datetime.date(1991, 11, 23),
+        "street": "Ulzburger Straße 210",
+        "postal_code": "22850",
+        "city": "Norderstedt",
+        "phone": "",
+    },
+]
+
+
+def demo_citizen_emails() -> list[str]:
+    return [spec["email"] for spec in DEMO_CITIZENS]
+
+
+def demo_citizens() -> list[User]:
+    """The demo residents that exist in the database, in the order listed above."""
+    by_digest = {
+        u.email_digest: u
+        for u in User.objects.filter(
+            email_digest__in=[email_digest(e) for e in demo_citizen_emails()], is_staff=False
+        )
+    }
+    return [
+        by_digest[email_digest(e)] for e in demo_citizen_emails() if email_digest(e) in by_digest
+    ]
+
+
+def demo_staff_devices() -> list[tuple[str, str, str, str]]:
+    """(town slug, role, e-mail, hex key) of every demo staff account."""
+    return [(slug, role, email, key) for slug, role, email, _g, _f, key in DEMO_STAFF]
+
+
+def _user_upsert(*, email: str, password: str, **fields) -> User:
+    user = User.objects.filter(email_digest=email_digest(email)).first()
+    if user is None:
+        user = User(email=email, email_digest=email_digest(email))
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.email_verified = True
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def load(*, stdout=None) -> None:
+    from rathaus.tenants.models import Municipality
+
+    towns = {m.slug: m for m in Municipality.objects.all()}
+    for slug, role, email, given, family, key in DEMO_STAFF:
+        town = towns.get(slug)
+        if town is None:
+            continue
+        user = _user_upsert(
+            email=email,
+            password=STAFF_PASSWORD,
+            given_name=given,
+            family_name=family,
+            is_staff=True,
+        )
+        StaffMembership.objects.update_or_create(
+            user=user, municipality=town, defaults={"role": role}
+        )
+        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+        TOTPDevice.objects.update_or_create(
+            user=user, key=key, defaults={"name": "Demo", "confirmed": True}
+        )
+    for spec in DEMO_CITIZENS:
+        spec = dict(spec)
+        _user_upsert(email=spec.pop("email"), password=CITIZEN_PASSWORD, is_staff=False, **spec)
+    if stdout is not None:
+        stdout.write(f"Demo accounts: {len(DEMO_STAFF)} staff, {len(DEMO_CITIZENS)} citizens\n")
+
+
+def login_lines(*, host: str, port: str) -> list[str]:
+    from .services import totp_secret_base32
+
+    lines = [
+        "",
+        "Citizens (log in at /konto/anmelden/, or via the demo BundID at /konto/demo/bundid/):",
+    ]
+    for spec in DEMO_CITIZENS:
+        lines.append(
+            f"  {spec['given_name']} {spec['family_name']:<12} {spec['email']:<32} "
+            f"password {CITIZEN_PASSWORD}  ({spec['city']})"
+        )
+    lines += [
+        "",
+        f"Staff (password {STAFF_PASSWORD}, then the TOTP code; log in at "
+        f"/konto/mitarbeitende/anmelden/ on the town's host; admin at /verwaltung/admin/).",
+        f"Current codes: http://{host}:{port}/konto/demo/totp/",
+    ]
+    for slug, role, email, _g, _f, key in DEMO_STAFF:
+        lines.append(f"  {slug:<12} {role:<10} {email:<38} TOTP secret {totp_secret_base32(key)}")
+    return lines

@@ -1,0 +1,27 @@
+"""The interface every identity provider (BundID, eID, demo) implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from django.http import HttpRequest
+
+
+class IdentityProvider(ABC):
+    """A way for citizens to prove who they are, at a given trust level.
+
+    The provider's own views run the protocol (SAML for BundID) and end by calling
+    ``rathaus.accounts.services.session_start(..., trust_level=..., provider=key)``.
+    """
+
+    key: str
+    label: str
+    trust_level: str
+
+    @abstractmethod
+    def is_available(self, request: HttpRequest) -> bool:
+        """Whether the provider may be offered on this installation."""
+
+    @abstractmethod
+    def start_url(self, request: HttpRequest, *, next_url: str) -> str:
+        """Where the citizen's browser goes to begin identification."""

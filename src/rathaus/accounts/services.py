@@ -1,0 +1,311 @@
+"""Writes for accounts: registration, verification, login steps, password reset, profile, 2FA."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+import segno
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
+
+from rathaus.core.audit import audit_event_record
+from rathaus.notifications.services import email_send
+
+from . import throttle
+from .constants import (
+    EMAIL_VERIFICATION_MAX_AGE,
+    SESSION_IDENTITY_PROVIDER,
+    SESSION_TRUST_LEVEL,
+    LoginOutcome,
+    TrustLevel,
+)
+from .models import User, email_digest
+from .selectors import user_by_email
+
+VERIFY_SALT = "rathaus.accounts.email-verification"
+PASSWORD_PROVIDER = "password"
+
+
+# --- registration and e-mail verification ------------------------------------------------------
+def email_verification_token(*, user: User) -> str:
+    return signing.dumps({"u": user.pk, "d": user.email_digest[:16]}, salt=VERIFY_SALT)
+
+
+def _absolute(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + path
+
+
+def email_verification_send(*, user: User, site_url: str, municipality=None) -> None:
+    path = reverse("accounts:verify_email", args=[email_verification_token(user=user)])
+    email_send(
+        to=user.email,
+        template="accounts/email/verify",
+        context={"url": _absolute(site_url, path), "municipality": municipality},
+    )
+
+
+@transaction.atomic
+def user_register(
+    *,
+    email: str,
+    password: str,
+    given_name: str,
+    family_name: str,
+    site_url: str,
+    municipality=None,
+    language: str = "de",
+) -> User | None:
+    """Create an unverified citizen account and mail the confirmation link.
+
+    For an address that already has an account nothing is created; its owner gets a hint by
+    e-mail instead, so the form does not reveal which addresses are registered.
+    """
+    existing = user_by_email(email=email)
+    if existing is not None:
+        email_send(
+            to=existing.email,
+            template="accounts/email/already_registered",
+            context={
+                "login_url": _absolute(site_url, reverse("accounts:login")),
+                "reset_url": _absolute(site_url, reverse("accounts:password_reset")),
+                "municipality": municipality,
+            },
+        )
+        return None
+    user = User(
+        email=User.objects.normalize_email(email),
+        email_digest=email_digest(email),
+        given_name=given_name,
+        family_name=family_name,
+        preferred_language=language,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_event_record(action="accounts.user_registered", municipality=municipality, target=user)
+    email_verification_send(user=user, site_url=site_url, municipality=municipality)
+    return user
+
+
+@transaction.atomic
+def user_email_verify(*, token: str) -> User | None:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=EMAIL_VERIFICATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.select_for_update().filter(pk=data.get("u"), is_active=True).first()
+    if user is None or user.email_digest[:16] != data.get("d"):
+        return None
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+        audit_event_record(action="accounts.email_verified", actor=user, target=user)
+    return user
+
+
+def email_verification_resend(*, email: str, site_url: str, municipality=None) -> None:
+    user = user_by_email(email=email)
+    if user is not None and user.is_active and not user.email_verified:
+        email_verification_send(user=user, site_url=site_url, municipality=municipality)
+
+
+# --- login -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+    retry_minutes: int = 0
+
+
+def login_password_check(*, email: str, password: str, ip: str) -> LoginResult:
+    """The password step. Counts failures per account and per client address."""
+    state = throttle.login_throttle_state(email=email, ip=ip)
+    if state.blocked:
+        return LoginResult(LoginOutcome.THROTTLED, retry_minutes=state.retry_minutes)
+    user = authenticate(None, email=email, password=password)
+    if user is None:
+        throttle.login_failure_record(email=email, ip=ip)
+        audit_event_record(action="accounts.login_failed", data={"step": "password"})
+        return LoginResult(LoginOutcome.INVALID)
+    if not user.email_verified:
+        return LoginResult(LoginOutcome.UNVERIFIED, user=user)
+    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if user.is_staff and not has_device:
+        return LoginResult(LoginOutcome.NO_SECOND_FACTOR, user=user)
+    if has_device:
+        return LoginResult(LoginOutcome.CODE_REQUIRED, user=user)
+    throttle.login_success_record(email=email)
+    return LoginResult(LoginOutcome.OK, user=user)
+
+
+def login_code_check(*, user: User, token: str, ip: str) -> TOTPDevice | None:
+    """The code step: a matching confirmed TOTP device, or None (counted as a failure)."""
+    state = throttle.login_throttle_state(email=user.email, ip=ip)
+    if state.blocked:
+        return None
+    token = "".join((token or "").split())
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_is_allowed()[0] and device.verify_token(token):
+            throttle.login_success_record(email=user.email)
+            return device
+    throttle.login_failure_record(email=user.email, ip=ip)
+    audit_event_record(action="accounts.login_failed", target=user, data={"step": "code"})
+    return None
+
+
+def session_start(
+    *,
+    request,
+    user: User,
+    trust_level: str = TrustLevel.BASIC,
+    provider: str = PASSWORD_PROVIDER,
+    device: TOTPDevice | None = None,
+) -> None:
+    """Log ``user`` into ``request``'s session with the trust level of how they identified."""
+    auth_login(request, user, backend="rathaus.accounts.backends.EmailBackend")
+    if device is not None:
+        otp_login(request, device)
+    request.session[SESSION_TRUST_LEVEL] = str(TrustLevel(trust_level))
+    request.session[SESSION_IDENTITY_PROVIDER] = provider
+    audit_event_record(
+        action="accounts.login",
+        actor=user,
+        municipality=getattr(request, "municipality", None),
+        target=user,
+        data={"provider": provider, "trust_level": str(trust_level)},
+    )
+
+
+# --- password reset ----------------------------------------------------------------------------
+def password_reset_request(*, email: str, site_url: str, municipality=None) -> None:
+    """Mail a reset link if the address has an active account; say nothing either way."""
+    user = user_by_email(email=email)
+    if user is None or not user.is_active:
+        return
+    with transaction.atomic():
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        path = reverse("accounts:password_reset_confirm", args=[uid, token])
+        audit_event_record(action="accounts.password_reset_requested", target=user)
+        email_send(
+            to=user.email,
+            template="accounts/email/password_reset",
+            context={"url": _absolute(site_url, path), "municipality": municipality},
+        )
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str) -> User:
+    user.set_password(password)
+    if not user.email_verified:
+        # The reset link reached the mailbox, which proves the address.
+        user.email_verified = True
+    user.save()
+    throttle.login_success_record(email=user.email)
+    audit_event_record(action="accounts.password_changed", actor=user, target=user)
+    return user
+
+
+# --- profile and deletion ----------------------------------------------------------------------
+PROFILE_FIELDS = (
+    "given_name",
+    "family_name",
+    "birth_date",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "preferred_language",
+)
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict) -> User:
+    changed = []
+    for name in PROFILE_FIELDS:
+        if name in data and getattr(user, name) != data[name]:
+            setattr(user, name, data[name])
+            changed.append(name)
+    user.full_clean()
+    user.save()
+    # Field names only: the values are personal data.
+    audit_event_record(
+        action="accounts.profile_updated", actor=user, target=user, data={"fields": changed}
+    )
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str) -> bool:
+    """Delete a citizen's own account after checking the password. Staff accounts are managed
+    by their municipality's administrators."""
+    if user.is_staff or not user.check_password(password):
+        return False
+    audit_event_record(
+        action="accounts.user_deleted", actor=user, target=user, data={"user_id": user.pk}
+    )
+    user.delete()
+    return True
+
+
+# --- two-factor authentication -----------------------------------------------------------------
+def totp_key_new() -> str:
+    return random_hex(20)
+
+
+def totp_secret_base32(key: str) -> str:
+    return base64.b32encode(binascii.unhexlify(key)).decode("ascii")
+
+
+def totp_provisioning_uri(*, key: str, account: str, issuer: str) -> str:
+    label = quote(f"{issuer}:{account}")
+    query = urlencode({"secret": totp_secret_base32(key), "issuer": issuer, "digits": 6})
+    return f"otpauth://totp/{label}?{query}"
+
+
+def totp_qr_svg(*, uri: str, title: str) -> str:
+    """The provisioning URI as an inline SVG QR code (no style attributes, CSP-safe)."""
+    return segno.make(uri, error="m").svg_inline(
+        scale=5, border=4, title=title, svgclass="rh-qr", lineclass=None
+    )
+
+
+def totp_token_now(key: str) -> str:
+    return f"{TOTP(binascii.unhexlify(key)).token():06d}"
+
+
+@transaction.atomic
+def totp_device_confirm(*, request, user: User, key: str, token: str) -> TOTPDevice | None:
+    """Store the TOTP key once the user proved their app produces its codes."""
+    token = "".join((token or "").split())
+    totp = TOTP(binascii.unhexlify(key))
+    totp.drift = 0
+    if not token.isdigit() or not totp.verify(int(token), tolerance=1):
+        return None
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator", key=key, confirmed=True)
+    audit_event_record(action="accounts.totp_enabled", actor=user, target=user)
+    otp_login(request, device)
+    return device
+
+
+@transaction.atomic
+def totp_devices_remove(*, user: User, password: str) -> bool:
+    if user.is_staff or not user.check_password(password):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_event_record(action="accounts.totp_disabled", actor=user, target=user)
+    return True
