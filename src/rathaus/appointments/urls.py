@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "appointments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("bestaetigen/<str:token>/", views.booking_finalise_view, name="finalise"),
+    path("absagen/<str:code>/<str:token>/", views.booking_cancel_view, name="cancel"),
+]

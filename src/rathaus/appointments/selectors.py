@@ -1,0 +1,128 @@
+"""Selectors (reads). Every function takes the municipality; "missing" and "not yours" are 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from rathaus.accounts.models import StaffMembership
+
+from . import slots as slot_rules
+from .models import Booking, Office, OfficeService, Slot
+from .services import policy_for, resolve_services, window_for
+
+
+def office_list(*, municipality) -> QuerySet[Office]:
+    return Office.objects.filter(municipality=municipality, is_active=True)
+
+
+def office_get(*, municipality, slug: str) -> Office:
+    office = (
+        Office.objects.select_related("municipality")
+        .filter(municipality=municipality, slug=slug, is_active=True)
+        .first()
+    )
+    if office is None:
+        raise Http404
+    return office
+
+
+def office_services(*, municipality, office: Office) -> QuerySet[OfficeService]:
+    return OfficeService.objects.filter(municipality=municipality, office=office, is_active=True)
+
+
+def free_starts(
+    *,
+    municipality,
+    office: Office,
+    services: Sequence[tuple[str, int]],
+    first_day: dt.date,
+    last_day: dt.date,
+    units: int = 1,
+    now: dt.datetime | None = None,
+) -> list[dt.datetime]:
+    """Start times at which the chosen services fit, within the booking window.
+
+    Advisory only: the hold is the truth, a listed start may be gone a moment later.
+    """
+    if office.municipality_id != municipality.pk:
+        raise Http404
+    now = now or timezone.now()
+    policy = policy_for(office)
+    window = window_for(policy, now)
+    last_day = min(last_day, window.last_day)
+    resolved = resolve_services(office=office, services=services)
+    duration = slot_rules.appointment_duration((r.duration_minutes, c) for r, c in resolved)
+    needed = slot_rules.slots_needed(duration, policy.slot_minutes)
+    tz = slot_rules.TZ
+    rows = (
+        Slot.objects.filter(
+            municipality=municipality,
+            office=office,
+            start__gte=dt.datetime.combine(first_day, dt.time(0), tzinfo=tz),
+            start__lt=dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
+        )
+        .annotate(free=F("capacity") - F("taken"))
+        .values_list("start", "free")
+    )
+    starts = slot_rules.consecutive_starts(
+        list(rows), slot_minutes=policy.slot_minutes, needed=needed, units=units
+    )
+    return [s.astimezone(tz) for s in starts if slot_rules.within_window(s, window)]
+
+
+def booking_get(*, municipality, code: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("office")
+        .filter(municipality=municipality, code=code.strip().upper())
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def _require_staff(*, actor, municipality) -> None:
+    if not (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_staff
+        and StaffMembership.objects.filter(user=actor, municipality=municipality).exists()
+    ):
+        raise Http404
+
+
+def bookings_for_office_day(
+    *, actor, municipality, office_slug: str, day: dt.date
+) -> QuerySet[Booking]:
+    """The appointments of one office and day, for a clerk of this municipality."""
+    _require_staff(actor=actor, municipality=municipality)
+    office = office_get(municipality=municipality, slug=office_slug)
+    tz = slot_rules.TZ
+    return (
+        Booking.objects.filter(
+            municipality=municipality,
+            office=office,
+            start__gte=dt.datetime.combine(day, dt.time(0), tzinfo=tz),
+            start__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
+        )
+        .prefetch_related("items")
+        .order_by("start")
+    )
+
+
+def slot_occupancy(*, actor, municipality, office_slug: str, day: dt.date) -> QuerySet[Slot]:
+    """Slots of one office and day with capacity and taken units, for a clerk."""
+    _require_staff(actor=actor, municipality=municipality)
+    office = office_get(municipality=municipality, slug=office_slug)
+    tz = slot_rules.TZ
+    return Slot.objects.filter(
+        municipality=municipality,
+        office=office,
+        start__gte=dt.datetime.combine(day, dt.time(0), tzinfo=tz),
+        start__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
+    ).order_by("start")

@@ -1,0 +1,567 @@
+"""Services (writes) of the booking engine.
+
+Capacity is decided by the database, never by a read followed by a write:
+
+* ``hold_create`` takes ``units`` from each of N consecutive slots with one conditional
+  ``UPDATE slot SET taken = taken + units WHERE id = … AND taken + units <= capacity`` per slot,
+  in start order, inside one transaction. If any update affects no row the whole transaction
+  rolls back, so an appointment gets all its slots or none. The check constraint
+  ``taken <= capacity`` backs this up.
+* A hold's ``state`` changes only through conditional updates (``… WHERE state = 'active'``), so
+  expiry, confirmation and cancellation of the same hold cannot both succeed; exactly the one that
+  wins gives the units back (``_hold_release``).
+* The per-e-mail limit is checked while holding a row lock on the address's ``EmailBookingLock``
+  row, so parallel requests with one address are counted one after the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from rathaus.core.audit import audit_event_record
+from rathaus.core.crypto import blind_index
+from rathaus.notifications.services import email_send
+from rathaus.tenants.selectors import municipality_primary_host
+
+from . import slots as slot_rules
+from .constants import (
+    ALLOWED_TRANSITIONS,
+    EMAIL_DIGEST_PURPOSE,
+    BookingStatus,
+    ErrorCode,
+    HoldState,
+)
+from .models import (
+    Booking,
+    BookingPolicy,
+    BookingService,
+    ClosureDay,
+    Counter,
+    EmailBookingLock,
+    Hold,
+    Office,
+    OfficeService,
+    OpeningHours,
+    Slot,
+    StaffAbsence,
+)
+
+CONFIRM_SALT = "rathaus.appointments.confirm"
+CANCEL_SALT = "rathaus.appointments.cancel"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out at a counter
+CODE_LENGTH = 8
+
+
+class AppointmentError(Exception):
+    """A refusal with a stable code (``constants.ErrorCode``)."""
+
+    def __init__(self, code: ErrorCode, details: dict[str, Any] | None = None):
+        self.code = ErrorCode(code)
+        self.details = details or {}
+        super().__init__(self.code.value)
+
+    @property
+    def message(self) -> str:
+        return str(self.code.label)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def email_digest(email: str) -> str:
+    return blind_index(email, purpose=EMAIL_DIGEST_PURPOSE)
+
+
+def policy_for(office: Office) -> BookingPolicy:
+    """The office's policy, or the defaults when none has been set up yet (unsaved)."""
+    policy = BookingPolicy.objects.filter(office=office).first()
+    return policy or BookingPolicy(municipality_id=office.municipality_id, office=office)
+
+
+def window_for(policy: BookingPolicy, now: dt.datetime) -> slot_rules.BookingWindow:
+    return slot_rules.booking_window(
+        now=now,
+        min_days_ahead=policy.min_days_ahead,
+        max_weeks_ahead=policy.max_weeks_ahead,
+        min_notice_minutes=policy.min_notice_minutes,
+        daily_release_time=policy.daily_release_time,
+    )
+
+
+def calendar_rules(*, office: Office, slot_minutes: int) -> slot_rules.CalendarRules:
+    """Read an office's calendar set-up into the pure rules of ``slots.py``."""
+    opening: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for row in OpeningHours.objects.filter(municipality_id=office.municipality_id, office=office):
+        opening.setdefault(row.weekday, []).append((row.opens, row.closes))
+    closures = [
+        slot_rules.Closure(date=row.date, starts=row.starts, ends=row.ends)
+        for row in ClosureDay.objects.filter(municipality_id=office.municipality_id).filter(
+            Q(office=office) | Q(office__isnull=True)
+        )
+    ]
+    absences = [
+        slot_rules.Absence(starts_at=row.starts_at, ends_at=row.ends_at, counters=row.counters)
+        for row in StaffAbsence.objects.filter(
+            municipality_id=office.municipality_id, office=office
+        )
+    ]
+    counters = Counter.objects.filter(
+        municipality_id=office.municipality_id, office=office, is_active=True
+    ).count()
+    return slot_rules.CalendarRules(
+        opening=opening,
+        counters=counters,
+        slot_minutes=slot_minutes,
+        state=office.municipality.state,
+        closures=closures,
+        absences=absences,
+    )
+
+
+def resolve_services(
+    *, office: Office, services: Sequence[tuple[str, int]]
+) -> list[tuple[OfficeService, int]]:
+    """The office's service rows for the chosen (slug, count) pairs; refuses unknown services."""
+    counts: dict[str, int] = {}
+    for slug, count in services:
+        counts[slug] = counts.get(slug, 0) + int(count)
+    if not counts:
+        raise AppointmentError(ErrorCode.SERVICE_NOT_OFFERED)
+    rows = {
+        row.service_slug: row
+        for row in OfficeService.objects.filter(
+            municipality_id=office.municipality_id,
+            office=office,
+            is_active=True,
+            service_slug__in=counts,
+        )
+    }
+    resolved = []
+    for slug, count in counts.items():
+        row = rows.get(slug)
+        if row is None or not 1 <= count <= row.max_count:
+            raise AppointmentError(ErrorCode.SERVICE_NOT_OFFERED, {"service": slug})
+        resolved.append((row, count))
+    return resolved
+
+
+def _absolute(municipality, path: str) -> str:
+    host = municipality_primary_host(municipality)
+    scheme = "http" if settings.DEBUG or getattr(settings, "RATHAUS_DEMO", False) else "https"
+    return f"{scheme}://{host}{path}" if host else path
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def confirm_token_make(booking: Booking) -> str:
+    return signing.dumps({"c": booking.code, "h": booking.hold_id}, salt=CONFIRM_SALT)
+
+
+def cancel_token_make(booking: Booking) -> str:
+    return signing.dumps({"c": booking.code, "b": booking.pk}, salt=CANCEL_SALT)
+
+
+def _booking_transition(
+    *, booking: Booking, to: BookingStatus, now: dt.datetime, extra: dict | None = None
+) -> bool:
+    """Change the status only along ``ALLOWED_TRANSITIONS`` and only from the status read."""
+    if to not in ALLOWED_TRANSITIONS[booking.status]:
+        return False
+    values: dict[str, Any] = {"status": to, **(extra or {})}
+    won = Booking.objects.filter(pk=booking.pk, status=booking.status).update(**values)
+    if won:
+        audit_event_record(
+            action=f"appointments.booking.{to}",
+            municipality=booking.municipality,
+            target=booking,
+            data={"from": booking.status, "to": str(to)},
+        )
+        for key, value in values.items():
+            setattr(booking, key, value)
+    return bool(won)
+
+
+# --- slots ---------------------------------------------------------------------------------------
+def slots_materialise(*, office: Office, first_day: dt.date, last_day: dt.date) -> int:
+    """Create or update the ``Slot`` rows of an office for a date range; returns rows written.
+
+    A slot that no longer exists in the calendar (new closure, absence) keeps its row with the
+    capacity lowered to what is already taken, so nothing new can be booked there and existing
+    bookings stay valid; they are for staff to move.
+    """
+    policy = policy_for(office)
+    rules = calendar_rules(office=office, slot_minutes=policy.slot_minutes)
+    specs = {
+        spec.start: spec.capacity for spec in slot_rules.compute_slots(rules, first_day, last_day)
+    }
+    tz = slot_rules.TZ
+    range_start = dt.datetime.combine(first_day, dt.time(0), tzinfo=tz)
+    range_end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    written = 0
+    with transaction.atomic():
+        existing = {
+            slot.start: slot
+            for slot in Slot.objects.select_for_update().filter(
+                municipality_id=office.municipality_id,
+                office=office,
+                start__gte=range_start,
+                start__lt=range_end,
+            )
+        }
+        new_rows = []
+        for start, capacity in specs.items():
+            slot = existing.get(start)
+            if slot is None:
+                new_rows.append(
+                    Slot(
+                        municipality_id=office.municipality_id,
+                        office=office,
+                        start=start,
+                        capacity=capacity,
+                    )
+                )
+            elif slot.capacity != max(capacity, slot.taken):
+                Slot.objects.filter(pk=slot.pk).update(capacity=max(capacity, F("taken")))
+                written += 1
+        for start, slot in existing.items():
+            if start not in specs and slot.capacity != slot.taken:
+                Slot.objects.filter(pk=slot.pk).update(capacity=F("taken"))
+                written += 1
+        Slot.objects.bulk_create(new_rows, ignore_conflicts=True)
+        written += len(new_rows)
+    return written
+
+
+# --- holds ---------------------------------------------------------------------------------------
+def hold_create(
+    *,
+    municipality,
+    office: Office,
+    services: Sequence[tuple[str, int]],
+    start: dt.datetime,
+    units: int = 1,
+    now: dt.datetime | None = None,
+) -> Hold:
+    """Reserve the consecutive slots an appointment needs, all or none.
+
+    Raises ``AppointmentError`` with ``SLOT_UNAVAILABLE`` when any slot is missing or full.
+    """
+    now = now or timezone.now()
+    if office.municipality_id != municipality.pk or not office.is_active:
+        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+    if units < 1:
+        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+    policy = policy_for(office)
+    resolved = resolve_services(office=office, services=services)
+    duration = slot_rules.appointment_duration(
+        (row.duration_minutes, count) for row, count in resolved
+    )
+    needed = slot_rules.slots_needed(duration, policy.slot_minutes)
+    if not slot_rules.within_window(start, window_for(policy, now)):
+        raise AppointmentError(ErrorCode.OUTSIDE_BOOKING_WINDOW)
+    first = start.astimezone(dt.UTC)
+    step = dt.timedelta(minutes=policy.slot_minutes)
+    wanted = [first + i * step for i in range(needed)]
+    with transaction.atomic():
+        slot_ids = list(
+            Slot.objects.filter(municipality=municipality, office=office, start__in=wanted)
+            .order_by("start")
+            .values_list("pk", flat=True)
+        )
+        if len(slot_ids) != needed:
+            raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+        # Always in start order, so two multi-slot holds lock rows in the same order.
+        for slot_id in slot_ids:
+            updated = (
+                Slot.objects.filter(pk=slot_id)
+                .alias(after=F("taken") + units)
+                .filter(after__lte=F("capacity"))
+                .update(taken=F("taken") + units)
+            )
+            if updated != 1:
+                raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+        hold = Hold.objects.create(
+            municipality=municipality,
+            office=office,
+            token=secrets.token_urlsafe(32),
+            units=units,
+            start=first,
+            end=first + dt.timedelta(minutes=duration),
+            services=[[row.service_slug, count] for row, count in resolved],
+            expires_at=now + dt.timedelta(minutes=policy.hold_minutes),
+        )
+        hold.slots.set(slot_ids)
+        audit_event_record(
+            action="appointments.hold.created",
+            municipality=municipality,
+            target=hold,
+            data={"office": office.slug, "slots": needed, "units": units},
+        )
+    return hold
+
+
+def _hold_release(*, hold: Hold, from_state: HoldState, now: dt.datetime, **conditions) -> bool:
+    """Give a hold's units back to its slots, once. Must run inside a transaction."""
+    won = Hold.objects.filter(pk=hold.pk, state=from_state, **conditions).update(
+        state=HoldState.RELEASED, released_at=now
+    )
+    if not won:
+        return False
+    slot_ids = hold.slots.order_by("start").values_list("pk", flat=True)
+    for slot_id in slot_ids:
+        Slot.objects.filter(pk=slot_id).update(taken=F("taken") - hold.units)
+    return True
+
+
+def hold_expire(*, hold: Hold, now: dt.datetime | None = None) -> bool:
+    """Expire one unconfirmed hold whose time is up; its slots return at once. True if it did."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not _hold_release(hold=hold, from_state=HoldState.ACTIVE, now=now, expires_at__lte=now):
+            return False
+        booking = Booking.objects.filter(hold=hold).first()
+        if booking is not None:
+            _booking_transition(booking=booking, to=BookingStatus.EXPIRED, now=now)
+        audit_event_record(
+            action="appointments.hold.expired", municipality=hold.municipality, target=hold
+        )
+    return True
+
+
+def holds_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every hold that is due (periodic task). Returns the number expired."""
+    now = now or timezone.now()
+    due = Hold.objects.filter(state=HoldState.ACTIVE, expires_at__lte=now).select_related(
+        "municipality"
+    )
+    return sum(hold_expire(hold=hold, now=now) for hold in due)
+
+
+def holds_release_quarantined(*, now: dt.datetime | None = None) -> int:
+    """Return the slots of cancelled bookings whose quarantine is over (periodic task)."""
+    now = now or timezone.now()
+    released = 0
+    due = Hold.objects.filter(state=HoldState.QUARANTINE, release_after__lte=now)
+    for hold in due.select_related("municipality"):
+        with transaction.atomic():
+            if _hold_release(
+                hold=hold, from_state=HoldState.QUARANTINE, now=now, release_after__lte=now
+            ):
+                released += 1
+                audit_event_record(
+                    action="appointments.hold.released",
+                    municipality=hold.municipality,
+                    target=hold,
+                )
+    return released
+
+
+# --- bookings ------------------------------------------------------------------------------------
+def booking_confirm(
+    *,
+    municipality,
+    hold_token: str,
+    name: str,
+    email: str,
+    phone: str = "",
+    citizen=None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Attach the person to a hold and send the double-opt-in e-mail.
+
+    The booking stays ``held`` until the link in the e-mail is followed (``booking_finalise``);
+    the hold's time is renewed once here so the citizen has ``hold_minutes`` to click.
+    """
+    now = now or timezone.now()
+    name, email, phone = name.strip(), email.strip(), phone.strip()
+    digest = email_digest(email)
+    with transaction.atomic():
+        hold = (
+            Hold.objects.select_for_update()
+            .select_related("office")
+            .filter(municipality=municipality, token=hold_token)
+            .first()
+        )
+        if hold is None:
+            raise AppointmentError(ErrorCode.HOLD_NOT_FOUND)
+        if Booking.objects.filter(hold=hold).exists():
+            raise AppointmentError(ErrorCode.HOLD_ALREADY_USED)
+        if hold.state != HoldState.ACTIVE or hold.expires_at <= now:
+            raise AppointmentError(ErrorCode.HOLD_EXPIRED)
+        policy = policy_for(hold.office)
+
+        EmailBookingLock.objects.bulk_create(
+            [EmailBookingLock(municipality=municipality, email_digest=digest)],
+            ignore_conflicts=True,
+        )
+        EmailBookingLock.objects.select_for_update().get(
+            municipality=municipality, email_digest=digest
+        )
+        open_bookings = Booking.objects.filter(
+            municipality=municipality,
+            email_digest=digest,
+            status__in=[BookingStatus.HELD, BookingStatus.CONFIRMED],
+            end__gt=now,
+        ).count()
+        if open_bookings >= policy.max_bookings_per_email:
+            raise AppointmentError(
+                ErrorCode.EMAIL_LIMIT_REACHED, {"limit": policy.max_bookings_per_email}
+            )
+
+        booking = Booking(
+            municipality=municipality,
+            office=hold.office,
+            hold=hold,
+            code=_new_code(),
+            start=hold.start,
+            end=hold.end,
+            name=name,
+            email=email,
+            email_digest=digest,
+            phone=phone,
+            citizen=citizen if citizen is not None and citizen.is_authenticated else None,
+        )
+        booking.full_clean(exclude=["hold", "code", "email_digest"])
+        booking.save()
+        durations = dict(
+            OfficeService.objects.filter(office=hold.office).values_list(
+                "service_slug", "duration_minutes"
+            )
+        )
+        BookingService.objects.bulk_create(
+            BookingService(
+                booking=booking,
+                service_slug=slug,
+                count=count,
+                duration_minutes=durations.get(slug, 0),
+            )
+            for slug, count in hold.services
+        )
+        Hold.objects.filter(pk=hold.pk).update(
+            expires_at=now + dt.timedelta(minutes=policy.hold_minutes)
+        )
+        audit_event_record(
+            action="appointments.booking.held", municipality=municipality, target=booking
+        )
+        path = reverse("appointments:finalise", kwargs={"token": confirm_token_make(booking)})
+        email_send(
+            to=email,
+            template="appointments/email/confirm",
+            context={
+                "municipality_name": municipality.name,
+                "office_name": hold.office.name,
+                "start": hold.start.astimezone(slot_rules.TZ),
+                "minutes": policy.hold_minutes,
+                "url": _absolute(municipality, path),
+            },
+        )
+    return booking
+
+
+def booking_finalise(*, municipality, token: str, now: dt.datetime | None = None) -> Booking:
+    """Make a held booking final (the e-mail link was followed). Each link works once."""
+    now = now or timezone.now()
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT)
+        code, hold_id = str(payload["c"]), int(payload["h"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise AppointmentError(ErrorCode.INVALID_TOKEN) from exc
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("office", "municipality")
+            .filter(municipality=municipality, code=code, hold_id=hold_id)
+            .first()
+        )
+        if booking is None:
+            raise AppointmentError(ErrorCode.INVALID_TOKEN)
+        if booking.status == BookingStatus.CONFIRMED:
+            raise AppointmentError(ErrorCode.ALREADY_CONFIRMED)
+        won = Hold.objects.filter(pk=hold_id, state=HoldState.ACTIVE, expires_at__gt=now).update(
+            state=HoldState.BOOKED
+        )
+        if not won or not _booking_transition(
+            booking=booking, to=BookingStatus.CONFIRMED, now=now, extra={"confirmed_at": now}
+        ):
+            raise AppointmentError(ErrorCode.HOLD_EXPIRED)
+        cancel_path = reverse(
+            "appointments:cancel",
+            kwargs={"code": booking.code, "token": cancel_token_make(booking)},
+        )
+        email_send(
+            to=booking.email,
+            template="appointments/email/booked",
+            context={
+                "municipality_name": municipality.name,
+                "office_name": booking.office.name,
+                "start": booking.start.astimezone(slot_rules.TZ),
+                "code": booking.code,
+                "cancel_url": _absolute(municipality, cancel_path),
+            },
+        )
+    return booking
+
+
+def booking_cancel(
+    *, municipality, code: str, token: str, now: dt.datetime | None = None
+) -> Booking:
+    """Cancel by booking code and the signed cancel token from the e-mail.
+
+    The slots return to the pool only after the office's quarantine, so a cancelled slot cannot
+    be handed to a waiting buyer at a time only the seller knows.
+    """
+    now = now or timezone.now()
+    try:
+        payload = signing.loads(token, salt=CANCEL_SALT)
+        signed_code, booking_id = str(payload["c"]), int(payload["b"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise AppointmentError(ErrorCode.INVALID_TOKEN) from exc
+    if not secrets.compare_digest(signed_code, code):
+        raise AppointmentError(ErrorCode.INVALID_TOKEN)
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("office", "municipality")
+            .filter(municipality=municipality, code=code, pk=booking_id)
+            .first()
+        )
+        if booking is None:
+            raise AppointmentError(ErrorCode.INVALID_TOKEN)
+        if booking.start <= now or booking.status not in (
+            BookingStatus.HELD,
+            BookingStatus.CONFIRMED,
+        ):
+            raise AppointmentError(ErrorCode.NOT_CANCELLABLE)
+        policy = policy_for(booking.office)
+        release_after = now + dt.timedelta(minutes=policy.quarantine_minutes)
+        won = Hold.objects.filter(
+            pk=booking.hold_id, state__in=[HoldState.ACTIVE, HoldState.BOOKED]
+        ).update(state=HoldState.QUARANTINE, release_after=release_after)
+        if not won or not _booking_transition(
+            booking=booking, to=BookingStatus.CANCELLED, now=now, extra={"cancelled_at": now}
+        ):
+            raise AppointmentError(ErrorCode.NOT_CANCELLABLE)
+        if policy.quarantine_minutes == 0:
+            _hold_release(hold=booking.hold, from_state=HoldState.QUARANTINE, now=now)
+    return booking
+
+
+def slots_materialise_all(*, now: dt.datetime | None = None) -> int:
+    """Write the slots of every active office from today to the end of its booking window."""
+    now = now or timezone.now()
+    written = 0
+    for office in Office.objects.filter(is_active=True).select_related("municipality"):
+        window = window_for(policy_for(office), now)
+        today = now.astimezone(slot_rules.TZ).date()
+        written += slots_materialise(office=office, first_day=today, last_day=window.last_day)
+    return written

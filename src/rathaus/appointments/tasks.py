@@ -1,0 +1,24 @@
+"""Periodic work of the booking engine (Huey)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import services
+
+
+@db_periodic_task(crontab(minute="*"))
+def holds_expire_task() -> int:
+    """Unconfirmed reservations whose time is up give their slots back."""
+    return services.holds_expire_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+def quarantine_release_task() -> int:
+    """Cancelled appointments give their slots back once the quarantine is over."""
+    return services.holds_release_quarantined()
+
+
+@db_periodic_task(crontab(minute="5", hour="*"))
+def slots_materialise_task() -> int:
+    """Keep every active office's slots written up to the end of its booking window."""
+    return services.slots_materialise_all()
