@@ -1,0 +1,179 @@
+"""A small closed-loop HTTP load generator (aiohttp) for loopback benchmarks.
+
+Each of ``clients`` workers sends one request, waits for the full response, records the latency and
+sends the next one. A run is bounded twice: by ``duration`` seconds and by ``max_requests``; it
+always stops by itself. Only loopback targets are accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import math
+import statistics
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
+
+DEFAULT_MAX_REQUESTS = 1_000_000
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list: the smallest value such that at least
+    ``fraction`` of all values are less than or equal to it."""
+    if not sorted_values:
+        raise ValueError("percentile of an empty list")
+    if not 0 < fraction <= 1:
+        raise ValueError("fraction must be in (0, 1]")
+    rank = math.ceil(fraction * len(sorted_values))
+    return sorted_values[rank - 1]
+
+
+@dataclass
+class LoadResult:
+    """Latencies in milliseconds; ``rps`` counts completed requests (any status) per second."""
+
+    name: str
+    url: str
+    host: str
+    clients: int
+    duration_s: float
+    requests: int
+    errors: int
+    status_counts: dict[str, int]
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    mean_ms: float
+    max_ms: float
+    error_samples: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarise(
+    *,
+    name: str,
+    url: str,
+    host: str,
+    clients: int,
+    duration_s: float,
+    latencies_s: list[float],
+    statuses: Counter,
+    errors: list[str],
+) -> LoadResult:
+    ordered = sorted(value * 1000 for value in latencies_s)
+    empty = not ordered
+    return LoadResult(
+        name=name,
+        url=url,
+        host=host,
+        clients=clients,
+        duration_s=round(duration_s, 3),
+        requests=len(ordered),
+        errors=len(errors),
+        status_counts={str(code): count for code, count in sorted(statuses.items())},
+        rps=round(len(ordered) / duration_s, 1) if duration_s > 0 else 0.0,
+        p50_ms=math.nan if empty else round(percentile(ordered, 0.50), 2),
+        p95_ms=math.nan if empty else round(percentile(ordered, 0.95), 2),
+        p99_ms=math.nan if empty else round(percentile(ordered, 0.99), 2),
+        mean_ms=math.nan if empty else round(statistics.fmean(ordered), 2),
+        max_ms=math.nan if empty else round(ordered[-1], 2),
+        error_samples=errors[:5],
+    )
+
+
+def ensure_loopback(url: str) -> None:
+    hostname = urlsplit(url).hostname or ""
+    if hostname == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(hostname).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise ValueError(f"load is only sent to loopback addresses, not to {hostname!r}")
+
+
+async def _run(
+    *,
+    url: str,
+    host: str,
+    clients: int,
+    duration: float,
+    max_requests: int,
+    timeout: float,
+    record: bool,
+) -> tuple[float, list[float], Counter, list[str]]:
+    import aiohttp
+
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    errors: list[str] = []
+    sent = 0
+    headers = {"Host": host, "Accept-Language": "de", "User-Agent": "rathaus-bench"}
+    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    started = time.perf_counter()
+    deadline = started + duration
+
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=client_timeout, headers=headers, auto_decompress=True
+    ) as session:
+
+        async def worker() -> None:
+            nonlocal sent
+            while time.perf_counter() < deadline and sent < max_requests:
+                sent += 1
+                begin = time.perf_counter()
+                try:
+                    async with session.get(url, allow_redirects=False) as response:
+                        await response.read()
+                        status = response.status
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    if record:
+                        errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                    continue
+                if record:
+                    latencies.append(time.perf_counter() - begin)
+                    statuses[status] += 1
+
+        await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    return elapsed, latencies, statuses, errors
+
+
+def run_load(
+    *,
+    name: str,
+    url: str,
+    host: str,
+    clients: int = 32,
+    warmup: float = 5.0,
+    duration: float = 20.0,
+    max_requests: int = DEFAULT_MAX_REQUESTS,
+    timeout: float = 10.0,
+) -> LoadResult:
+    """Warm up (results discarded), then measure for ``duration`` seconds."""
+    ensure_loopback(url)
+    if clients < 1 or duration <= 0:
+        raise ValueError("clients must be >= 1 and duration > 0")
+    common = {"url": url, "host": host, "clients": clients, "timeout": timeout}
+    if warmup > 0:
+        asyncio.run(_run(duration=warmup, max_requests=max_requests, record=False, **common))
+    elapsed, latencies, statuses, errors = asyncio.run(
+        _run(duration=duration, max_requests=max_requests, record=True, **common)
+    )
+    return summarise(
+        name=name,
+        url=url,
+        host=host,
+        clients=clients,
+        duration_s=elapsed,
+        latencies_s=latencies,
+        statuses=statuses,
+        errors=errors,
+    )

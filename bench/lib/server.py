@@ -1,0 +1,182 @@
+"""A production-like Rathaus server for benchmarks.
+
+Fresh PostgreSQL database, ``rathaus.settings.production`` (DEBUG off, JSON logs, manifest static
+files), ``migrate``, ``collectstatic``, demo data, then gunicorn with gthread workers bound to
+127.0.0.1 on a free port. Everything it writes lives in ``var/bench/``; the server stops on exit.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/rathaus_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+BENCH_HOSTS = "norderstedt.localhost,reinbek.localhost,127.0.0.1,localhost"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def redis_reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def recreate_database(database_url: str) -> None:
+    """Drop and create the benchmark database (never anything but the named one)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("rathaus_bench"):
+        raise ValueError("the benchmark database name must start with 'rathaus_bench'")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+@dataclass
+class BenchServer:
+    workers: int = 3
+    threads: int = 4
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = DEFAULT_REDIS_URL
+    var_dir: Path = PROJECT_DIR / "var" / "bench"
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    def __post_init__(self) -> None:
+        if self.redis_url and not redis_reachable(self.redis_url):
+            print(f"Redis not reachable at {self.redis_url}: tasks and cache use local stores")
+            self.redis_url = None
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        self.env = self._environment()
+
+    def _environment(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("RATHAUS_", "DJANGO_", "REDIS_", "DATABASE_"))
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="rathaus.settings.production",
+            PYTHONPATH=str(PROJECT_DIR / "src"),
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS=BENCH_HOSTS,
+            DATABASE_URL=self.database_url,
+            # A fresh database each run, so throwaway keys are fine.
+            RATHAUS_ENCRYPTION_KEYS="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            RATHAUS_HASH_KEY=secrets.token_urlsafe(32),
+            RATHAUS_VAR_DIR=str(self.var_dir),
+            # Plain HTTP on loopback; in production TLS ends at the proxy in front of gunicorn.
+            SECURE_SSL_REDIRECT="0",
+        )
+        if self.redis_url:
+            env["REDIS_URL"] = self.redis_url
+        return env
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str, quiet: bool = True) -> None:
+        command = [sys.executable, str(PROJECT_DIR / "manage.py"), *args]
+        result = subprocess.run(
+            command, cwd=PROJECT_DIR, env=self.env, capture_output=quiet, text=True, check=False
+        )
+        if result.returncode != 0:
+            details = (result.stderr or "")[-3000:] if quiet else ""
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{details}")
+
+    def prepare(self) -> None:
+        print(f"Creating a fresh database {urlsplit(self.database_url).path.lstrip('/')} ...")
+        recreate_database(self.database_url)
+        print("migrate, collectstatic, compile_translations, load_demo_data ...")
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput", "--clear")
+        self.manage("compile_translations")
+        self.manage("load_demo_data")
+
+    def start(self, *, timeout: float = 60.0) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "rathaus.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--log-level",
+            "warning",
+            "--graceful-timeout",
+            "5",
+        ]
+        log = (self.var_dir / "gunicorn.log").open("w")
+        self.process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.var_dir / 'gunicorn.log'}")
+            if self.status("/healthz") == 200:
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer /healthz in time")
+
+    def status(self, path: str, host: str = "127.0.0.1") -> int | None:
+        request = urllib.request.Request(self.base_url + path, headers={"Host": host})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return None
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> BenchServer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,159 @@
+"""Run a benchmark scenario against a production-like server on loopback.
+
+    python bench/run.py --scenario pages [--duration 20] [--warmup 5] [--clients 32]
+
+Writes bench/results/<scenario>-<timestamp>.json and prints a table. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+from bench import scenarios  # noqa: E402
+from bench.lib.load import run_load  # noqa: E402
+from bench.lib.server import DEFAULT_DATABASE_URL, BenchServer  # noqa: E402
+
+RESULTS_DIR = PROJECT_DIR / "bench" / "results"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenario", default="pages", choices=scenarios.SCENARIOS)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds per target")
+    parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per target")
+    parser.add_argument("--max-requests", type=int, default=1_000_000, help="cap per target")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument("--no-redis", action="store_true", help="use local task and cache stores")
+    return parser.parse_args(argv)
+
+
+def _fmt(value: float) -> str:
+    return (
+        "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value}"
+    )
+
+
+def print_table(results: list[dict], ratios: dict[str, float], goals: dict) -> None:
+    header = f"{'target':<14} {'path':<32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+    header += f"{'p99 ms':>8} {'errors':>6} {'non-2xx':>7}"
+    print(header)
+    print("-" * len(header))
+    for row in results:
+        non_ok = sum(n for code, n in row["status_counts"].items() if not code.startswith("2"))
+        print(
+            f"{row['name']:<14} {row['path']:<32} {row['rps']:>8} {_fmt(row['p50_ms']):>8} "
+            f"{_fmt(row['p95_ms']):>8} {_fmt(row['p99_ms']):>8} {row['errors']:>6} {non_ok:>7}"
+        )
+    for name, ratio in ratios.items():
+        print(f"ratio {name}: {ratio}")
+    if goals:
+        print(f"goals: {goals}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    scenario = scenarios.load(args.scenario)
+    server = BenchServer(
+        workers=args.workers,
+        threads=args.threads,
+        database_url=args.database_url,
+        redis_url=None if args.no_redis else BenchServer.redis_url,
+    )
+    server.prepare()
+    scenario.prepare(server)
+    results: list[dict] = []
+    with server:
+        server.start()
+        targets = scenario.targets(server)
+        print(
+            f"gunicorn gthread {args.workers}x{args.threads} on {server.base_url}; "
+            f"{args.clients} clients, {args.warmup}s warm-up + {args.duration}s per target"
+        )
+        for target in targets:
+            status = server.status(target.path, host=target.host)
+            if status != 200:
+                raise SystemExit(f"{target.name} {target.path} answers {status}, not 200")
+            result = run_load(
+                name=target.name,
+                url=server.base_url + target.path,
+                host=target.host,
+                clients=args.clients,
+                warmup=args.warmup,
+                duration=args.duration,
+                max_requests=args.max_requests,
+            ).as_dict()
+            result["path"] = target.path
+            result["baseline"] = target.baseline
+            results.append(result)
+            print(f"  {target.name}: {result['rps']} req/s, p95 {result['p95_ms']} ms")
+
+    baseline = next((r for r in results if r["baseline"]), None)
+    ratios = {}
+    if baseline and baseline["rps"]:
+        for row in results:
+            if not row["baseline"]:
+                ratios[f"{row['name']}/{baseline['name']}"] = round(row["rps"] / baseline["rps"], 3)
+    goals = scenario.goals
+    verdict = {}
+    if goals:
+        verdict = {
+            "ratio_ok": all(r >= goals["min_ratio_to_baseline"] for r in ratios.values()),
+            "p95_ok": all(r["p95_ms"] < goals["max_p95_ms"] for r in results if not r["baseline"]),
+        }
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "timestamp": stamp,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "server": {
+            "kind": "gunicorn gthread",
+            "workers": args.workers,
+            "threads": args.threads,
+            "settings": "rathaus.settings.production",
+            "database": "postgresql",
+            "redis": bool(server.redis_url),
+        },
+        "load": {"clients": args.clients, "warmup_s": args.warmup, "duration_s": args.duration},
+        "results": results,
+        "ratios": ratios,
+        "goals": goals,
+        "verdict": verdict,
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{scenario.name}-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    print()
+    print_table(results, ratios, goals)
+    print(f"verdict: {verdict}")
+    print(f"written: {path.relative_to(PROJECT_DIR)}")
+    return 0
+
+
+if __name__ == "__main__":
+    started = time.monotonic()
+    code = main()
+    print(f"took {time.monotonic() - started:.0f}s")
+    sys.exit(code)
