@@ -1,0 +1,112 @@
+"""Staff log in with password and TOTP code only; the back-office decorator checks roles."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from rathaus.accounts.constants import StaffRole
+from rathaus.accounts.decorators import staff_required
+from rathaus.accounts.services import totp_token_now
+
+from .factories import PASSWORD, login_verified, staff_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_needs_password_then_code(nor_client, norderstedt):
+    clerk = staff_create(municipality=norderstedt, email="clerk@example.org")
+    response = nor_client.post(
+        reverse("accounts:staff_login"), {"email": "clerk@example.org", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:login_code")
+    assert "_auth_user_id" not in nor_client.session
+
+    response = nor_client.post(reverse("accounts:login_code"), {"code": "000000"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in nor_client.session
+
+    device = TOTPDevice.objects.get(user=clerk)
+    # django-otp adds its own growing delay after a wrong code; skip the wait.
+    device.throttle_reset()
+    response = nor_client.post(reverse("accounts:login_code"), {"code": totp_token_now(device.key)})
+    assert response.status_code == 302
+    assert int(nor_client.session["_auth_user_id"]) == clerk.pk
+    assert nor_client.get(reverse("admin:index")).status_code == 200
+
+
+def test_staff_on_citizen_login_also_needs_code(nor_client, norderstedt):
+    staff_create(municipality=norderstedt, email="clerk@example.org")
+    response = nor_client.post(
+        reverse("accounts:login"), {"email": "clerk@example.org", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:login_code")
+    assert "_auth_user_id" not in nor_client.session
+
+
+def test_staff_without_confirmed_device_cannot_log_in(nor_client, norderstedt):
+    clerk = staff_create(municipality=norderstedt, email="clerk@example.org")
+    TOTPDevice.objects.filter(user=clerk).update(confirmed=False)
+    response = nor_client.post(
+        reverse("accounts:staff_login"), {"email": "clerk@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in nor_client.session
+    assert "TOTP" in response.content.decode()
+    assert nor_client.get(reverse("accounts:login_code")).status_code == 302
+
+
+def test_code_step_without_password_step_is_refused(nor_client, norderstedt):
+    response = nor_client.post(reverse("accounts:login_code"), {"code": "123456"})
+    assert response["Location"] == reverse("accounts:login")
+
+
+def _view(request):
+    return HttpResponse(f"ok {request.staff_membership.role}")
+
+
+def _request(user, municipality, *, verified=True):
+    request = RequestFactory().get("/verwaltung/x/")
+    request.user = user
+    request.municipality = municipality
+    if verified:
+        user.otp_device = TOTPDevice.objects.get(user=user)
+    user.is_verified = lambda: verified
+    return request
+
+
+def test_staff_required_roles_and_towns(norderstedt, reinbek):
+    nor_clerk = staff_create(municipality=norderstedt, role=StaffRole.CLERK)
+    nor_admin = staff_create(municipality=norderstedt, role=StaffRole.ADMIN)
+    rei_admin = staff_create(municipality=reinbek, role=StaffRole.ADMIN)
+    from django.http import Http404
+
+    assert staff_required()(_view)(_request(nor_clerk, norderstedt)).content == b"ok clerk"
+    assert staff_required(StaffRole.TEAM_LEAD)(_view)(_request(nor_admin, norderstedt))
+    with pytest.raises(Http404):
+        staff_required(StaffRole.TEAM_LEAD)(_view)(_request(nor_clerk, norderstedt))
+    with pytest.raises(Http404):
+        staff_required()(_view)(_request(rei_admin, norderstedt))
+    response = staff_required()(_view)(_request(nor_clerk, norderstedt, verified=False))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:staff_login"))
+
+
+def test_staff_required_redirects_anonymous(norderstedt):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/verwaltung/x/")
+    request.user = AnonymousUser()
+    request.municipality = norderstedt
+    response = staff_required()(_view)(request)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:staff_login"))
+
+
+def test_verified_staff_session_reaches_admin(rei_client, reinbek):
+    admin = staff_create(municipality=reinbek, role=StaffRole.ADMIN)
+    login_verified(rei_client, admin)
+    response = rei_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "StaffMembership" in str(response.context["app_list"]) or response.context["app_list"]
