@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rathaus.catalogue",
     "rathaus.notifications",
     "rathaus.cases",
+    "rathaus.procedures",
     "rathaus.appointments",
     "rathaus.web",
 ]
