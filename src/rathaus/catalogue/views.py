@@ -1,7 +1,33 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from . import selectors
+from .selectors import MAX_QUERY_LENGTH
+
 
 @require_GET
 def service_list(request):
-    return render(request, "catalogue/service_list.html")
+    groups = selectors.services_by_life_situation(municipality=request.municipality)
+    return render(request, "catalogue/service_list.html", {"groups": groups})
+
+
+@require_GET
+def service_search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = (
+        selectors.service_search(municipality=request.municipality, query=query) if query else []
+    )
+    return render(request, "catalogue/service_search.html", {"query": query, "results": results})
+
+
+@require_GET
+def service_detail(request, slug: str):
+    offering = selectors.service_for(municipality=request.municipality, slug=slug)
+    context = {
+        "offering": offering,
+        "service": offering.service,
+        "fee": offering.fee,
+        "start_url": selectors.service_start_url(offering=offering),
+        "booking_url": selectors.service_booking_url(offering=offering),
+    }
+    return render(request, "catalogue/service_detail.html", context)

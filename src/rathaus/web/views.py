@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from rathaus.catalogue.selectors import service_popular_for
+
 from .theme import theme_css_text
 
 LEGAL_PAGES = {
@@ -45,4 +47,5 @@ def demo_tools(request):
 
 @require_GET
 def home(request):
-    return render(request, "web/home.html")
+    popular = service_popular_for(municipality=request.municipality)
+    return render(request, "web/home.html", {"popular": popular})

@@ -1,0 +1,279 @@
+"""The default catalogue that ships with Rathaus (German content, as citizens read it).
+
+LeiKa keys: see docs/catalogue.md for which ones were checked against public sources. A key is
+left empty where no LeiKa entry exists (a local contact form, a plain appointment) or where we
+could not confirm one; an empty key is allowed, a wrong one is not.
+Fees as of 2026; towns override the fees they set themselves (Meldebescheinigung).
+"""
+
+from .constants import DeliveryMode
+
+LIFE_SITUATIONS = [
+    {"slug": "umzug", "name": "Umzug", "order": 10},
+    {"slug": "ausweise-dokumente", "name": "Ausweise & Dokumente", "order": 20},
+    {"slug": "wahlen", "name": "Wahlen", "order": 30},
+    {"slug": "familie", "name": "Familie", "order": 40},
+    {"slug": "arbeit-ehrenamt", "name": "Arbeit & Ehrenamt", "order": 50},
+    {"slug": "meine-daten", "name": "Meine Daten & Datenschutz", "order": 60},
+    {"slug": "kontakt", "name": "Kontakt & Termine", "order": 70},
+]
+
+FREE = {"kind": "free"}
+
+SERVICES = [
+    {
+        "slug": "anmeldung",
+        "leika_key": "urn:de:fim:leika:leistung:99115005104000",
+        "name": "Wohnsitz anmelden (Anmeldung)",
+        "keywords": "Anmeldung, Wohnsitz, Wohnung, Zuzug, Einzug, Umzug, Meldeamt, anmelden, "
+        "Hauptwohnung, Nebenwohnung",
+        "summary": "Sie ziehen in eine Wohnung ein? Melden Sie sich innerhalb von zwei Wochen an.",
+        "description": "Wer eine Wohnung bezieht, muss sich innerhalb von zwei Wochen nach dem "
+        "Einzug bei der Meldebehörde anmelden. Mit der Online-Ausweisfunktion können Sie die "
+        "Anmeldung vollständig online erledigen; sonst kommen Sie mit Termin ins Bürgerbüro. "
+        "Wer innerhalb Deutschlands umzieht, muss sich am alten Wohnort nicht abmelden.",
+        "who_may_apply": "Jede Person, die eine Wohnung bezieht. Für Kinder unter 16 Jahren "
+        "melden die Eltern an; eine Person kann die ganze Familie anmelden, wenn alle zusammen "
+        "einziehen.",
+        "required_documents": "Personalausweis, Reisepass oder eID-Karte aller Personen\n"
+        "Wohnungsgeberbestätigung des Vermieters (§ 19 BMG)\n"
+        "Für die Online-Anmeldung: Ausweis mit Online-Ausweisfunktion und PIN",
+        "legal_basis": "§ 17 Abs. 1 Bundesmeldegesetz (BMG) – Anmeldung\n"
+        "§ 19 BMG – Mitwirkung des Wohnungsgebers\n"
+        "§ 23a BMG – Elektronische Anmeldung",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "high",
+        "processing_time": "Sofort; online in der Regel innerhalb weniger Tage",
+        "fee_rule": FREE,
+        "popular_rank": 1,
+        "life_situations": ["umzug", "familie"],
+    },
+    {
+        "slug": "ummeldung",
+        "leika_key": "",
+        "name": "Umzug innerhalb der Stadt (Ummeldung)",
+        "keywords": "Ummeldung, Umzug, neue Adresse, Adressänderung, umziehen, Wohnungswechsel",
+        "summary": "Sie ziehen innerhalb der Stadt um? Melden Sie Ihre neue Adresse innerhalb "
+        "von zwei Wochen.",
+        "description": "Auch ein Umzug innerhalb derselben Gemeinde ist eine Anmeldung der neuen "
+        "Wohnung. Die Adresse im Personalausweis wird dabei aktualisiert.",
+        "who_may_apply": "Jede Person, die innerhalb der Stadt in eine andere Wohnung zieht.",
+        "required_documents": "Personalausweis oder Reisepass\n"
+        "Wohnungsgeberbestätigung des Vermieters (§ 19 BMG)",
+        "legal_basis": "§ 17 Abs. 1 BMG – Anmeldung\n§ 19 BMG – Mitwirkung des Wohnungsgebers\n"
+        "§ 23a BMG – Elektronische Anmeldung",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "high",
+        "processing_time": "Sofort; online in der Regel innerhalb weniger Tage",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["umzug"],
+    },
+    {
+        "slug": "abmeldung",
+        "leika_key": "",
+        "name": "Wohnsitz abmelden (Abmeldung)",
+        "keywords": "Abmeldung, Wegzug, Ausland, Auswanderung, Nebenwohnung aufgeben, abmelden",
+        "summary": "Sie ziehen ins Ausland oder geben eine Nebenwohnung auf? Dann melden Sie "
+        "sich ab.",
+        "description": "Eine Abmeldung ist nur nötig, wenn Sie ins Ausland ziehen und keine "
+        "Wohnung in Deutschland behalten, oder wenn Sie eine Nebenwohnung aufgeben. Sie ist "
+        "frühestens eine Woche vor und spätestens zwei Wochen nach dem Auszug möglich.",
+        "who_may_apply": "Jede gemeldete Person, die ihre Wohnung aufgibt und nicht innerhalb "
+        "Deutschlands umzieht.",
+        "required_documents": "Personalausweis oder Reisepass\nNeue Anschrift im Ausland "
+        "(falls bekannt)",
+        "legal_basis": "§ 17 Abs. 2 BMG – Abmeldung",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "high",
+        "processing_time": "Sofort; online in der Regel innerhalb weniger Tage",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["umzug"],
+    },
+    {
+        "slug": "uebermittlungssperren",
+        "leika_key": "",
+        "name": "Übermittlungssperren einrichten",
+        "keywords": "Übermittlungssperre, Widerspruch, Auskunftssperre, Datenweitergabe, "
+        "Parteien, Wahlwerbung, Adressbuch, Jubiläum, Bundeswehr, Religionsgemeinschaft, "
+        "Datenschutz",
+        "summary": "Widersprechen Sie der Weitergabe Ihrer Meldedaten, zum Beispiel an Parteien "
+        "vor Wahlen oder an Adressbuchverlage.",
+        "description": "Sie können kostenlos widersprechen, dass die Meldebehörde Ihre Daten "
+        "weitergibt: an Parteien und Wählergruppen vor Wahlen, an Mandatsträger und Presse bei "
+        "Alters- und Ehejubiläen, an Adressbuchverlage, an öffentlich-rechtliche "
+        "Religionsgesellschaften für Familienangehörige und an das Bundesamt für das "
+        "Personalmanagement der Bundeswehr. Eine Auskunftssperre nach § 51 BMG setzt dagegen "
+        "eine Gefahr für Leben, Gesundheit oder Freiheit voraus und muss begründet werden.",
+        "who_may_apply": "Jede gemeldete Person für sich selbst; Eltern für ihre minderjährigen "
+        "Kinder.",
+        "required_documents": "Personalausweis oder Reisepass\n"
+        "Für eine Auskunftssperre: Nachweise für die Gefährdung",
+        "legal_basis": "§ 36 Abs. 2 BMG – Bundeswehr\n"
+        "§ 42 Abs. 3 BMG – Religionsgesellschaften\n"
+        "§ 50 Abs. 5 BMG – Parteien, Jubiläen, Adressbuchverlage\n"
+        "§ 51 BMG – Auskunftssperre",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "substantial",
+        "processing_time": "Wenige Tage",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["meine-daten"],
+    },
+    {
+        "slug": "meldebescheinigung",
+        "leika_key": "urn:de:fim:leika:leistung:99115003012000",
+        "name": "Meldebescheinigung",
+        "keywords": "Meldebescheinigung, Meldebestätigung, Wohnsitzbescheinigung, "
+        "Aufenthaltsbescheinigung, Nachweis Wohnsitz, Bescheinigung",
+        "summary": "Eine Bescheinigung darüber, wo Sie gemeldet sind – zum Beispiel für "
+        "Behörden, Arbeitgeber oder Banken.",
+        "description": "Die einfache Meldebescheinigung enthält Namen, frühere Namen, "
+        "Doktorgrad, Ordens- oder Künstlernamen, Geburtsdatum und -ort sowie die derzeitigen "
+        "Anschriften. Die erweiterte Meldebescheinigung enthält weitere Daten aus dem "
+        "Melderegister, aber keine gesperrten Daten. Die Gebühr legt die Gemeinde fest.",
+        "who_may_apply": "Jede gemeldete Person für sich selbst; andere Personen nur mit "
+        "schriftlicher Vollmacht.",
+        "required_documents": "Personalausweis oder Reisepass\n"
+        "Für die Online-Beantragung: Ausweis mit Online-Ausweisfunktion",
+        "legal_basis": "§ 18 BMG – Meldebescheinigung\n"
+        "Gebührensatzung bzw. Verwaltungskostenrecht des Landes",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "high",
+        "processing_time": "Sofort; online als PDF nach der Bezahlung",
+        "fee_rule": {"kind": "fixed", "amount": "7.50"},
+        "fee_note": "Die Gebühr wird von der Gemeinde festgelegt.",
+        "popular_rank": 3,
+        "life_situations": ["ausweise-dokumente", "umzug"],
+    },
+    {
+        "slug": "fuehrungszeugnis",
+        "leika_key": "",
+        "name": "Führungszeugnis",
+        "keywords": "Führungszeugnis, polizeiliches Führungszeugnis, erweitertes "
+        "Führungszeugnis, Bundeszentralregister, Strafregister, Vorstrafen, Ehrenamt",
+        "summary": "Ein Auszug aus dem Bundeszentralregister, etwa für Arbeitgeber, Behörden oder "
+        "ein Ehrenamt mit Kindern.",
+        "description": "Das Führungszeugnis stellt das Bundesamt für Justiz aus; die "
+        "Meldebehörde nimmt den Antrag entgegen und leitet ihn weiter. Das private "
+        "Führungszeugnis (Belegart N) wird Ihnen zugeschickt, das Führungszeugnis für eine "
+        "Behörde (Belegart O) geht direkt an die Behörde. Für ein erweitertes Führungszeugnis "
+        "brauchen Sie die schriftliche Aufforderung der Stelle, die es verlangt.",
+        "who_may_apply": "Personen ab 14 Jahren für sich selbst; eine Vertretung ist nicht "
+        "möglich, bei Minderjährigen kann auch der gesetzliche Vertreter den Antrag stellen.",
+        "required_documents": "Personalausweis oder Reisepass\n"
+        "Bei Belegart O: Anschrift der Behörde und Verwendungszweck bzw. Aktenzeichen\n"
+        "Beim erweiterten Führungszeugnis: schriftliche Aufforderung nach § 30a Abs. 2 BZRG",
+        "legal_basis": "§ 30 Bundeszentralregistergesetz (BZRG) – Antrag\n"
+        "§ 30a BZRG – Erweitertes Führungszeugnis\n"
+        "Nr. 1130 Kostenverzeichnis zum Justizverwaltungskostengesetz (JVKostG) – Gebühr",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "high",
+        "processing_time": "Etwa zwei Wochen",
+        "fee_rule": {"kind": "fixed", "amount": "13.00"},
+        "fee_note": "Bei geringem Einkommen kann die Gebühr erlassen werden.",
+        "popular_rank": 4,
+        "life_situations": ["ausweise-dokumente", "arbeit-ehrenamt"],
+    },
+    {
+        "slug": "personalausweis",
+        "leika_key": "",
+        "name": "Personalausweis beantragen",
+        "keywords": "Personalausweis, Ausweis, Perso, Identitätskarte, eID, neuer Ausweis, "
+        "Ausweis verlängern, Ausweis verloren",
+        "summary": "Einen neuen Personalausweis beantragen Sie persönlich mit Termin im "
+        "Bürgerbüro.",
+        "description": "Der Antrag ist nur persönlich möglich: Im Bürgerbüro werden zwei "
+        "Fingerabdrücke genommen, und das Lichtbild muss digital sein (Aufnahme im Bürgerbüro "
+        "oder von einem zertifizierten Fotografen übermittelt). Ab 24 Jahren gilt der Ausweis "
+        "zehn Jahre, darunter sechs Jahre. Online buchen Sie den Termin und verfolgen, wann "
+        "der Ausweis abholbereit ist.",
+        "who_may_apply": "Deutsche ab Geburt; ab 16 Jahren besteht Ausweispflicht. Für Kinder "
+        "unter 16 Jahren beantragen die sorgeberechtigten Eltern.",
+        "required_documents": "Bisheriger Personalausweis oder Reisepass (oder "
+        "Geburtsurkunde)\nDigitales biometrisches Lichtbild, falls nicht im Bürgerbüro "
+        "aufgenommen\nBei Kindern: Zustimmung aller Sorgeberechtigten",
+        "legal_basis": "§ 9 Personalausweisgesetz (PAuswG) – Ausstellung\n"
+        "§ 1 Personalausweisgebührenverordnung (PAuswGebV) – Gebühren",
+        "delivery_mode": DeliveryMode.APPOINTMENT,
+        "trust_level": "basic",
+        "processing_time": "Etwa drei bis vier Wochen nach dem Termin",
+        "fee_rule": {
+            "kind": "age_bands",
+            "bands": [{"min_age": 0, "amount": "27.60"}, {"min_age": 24, "amount": "46.00"}],
+        },
+        "fee_note": "Vorläufiger Personalausweis: 10,00 EUR.",
+        "popular_rank": 2,
+        "life_situations": ["ausweise-dokumente", "familie"],
+    },
+    {
+        "slug": "briefwahl",
+        "leika_key": "",
+        "name": "Briefwahl beantragen (Wahlschein)",
+        "keywords": "Briefwahl, Wahlschein, Briefwahlunterlagen, Wahl, wählen, Bundestagswahl, "
+        "Europawahl, Kommunalwahl, Landtagswahl",
+        "summary": "Sie möchten per Brief wählen? Beantragen Sie Wahlschein und "
+        "Briefwahlunterlagen.",
+        "description": "Den Wahlschein können Sie schriftlich oder elektronisch beantragen, nicht "
+        "telefonisch. Die Angaben von Ihrer Wahlbenachrichtigung (Wählerverzeichnisnummer, "
+        "Wahlbezirk) helfen, sind aber nicht zwingend. Der Antrag ist bis Freitag vor der Wahl, "
+        "18 Uhr, möglich; bei plötzlicher Erkrankung bis zum Wahltag, 15 Uhr.",
+        "who_may_apply": "Wahlberechtigte, die im Wählerverzeichnis eingetragen sind. Für eine "
+        "andere Person nur mit schriftlicher Vollmacht.",
+        "required_documents": "Familienname, Vornamen, Geburtsdatum und Anschrift\n"
+        "Wahlbenachrichtigung (falls vorhanden)",
+        "legal_basis": "§ 27 Bundeswahlordnung (BWO) – Antrag auf Erteilung eines Wahlscheins\n"
+        "Landes- und Kommunalwahlrecht für Landtags- und Kommunalwahlen",
+        "delivery_mode": DeliveryMode.ONLINE,
+        "trust_level": "basic",
+        "processing_time": "Wenige Tage nach Versand der Wahlunterlagen",
+        "fee_rule": FREE,
+        "popular_rank": 5,
+        "life_situations": ["wahlen"],
+    },
+    {
+        "slug": "termin-buergerbuero",
+        "leika_key": "",
+        "name": "Termin im Bürgerbüro",
+        "keywords": "Termin, Bürgerbüro, Bürgeramt, Einwohnermeldeamt, Vorsprache, "
+        "Terminvereinbarung, Wartemarke",
+        "summary": "Buchen Sie einen Termin für Ihr Anliegen im Bürgerbüro.",
+        "description": "Für Anliegen, die persönlich erledigt werden müssen, buchen Sie einen "
+        "Termin. Bitte bringen Sie die nötigen Unterlagen mit.",
+        "who_may_apply": "Alle Bürgerinnen und Bürger.",
+        "required_documents": "Personalausweis oder Reisepass\nUnterlagen für Ihr Anliegen",
+        "legal_basis": "",
+        "delivery_mode": DeliveryMode.APPOINTMENT,
+        "trust_level": "basic",
+        "processing_time": "",
+        "fee_rule": FREE,
+        "popular_rank": 6,
+        "life_situations": ["kontakt"],
+    },
+    {
+        "slug": "allgemeines-anliegen",
+        "leika_key": "",
+        "name": "Allgemeines Anliegen",
+        "keywords": "Anliegen, Frage, Kontakt, Nachricht, Anfrage, Beschwerde, Hinweis, "
+        "Kontaktformular",
+        "summary": "Ihr Anliegen passt zu keiner anderen Leistung? Schreiben Sie uns.",
+        "description": "Schildern Sie Ihr Anliegen. Die Verwaltung antwortet Ihnen in Ihrem "
+        "Postfach.",
+        "who_may_apply": "Alle Bürgerinnen und Bürger.",
+        "required_documents": "",
+        "legal_basis": "",
+        "delivery_mode": DeliveryMode.ONLINE,
+        "trust_level": "basic",
+        "processing_time": "In der Regel innerhalb einer Woche",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["kontakt"],
+    },
+]
+
+# Local fee rules of the demo towns (the Meldebescheinigung fee is set by each municipality).
+DEMO_FEE_OVERRIDES = {
+    "norderstedt": {"meldebescheinigung": {"kind": "fixed", "amount": "7.50"}},
+    "reinbek": {"meldebescheinigung": {"kind": "fixed", "amount": "8.00"}},
+}

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from importlib import import_module
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+
+from .constants import DeliveryMode
+from .fees import BirthDateRequired, fee_for
+from .models import LifeSituation, MunicipalityService
+from .search import SearchText, match_score, query_words
+
+POPULAR_LIMIT = 6
+MAX_QUERY_LENGTH = 100
+
+
+def _offerings(*, municipality) -> QuerySet[MunicipalityService]:
+    return (
+        MunicipalityService.objects.filter(
+            municipality=municipality, is_enabled=True, service__is_active=True
+        )
+        .select_related("service")
+        .order_by("service__name")
+    )
+
+
+def service_list_for(*, municipality) -> QuerySet[MunicipalityService]:
+    """The services a municipality offers, with their life situations, by name."""
+    return _offerings(municipality=municipality).prefetch_related(
+        Prefetch("service__life_situations", queryset=LifeSituation.objects.order_by("order"))
+    )
+
+
+def service_for(*, municipality, slug: str) -> MunicipalityService:
+    """One enabled service of the municipality; 404 when unknown or not offered there."""
+    return get_object_or_404(
+        _offerings(municipality=municipality).prefetch_related("service__life_situations"),
+        service__slug=slug,
+    )
+
+
+def service_popular_for(*, municipality, limit: int = POPULAR_LIMIT) -> list[MunicipalityService]:
+    return list(
+        _offerings(municipality=municipality)
+        .filter(service__popular_rank__isnull=False)
+        .order_by("service__popular_rank", "service__name")[:limit]
+    )
+
+
+def service_fee(
+    *, municipality, service_slug: str, birth_date: date | None = None, on: date | None = None
+) -> Decimal | None:
+    """The fee the municipality charges for the service, for procedures and payments.
+
+    None when the service is not offered there, is free, or depends on an age not given.
+    """
+    offering = _offerings(municipality=municipality).filter(service__slug=service_slug).first()
+    if offering is None:
+        return None
+    rule = offering.fee
+    if rule.is_free:
+        return None
+    try:
+        return fee_for(rule, birth_date=birth_date, on=on)
+    except BirthDateRequired:
+        return None
+
+
+@dataclass(frozen=True)
+class LifeSituationGroup:
+    life_situation: LifeSituation | None  # None: services without a life situation
+    offerings: list[MunicipalityService]
+
+
+def services_by_life_situation(*, municipality) -> list[LifeSituationGroup]:
+    """Life situations in order, each with its services; a service may appear in several."""
+    groups: dict[int | None, LifeSituationGroup] = {}
+    order: list[tuple[int, str, int | None]] = []
+    for offering in service_list_for(municipality=municipality):
+        situations = list(offering.service.life_situations.all()) or [None]
+        for situation in situations:
+            key = situation.pk if situation else None
+            if key not in groups:
+                groups[key] = LifeSituationGroup(life_situation=situation, offerings=[])
+                sort = (situation.order, situation.name, key) if situation else (10**6, "", None)
+                order.append(sort)
+            groups[key].offerings.append(offering)
+    return [groups[key] for *_sort, key in sorted(order, key=lambda s: (s[0], s[1]))]
+
+
+def service_search(*, municipality, query: str) -> list[MunicipalityService]:
+    """Enabled services matching ``query``, best first; tolerant of typos and umlaut spellings."""
+    terms = query_words(query[:MAX_QUERY_LENGTH])
+    if not terms:
+        return []
+    scored = []
+    for offering in service_list_for(municipality=municipality):
+        service = offering.service
+        text = SearchText.build(
+            strong=[offering.name, service.name, *service.keywords.split(",")],
+            weak=[offering.summary],
+        )
+        score = match_score(terms, text)
+        if score > 0:
+            rank = service.popular_rank or 10**4
+            scored.append((-score, rank, offering.name, offering))
+    scored.sort(key=lambda item: item[:3])
+    return [item[3] for item in scored]
+
+
+def _procedure_key_for(service_slug: str) -> str | None:
+    """The key of the installed online procedure that serves this catalogue service, if any."""
+    try:
+        registry = import_module("rathaus.procedures.registry")
+    except ImportError:
+        return None
+    registry.procedures_load()
+    for key, procedure in registry.procedure_registry.items():
+        if procedure.service_slug == service_slug:
+            return key
+    return None
+
+
+def service_start_url(*, offering: MunicipalityService) -> str | None:
+    """Where the online procedure starts, or None while no procedure is installed for it.
+
+    The case engine answers every ``/anliegen/<key>/start/`` URL, so the URL alone proves
+    nothing: only a registered procedure for this service gives a page that exists.
+    """
+    if offering.service.delivery_mode == DeliveryMode.APPOINTMENT:
+        return None
+    key = _procedure_key_for(offering.slug)
+    if key is None:
+        return None
+    try:
+        return reverse("cases:start", kwargs={"procedure_key": key})
+    except NoReverseMatch:
+        return None
+
+
+def service_booking_url(*, offering: MunicipalityService) -> str | None:
+    """The appointment booking page for the service, once the appointments app provides one."""
+    if offering.service.delivery_mode == DeliveryMode.ONLINE:
+        return None
+    for name, kwargs in (
+        ("appointments:book_service", {"slug": offering.slug}),
+        ("appointments:book", {}),
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
