@@ -310,6 +310,13 @@ def hold_create(
     return hold
 
 
+def _hold_lock(*, municipality, hold_id: int) -> None:
+    """Lock a hold row; every service locks the hold before its booking, so none deadlock."""
+    locked = Hold.objects.select_for_update().filter(pk=hold_id, municipality=municipality)
+    if not list(locked.values_list("pk", flat=True)):
+        raise AppointmentError(ErrorCode.INVALID_TOKEN)
+
+
 def _hold_release(*, hold: Hold, from_state: HoldState, now: dt.datetime, **conditions) -> bool:
     """Give a hold's units back to its slots, once. Must run inside a transaction."""
     won = Hold.objects.filter(pk=hold.pk, state=from_state, **conditions).update(
@@ -387,7 +394,7 @@ def booking_confirm(
     digest = email_digest(email)
     with transaction.atomic():
         hold = (
-            Hold.objects.select_for_update()
+            Hold.objects.select_for_update(of=("self",))
             .select_related("office")
             .filter(municipality=municipality, token=hold_token)
             .first()
@@ -477,8 +484,10 @@ def booking_finalise(*, municipality, token: str, now: dt.datetime | None = None
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise AppointmentError(ErrorCode.INVALID_TOKEN) from exc
     with transaction.atomic():
+        # Lock order everywhere: hold, then booking (expiry updates them in that order too).
+        _hold_lock(municipality=municipality, hold_id=hold_id)
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("office", "municipality")
             .filter(municipality=municipality, code=code, hold_id=hold_id)
             .first()
@@ -528,15 +537,20 @@ def booking_cancel(
         raise AppointmentError(ErrorCode.INVALID_TOKEN) from exc
     if not secrets.compare_digest(signed_code, code):
         raise AppointmentError(ErrorCode.INVALID_TOKEN)
+    hold_id = (
+        Booking.objects.filter(municipality=municipality, code=code, pk=booking_id)
+        .values_list("hold_id", flat=True)
+        .first()
+    )
+    if hold_id is None:
+        raise AppointmentError(ErrorCode.INVALID_TOKEN)
     with transaction.atomic():
+        _hold_lock(municipality=municipality, hold_id=hold_id)
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("office", "municipality")
-            .filter(municipality=municipality, code=code, pk=booking_id)
-            .first()
+            .get(pk=booking_id)
         )
-        if booking is None:
-            raise AppointmentError(ErrorCode.INVALID_TOKEN)
         if booking.start <= now or booking.status not in (
             BookingStatus.HELD,
             BookingStatus.CONFIRMED,
