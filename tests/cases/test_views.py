@@ -59,6 +59,7 @@ def test_whole_journey_for_a_logged_in_citizen(nor_client, norderstedt, citizen)
     assert check.status_code == 200
     for shown in ("Laterne defekt", "040 1234567", "Erika Mustermann"):
         assert shown in html
+    assert "Angaben prüfen" in html  # German is the default language
     change_links = re.findall(r'href="([^"]+\?pruefen=1)"', html)
     assert len(change_links) == 6  # one per answer, each returning to the check page
 
@@ -237,3 +238,10 @@ def test_my_cases_requires_login(nor_client, norderstedt):
 
 def test_unknown_procedure_is_404(nor_client, norderstedt):
     assert nor_client.get("/anliegen/gibt-es-nicht/start/").status_code == 404
+
+
+def test_journey_pages_in_english(nor_client, norderstedt):
+    nor_client.cookies["django_language"] = "en"
+    start_page = nor_client.get(reverse("cases:start", args=[GENERAL]), HTTP_ACCEPT_LANGUAGE="en")
+    html = start_page.content.decode()
+    assert "General request" in html and "Start now" in html

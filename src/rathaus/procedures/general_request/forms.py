@@ -33,7 +33,7 @@ class ContactPreferencePage(QuestionPage):
         choices=ContactPreference.choices,
         widget=forms.RadioSelect,
         required=False,
-        help_text=_("If you choose nothing, we reply in your account's mailbox."),
+        help_text=_("If you choose nothing, we reply in the way that suits your request best."),
     )
 
 
