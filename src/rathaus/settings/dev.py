@@ -19,4 +19,4 @@ RATHAUS_HASH_KEY = os.environ.get("RATHAUS_HASH_KEY") or "demo-hash-key-not-for-
 EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
