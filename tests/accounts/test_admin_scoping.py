@@ -116,3 +116,28 @@ def test_admin_without_verified_totp_is_sent_to_staff_login(rei_client, rei_admi
     rei_client.force_login(rei_admin)
     response = rei_client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("accounts:staff_login"))
+
+
+def test_reinbek_clerk_has_no_access_to_norderstedt_rows(rei_client, reinbek, norderstedt):
+    rei_clerk = staff_create(municipality=reinbek, role=StaffRole.CLERK)
+    nor_clerk = staff_create(municipality=norderstedt, role=StaffRole.CLERK)
+    login_verified(rei_client, rei_clerk)
+    membership = nor_clerk.memberships.get()
+    for url in admin_urls_for(municipality=norderstedt, membership=membership, user=nor_clerk):
+        response = rei_client.get(url)
+        assert response.status_code in (403, 404), url
+        assert norderstedt.name not in response.content.decode()
+
+
+def test_superuser_sees_the_hosts_town_only(rei_client, reinbek, norderstedt):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rathaus.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.org", "x" * 12)
+    TOTPDevice.objects.create(user=root, name="d", confirmed=True)
+    login_verified(rei_client, root)
+    response = rei_client.get(reverse("admin:tenants_municipality_changelist"))
+    assert [m.pk for m in response.context["cl"].result_list] == [reinbek.pk]
+    response = rei_client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 200

@@ -118,3 +118,12 @@ def test_wrong_password_is_refused(nor_client, norderstedt):
 def test_citizen_login_pages_render(nor_client, norderstedt):
     for name in ["login", "register", "password_reset", "resend_verification", "identify"]:
         assert nor_client.get(reverse(f"accounts:{name}")).status_code == 200, name
+
+
+def test_login_page_in_english(nor_client, norderstedt):
+    nor_client.cookies["django_language"] = "en"
+    body = nor_client.get(reverse("accounts:login")).content.decode()
+    assert "Forgotten your password?" in body
+    nor_client.cookies["django_language"] = "de"
+    body = nor_client.get(reverse("accounts:login")).content.decode()
+    assert "Passwort vergessen?" in body
