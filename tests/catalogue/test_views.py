@@ -8,11 +8,12 @@ from rathaus.catalogue.models import MunicipalityService
 
 pytestmark = pytest.mark.django_db
 
-# Per request: host → municipality (cached id, then the row), and the page's own reads.
+# Per request: host → municipality (host id, cached afterwards; then the row), plus the page's
+# own reads: one for the offerings with their services, one for the life situations (list only).
 HOME_QUERIES = 3
 LIST_QUERIES = 4
-SEARCH_QUERIES = 4
-DETAIL_QUERIES = 4
+SEARCH_QUERIES = 3
+DETAIL_QUERIES = 3
 
 
 def _text(response) -> str:

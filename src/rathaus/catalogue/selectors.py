@@ -37,10 +37,7 @@ def service_list_for(*, municipality) -> QuerySet[MunicipalityService]:
 
 def service_for(*, municipality, slug: str) -> MunicipalityService:
     """One enabled service of the municipality; 404 when unknown or not offered there."""
-    return get_object_or_404(
-        _offerings(municipality=municipality).prefetch_related("service__life_situations"),
-        service__slug=slug,
-    )
+    return get_object_or_404(_offerings(municipality=municipality), service__slug=slug)
 
 
 def service_popular_for(*, municipality, limit: int = POPULAR_LIMIT) -> list[MunicipalityService]:
@@ -98,7 +95,7 @@ def service_search(*, municipality, query: str) -> list[MunicipalityService]:
     if not terms:
         return []
     scored = []
-    for offering in service_list_for(municipality=municipality):
+    for offering in _offerings(municipality=municipality):
         service = offering.service
         text = SearchText.build(
             strong=[offering.name, service.name, *service.keywords.split(",")],
