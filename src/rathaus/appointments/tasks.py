@@ -22,3 +22,10 @@ def quarantine_release_task() -> int:
 def slots_materialise_task() -> int:
     """Keep every active office's slots written up to the end of its booking window."""
     return services.slots_materialise_all()
+
+
+@db_periodic_task(crontab(minute="17", hour="*"))
+def used_challenges_purge_task() -> int:
+    from .challenge import used_challenges_purge
+
+    return used_challenges_purge()
