@@ -47,6 +47,7 @@ class CaseErrorCode(models.TextChoices):
     INCOMPLETE_ANSWERS = "incomplete_answers", _("Some questions have not been answered yet.")
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch", _("The form is out of date. Please try again.")
     ACCOUNT_REQUIRED = "account_required", _("Please log in to use this service.")
+    EMPTY_MESSAGE = "empty_message", _("Please write a message.")
     TRUST_LEVEL_TOO_LOW = (
         "trust_level_too_low",
         _("This service needs a stronger proof of identity."),
@@ -58,3 +59,5 @@ REFERENCE_SEQUENCE_DIGITS = 6
 
 # Session key holding the random token that identifies an anonymous visitor's drafts.
 SESSION_DRAFT_OWNER = "rathaus_case_owner"
+
+MESSAGE_MAX_LENGTH = 5000

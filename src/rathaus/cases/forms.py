@@ -22,3 +22,12 @@ class WithdrawForm(KernForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class MessageForm(KernForm):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write a message.")},
+    )

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField, EncryptedJSONField
+from rathaus.core.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 
 from .constants import CaseStatus, Channel
 
@@ -150,3 +150,30 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}/{self.year}: {self.last_value}"
+
+
+class Message(models.Model):
+    """A Postfach message between the applicant and the town's staff about one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sender_role = models.CharField(max_length=10)
+    body = EncryptedTextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.case} #{self.pk}"

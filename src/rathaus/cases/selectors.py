@@ -13,7 +13,7 @@ from rathaus.accounts.models import StaffMembership
 from rathaus.core.crypto import blind_index
 
 from .constants import DRAFT_LIFETIME, CaseStatus
-from .models import DRAFT_OWNER_PURPOSE, Case, CaseEvent
+from .models import DRAFT_OWNER_PURPOSE, Case, CaseEvent, Message
 
 
 def owner_token_digest(owner_token: str) -> str:
@@ -115,3 +115,9 @@ def access_journey_case(
     if case.status == CaseStatus.DRAFT and case.updated_at < draft_cutoff():
         raise Http404
     return case
+
+
+def case_messages(*, case: Case) -> QuerySet[Message]:
+    return Message.objects.filter(case=case, municipality=case.municipality_id).select_related(
+        "sender"
+    )

@@ -25,6 +25,7 @@ from .constants import (
     CLOSED_STATUSES,
     DECIDED_STATUSES,
     DRAFT_LIFETIME,
+    MESSAGE_MAX_LENGTH,
     REFERENCE_SEQUENCE_DIGITS,
     ActorRole,
     CaseErrorCode,
@@ -32,7 +33,7 @@ from .constants import (
     Channel,
 )
 from .errors import CaseError
-from .models import APPLICANT_NAME_PURPOSE, Case, CaseEvent, ReferenceCounter
+from .models import APPLICANT_NAME_PURPOSE, Case, CaseEvent, Message, ReferenceCounter
 from .selectors import is_staff_of, owner_token_digest
 from .transitions import transition_check
 
@@ -266,3 +267,46 @@ def case_drafts_expired_delete(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - DRAFT_LIFETIME
     _, per_model = Case.objects.filter(status=CaseStatus.DRAFT, updated_at__lt=cutoff).delete()
     return per_model.get(Case._meta.label, 0)
+
+
+# --- Postfach ------------------------------------------------------------------------------------
+@transaction.atomic
+def message_send(*, case: Case, sender, body: str) -> Message:
+    """Add a Postfach message to a submitted case (applicant or the town's staff only).
+
+    A citizen's message answers an information request: the case goes back to ``in_review``.
+    A message from staff e-mails the applicant that something new is waiting (no message text).
+    """
+    role = actor_role_for_case(actor=sender, case=case)
+    if role not in (ActorRole.CITIZEN, ActorRole.STAFF) or case.status == CaseStatus.DRAFT:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    body = (body or "").strip()
+    if not body:
+        raise CaseError(CaseErrorCode.EMPTY_MESSAGE)
+    message = Message(
+        case=case,
+        municipality_id=case.municipality_id,
+        sender=sender,
+        sender_role=role,
+        body=body[:MESSAGE_MAX_LENGTH],
+    )
+    message.full_clean(exclude=["case", "municipality", "sender"])
+    message.save()
+    audit_event_record(
+        action="case.message_sent",
+        actor=sender,
+        municipality=case.municipality,
+        target=case,
+        data={"message": message.pk, "role": str(role)},
+    )
+    if role == ActorRole.CITIZEN and case.status == CaseStatus.INFO_REQUESTED:
+        _transition_apply(
+            case=case,
+            to_status=CaseStatus.IN_REVIEW,
+            actor=sender,
+            actor_role=role,
+            reason="",
+        )
+    elif role == ActorRole.STAFF:
+        transaction.on_commit(partial(case_notify_applicant, case_id=case.pk))
+    return message

@@ -17,7 +17,7 @@ from rathaus.procedures.registry import procedure_get_or_404, procedure_title
 from . import selectors, services
 from .constants import SESSION_DRAFT_OWNER, CaseErrorCode, CaseStatus
 from .errors import CaseError
-from .forms import SubmitForm, WithdrawForm
+from .forms import MessageForm, SubmitForm, WithdrawForm
 from .transitions import citizen_may_withdraw
 
 RETURN_TO_CHECK = "pruefen"
@@ -213,11 +213,28 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case_by_reference(
         actor=request.user, municipality=request.municipality, reference=reference
     )
+    is_applicant = case.applicant_id == request.user.pk
+    if request.method == "POST":
+        if not is_applicant:
+            raise Http404
+        form = MessageForm(data=request.POST)
+        if form.is_valid():
+            try:
+                services.message_send(
+                    case=case, sender=request.user, body=form.cleaned_data["body"]
+                )
+            except CaseError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Your message has been sent."))
+                return redirect(reverse("cases:case_detail", args=[case.reference]))
+    else:
+        form = MessageForm()
     procedure = procedure_get_or_404(case.procedure_key)
     rows = [(label, value, None) for _p, label, value in procedure.summary_rows(case.answers or {})]
     return render(
@@ -228,8 +245,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "procedure": procedure,
             "rows": rows,
             "events": selectors.case_events(case=case),
-            "may_withdraw": case.applicant_id == request.user.pk
-            and citizen_may_withdraw(case.status),
+            "postfach": selectors.case_messages(case=case),
+            "form": form if is_applicant else None,
+            "may_withdraw": is_applicant and citizen_may_withdraw(case.status),
         },
     )
 
