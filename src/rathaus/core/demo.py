@@ -4,6 +4,7 @@ DEMO_LOADERS = [
     "rathaus.tenants.demo.load",
     "rathaus.catalogue.demo.load",
     "rathaus.accounts.demo.load",
+    "rathaus.cases.demo.load",
 ]
 
 # Lines printed by `make demo`; apps add theirs through DEMO_LOGIN_SECTIONS.
