@@ -40,6 +40,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only the named target (repeatable)"
+    )
     parser.add_argument("--no-redis", action="store_true", help="use local task and cache stores")
     return parser.parse_args(argv)
 
@@ -81,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict] = []
     with server:
         server.start()
-        targets = scenario.targets(server)
+        targets = [t for t in scenario.targets(server) if not args.only or t.name in args.only]
         print(
             f"gunicorn gthread {args.workers}x{args.threads} on {server.base_url}; "
             f"{args.clients} clients, {args.warmup}s warm-up + {args.duration}s per target"
