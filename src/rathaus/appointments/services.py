@@ -171,6 +171,18 @@ def cancel_token_make(booking: Booking) -> str:
     return signing.dumps({"c": booking.code, "b": booking.pk}, salt=CANCEL_SALT)
 
 
+def cancel_token_valid(*, booking: Booking, token: str) -> bool:
+    try:
+        payload = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return False
+    return (
+        isinstance(payload, dict)
+        and payload.get("c") == booking.code
+        and payload.get("b") == booking.pk
+    )
+
+
 def _booking_transition(
     *, booking: Booking, to: BookingStatus, now: dt.datetime, extra: dict | None = None
 ) -> bool:

@@ -1,0 +1,308 @@
+"""REST operations of the booking engine (django-ninja).
+
+The municipality comes from the Host header, as for the web pages. An app can book through these
+operations alone: list offices and services, list free starts, get a proof-of-work challenge,
+create a hold with the solved challenge, confirm it with the person's data (the e-mail's link makes
+it final), look it up and cancel it with the cancel token from the e-mail.
+
+Errors are ``{"code": ..., "message": ..., "details": {...}}`` with the codes of
+``constants.ErrorCode``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.errors import ValidationError
+
+from . import challenge as pow_
+from . import selectors, services
+from .constants import ErrorCode
+from .services import AppointmentError
+from .slots import TZ
+
+router = Router(tags=["appointments"])
+
+MAX_RANGE_DAYS = 31
+
+STATUS_OF = {
+    ErrorCode.SLOT_UNAVAILABLE: 409,
+    ErrorCode.HOLD_ALREADY_USED: 409,
+    ErrorCode.ALREADY_CONFIRMED: 409,
+    ErrorCode.NOT_CANCELLABLE: 409,
+    ErrorCode.EMAIL_LIMIT_REACHED: 409,
+    ErrorCode.HOLD_EXPIRED: 410,
+    ErrorCode.HOLD_NOT_FOUND: 404,
+    ErrorCode.OUTSIDE_BOOKING_WINDOW: 422,
+    ErrorCode.SERVICE_NOT_OFFERED: 422,
+    ErrorCode.INVALID_TOKEN: 403,
+    ErrorCode.CHALLENGE_INVALID: 403,
+    ErrorCode.CHALLENGE_REUSED: 403,
+}
+
+
+def error_status(error: AppointmentError) -> int:
+    return STATUS_OF.get(error.code, 400)
+
+
+def error_body(error: AppointmentError) -> dict:
+    return {"code": error.code.value, "message": error.message, "details": error.details}
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict = {}
+
+
+class OfficeOut(Schema):
+    slug: str
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    accessibility_notes: str
+
+
+class OfficeServiceOut(Schema):
+    service: str = Field(..., alias="service_slug")
+    duration_minutes: int
+    max_count: int
+
+
+class ServiceChoice(Schema):
+    service: str
+    count: int = Field(1, ge=1, le=20)
+
+
+class FreeSlotsQuery(Schema):
+    services: list[str] = Field(..., description="service slug, or slug:count (e.g. ausweis:2)")
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+
+
+class FreeSlotsOut(Schema):
+    office: str
+    duration_minutes: int
+    starts: list[dt.datetime]
+
+
+class ChallengeOut(Schema):
+    algorithm: str
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str
+
+
+class HoldIn(Schema):
+    office: str
+    services: list[ServiceChoice] = Field(..., min_length=1, max_length=10)
+    start: dt.datetime
+    challenge: str = Field(..., description="base64 JSON of the solved challenge")
+
+
+class HoldOut(Schema):
+    token: str
+    expires_at: dt.datetime
+    start: dt.datetime
+    end: dt.datetime
+
+
+class ConfirmIn(Schema):
+    hold_token: str
+    name: str = Field(..., min_length=2, max_length=200)
+    email: str = Field(..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str = Field("", max_length=40)
+
+
+class BookingOut(Schema):
+    code: str
+    status: str
+    office: str
+    start: dt.datetime
+    end: dt.datetime
+    services: list[ServiceChoice]
+
+
+class CancelIn(Schema):
+    token: str
+
+
+def _booking_out(booking) -> dict:
+    return {
+        "code": booking.code,
+        "status": booking.status,
+        "office": booking.office.slug,
+        "start": booking.start.astimezone(TZ),
+        "end": booking.end.astimezone(TZ),
+        "services": [
+            {"service": item.service_slug, "count": item.count} for item in booking.items.all()
+        ],
+    }
+
+
+def _parse_services(raw: list[str]) -> list[tuple[str, int]]:
+    """``["personalausweis:2", "anmeldung"]`` → ``[("personalausweis", 2), ("anmeldung", 1)]``."""
+    parsed = []
+    for item in raw:
+        for part in item.split(","):
+            slug, _sep, count = part.strip().partition(":")
+            if slug:
+                parsed.append((slug, int(count) if count.isdigit() else 1))
+    return parsed
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@router.get("/offices", response=list[OfficeOut], operation_id="list_offices")
+def list_offices(request):
+    return list(selectors.office_list(municipality=request.municipality))
+
+
+@router.get(
+    "/offices/{slug}/services",
+    response={200: list[OfficeServiceOut], 404: ErrorOut},
+    operation_id="list_office_services",
+)
+def list_office_services(request, slug: str):
+    office = selectors.office_get(municipality=request.municipality, slug=slug)
+    return 200, list(selectors.office_services(municipality=request.municipality, office=office))
+
+
+@router.get(
+    "/offices/{slug}/free-slots",
+    response={200: FreeSlotsOut, 404: ErrorOut, 422: ErrorOut},
+    operation_id="list_free_slots",
+)
+def list_free_slots(request, slug: str, filters: Query[FreeSlotsQuery]):
+    office = selectors.office_get(municipality=request.municipality, slug=slug)
+    chosen = _parse_services(filters.services)
+    date_from, date_to = filters.date_from, filters.date_to
+    if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
+        raise AppointmentError(ErrorCode.OUTSIDE_BOOKING_WINDOW, {"max_days": MAX_RANGE_DAYS})
+    starts = selectors.free_starts(
+        municipality=request.municipality,
+        office=office,
+        services=chosen,
+        first_day=date_from,
+        last_day=date_to,
+    )
+    resolved = services.resolve_services(office=office, services=chosen)
+    duration = sum(row.duration_minutes * count for row, count in resolved)
+    return 200, {"office": office.slug, "duration_minutes": duration, "starts": starts}
+
+
+@router.get("/challenge", response=ChallengeOut, operation_id="get_challenge")
+def get_challenge(request):
+    return pow_.challenge_create(
+        municipality=request.municipality, client_address=_client_address(request)
+    )
+
+
+@router.post(
+    "/holds",
+    response={201: HoldOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    operation_id="create_hold",
+)
+def create_hold(request, payload: HoldIn):
+    office = selectors.office_get(municipality=request.municipality, slug=payload.office)
+    pow_.challenge_verify(municipality=request.municipality, payload=payload.challenge)
+    hold = services.hold_create(
+        municipality=request.municipality,
+        office=office,
+        services=[(choice.service, choice.count) for choice in payload.services],
+        start=payload.start,
+    )
+    return 201, {
+        "token": hold.token,
+        "expires_at": hold.expires_at.astimezone(TZ),
+        "start": hold.start.astimezone(TZ),
+        "end": hold.end.astimezone(TZ),
+    }
+
+
+@router.post(
+    "/bookings",
+    response={202: BookingOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 422: ErrorOut},
+    operation_id="confirm_booking",
+)
+def confirm_booking(request, payload: ConfirmIn):
+    booking = services.booking_confirm(
+        municipality=request.municipality,
+        hold_token=payload.hold_token,
+        name=payload.name,
+        email=payload.email,
+        phone=payload.phone,
+        citizen=getattr(request, "user", None),
+    )
+    return 202, _booking_out(booking)
+
+
+@router.get(
+    "/bookings/{code}",
+    response={200: BookingOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="get_booking",
+)
+def get_booking(request, code: str, token: str):
+    """The booking's status and time (no personal data); needs the token from the e-mail."""
+    booking = selectors.booking_get(municipality=request.municipality, code=code)
+    if not services.cancel_token_valid(booking=booking, token=token):
+        raise Http404
+    return 200, _booking_out(booking)
+
+
+@router.post(
+    "/bookings/{code}/cancel",
+    response={200: BookingOut, 403: ErrorOut, 409: ErrorOut},
+    operation_id="cancel_booking",
+)
+def cancel_booking(request, code: str, payload: CancelIn):
+    booking = services.booking_cancel(
+        municipality=request.municipality, code=code, token=payload.token
+    )
+    return 200, _booking_out(booking)
+
+
+# --- the API object ------------------------------------------------------------------------------
+# Rathaus has one REST API under /api/v1/; other apps add their routers to this object.
+api = NinjaAPI(
+    title="Rathaus API",
+    version="1",
+    description="Online town hall. The municipality is chosen by the Host header.",
+    urls_namespace="api-v1",
+)
+api.add_router("/", router)
+
+
+@api.exception_handler(AppointmentError)
+def _appointment_error(request, exc: AppointmentError):
+    return api.create_response(request, error_body(exc), status=error_status(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    body = {"code": "not_found", "message": str(_("Not found.")), "details": {}}
+    return api.create_response(request, body, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    body = {
+        "code": "invalid_request",
+        "message": str(_("The request is not valid.")),
+        "details": {"errors": jsonable(exc.errors)},
+    }
+    return api.create_response(request, body, status=422)
+
+
+def jsonable(errors) -> list:
+    return [
+        {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))}
+        for error in errors
+    ]
