@@ -35,6 +35,8 @@ PAGES = [
     PublicPage("accessibility statement", "/barrierefreiheit/"),
     PublicPage("Leichte Sprache", "/leichte-sprache/"),
     PublicPage("not found", "/gibt-es-nicht/", status=404),
+    PublicPage("demo tools", "/demo/"),
+    PublicPage("demo outbox", "/demo/postausgang/"),
 ]
 
 
