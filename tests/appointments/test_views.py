@@ -81,3 +81,22 @@ def test_cancel_page_cancels_on_post_only(nor_client, held_booking):
     assert Booking.objects.get().status == BookingStatus.CANCELLED
     assert Slot.objects.get(start=at(TUESDAY, 9)).taken == 1  # quarantine
     assert nor_client.post(url).status_code == 400
+
+
+def test_pages_are_german_by_default(nor_client, held_booking):
+    url = reverse("appointments:finalise", args=[services.confirm_token_make(held_booking)])
+    assert "Termin bestätigen" in nor_client.get(url).content.decode()
+
+
+def test_the_german_catalogue_is_complete():
+    from pathlib import Path
+
+    import polib
+
+    import rathaus.appointments
+
+    path = Path(rathaus.appointments.__file__).parent / "locale/de/LC_MESSAGES/django.po"
+    catalogue = polib.pofile(str(path))
+    assert len(catalogue) > 50
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
