@@ -5,6 +5,7 @@ DEMO_LOADERS = [
     "rathaus.catalogue.demo.load",
     "rathaus.accounts.demo.load",
     "rathaus.cases.demo.load",
+    "rathaus.appointments.demo.load",
 ]
 
 # Lines printed by `make demo`; apps add theirs through DEMO_LOGIN_SECTIONS.
