@@ -12,9 +12,8 @@ RATHAUS_DEMO = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [".localhost", "127.0.0.1", "localhost", "[::1]"]
 # Fixed demo keys so the demo database stays readable across restarts; production supplies its own.
-RATHAUS_ENCRYPTION_KEYS = (
-    os.environ.get("RATHAUS_ENCRYPTION_KEYS") or "demo1:cmF0aGF1cy1kZW1vLWtleS1ub3QtZm9yLXByb2QhISE="
-)
+DEMO_ENCRYPTION_KEY = "demo1:cmF0aGF1cy1kZW1vLWtleS1ub3QtZm9yLXByb2QhISE="
+RATHAUS_ENCRYPTION_KEYS = os.environ.get("RATHAUS_ENCRYPTION_KEYS") or DEMO_ENCRYPTION_KEY
 RATHAUS_HASH_KEY = os.environ.get("RATHAUS_HASH_KEY") or "demo-hash-key-not-for-production"
 EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
 WHITENOISE_USE_FINDERS = True
