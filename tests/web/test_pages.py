@@ -99,3 +99,24 @@ def test_static_assets_are_served_by_rathaus_itself(nor_client, norderstedt):
     assert "http" not in css
     font = nor_client.get("/static/kern/fonts/fira-sans/FiraSans-Regular.woff2")
     assert font.status_code == 200
+
+
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1d4c1000000"
+    "0049454e44ae426082"
+)
+
+
+def test_header_shows_the_towns_logo(nor_client, norderstedt, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    assert "rh-brand__logo" not in nor_client.get("/impressum/").content.decode()
+    norderstedt.logo.save("norderstedt.png", ContentFile(PNG_1X1))
+    html = nor_client.get("/impressum/").content.decode()
+    # Decorative next to the town's name, which is the link text.
+    assert '<img class="rh-brand__logo" src="/logo" alt="">' in html
+    logo = nor_client.get("/logo")
+    assert logo.status_code == 200
+    assert b"".join(logo.streaming_content) == PNG_1X1
