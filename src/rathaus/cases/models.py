@@ -177,3 +177,81 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} #{self.pk}"
+
+
+class CaseReadCategory(models.TextChoices):
+    """Which data of a case a staff member saw (recorded in the read log)."""
+
+    ANSWERS = "answers", _("answers")
+    MESSAGES = "messages", _("messages")
+    HISTORY = "history", _("history")
+    ATTACHMENTS = "attachments", _("attachments")
+    DOCUMENTS = "documents", _("documents")
+
+
+class CaseReadChannel(models.TextChoices):
+    WEB = "web", _("back office")
+    API = "api", _("API")
+
+
+class CaseReadLog(models.Model):
+    """§40 BMG-style access log: every time a staff member reads a case, who, when, which case and
+    which data. Kept apart from the case so that the log outlives the case's retention period; used
+    only for data-protection control."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="read_logs"
+    )
+    # The reference stays readable after the case itself has been deleted.
+    reference = models.CharField(_("reference number"), max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    data_categories = models.JSONField(_("data"), default=list)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=CaseReadChannel.choices, default=CaseReadChannel.WEB
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["municipality", "created_at"]),
+            models.Index(fields=["municipality", "reference"]),
+            models.Index(fields=["municipality", "actor", "created_at"]),
+        ]
+        verbose_name = _("case read log entry")
+        verbose_name_plural = _("case read log")
+
+    def __str__(self) -> str:
+        return f"{self.reference} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CaseApproval(models.Model):
+    """One clerk's approval of a case. With four-eyes procedures a case is approved only when a
+    second, different clerk confirms: one approval per clerk and case (database constraint)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approvals")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "clerk"], name="case_approval_once_per_clerk"),
+        ]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+
+    def __str__(self) -> str:
+        return f"{self.case} ✓ #{self.clerk_id}"
