@@ -55,14 +55,17 @@ def _fmt(value: float) -> str:
 
 def print_table(results: list[dict], ratios: dict[str, float], goals: dict) -> None:
     header = f"{'target':<14} {'path':<32} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-    header += f"{'p99 ms':>8} {'errors':>6} {'non-2xx':>7}"
+    header += (
+        f"{'p99 ms':>8} {'errors':>6} {'non-2xx':>7} {'srv cpu ms/req':>14} {'client cpu':>10}"
+    )
     print(header)
     print("-" * len(header))
     for row in results:
         non_ok = sum(n for code, n in row["status_counts"].items() if not code.startswith("2"))
         print(
             f"{row['name']:<14} {row['path']:<32} {row['rps']:>8} {_fmt(row['p50_ms']):>8} "
-            f"{_fmt(row['p95_ms']):>8} {_fmt(row['p99_ms']):>8} {row['errors']:>6} {non_ok:>7}"
+            f"{_fmt(row['p95_ms']):>8} {_fmt(row['p99_ms']):>8} {row['errors']:>6} {non_ok:>7} "
+            f"{_fmt(row.get('server_cpu_ms_per_request')):>14} {_fmt(row['client_cpu_share']):>10}"
         )
     for name, ratio in ratios.items():
         print(f"ratio {name}: {ratio}")
@@ -93,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
             status = server.status(target.path, host=target.host)
             if status != 200:
                 raise SystemExit(f"{target.name} {target.path} answers {status}, not 200")
+            cpu_marks: list[float | None] = []
             result = run_load(
+                before_measure=lambda marks=cpu_marks: marks.append(server.cpu_seconds()),
                 name=target.name,
                 url=server.base_url + target.path,
                 host=target.host,
@@ -102,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
                 duration=args.duration,
                 max_requests=args.max_requests,
             ).as_dict()
+            cpu_before, cpu_after = cpu_marks[0], server.cpu_seconds()
+            if cpu_before is not None and cpu_after is not None and result["requests"]:
+                result["server_cpu_ms_per_request"] = round(
+                    (cpu_after - cpu_before) * 1000 / result["requests"], 2
+                )
             result["path"] = target.path
             result["baseline"] = target.baseline
             results.append(result)

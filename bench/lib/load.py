@@ -49,6 +49,7 @@ class LoadResult:
     mean_ms: float
     max_ms: float
     error_samples: list[str] = field(default_factory=list)
+    client_cpu_share: float | None = None  # CPU seconds of the load generator per wall second
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -156,18 +157,26 @@ def run_load(
     duration: float = 20.0,
     max_requests: int = DEFAULT_MAX_REQUESTS,
     timeout: float = 10.0,
+    before_measure=None,
 ) -> LoadResult:
-    """Warm up (results discarded), then measure for ``duration`` seconds."""
+    """Warm up (results discarded), then measure for ``duration`` seconds.
+
+    ``before_measure`` (optional, no arguments) is called between warm-up and measurement, e.g. to
+    read the server's CPU counters."""
     ensure_loopback(url)
     if clients < 1 or duration <= 0:
         raise ValueError("clients must be >= 1 and duration > 0")
     common = {"url": url, "host": host, "clients": clients, "timeout": timeout}
     if warmup > 0:
         asyncio.run(_run(duration=warmup, max_requests=max_requests, record=False, **common))
+    if before_measure is not None:
+        before_measure()
+    cpu_before = time.process_time()
     elapsed, latencies, statuses, errors = asyncio.run(
         _run(duration=duration, max_requests=max_requests, record=True, **common)
     )
-    return summarise(
+    client_cpu = time.process_time() - cpu_before
+    result = summarise(
         name=name,
         url=url,
         host=host,
@@ -177,3 +186,5 @@ def run_load(
         statuses=statuses,
         errors=errors,
     )
+    result.client_cpu_share = round(client_cpu / elapsed, 2) if elapsed > 0 else None
+    return result

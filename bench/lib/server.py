@@ -165,6 +165,23 @@ class BenchServer:
         except OSError:
             return None
 
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time used so far by gunicorn's master and workers (Linux /proc)."""
+        if self.process is None:
+            return None
+        try:
+            pids = [self.process.pid]
+            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+            pids += [int(pid) for pid in children.read_text().split()]
+            ticks = 0
+            for pid in pids:
+                # Fields after the command name; utime and stime are fields 14 and 15.
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+            return ticks / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
