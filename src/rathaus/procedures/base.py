@@ -70,6 +70,8 @@ class Procedure:
     issuable_document_types: ClassVar[list[str]] = []
     retention: ClassVar[datetime.timedelta] = datetime.timedelta(days=365)
     four_eyes: ClassVar[bool] = False
+    # Target processing time in days from submitting to a decision (back-office "overdue").
+    target_days: ClassVar[int] = 14
     # What the confirmation page says happens next.
     next_steps: ClassVar[Any] = ""
 
