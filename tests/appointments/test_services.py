@@ -386,3 +386,20 @@ def test_other_town_sees_nothing(office, rei_office, norderstedt, reinbek):
         )
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_reminders_go_out_the_day_before_once(office):
+    booking = finalised(office, at(TUESDAY, 9))
+    unconfirmed = confirm(hold(office, at(TUESDAY, 10)), email="max@example.org")
+    monday_afternoon = at(TUESDAY - dt.timedelta(days=1), 16)
+    sunday = at(TUESDAY - dt.timedelta(days=2), 16)
+    before = OutboxMessage.objects.count()
+    assert services.booking_reminders_send(now=sunday) == 0
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.booking_reminders_send(now=monday_afternoon) == 1
+    assert services.booking_reminders_send(now=monday_afternoon) == 0
+    assert OutboxMessage.objects.count() == before + 1
+    reminder = OutboxMessage.objects.order_by("-pk").first()
+    assert booking.code in reminder.body and "/termine/absagen/" in reminder.body
+    assert "erika@example.org" in reminder.recipients
+    assert unconfirmed.status == BookingStatus.HELD

@@ -100,3 +100,18 @@ def test_the_german_catalogue_is_complete():
     assert len(catalogue) > 50
     assert catalogue.untranslated_entries() == []
     assert catalogue.fuzzy_entries() == []
+
+
+def test_calendar_file_needs_the_signed_token(nor_client, held_booking):
+    token = services.cancel_token_make(held_booking)
+    url = reverse("appointments:calendar", args=[held_booking.code, token])
+    response = nor_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert "DTSTART:20260609T070000Z\r\n" in text  # 09:00 in Berlin summer time
+    assert "DTEND:20260609T071000Z\r\n" in text
+    assert "Erika" not in text and "example.org" not in text
+    forged = reverse("appointments:calendar", args=[held_booking.code, token + "x"])
+    assert nor_client.get(forged).status_code == 404

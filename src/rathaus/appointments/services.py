@@ -183,6 +183,24 @@ def cancel_token_valid(*, booking: Booking, token: str) -> bool:
     )
 
 
+def _booking_mail_context(booking: Booking) -> dict:
+    """What the booking e-mails say: time, place, code and the signed links; not the name."""
+    municipality = booking.municipality
+    kwargs = {"code": booking.code, "token": cancel_token_make(booking)}
+    office = booking.office
+    return {
+        "municipality_name": municipality.name,
+        "office_name": office.name,
+        "office_address": ", ".join(
+            part for part in (office.street, f"{office.postal_code} {office.city}".strip()) if part
+        ),
+        "start": booking.start.astimezone(slot_rules.TZ),
+        "code": booking.code,
+        "cancel_url": _absolute(municipality, reverse("appointments:cancel", kwargs=kwargs)),
+        "calendar_url": _absolute(municipality, reverse("appointments:calendar", kwargs=kwargs)),
+    }
+
+
 def _booking_transition(
     *, booking: Booking, to: BookingStatus, now: dt.datetime, extra: dict | None = None
 ) -> bool:
@@ -515,20 +533,10 @@ def booking_finalise(*, municipality, token: str, now: dt.datetime | None = None
             booking=booking, to=BookingStatus.CONFIRMED, now=now, extra={"confirmed_at": now}
         ):
             raise AppointmentError(ErrorCode.HOLD_EXPIRED)
-        cancel_path = reverse(
-            "appointments:cancel",
-            kwargs={"code": booking.code, "token": cancel_token_make(booking)},
-        )
         email_send(
             to=booking.email,
             template="appointments/email/booked",
-            context={
-                "municipality_name": municipality.name,
-                "office_name": booking.office.name,
-                "start": booking.start.astimezone(slot_rules.TZ),
-                "code": booking.code,
-                "cancel_url": _absolute(municipality, cancel_path),
-            },
+            context=_booking_mail_context(booking),
         )
     return booking
 
@@ -591,3 +599,32 @@ def slots_materialise_all(*, now: dt.datetime | None = None) -> int:
         today = now.astimezone(slot_rules.TZ).date()
         written += slots_materialise(office=office, first_day=today, last_day=window.last_day)
     return written
+
+
+def booking_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """E-mail a reminder for every confirmed appointment of the next day, once each."""
+    now = now or timezone.now()
+    tomorrow = now.astimezone(slot_rules.TZ).date() + dt.timedelta(days=1)
+    day_start = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=slot_rules.TZ)
+    # The next local midnight, not start + 24 h: a day has 23 or 25 hours at the DST changes.
+    day_end = dt.datetime.combine(tomorrow + dt.timedelta(days=1), dt.time(0), tzinfo=slot_rules.TZ)
+    due = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gte=day_start,
+        start__lt=day_end,
+    ).select_related("office", "municipality")
+    sent = 0
+    for booking in due:
+        with transaction.atomic():
+            claimed = Booking.objects.filter(
+                pk=booking.pk, status=BookingStatus.CONFIRMED, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
+                email_send(
+                    to=booking.email,
+                    template="appointments/email/reminder",
+                    context=_booking_mail_context(booking),
+                )
+                sent += 1
+    return sent

@@ -24,6 +24,12 @@ def slots_materialise_task() -> int:
     return services.slots_materialise_all()
 
 
+@db_periodic_task(crontab(minute="0", hour="16"))
+def booking_reminders_task() -> int:
+    """Reminder e-mails for the next day's appointments, once a day in the afternoon."""
+    return services.booking_reminders_send()
+
+
 @db_periodic_task(crontab(minute="17", hour="*"))
 def used_challenges_purge_task() -> int:
     from .challenge import used_challenges_purge

@@ -4,10 +4,14 @@ A GET only shows a button: mail scanners that follow links must not confirm or c
 The POST calls the service and shows the outcome.
 """
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .services import AppointmentError, booking_cancel, booking_finalise
+from .ics import appointment_ics
+from .selectors import booking_get
+from .services import AppointmentError, booking_cancel, booking_finalise, cancel_token_valid
 from .slots import TZ
 
 
@@ -39,3 +43,24 @@ def booking_cancel_view(request, code: str, token: str):
         else:
             context.update(booking=booking, done=True)
     return render(request, "appointments/link_action.html", context, status=status)
+
+
+@require_GET
+def booking_calendar_view(request, code: str, token: str):
+    """The appointment as an .ics file; the signed token from the e-mail is the key."""
+    booking = booking_get(municipality=request.municipality, code=code)
+    if not cancel_token_valid(booking=booking, token=token):
+        raise Http404
+    office = booking.office
+    body = appointment_ics(
+        uid=f"{booking.code}@{request.get_host()}",
+        start=booking.start,
+        end=booking.end,
+        summary=f"{office.name} ({booking.code})",
+        location=", ".join(p for p in (office.street, f"{office.postal_code} {office.city}") if p),
+        description=f"{request.municipality.name}: {booking.code}",
+        stamp=booking.confirmed_at or timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="termin-{booking.code}.ics"'
+    return response
