@@ -255,3 +255,53 @@ class CaseApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} ✓ #{self.clerk_id}"
+
+
+class AttachmentKind(models.TextChoices):
+    """The only file types accepted, recognised by their content."""
+
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+
+
+class Attachment(models.Model):
+    """A file a citizen or clerk added to a case (on a question page or to a Postfach message).
+
+    The bytes live encrypted under ``settings.PRIVATE_STORAGE_ROOT`` with a random name
+    (``storage_name``); the original file name is encrypted here. Files are served only through
+    a view that checks access to the case first.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The question page the file was added on ("" for Postfach attachments).
+    page_slug = models.SlugField(max_length=60, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploader_role = models.CharField(max_length=10)
+    original_name = EncryptedCharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=40, choices=AttachmentKind.choices)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    storage_name = models.CharField(max_length=80, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["municipality", "case"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.case} attachment #{self.pk}"
