@@ -182,3 +182,17 @@ def test_invalid_requests_get_the_error_format(nor_client, office):
     assert no_challenge.status_code == 403
     assert no_challenge.json()["code"] == "challenge_invalid"
     assert Slot.objects.get(start=at(TUESDAY, 9)).taken == 0
+
+
+def test_free_slot_listing_is_cached_briefly_and_the_hold_stays_the_truth(nor_client, office):
+    query = {"services": "personalausweis", "from": "2026-06-09", "to": "2026-06-09"}
+    url = "/api/v1/offices/rathaus/free-slots"
+    first = nor_client.get(url, query).json()["starts"]
+    created = post(nor_client, "/api/v1/holds", hold_body(nor_client, at(TUESDAY, 8)))
+    assert created.status_code == 201
+    assert nor_client.get(url, query).json()["starts"] == first  # served from the cache
+    again = post(nor_client, "/api/v1/holds", hold_body(nor_client, at(TUESDAY, 8)))
+    assert again.status_code == 409  # the listing was stale, the hold decides
+    cache.clear()  # what happens after at most two seconds
+    fresh = nor_client.get(url, query).json()["starts"]
+    assert fresh[0].startswith("2026-06-09T08:20:00+02:00")

@@ -186,7 +186,7 @@ def list_free_slots(request, slug: str, filters: Query[FreeSlotsQuery]):
     date_from, date_to = filters.date_from, filters.date_to
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise AppointmentError(ErrorCode.OUTSIDE_BOOKING_WINDOW, {"max_days": MAX_RANGE_DAYS})
-    starts = selectors.free_starts(
+    starts = selectors.free_starts_cached(
         municipality=request.municipality,
         office=office,
         services=chosen,
