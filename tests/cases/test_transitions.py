@@ -20,6 +20,9 @@ C, T, Y = ActorRole.CITIZEN, ActorRole.STAFF, ActorRole.SYSTEM
 # The intended table, written out independently of the implementation.
 EXPECTED = {
     (S.DRAFT, S.SUBMITTED): {C, T},
+    (S.AWAITING_PAYMENT, S.SUBMITTED): {T, Y},
+    (S.AWAITING_PAYMENT, S.WITHDRAWN): {C},
+    (S.SUBMITTED, S.AWAITING_PAYMENT): {Y},
     (S.SUBMITTED, S.IN_REVIEW): {T},
     (S.SUBMITTED, S.REJECTED): {T},
     (S.SUBMITTED, S.WITHDRAWN): {C},
@@ -90,7 +93,7 @@ def test_unknown_status_is_refused_with_a_code():
 
 @pytest.mark.parametrize("status", list(CaseStatus))
 def test_citizen_may_withdraw_until_a_decision(status):
-    expected = status in {S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED}
+    expected = status in {S.AWAITING_PAYMENT, S.SUBMITTED, S.IN_REVIEW, S.INFO_REQUESTED}
     assert citizen_may_withdraw(status) is expected
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
+    # Submitted, but the fee is not paid yet: the back office does not see it until it is.
+    AWAITING_PAYMENT = "awaiting_payment", _("awaiting payment")
     SUBMITTED = "submitted", _("submitted")
     IN_REVIEW = "in_review", _("in review")
     INFO_REQUESTED = "info_requested", _("information requested")
@@ -51,6 +53,10 @@ class CaseErrorCode(models.TextChoices):
     TRUST_LEVEL_TOO_LOW = (
         "trust_level_too_low",
         _("This service needs a stronger proof of identity."),
+    )
+    FOUR_EYES_SAME_CLERK = (
+        "four_eyes_same_clerk",
+        _("You have already approved this case. A second, different clerk must confirm it."),
     )
 
 

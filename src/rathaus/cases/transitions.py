@@ -19,7 +19,15 @@ ALLOWED_TRANSITIONS: dict[CaseStatus, dict[CaseStatus, frozenset[ActorRole]]] = 
         # Submitting is the applicant's act; a clerk records counter submissions for them.
         S.SUBMITTED: frozenset({CITIZEN, STAFF}),
     },
+    S.AWAITING_PAYMENT: {
+        # Released to the back office when the payment is booked (system) or a clerk waives
+        # the fee (staff, with a reason checked by rathaus.payments).
+        S.SUBMITTED: frozenset({STAFF, SYSTEM}),
+        S.WITHDRAWN: frozenset({CITIZEN}),
+    },
     S.SUBMITTED: {
+        # A paid procedure's case waits for its payment (set by rathaus.payments on submit).
+        S.AWAITING_PAYMENT: frozenset({SYSTEM}),
         S.IN_REVIEW: frozenset({STAFF}),
         S.REJECTED: frozenset({STAFF}),
         S.WITHDRAWN: frozenset({CITIZEN}),
