@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rathaus.notifications",
     "rathaus.cases",
     "rathaus.procedures",
+    "rathaus.documents",
     "rathaus.appointments",
     "rathaus.web",
 ]
@@ -127,6 +128,8 @@ STATICFILES_DIRS = [BASE_DIR / "static", PROJECT_DIR / "frontend" / "dist"]
 # Uploaded files (logos, later attachments) live outside the static root and are served by views.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("RATHAUS_PRIVATE_STORAGE", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+# Virus scan of uploads through clamd's Unix socket (off when empty).
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 MEDIA_URL = "/media/"
 
 # Sessions end after 30 minutes without a request (see SessionIdleTimeoutMiddleware).

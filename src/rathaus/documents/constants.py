@@ -1,0 +1,41 @@
+"""Document types a procedure can issue, and limits of the public verification page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+VERIFICATION_CODE_LENGTH = 16  # base32 of 10 random bytes: 80 bits
+VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+PDF_VARIANT = "pdf/a-3b"  # archival PDF/A-3b, as offered by WeasyPrint
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    key: str
+    title: Any
+    template: str
+
+
+DOCUMENT_TYPES: dict[str, DocumentType] = {
+    "reply_letter": DocumentType(
+        key="reply_letter",
+        title=_("Reply letter"),
+        template="documents/pdf/reply_letter.html",
+    ),
+}
+
+
+def document_type_title(key: str) -> str:
+    document_type = DOCUMENT_TYPES.get(key)
+    return str(document_type.title) if document_type else key
+
+
+class DocumentErrorCode(models.TextChoices):
+    UNKNOWN_DOCUMENT_TYPE = "unknown_document_type", _("This document type does not exist.")
+    NOT_ISSUABLE = "not_issuable", _("This procedure cannot issue this document type.")
+    ACTOR_NOT_PERMITTED = "actor_not_permitted", _("You may not issue documents for this case.")
+    CASE_NOT_SUBMITTED = "case_not_submitted", _("Documents are issued for submitted cases only.")

@@ -1,0 +1,80 @@
+"""Encrypted files under ``settings.PRIVATE_STORAGE_ROOT`` (outside every web root).
+
+Each file holds one ciphertext of ``rathaus.core.crypto.encrypt_bytes`` (AES-256-GCM with the
+primary key). The file's relative name is bound to the ciphertext as associated data, so a file
+copied under another name does not decrypt. Names are random; nothing about the owner or the
+original file name is visible on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+
+from rathaus.core import crypto
+
+FOLDERS = frozenset({"attachments", "documents"})
+
+
+def _root() -> Path:
+    return Path(settings.PRIVATE_STORAGE_ROOT).resolve()
+
+
+def _path(storage_name: str) -> Path:
+    folder, sep, name = storage_name.partition("/")
+    if folder not in FOLDERS or not sep or not name.isalnum():
+        raise ValueError("invalid storage name")
+    return _root() / folder / name
+
+
+def _write(path: Path, storage_name: str, data: bytes) -> None:
+    token = crypto.encrypt_bytes(data, associated_data=storage_name.encode())
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(token.encode("ascii"))
+    os.replace(tmp, path)  # readers never see a half-written file
+
+
+def encrypted_file_write(*, data: bytes, folder: str) -> str:
+    """Encrypt ``data`` into a new random file in ``folder``; returns its storage name."""
+    if folder not in FOLDERS:
+        raise ValueError("unknown folder")
+    storage_name = f"{folder}/{secrets.token_hex(20)}"
+    _write(_path(storage_name), storage_name, data)
+    return storage_name
+
+
+def encrypted_file_read(storage_name: str) -> bytes:
+    token = _path(storage_name).read_bytes().decode("ascii")
+    return crypto.decrypt_bytes(token, associated_data=storage_name.encode())
+
+
+def encrypted_file_delete(storage_name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        _path(storage_name).unlink()
+
+
+def encrypted_file_exists(storage_name: str) -> bool:
+    return _path(storage_name).exists()
+
+
+def encrypted_file_key_id(storage_name: str) -> str:
+    """The id of the key the file is encrypted with (reads only the short header)."""
+    with _path(storage_name).open("rb") as handle:
+        head = handle.read(64).decode("ascii", errors="replace")
+    return crypto.key_id_of(head)
+
+
+def encrypted_file_reencrypt(storage_name: str) -> bool:
+    """Re-encrypt a file under the primary key if it is not already; True when rewritten."""
+    if encrypted_file_key_id(storage_name) == crypto.keyring().primary_id:
+        return False
+    data = encrypted_file_read(storage_name)
+    _write(_path(storage_name), storage_name, data)
+    return True
