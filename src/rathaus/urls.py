@@ -5,6 +5,7 @@ from rathaus.appointments.api import api as api_v1
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("verwaltung/", include("rathaus.backoffice.urls")),
     path("verwaltung/admin/", admin.site.urls),
     path("konto/", include("rathaus.accounts.urls")),
     path("", include("rathaus.notifications.urls")),

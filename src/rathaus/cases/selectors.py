@@ -3,9 +3,11 @@ both ``Http404``."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from rathaus.accounts.models import StaffMembership
 from rathaus.core.crypto import blind_index
 
 from .constants import DRAFT_LIFETIME, CaseStatus
-from .models import DRAFT_OWNER_PURPOSE, Case, CaseEvent, Message
+from .models import DRAFT_OWNER_PURPOSE, Case, CaseApproval, CaseEvent, CaseReadLog, Message
 
 
 def owner_token_digest(owner_token: str) -> str:
@@ -121,3 +123,196 @@ def case_messages(*, case: Case) -> QuerySet[Message]:
     return Message.objects.filter(case=case, municipality=case.municipality_id).select_related(
         "sender"
     )
+
+
+# --- back office ---------------------------------------------------------------------------------
+# Undecided cases: the target processing time runs against these.
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+# Workflow order for sorting by status.
+STATUS_ORDER = [
+    CaseStatus.SUBMITTED,
+    CaseStatus.IN_REVIEW,
+    CaseStatus.INFO_REQUESTED,
+    CaseStatus.APPROVED,
+    CaseStatus.COMPLETED,
+    CaseStatus.REJECTED,
+    CaseStatus.WITHDRAWN,
+]
+INBOX_SORTS = {
+    "-submitted": ("-submitted_at", "-pk"),
+    "submitted": ("submitted_at", "pk"),
+    "status": ("status_rank", "-submitted_at", "-pk"),
+    "-status": ("-status_rank", "-submitted_at", "-pk"),
+}
+ASSIGNEE_MINE = "mine"
+ASSIGNEE_NONE = "unassigned"
+
+
+def access_case_for_staff(*, actor, municipality, reference: str) -> Case:
+    """A submitted case of ``municipality`` for a member of its staff; 404 for anyone else.
+
+    Reads that show case data go through ``services.case_read_logged``, which logs them."""
+    if not is_staff_of(actor=actor, municipality=municipality):
+        raise Http404
+    case = (
+        Case.objects.filter(municipality=municipality, reference=reference, status__in=STATUS_ORDER)
+        .select_related("municipality", "assignee")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def overdue_condition(*, now=None) -> Q:
+    """Undecided cases submitted longer ago than their procedure's target processing time."""
+    from rathaus.procedures.registry import procedure_registry, procedures_load
+
+    procedures_load()
+    now = now or timezone.now()
+    condition = Q(pk__in=[])
+    for key, procedure in procedure_registry.items():
+        deadline = now - datetime.timedelta(days=procedure.target_days)
+        condition |= Q(procedure_key=key, submitted_at__lt=deadline)
+    return condition & Q(status__in=OPEN_STATUSES)
+
+
+def case_is_overdue(*, case: Case, now=None) -> bool:
+    from rathaus.procedures.registry import procedure_get
+
+    if case.status not in OPEN_STATUSES or case.submitted_at is None:
+        return False
+    try:
+        days = procedure_get(case.procedure_key).target_days
+    except KeyError:
+        return False
+    return case.submitted_at < (now or timezone.now()) - datetime.timedelta(days=days)
+
+
+def case_list_for_staff(
+    *,
+    actor,
+    municipality,
+    procedure_key: str = "",
+    status: str = "",
+    assignee: str = "",
+    overdue: bool = False,
+    search: str = "",
+    sort: str = "-submitted",
+) -> QuerySet[Case]:
+    """The town's submitted cases (never drafts) for the inbox and the API, filtered and sorted.
+
+    ``assignee``: "" (anyone), "mine", "unassigned" or a staff user's id. ``search`` matches a
+    reference number exactly or by prefix, or an applicant's name exactly (through the keyed hash:
+    names are encrypted)."""
+    if not is_staff_of(actor=actor, municipality=municipality):
+        return Case.objects.none()
+    # Only the statuses the back office works with: no drafts (nor cases still waiting for payment).
+    cases = Case.objects.filter(municipality=municipality, status__in=STATUS_ORDER)
+    if procedure_key:
+        cases = cases.filter(procedure_key=procedure_key)
+    if status:
+        cases = cases.filter(status=status)
+    if assignee == ASSIGNEE_MINE:
+        cases = cases.filter(assignee=actor)
+    elif assignee == ASSIGNEE_NONE:
+        cases = cases.filter(assignee__isnull=True)
+    elif assignee:
+        cases = cases.filter(assignee_id=int(assignee)) if assignee.isdigit() else cases.none()
+    if overdue:
+        cases = cases.filter(overdue_condition())
+    search = (search or "").strip()
+    if search:
+        from .services import applicant_name_digest
+
+        cases = cases.filter(
+            Q(reference__startswith=search.upper())
+            | Q(applicant_name_digest=applicant_name_digest(search))
+        )
+    rank = SqlCase(
+        *[When(status=value, then=Value(index)) for index, value in enumerate(STATUS_ORDER)],
+        default=Value(len(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        cases.annotate(status_rank=rank)
+        .select_related("assignee")
+        .order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["-submitted"]))
+    )
+
+
+def case_approvals(*, case: Case) -> QuerySet[CaseApproval]:
+    return CaseApproval.objects.filter(case=case, municipality=case.municipality_id).select_related(
+        "clerk"
+    )
+
+
+def case_read_log(*, municipality, reference: str = "", actor_id: int | None = None):
+    """The town's §40 BMG read log, newest first, optionally for one case or one staff member."""
+    entries = CaseReadLog.objects.filter(municipality=municipality).select_related("actor")
+    if reference:
+        entries = entries.filter(reference=reference.strip().upper())
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    return entries
+
+
+def case_statistics(*, municipality) -> dict:
+    """Cases per procedure and status, median processing time (submitted → decided) and the
+    share of cases submitted online vs. at the counter, for one town's submitted cases."""
+    cases = Case.objects.filter(municipality=municipality, status__in=STATUS_ORDER)
+    per_procedure: dict[str, dict[str, int]] = {}
+    for row in cases.values("procedure_key", "status").annotate(n=Count("pk")).order_by():
+        per_procedure.setdefault(row["procedure_key"], {})[row["status"]] = row["n"]
+    durations = sorted(
+        decided - submitted
+        for submitted, decided in cases.filter(
+            submitted_at__isnull=False, decided_at__isnull=False
+        ).values_list("submitted_at", "decided_at")
+    )
+    median = None
+    if durations:
+        middle = len(durations) // 2
+        if len(durations) % 2:
+            median = durations[middle]
+        else:
+            median = (durations[middle - 1] + durations[middle]) / 2
+    channels = {
+        row["channel"]: row["n"]
+        for row in cases.values("channel").annotate(n=Count("pk")).order_by()
+    }
+    return {
+        "per_procedure": per_procedure,
+        "median_processing": median,
+        "decided_count": len(durations),
+        "channels": channels,
+        "total": sum(channels.values()),
+    }
+
+
+# --- attachments ---------------------------------------------------------------------------------
+def case_attachments(*, case: Case) -> QuerySet:
+    from .models import Attachment
+
+    return Attachment.objects.filter(municipality=case.municipality_id, case=case)
+
+
+def page_attachment(*, case: Case, page_slug: str):
+    """The file added on a question page of ``case`` (None if there is none)."""
+    return case_attachments(case=case).filter(page_slug=page_slug).last()
+
+
+def access_attachment(*, actor, municipality, reference: str, public_id):
+    """An attachment of a case the actor may see (``access_case_by_reference``); else 404."""
+    case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
+    attachment = case_attachments(case=case).filter(public_id=_parse_uuid(public_id)).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def attachment_content(*, attachment) -> bytes:
+    """The decrypted bytes of an attachment (after an access check by the caller)."""
+    from rathaus.documents.storage import encrypted_file_read
+
+    return encrypted_file_read(attachment.storage_name)

@@ -33,8 +33,18 @@ from .constants import (
     Channel,
 )
 from .errors import CaseError
-from .models import APPLICANT_NAME_PURPOSE, Case, CaseEvent, Message, ReferenceCounter
-from .selectors import is_staff_of, owner_token_digest
+from .models import (
+    APPLICANT_NAME_PURPOSE,
+    Case,
+    CaseApproval,
+    CaseEvent,
+    CaseReadCategory,
+    CaseReadChannel,
+    CaseReadLog,
+    Message,
+    ReferenceCounter,
+)
+from .selectors import access_case_for_staff, is_staff_of, owner_token_digest
 from .transitions import transition_check
 
 
@@ -310,3 +320,292 @@ def message_send(*, case: Case, sender, body: str) -> Message:
     elif role == ActorRole.STAFF:
         transaction.on_commit(partial(case_notify_applicant, case_id=case.pk))
     return message
+
+
+# --- back office ---------------------------------------------------------------------------------
+def _staff_check(*, actor, case: Case) -> None:
+    if actor_role_for_case(actor=actor, case=case) != ActorRole.STAFF:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+
+
+def case_read_logged(
+    *,
+    actor,
+    municipality,
+    reference: str,
+    data_categories: list[str],
+    channel: str = CaseReadChannel.WEB,
+) -> Case:
+    """A case for a staff member of ``municipality`` — and a §40 BMG read-log row saying who read
+    which data of it, and when. Anyone else gets 404 and nothing is logged."""
+    case = access_case_for_staff(actor=actor, municipality=municipality, reference=reference)
+    categories = [CaseReadCategory(category).value for category in data_categories]
+    CaseReadLog.objects.create(
+        municipality=municipality,
+        case=case,
+        reference=case.reference,
+        actor=actor,
+        data_categories=categories,
+        channel=CaseReadChannel(channel),
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee, actor) -> Case:
+    """Make ``assignee`` (a staff member of the case's town, or None) responsible for the case."""
+    _staff_check(actor=actor, case=case)
+    if assignee is not None and not is_staff_of(actor=assignee, municipality=case.municipality):
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    previous = locked.assignee_id
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee", "updated_at"])
+    audit_event_record(
+        action="case.assigned",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"from": previous, "to": assignee.pk if assignee is not None else None},
+    )
+    case.assignee, case.updated_at = locked.assignee, locked.updated_at
+    return locked
+
+
+@transaction.atomic
+def case_request_information(*, case: Case, actor, message: str) -> Case:
+    """Ask the applicant for more information: the question goes to the Postfach and the case
+    moves to ``info_requested`` (one notification after commit)."""
+    _staff_check(actor=actor, case=case)
+    text = (message or "").strip()
+    if not text:
+        raise CaseError(CaseErrorCode.EMPTY_MESSAGE)
+    locked = case_transition(
+        case=case, to_status=CaseStatus.INFO_REQUESTED, actor=actor, reason=text
+    )
+    # Written here rather than through message_send: the transition already notifies the applicant.
+    postfach = Message(
+        case=locked,
+        municipality_id=locked.municipality_id,
+        sender=actor,
+        sender_role=ActorRole.STAFF,
+        body=text[:MESSAGE_MAX_LENGTH],
+    )
+    postfach.full_clean(exclude=["case", "municipality", "sender"])
+    postfach.save()
+    audit_event_record(
+        action="case.message_sent",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"message": postfach.pk, "role": str(ActorRole.STAFF)},
+    )
+    return locked
+
+
+@transaction.atomic
+def case_approve(*, case: Case, actor) -> tuple[Case, bool]:
+    """Approve a case. Returns ``(case, approved)``.
+
+    Where the procedure asks for four-eyes approval, the first clerk's approval is recorded and the
+    case stays in review (``approved`` is False) until a different clerk confirms. The same clerk
+    approving twice is refused (``four_eyes_same_clerk``). Approvals from an earlier round of
+    review (before the case last changed status) no longer count.
+    """
+    _staff_check(actor=actor, case=case)
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    transition_check(
+        from_status=locked.status, to_status=CaseStatus.APPROVED, actor_role=ActorRole.STAFF
+    )
+    if not procedure_get(locked.procedure_key).four_eyes:
+        return case_transition(case=case, to_status=CaseStatus.APPROVED, actor=actor), True
+    last_move = (
+        CaseEvent.objects.filter(case=locked, municipality=locked.municipality_id)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    approvals = CaseApproval.objects.filter(case=locked, municipality=locked.municipality_id)
+    if last_move is not None:
+        approvals.filter(created_at__lt=last_move).delete()
+    earlier = list(approvals.values_list("clerk_id", flat=True))
+    if actor.pk in earlier:
+        raise CaseError(CaseErrorCode.FOUR_EYES_SAME_CLERK)
+    CaseApproval.objects.create(case=locked, municipality_id=locked.municipality_id, clerk=actor)
+    audit_event_record(
+        action="case.approval_recorded",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"approvals": len(earlier) + 1},
+    )
+    if not earlier:
+        return locked, False
+    return case_transition(case=case, to_status=CaseStatus.APPROVED, actor=actor), True
+
+
+# --- attachments ---------------------------------------------------------------------------------
+# Extensions that claim a type; a file whose content is another type is refused. The name never
+# makes a file acceptable: the content decides (see cases.attachments.content_check).
+ATTACHMENT_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".jpe": "image/jpeg",
+    ".png": "image/png",
+}
+ATTACHMENT_DEFAULT_EXTENSION = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+
+
+def _attachment_role(*, case: Case, actor, owner_token: str) -> ActorRole | None:
+    """Who may add or remove files: the draft's owner (account or session token) while it is a
+    draft; afterwards the applicant or the town's staff."""
+    if case.status == CaseStatus.DRAFT:
+        if actor is not None and actor.is_authenticated and case.applicant_id == actor.pk:
+            return ActorRole.CITIZEN
+        digest = owner_token_digest(owner_token)
+        if digest and secrets.compare_digest(case.owner_token_digest, digest):
+            return ActorRole.CITIZEN
+        return None
+    role = actor_role_for_case(actor=actor, case=case)
+    return role if role in (ActorRole.CITIZEN, ActorRole.STAFF) else None
+
+
+def attachment_file_name(name: str, content_type: str) -> str:
+    """A safe display name: no path, no control characters; the extension matches the content.
+
+    Raises ``AttachmentError(TYPE_MISMATCH)`` when the name claims another type."""
+    from .attachments import AttachmentError
+    from .constants import AttachmentErrorCode
+
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()[:200] or "file"
+    stem, dot, ext = base.rpartition(".")
+    claimed = ATTACHMENT_EXTENSIONS.get(f".{ext.lower()}") if dot and stem else None
+    if claimed is not None and claimed != content_type:
+        raise AttachmentError(AttachmentErrorCode.TYPE_MISMATCH)
+    if claimed is None:
+        base = f"{base}{ATTACHMENT_DEFAULT_EXTENSION[content_type]}"
+    return base
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    case: Case,
+    upload,
+    actor,
+    owner_token: str = "",
+    page_slug: str = "",
+    message: Message | None = None,
+):
+    """Check, clean, encrypt and store one uploaded file for ``case``.
+
+    ``page_slug``: the question page it belongs to; an earlier file of that page is replaced.
+    ``message``: the Postfach message it belongs to. Raises ``AttachmentError`` (stable code,
+    translated message) for a refused file; nothing is stored then.
+    """
+    from rathaus.documents.storage import encrypted_file_delete, encrypted_file_write
+
+    from .attachments import AttachmentError, content_check, size_label, virus_check
+    from .constants import AttachmentErrorCode
+    from .models import Attachment
+
+    role = _attachment_role(case=case, actor=actor, owner_token=owner_token)
+    if role is None:
+        raise AttachmentError(AttachmentErrorCode.NOT_PERMITTED)
+    procedure = procedure_get(case.procedure_key)
+    max_size = procedure.attachment_max_bytes
+    if upload.size > max_size:
+        raise AttachmentError(AttachmentErrorCode.TOO_LARGE, max_size=size_label(max_size))
+    siblings = Attachment.objects.filter(municipality=case.municipality_id, case=case)
+    replaced = list(siblings.filter(page_slug=page_slug)) if page_slug else []
+    if siblings.count() - len(replaced) >= procedure.attachment_max_count:
+        raise AttachmentError(
+            AttachmentErrorCode.TOO_MANY, max_count=procedure.attachment_max_count
+        )
+    data = b"".join(upload.chunks())
+    if len(data) > max_size:
+        raise AttachmentError(AttachmentErrorCode.TOO_LARGE, max_size=size_label(max_size))
+    if not data:
+        raise AttachmentError(AttachmentErrorCode.EMPTY)
+    virus_check(data)
+    content_type, clean = content_check(data)
+    name = attachment_file_name(upload.name, content_type)
+    storage_name = encrypted_file_write(data=clean, folder="attachments")
+    try:
+        attachment = Attachment(
+            case=case,
+            municipality_id=case.municipality_id,
+            message=message,
+            page_slug=page_slug,
+            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+            uploader_role=role,
+            original_name=name,
+            content_type=content_type,
+            size=len(clean),
+            storage_name=storage_name,
+        )
+        attachment.full_clean(exclude=["case", "municipality", "message", "uploaded_by"])
+        attachment.save()
+    except Exception:
+        encrypted_file_delete(storage_name)
+        raise
+    for old in replaced:
+        _attachment_remove(attachment=old)
+    audit_event_record(
+        action="case.attachment_added",
+        actor=actor,
+        municipality=case.municipality,
+        target=case,
+        data={"attachment": attachment.pk, "type": content_type, "size": len(clean)},
+    )
+    return attachment
+
+
+def _attachment_remove(*, attachment) -> None:
+    from rathaus.documents.storage import encrypted_file_delete
+
+    storage_name = attachment.storage_name
+    attachment.delete()
+    transaction.on_commit(partial(encrypted_file_delete, storage_name))
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, actor, owner_token: str = "") -> None:
+    """Remove a file from a draft (the journey's "remove" button). Submitted files stay."""
+    from .attachments import AttachmentError
+    from .constants import AttachmentErrorCode
+
+    case = attachment.case
+    role = _attachment_role(case=case, actor=actor, owner_token=owner_token)
+    if case.status != CaseStatus.DRAFT or role != ActorRole.CITIZEN:
+        raise AttachmentError(AttachmentErrorCode.NOT_PERMITTED)
+    audit_event_record(
+        action="case.attachment_removed",
+        actor=actor,
+        municipality=case.municipality,
+        target=case,
+        data={"attachment": attachment.pk},
+    )
+    _attachment_remove(attachment=attachment)
+
+
+def attachments_of_skipped_pages_remove(*, case: Case, procedure: Procedure) -> int:
+    """Remove files added on question pages that the final answers no longer ask (on submit)."""
+    from .models import Attachment
+
+    active = {page.slug for page in procedure.active_pages(case.answers or {})}
+    stale = Attachment.objects.filter(municipality=case.municipality_id, case=case).exclude(
+        page_slug=""
+    )
+    removed = 0
+    for attachment in stale:
+        if attachment.page_slug not in active:
+            _attachment_remove(attachment=attachment)
+            removed += 1
+    return removed

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rathaus.procedures",
     "rathaus.documents",
     "rathaus.appointments",
+    "rathaus.backoffice",
     "rathaus.web",
 ]
 

@@ -1,0 +1,95 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.cases.constants import MESSAGE_MAX_LENGTH
+from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
+from rathaus.core.forms import KernForm
+from rathaus.procedures.registry import procedure_registry, procedures_load
+
+from .constants import SORT_CHOICES
+
+
+def _staff_choices(staff) -> list[tuple[str, str]]:
+    return sorted(((str(user.pk), str(user)) for user in staff), key=lambda choice: choice[1])
+
+
+class InboxFilterForm(KernForm):
+    """The inbox's filters (a GET form). Invalid values are reported and ignored."""
+
+    search = forms.CharField(
+        label=_("Reference number or name"),
+        required=False,
+        max_length=200,
+        help_text=_("A reference number or its beginning, or the applicant's full name."),
+    )
+    procedure = forms.ChoiceField(label=_("Service"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    overdue = forms.BooleanField(label=_("Only overdue cases"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        procedures_load()
+        self.fields["procedure"].choices = [
+            ("", _("All services")),
+            *sorted(
+                ((key, str(procedure.title)) for key, procedure in procedure_registry.items()),
+                key=lambda choice: choice[1],
+            ),
+        ]
+        self.fields["status"].choices = [("", _("All statuses"))] + [
+            (status.value, status.label) for status in STATUS_ORDER
+        ]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            (ASSIGNEE_MINE, _("Me")),
+            (ASSIGNEE_NONE, _("Nobody (unassigned)")),
+            *_staff_choices(staff),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments for ``case_list_for_staff``."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {
+            "procedure_key": data.get("procedure", ""),
+            "status": data.get("status", ""),
+            "assignee": data.get("assignee", ""),
+            "overdue": bool(data.get("overdue")),
+            "search": data.get("search", ""),
+            "sort": data.get("sort") or "-submitted",
+        }
+
+
+class ReadLogFilterForm(KernForm):
+    reference = forms.CharField(label=_("Reference number"), required=False, max_length=24)
+    staff_member = forms.ChoiceField(label=_("Staff member"), required=False)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].choices = [("", _("All staff members")), *_staff_choices(staff)]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        member = data.get("staff_member") or ""
+        return {
+            "reference": data.get("reference", ""),
+            "actor_id": int(member) if member.isdigit() else None,
+        }
+
+
+class ReasonForm(KernForm):
+    """Text the citizen will read: a rejection reason, a question, a Postfach message."""
+
+    text = forms.CharField(
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, label, help_text="", required_message, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["text"]
+        field.label = label
+        field.help_text = help_text
+        field.error_messages["required"] = required_message
+        self._wire_field("text", has_error=False)
