@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from rathaus.tenants import demo as tenants_demo
 
@@ -45,6 +46,7 @@ def nor_client(client):
 
 
 @pytest.fixture
-def rei_client(client):
-    client.defaults["HTTP_HOST"] = "reinbek.localhost"
-    return client
+def rei_client(db):
+    """A separate test client that talks to Reinbek's host (its own cookies and session), so a
+    test may use ``nor_client`` and ``rei_client`` side by side."""
+    return Client(HTTP_HOST="reinbek.localhost")
