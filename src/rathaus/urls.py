@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from rathaus.appointments.api import api as api_v1
-
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("verwaltung/", include("rathaus.backoffice.urls")),
@@ -11,7 +9,7 @@ urlpatterns = [
     path("", include("rathaus.notifications.urls")),
     path("anliegen/", include("rathaus.cases.urls")),
     path("termine/", include("rathaus.appointments.urls")),
-    path("api/v1/", api_v1.urls),
+    path("api/v1/", include("rathaus.api.urls")),
     path("", include("rathaus.web.urls")),
     path("", include("rathaus.catalogue.urls")),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
+    "ninja",
     "rathaus.core",
     "rathaus.tenants",
     "rathaus.accounts",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "rathaus.procedures",
     "rathaus.documents",
     "rathaus.appointments",
+    "rathaus.api",
     "rathaus.backoffice",
     "rathaus.web",
 ]

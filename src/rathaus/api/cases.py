@@ -1,0 +1,233 @@
+"""Case operations for a town's staff systems: list, read, change status, write to the Postfach.
+
+Every operation needs a staff API token of the host's municipality and acts as the token's
+acting staff member, through the case engine's access selector and services.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Field, Query, Router, Schema, Status
+
+from rathaus.cases import selectors as case_selectors
+from rathaus.cases.constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
+from rathaus.cases.errors import CaseError
+from rathaus.cases.transitions import transitions_available
+from rathaus.procedures.registry import procedure_title
+
+from . import selectors, services
+from .auth import ApiTokenAuth
+from .constants import CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT
+from .errors import ErrorOut, error_body
+
+router = Router(tags=["cases"], auth=ApiTokenAuth())
+
+# HTTP status of each refusal of the case engine; anything not listed is a 400.
+CASE_ERROR_STATUS = {
+    CaseErrorCode.TRANSITION_NOT_ALLOWED: 409,
+    CaseErrorCode.ACTOR_NOT_PERMITTED: 403,
+    CaseErrorCode.REASON_REQUIRED: 422,
+    CaseErrorCode.UNKNOWN_STATUS: 422,
+    CaseErrorCode.EMPTY_MESSAGE: 422,
+}
+
+
+def case_error_response(exc: CaseError) -> tuple[int, dict[str, Any]]:
+    status = CASE_ERROR_STATUS.get(exc.code, 400)
+    return status, error_body(exc.code.value, exc.message, exc.details)
+
+
+# --- schemas -------------------------------------------------------------------------------------
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class CaseOut(Schema):
+    reference: str
+    procedure: str
+    procedure_title: str
+    service: str
+    channel: str
+    status: CaseStatus
+    applicant_name: str
+    assignee: PersonOut | None
+    submitted_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
+class CasePageOut(Schema):
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseOut]
+
+
+class EventOut(Schema):
+    from_status: CaseStatus
+    to_status: CaseStatus
+    actor_role: str
+    reason: str
+    created_at: datetime.datetime
+
+
+class MessageOut(Schema):
+    id: int
+    sender_role: str
+    body: str
+    created_at: datetime.datetime
+
+
+class CaseDetailOut(CaseOut):
+    answers: dict[str, Any]
+    history: list[EventOut]
+    messages: list[MessageOut]
+    transitions: list[CaseStatus] = Field(
+        ..., description="the statuses a staff member may move the case to now"
+    )
+
+
+class CaseListQuery(Schema):
+    procedure: str | None = Field(None, description="procedure key, e.g. allgemeines-anliegen")
+    status: CaseStatus | None = None
+    assignee: str | None = Field(
+        None, pattern=r"^(me|none|[0-9]+)$", description='"me", "none" or a staff user id'
+    )
+    overdue: bool | None = Field(
+        None, description="open cases past (true) or within (false) the procedure's target time"
+    )
+    search: str | None = Field(
+        None, max_length=200, description="part of a reference number, or an exact full name"
+    )
+    limit: int = Field(CASE_LIST_DEFAULT_LIMIT, ge=1, le=CASE_LIST_MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class TransitionIn(Schema):
+    to_status: CaseStatus
+    reason: str = Field("", max_length=2000, description="required for rejected, info_requested")
+
+
+class MessageIn(Schema):
+    body: str = Field(..., min_length=1, max_length=MESSAGE_MAX_LENGTH)
+
+
+def _case_out(case) -> dict[str, Any]:
+    assignee = case.assignee
+    return {
+        "reference": case.reference,
+        "procedure": case.procedure_key,
+        "procedure_title": procedure_title(case.procedure_key),
+        "service": case.service_slug,
+        "channel": case.channel,
+        "status": case.status,
+        "applicant_name": case.applicant_name,
+        "assignee": {"id": assignee.pk, "name": assignee.full_name} if assignee else None,
+        "submitted_at": case.submitted_at,
+        "decided_at": case.decided_at,
+        "closed_at": case.closed_at,
+        "updated_at": case.updated_at,
+    }
+
+
+def _message_out(message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "sender_role": message.sender_role,
+        "body": message.body,
+        "created_at": message.created_at,
+    }
+
+
+def _access(request, reference: str):
+    return case_selectors.access_case_by_reference(
+        actor=request.auth.acting_user, municipality=request.municipality, reference=reference
+    )
+
+
+# --- operations ----------------------------------------------------------------------------------
+@router.get(
+    "",
+    response={200: CasePageOut, 401: ErrorOut, 422: ErrorOut},
+    operation_id="list_cases",
+    summary="List cases",
+)
+def list_cases(request, filters: Query[CaseListQuery]):
+    """Submitted cases of the town, newest first, with the back-office inbox's filters."""
+    cases = selectors.case_list_for_staff(
+        municipality=request.municipality,
+        actor=request.auth.acting_user,
+        procedure=filters.procedure,
+        status=filters.status,
+        assignee=filters.assignee,
+        overdue=filters.overdue,
+        search=filters.search,
+    )
+    window = cases[filters.offset : filters.offset + filters.limit]
+    return Status(
+        200,
+        {
+            "total": cases.count(),
+            "limit": filters.limit,
+            "offset": filters.offset,
+            "items": [_case_out(case) for case in window],
+        },
+    )
+
+
+@router.get(
+    "/{reference}",
+    response={200: CaseDetailOut, 401: ErrorOut, 404: ErrorOut},
+    operation_id="get_case",
+    summary="Read a case",
+)
+def get_case(request, reference: str):
+    """A case with its answers, history and Postfach messages. The read is logged."""
+    case = _access(request, reference)
+    services.api_case_read_log(token=request.auth, case=case)
+    body = _case_out(case)
+    body["answers"] = case.answers or {}
+    body["history"] = list(case_selectors.case_events(case=case))
+    body["messages"] = [_message_out(m) for m in case_selectors.case_messages(case=case)]
+    body["transitions"] = transitions_available(from_status=case.status, actor_role=ActorRole.STAFF)
+    return Status(200, body)
+
+
+@router.post(
+    "/{reference}/transitions",
+    response={
+        200: CaseOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    operation_id="transition_case",
+    summary="Change a case's status",
+)
+def transition_case(request, reference: str, payload: TransitionIn):
+    """Move the case to ``to_status`` through the case engine's transition table."""
+    case = _access(request, reference)
+    case = services.api_case_transition(
+        token=request.auth, case=case, to_status=payload.to_status, reason=payload.reason
+    )
+    return Status(200, _case_out(case))
+
+
+@router.post(
+    "/{reference}/messages",
+    response={201: MessageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    operation_id="add_message",
+    summary="Write a Postfach message to the applicant",
+)
+def add_message(request, reference: str, payload: MessageIn):
+    """A message from the town to the applicant; the applicant is told by e-mail that something
+    new is waiting (never the text)."""
+    case = _access(request, reference)
+    message = services.api_message_send(token=request.auth, case=case, body=payload.body)
+    return Status(201, _message_out(message))

@@ -1,0 +1,107 @@
+"""The API's error format (STYLE rule 7): ``{"code": ..., "message": ..., "details": {...}}``.
+
+``install_error_handlers`` gives a ``NinjaAPI`` handlers for everything django-ninja and Django
+raise themselves (404, invalid input, failed authentication, other HTTP errors, crashes), so no
+operation of any app answers in another shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from .constants import ApiErrorCode
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict[str, Any] = {}
+
+
+class ApiError(Exception):
+    """An error an operation raises on purpose, with its HTTP status and stable code."""
+
+    def __init__(self, code: str, *, status: int, message: str = "", details: dict | None = None):
+        self.code = str(code)
+        self.status = status
+        self.message = message
+        self.details = details or {}
+        super().__init__(self.code)
+
+
+def error_body(code: str, message: Any, details: dict | None = None) -> dict[str, Any]:
+    return {"code": str(code), "message": str(message), "details": details or {}}
+
+
+def error_response(code: ApiErrorCode, *, status: int, details: dict | None = None) -> HttpResponse:
+    """A JSON error outside of a ninja operation (e.g. an unknown path under the API)."""
+    return JsonResponse(error_body(code, code.label, details), status=status)
+
+
+def validation_details(errors: list[dict]) -> dict[str, Any]:
+    """Pydantic's errors without the submitted values (they may hold personal data)."""
+    return {
+        "errors": [
+            {
+                "loc": [str(part) for part in error.get("loc", ())],
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
+            for error in errors
+        ]
+    }
+
+
+HTTP_ERROR_CODES = {
+    401: ApiErrorCode.UNAUTHORIZED,
+    403: ApiErrorCode.FORBIDDEN,
+    404: ApiErrorCode.NOT_FOUND,
+    405: ApiErrorCode.METHOD_NOT_ALLOWED,
+    422: ApiErrorCode.INVALID_REQUEST,
+}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, body: dict, status: int) -> HttpResponse:
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        return respond(request, error_body(exc.code, exc.message, exc.details), exc.status)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        code = ApiErrorCode.NOT_FOUND
+        return respond(request, error_body(code, code.label), 404)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc: ValidationError):
+        code = ApiErrorCode.INVALID_REQUEST
+        return respond(request, error_body(code, code.label, validation_details(exc.errors)), 422)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request, exc):
+        code = ApiErrorCode.UNAUTHORIZED
+        response = respond(request, error_body(code, code.label), 401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        code = HTTP_ERROR_CODES.get(exc.status_code)
+        if code is None:
+            return respond(request, error_body(f"http_{exc.status_code}", exc), exc.status_code)
+        return respond(request, error_body(code, code.label), exc.status_code)
+
+    @api.exception_handler(Exception)
+    def crashed(request, exc):
+        logger.exception("API operation %s failed", request.path)
+        code = ApiErrorCode.INTERNAL_ERROR
+        return respond(request, error_body(code, code.label), 500)

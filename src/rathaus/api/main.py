@@ -1,0 +1,42 @@
+"""Rathaus' REST API object: one ``NinjaAPI`` with the routers listed in ``registry.ROUTERS``."""
+
+from __future__ import annotations
+
+from django.utils.module_loading import import_string
+from ninja import NinjaAPI
+
+from .errors import install_error_handlers
+from .registry import ROUTERS, ApiRouter
+
+API_VERSION = "1.0.0"
+
+
+def api_build(routers: list[ApiRouter], *, urls_namespace: str = "api-v1") -> NinjaAPI:
+    api = NinjaAPI(
+        title="Rathaus API",
+        version=API_VERSION,
+        description=(
+            "The online town hall's REST API. The municipality is chosen by the Host header; "
+            "staff operations need a staff API token of that municipality "
+            "(`Authorization: Bearer rth_…`). Errors are "
+            '`{"code": "...", "message": "...", "details": {...}}` with stable codes.'
+        ),
+        urls_namespace=urls_namespace,
+    )
+    install_error_handlers(api)
+    for entry in routers:
+        api.add_router(entry.prefix, import_string(entry.router))
+        for exception_path, mapper_path in entry.errors.items():
+            _error_handler_add(api, import_string(exception_path), import_string(mapper_path))
+    return api
+
+
+def _error_handler_add(api: NinjaAPI, exception_class, mapper) -> None:
+    def handle(request, exc):
+        status, body = mapper(exc)
+        return api.create_response(request, body, status=status)
+
+    api.add_exception_handler(exception_class, handle)
+
+
+api = api_build(ROUTERS)
