@@ -1,0 +1,192 @@
+"""Inbox: filters, search by reference and name, sorting, pagination, assign to me, queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rathaus.cases import services
+from rathaus.cases.constants import CaseStatus, Channel
+from rathaus.cases.models import Case
+
+from .conftest import case_make
+
+pytestmark = pytest.mark.django_db
+INBOX = "/verwaltung/"
+
+
+def _references(response):
+    return [row["case"].reference for row in response.context["rows"]]
+
+
+def test_inbox_url_and_drafts_hidden(as_staff, clerk, norderstedt, citizen, nor_case):
+    from rathaus.procedures.registry import procedure_get
+
+    services.case_draft_start(
+        municipality=norderstedt,
+        procedure=procedure_get("allgemeines-anliegen"),
+        actor=citizen,
+        owner_token="x",
+    )
+    assert reverse("backoffice:inbox") == INBOX
+    response = as_staff(clerk).get(INBOX)
+    assert response.status_code == 200
+    assert _references(response) == [nor_case.reference]
+    html = response.content.decode()
+    assert '<table class="kern-table' in html
+    assert "<caption" in html and 'scope="col"' in html
+    assert html.count("<h1") == 1
+    assert "Erika Mustermann" in html  # decrypted for display
+
+
+def test_filter_by_status_assignee_and_overdue(as_staff, clerk, second_clerk, norderstedt):
+    fresh = case_make(municipality=norderstedt, name="Anna Alt")
+    in_review = case_make(municipality=norderstedt, name="Bert Bau")
+    services.case_transition(case=in_review, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    mine = case_make(municipality=norderstedt, name="Carla Chor")
+    services.case_assign(case=mine, assignee=clerk, actor=clerk)
+    theirs = case_make(municipality=norderstedt, name="Dora Dach")
+    services.case_assign(case=theirs, assignee=second_clerk, actor=second_clerk)
+    old = case_make(municipality=norderstedt, name="Emil Eile")
+    Case.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=30))
+    old_done = case_make(municipality=norderstedt, name="Frida Fertig")
+    services.case_transition(case=old_done, to_status=CaseStatus.REJECTED, actor=clerk, reason="x")
+    Case.objects.filter(pk=old_done.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    client = as_staff(clerk)
+
+    assert _references(client.get(INBOX, {"status": "in_review"})) == [in_review.reference]
+    assert _references(client.get(INBOX, {"assignee": "mine"})) == [mine.reference]
+    assert _references(client.get(INBOX, {"assignee": str(second_clerk.pk)})) == [theirs.reference]
+    unassigned = set(_references(client.get(INBOX, {"assignee": "unassigned"})))
+    assert unassigned == {fresh.reference, in_review.reference, old.reference, old_done.reference}
+    # Overdue: undecided and older than the procedure's target time (14 days); decided ones not.
+    assert _references(client.get(INBOX, {"overdue": "on"})) == [old.reference]
+    assert _references(client.get(INBOX, {"procedure": "allgemeines-anliegen"})) != []
+    assert _references(client.get(INBOX, {"procedure": "allgemeines-anliegen", "status": "x"}))
+    response = client.get(INBOX, {"status": "no-such-status"})
+    assert response.context["form"].errors  # reported, and the filter is ignored
+    assert len(_references(response)) == 6
+
+
+def test_overdue_badge(as_staff, clerk, nor_case):
+    Case.objects.filter(pk=nor_case.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    response = as_staff(clerk).get(INBOX)
+    assert response.context["rows"][0]["overdue"] is True
+
+
+def test_search_by_reference_exact_prefix_and_by_name(as_staff, clerk, norderstedt):
+    first = case_make(municipality=norderstedt, name="Erika Mustermann")
+    second = case_make(municipality=norderstedt, name="Max Meier")
+    client = as_staff(clerk)
+    assert _references(client.get(INBOX, {"search": first.reference})) == [first.reference]
+    # Prefix, case-insensitive input.
+    prefix = first.reference[:-1].lower()
+    assert set(_references(client.get(INBOX, {"search": prefix}))) == {
+        first.reference,
+        second.reference,
+    }
+    # Name: exact match through the keyed hash (case and spaces do not matter).
+    assert _references(client.get(INBOX, {"search": "max  MEIER"})) == [second.reference]
+    assert _references(client.get(INBOX, {"search": "Meier"})) == []
+    assert "Max Meier" not in client.get(INBOX, {"search": "Meier"}).content.decode()
+
+
+def test_sort_and_pagination(as_staff, clerk, norderstedt):
+    cases = [case_make(municipality=norderstedt, name=f"Person {i}") for i in range(27)]
+    base = timezone.now() - datetime.timedelta(days=1)
+    for index, case in enumerate(cases):
+        Case.objects.filter(pk=case.pk).update(
+            submitted_at=base + datetime.timedelta(minutes=index)
+        )
+    services.case_transition(case=cases[0], to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    client = as_staff(clerk)
+    newest = client.get(INBOX)
+    assert len(newest.context["rows"]) == 25
+    assert _references(newest)[0] == cases[-1].reference
+    assert newest.context["page"].paginator.num_pages == 2
+    second = client.get(INBOX, {"seite": 2})
+    assert _references(second) == [cases[1].reference, cases[0].reference]
+    oldest = client.get(INBOX, {"sort": "submitted"})
+    assert _references(oldest)[0] == cases[0].reference
+    by_status = client.get(INBOX, {"sort": "-status"})
+    assert _references(by_status)[0] == cases[0].reference  # in review after submitted
+    by_status = client.get(INBOX, {"sort": "status"})
+    assert _references(by_status)[0] == cases[-1].reference
+    # The page links keep the filters.
+    html = client.get(INBOX, {"sort": "submitted"}).content.decode()
+    assert "?sort=submitted&amp;seite=2" in html
+
+
+def test_assign_to_me_from_inbox(as_staff, clerk, nor_case):
+    client = as_staff(clerk)
+    response = client.post(
+        reverse("backoffice:case_assign", args=[nor_case.reference]),
+        {"next": "/verwaltung/?status=submitted"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/verwaltung/?status=submitted"
+    nor_case.refresh_from_db()
+    assert nor_case.assignee == clerk
+    assert _references(client.get(INBOX, {"assignee": "mine"})) == [nor_case.reference]
+
+
+def test_assign_refuses_foreign_next_url(as_staff, clerk, nor_case):
+    response = as_staff(clerk).post(
+        reverse("backoffice:case_assign", args=[nor_case.reference]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("backoffice:case_detail", args=[nor_case.reference])
+
+
+def test_inbox_query_count_does_not_grow(
+    as_staff, clerk, second_clerk, norderstedt, django_assert_max_num_queries
+):
+    for index in range(30):
+        case = case_make(municipality=norderstedt, name=f"Person {index}")
+        services.case_assign(case=case, assignee=clerk if index % 2 else second_clerk, actor=clerk)
+    Case.objects.filter(municipality=norderstedt).update(channel=Channel.ONLINE)
+    client = as_staff(clerk)
+    client.get(INBOX)  # warm caches (host lookup)
+    with django_assert_max_num_queries(12):
+        response = client.get(INBOX, {"assignee": "", "sort": "status"})
+    assert len(response.context["rows"]) == 25
+    with django_assert_max_num_queries(12):
+        client.get(INBOX, {"search": "Person 3"})
+
+
+def test_demo_cases_show_in_both_inboxes(client):
+    from django.utils.module_loading import import_string
+
+    from rathaus.core.demo import DEMO_LOADERS
+
+    for dotted in DEMO_LOADERS:
+        if dotted.startswith(("rathaus.tenants", "rathaus.accounts", "rathaus.cases")):
+            import_string(dotted)()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rathaus.accounts.models import User
+    from rathaus.tenants.models import Municipality
+    from tests.accounts.factories import login_verified
+
+    for slug, host in (("norderstedt", "norderstedt.localhost"), ("reinbek", "reinbek.localhost")):
+        town = Municipality.objects.get(slug=slug)
+        clerk = (
+            User.objects.filter(is_staff=True, memberships__municipality=town)
+            .order_by("pk")
+            .first()
+        )
+        assert TOTPDevice.objects.filter(user=clerk, confirmed=True).exists()
+        login_verified(client, clerk)
+        prefix = f"{town.reference_prefix}-"
+        response = client.get(INBOX, HTTP_HOST=host)
+        assert response.status_code == 200
+        references = _references(response)
+        assert len(references) == 7
+        assert all(reference.startswith(prefix) for reference in references)
+        statuses = {row["case"].status for row in response.context["rows"]}
+        assert statuses == set(CaseStatus.values) - {"draft", "awaiting_payment"}
