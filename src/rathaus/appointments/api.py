@@ -6,7 +6,8 @@ create a hold with the solved challenge, confirm it with the person's data (the 
 it final), look it up and cancel it with the cancel token from the e-mail.
 
 Errors are ``{"code": ..., "message": ..., "details": {...}}`` with the codes of
-``constants.ErrorCode``.
+``constants.ErrorCode``; ``rathaus.api.registry`` mounts this router in the one API under
+``/api/v1/`` and maps ``AppointmentError`` through ``error_status`` and ``error_body``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Query, Router, Schema
-from ninja.errors import ValidationError
+from ninja import Field, Query, Router, Schema
 
 from . import challenge as pow_
 from . import selectors, services
@@ -212,12 +211,12 @@ def get_challenge(request):
 )
 def create_hold(request, payload: HoldIn):
     office = selectors.office_get(municipality=request.municipality, slug=payload.office)
-    pow_.challenge_verify(municipality=request.municipality, payload=payload.challenge)
-    hold = services.hold_create(
+    hold = pow_.hold_create_with_challenge(
         municipality=request.municipality,
         office=office,
         services=[(choice.service, choice.count) for choice in payload.services],
         start=payload.start,
+        payload=payload.challenge,
     )
     return 201, {
         "token": hold.token,
@@ -267,42 +266,3 @@ def cancel_booking(request, code: str, payload: CancelIn):
         municipality=request.municipality, code=code, token=payload.token
     )
     return 200, _booking_out(booking)
-
-
-# --- the API object ------------------------------------------------------------------------------
-# Rathaus has one REST API under /api/v1/; other apps add their routers to this object.
-api = NinjaAPI(
-    title="Rathaus API",
-    version="1",
-    description="Online town hall. The municipality is chosen by the Host header.",
-    urls_namespace="api-v1",
-)
-api.add_router("/", router)
-
-
-@api.exception_handler(AppointmentError)
-def _appointment_error(request, exc: AppointmentError):
-    return api.create_response(request, error_body(exc), status=error_status(exc))
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    body = {"code": "not_found", "message": str(_("Not found.")), "details": {}}
-    return api.create_response(request, body, status=404)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc: ValidationError):
-    body = {
-        "code": "invalid_request",
-        "message": str(_("The request is not valid.")),
-        "details": {"errors": jsonable(exc.errors)},
-    }
-    return api.create_response(request, body, status=422)
-
-
-def jsonable(errors) -> list:
-    return [
-        {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))}
-        for error in errors
-    ]

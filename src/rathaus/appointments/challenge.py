@@ -137,3 +137,13 @@ def used_challenges_purge(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     deleted, _ = UsedChallenge.objects.filter(expires_at__lt=now).delete()
     return deleted
+
+
+def hold_create_with_challenge(
+    *, municipality, office, services: list[tuple[str, int]], start: dt.datetime, payload: str
+):
+    """Spend a solved challenge, then reserve the time (the web pages and the API use this)."""
+    from .services import hold_create
+
+    challenge_verify(municipality=municipality, payload=payload)
+    return hold_create(municipality=municipality, office=office, services=services, start=start)

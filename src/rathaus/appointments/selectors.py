@@ -13,7 +13,8 @@ from django.utils import timezone
 from rathaus.accounts.models import StaffMembership
 
 from . import slots as slot_rules
-from .models import Booking, Office, OfficeService, Slot
+from .constants import HoldState
+from .models import Booking, Hold, Office, OfficeService, Slot
 from .services import policy_for, resolve_services, window_for
 
 
@@ -163,3 +164,48 @@ def slot_occupancy(*, actor, municipality, office_slug: str, day: dt.date) -> Qu
         start__gte=dt.datetime.combine(day, dt.time(0), tzinfo=tz),
         start__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz),
     ).order_by("start")
+
+
+def services_offered(*, municipality) -> QuerySet[OfficeService]:
+    """Service rows of all active offices of the town."""
+    return OfficeService.objects.filter(
+        municipality=municipality, is_active=True, office__is_active=True
+    )
+
+
+def offices_offering(*, municipality, services: Sequence[tuple[str, int]]) -> list[Office]:
+    """Active offices that offer every chosen service in the chosen count."""
+    offices = []
+    for office in office_list(municipality=municipality).prefetch_related("services"):
+        rows = {row.service_slug: row for row in office.services.all() if row.is_active}
+        if all(slug in rows and count <= rows[slug].max_count for slug, count in services):
+            offices.append(office)
+    return offices
+
+
+def catalogue_names(*, municipality) -> dict[str, str]:
+    """Display names of the catalogue's services by slug (the slug where none is found)."""
+    from rathaus.catalogue.selectors import service_list_for
+
+    return {
+        offering.service.slug: offering.service.name
+        for offering in service_list_for(municipality=municipality)
+    }
+
+
+def hold_get(*, municipality, token: str) -> Hold | None:
+    """An active, unexpired, unused hold of this town, or None."""
+    if not token:
+        return None
+    hold = (
+        Hold.objects.select_related("office")
+        .filter(
+            municipality=municipality,
+            token=token,
+            state=HoldState.ACTIVE,
+            expires_at__gt=timezone.now(),
+            booking__isnull=True,
+        )
+        .first()
+    )
+    return hold

@@ -5,6 +5,13 @@ from . import views
 app_name = "appointments"
 
 urlpatterns = [
+    path("", views.book_services, name="start"),
+    path("leistung/<slug:slug>/", views.book_services, name="start_service"),
+    path("standort/", views.book_office, name="book_office"),
+    path("tag/", views.book_day, name="book_day"),
+    path("uhrzeit/", views.book_time, name="book_time"),
+    path("angaben/", views.book_details, name="book_details"),
+    path("gesendet/", views.book_sent, name="book_sent"),
     path("bestaetigen/<str:token>/", views.booking_finalise_view, name="finalise"),
     path("absagen/<str:code>/<str:token>/", views.booking_cancel_view, name="cancel"),
     path("kalender/<str:code>/<str:token>/", views.booking_calendar_view, name="calendar"),

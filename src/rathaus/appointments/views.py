@@ -4,14 +4,28 @@ A GET only shows a button: mail scanners that follow links must not confirm or c
 The POST calls the service and shows the outcome.
 """
 
+import datetime as dt
+
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import selectors
+from .challenge import hold_create_with_challenge
+from .forms import ChoiceForm, DetailsForm, ServicesForm, TimeForm
 from .ics import appointment_ics
 from .selectors import booking_get
-from .services import AppointmentError, booking_cancel, booking_finalise, cancel_token_valid
+from .services import (
+    AppointmentError,
+    booking_cancel,
+    booking_confirm,
+    booking_finalise,
+    cancel_token_valid,
+)
 from .slots import TZ
 
 
@@ -64,3 +78,226 @@ def booking_calendar_view(request, code: str, token: str):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="termin-{booking.code}.ics"'
     return response
+
+
+# --- citizen booking pages -----------------------------------------------------------------------
+SESSION_KEY = "appointments_booking"
+DAYS_SHOWN = 28
+
+
+def _state(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _save(request, **values) -> None:
+    state = {**_state(request), **values}
+    request.session[SESSION_KEY] = state
+
+
+def _offered(municipality) -> list[tuple[str, str, int]]:
+    names = selectors.catalogue_names(municipality=municipality)
+    limits: dict[str, int] = {}
+    for row in selectors.services_offered(municipality=municipality):
+        limits[row.service_slug] = max(limits.get(row.service_slug, 0), row.max_count)
+    return sorted(
+        ((slug, names.get(slug, slug), limit) for slug, limit in limits.items()),
+        key=lambda item: item[1],
+    )
+
+
+def _chosen(state) -> list[tuple[str, int]]:
+    return [(slug, int(count)) for slug, count in state.get("services", [])]
+
+
+def _office_or_restart(request, state):
+    offices = {
+        o.slug: o
+        for o in selectors.offices_offering(
+            municipality=request.municipality, services=_chosen(state)
+        )
+    }
+    return offices.get(state.get("office", ""))
+
+
+@require_http_methods(["GET", "POST"])
+def book_services(request, slug: str | None = None):
+    offered = _offered(request.municipality)
+    initial = {}
+    if slug is not None:
+        if slug not in {item[0] for item in offered}:
+            raise Http404
+        initial = {f"count_{slug}": 1}
+    else:
+        initial = {f"count_{s}": c for s, c in _chosen(_state(request))}
+    form = ServicesForm(request.POST or None, offered=offered, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = {"services": form.chosen()}
+        return redirect("appointments:book_office")
+    return render(request, "appointments/book_services.html", {"form": form, "offered": offered})
+
+
+@require_http_methods(["GET", "POST"])
+def book_office(request):
+    state = _state(request)
+    if not state.get("services"):
+        return redirect("appointments:start")
+    offices = list(
+        selectors.offices_offering(municipality=request.municipality, services=_chosen(state))
+    )
+    if len(offices) == 1:
+        _save(request, office=offices[0].slug)
+        return redirect("appointments:book_day")
+    choices = [(o.slug, o.name) for o in offices]
+    form = ChoiceForm(
+        request.POST or None,
+        choices=choices,
+        label=_("Where would you like to go?"),
+        error=_("Choose an office."),
+        initial={"choice": state.get("office")},
+    )
+    if request.method == "POST" and form.is_valid():
+        _save(request, office=form.cleaned_data["choice"])
+        return redirect("appointments:book_day")
+    return render(
+        request,
+        "appointments/book_choice.html",
+        {
+            "form": form,
+            "offices": offices,
+            "back_url": reverse("appointments:start"),
+            "heading": _("Choose an office"),
+            "empty": _("No office offers all chosen services."),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_day(request):
+    state = _state(request)
+    office = _office_or_restart(request, state)
+    if office is None:
+        return redirect("appointments:start")
+    today = timezone.localdate()
+    starts = selectors.free_starts_cached(
+        municipality=request.municipality,
+        office=office,
+        services=_chosen(state),
+        first_day=today,
+        last_day=today + dt.timedelta(days=DAYS_SHOWN),
+    )
+    days = sorted({s.astimezone(TZ).date() for s in starts})
+    choices = [(d.isoformat(), date_format(d, "l, j. F Y")) for d in days]
+    form = ChoiceForm(
+        request.POST or None,
+        choices=choices,
+        label=_("On which day?"),
+        help_text=_("Only days with a free time are shown."),
+        error=_("Choose a day."),
+        initial={"choice": state.get("day")},
+    )
+    if request.method == "POST" and form.is_valid():
+        _save(request, day=form.cleaned_data["choice"])
+        return redirect("appointments:book_time")
+    return render(
+        request,
+        "appointments/book_choice.html",
+        {
+            "form": form,
+            "office": office,
+            "back_url": reverse("appointments:start"),
+            "heading": _("Choose a day"),
+            "empty": _("There are no free times at the moment."),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_time(request):
+    state = _state(request)
+    office = _office_or_restart(request, state)
+    if office is None or not state.get("day"):
+        return redirect("appointments:start")
+    day = dt.date.fromisoformat(state["day"])
+    starts = selectors.free_starts_cached(
+        municipality=request.municipality,
+        office=office,
+        services=_chosen(state),
+        first_day=day,
+        last_day=day,
+    )
+    by_value = {s.astimezone(dt.UTC).isoformat(): s for s in starts}
+    choices = [(value, time_format(s.astimezone(TZ), "H:i")) for value, s in by_value.items()]
+    form = TimeForm(
+        request.POST or None,
+        choices=choices,
+        label=_("At what time?"),
+        help_text=date_format(day, "l, j. F Y"),
+        error=_("Choose a time."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            hold = hold_create_with_challenge(
+                municipality=request.municipality,
+                office=office,
+                services=_chosen(state),
+                start=by_value[form.cleaned_data["choice"]],
+                payload=form.cleaned_data["challenge"],
+            )
+        except AppointmentError as error:
+            form.add_error(None, error.message)
+        else:
+            _save(request, hold_token=hold.token)
+            return redirect("appointments:book_details")
+    return render(
+        request,
+        "appointments/book_time.html",
+        {
+            "form": form,
+            "office": office,
+            "back_url": reverse("appointments:book_day"),
+            "challenge_url": reverse("api-v1:get_challenge"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_details(request):
+    state = _state(request)
+    hold = selectors.hold_get(municipality=request.municipality, token=state.get("hold_token", ""))
+    if hold is None:
+        return redirect("appointments:start")
+    user = request.user
+    initial = {}
+    if user.is_authenticated:
+        initial = {"name": user.full_name, "email": user.email, "phone": user.phone}
+    form = DetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_confirm(
+                municipality=request.municipality,
+                hold_token=hold.token,
+                citizen=user,
+                **form.cleaned_data,
+            )
+        except AppointmentError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session.pop(SESSION_KEY, None)
+            request.session["appointments_sent_until"] = hold.expires_at.isoformat()
+            return redirect("appointments:book_sent")
+    return render(
+        request,
+        "appointments/book_details.html",
+        {
+            "form": form,
+            "hold": hold,
+            "start": hold.start.astimezone(TZ),
+            "expires": hold.expires_at.astimezone(TZ),
+            "office": hold.office,
+        },
+    )
+
+
+@require_GET
+def book_sent(request):
+    return render(request, "appointments/book_sent.html")

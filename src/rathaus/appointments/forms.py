@@ -1,0 +1,90 @@
+"""Forms of the citizen booking pages (one question per page)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.core.forms import KernForm
+
+
+class ServicesForm(KernForm):
+    """How many of each service; fields are added per service the town's offices offer."""
+
+    def __init__(self, *args, offered: list[tuple[str, str, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for slug, label, max_count in offered:
+            self.fields[f"count_{slug}"] = forms.IntegerField(
+                label=label,
+                min_value=0,
+                max_value=max_count,
+                required=False,
+                initial=0,
+                help_text=_("How many? Up to %(max)s.") % {"max": max_count},
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+        # Fields added after KernForm.__init__ need the KERN classes and aria wiring too.
+        for name in self.fields:
+            self.fields[name].widget.attrs.setdefault("class", "kern-form-input__input")
+            self._wire_field(name, has_error=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(value for name, value in cleaned.items() if name.startswith("count_")):
+            raise forms.ValidationError(_("Choose at least one service."))
+        return cleaned
+
+    def chosen(self) -> list[tuple[str, int]]:
+        return [
+            (name.removeprefix("count_"), value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("count_") and value
+        ]
+
+
+class ChoiceForm(KernForm):
+    """One radio question; ``choices`` and the label come from the view."""
+
+    choice = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices, label, help_text="", error, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["choice"]
+        field.choices = choices
+        field.label = label
+        field.help_text = help_text
+        field.error_messages["required"] = error
+        field.error_messages["invalid_choice"] = error
+
+
+class TimeForm(ChoiceForm):
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_challenge(self):
+        value = self.cleaned_data.get("challenge", "")
+        if not value:
+            raise forms.ValidationError(
+                _("The security check has not finished yet. Please wait a moment and try again.")
+            )
+        return value
+
+
+class DetailsForm(KernForm):
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        help_text=_("The appointment is bound to this name; it cannot be changed later."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send the link to confirm the appointment to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )

@@ -1,0 +1,141 @@
+"""The citizen booking pages: services → (office) → day → time (+ challenge) → details → e-mail."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import TestCase
+from django.utils import timezone
+
+from rathaus.appointments import challenge as pow_
+from rathaus.appointments.constants import BookingStatus
+from rathaus.appointments.models import Booking, Hold, Slot
+from rathaus.notifications.models import OutboxMessage
+
+from .conftest import NOW, TUESDAY, at, office_make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(settings, monkeypatch):
+    settings.RATHAUS_POW_MAX_NUMBER = 300
+    cache.clear()
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def solved(client):
+    return pow_.challenge_solve(client.get("/api/v1/challenge").json())
+
+
+def test_book_an_appointment_end_to_end(nor_client, office):
+    page = nor_client.get("/termine/")
+    assert page.status_code == 200
+    assert b'name="count_personalausweis"' in page.content
+
+    empty = nor_client.post("/termine/", {"count_personalausweis": "0", "count_anmeldung": ""})
+    assert empty.status_code == 200
+    assert b"rh-error-summary" in empty.content
+    assert empty.context["form"].errors
+
+    chosen = nor_client.post("/termine/", {"count_personalausweis": "2", "count_anmeldung": "1"})
+    # The only office offering both is chosen without asking.
+    assert chosen.status_code == 302 and chosen["Location"] == "/termine/standort/"
+    assert nor_client.get("/termine/standort/")["Location"] == "/termine/tag/"
+
+    day_page = nor_client.get("/termine/tag/")
+    assert day_page.status_code == 200
+    assert [v for v, _label in day_page.context["form"].fields["choice"].choices] == [
+        TUESDAY.isoformat()
+    ]
+    assert nor_client.post("/termine/tag/", {"choice": TUESDAY.isoformat()}).status_code == 302
+
+    time_page = nor_client.get("/termine/uhrzeit/")
+    assert time_page.status_code == 200
+    assert b"appointments/pow.js" in time_page.content
+    choices = dict(time_page.context["form"].fields["choice"].choices)
+    value = next(v for v, label in choices.items() if label == "08:00")
+    assert value.startswith("2026-06-09T06:00:00")
+
+    no_check = nor_client.post("/termine/uhrzeit/", {"choice": value, "challenge": ""})
+    assert no_check.status_code == 200 and no_check.context["form"].errors
+    assert Hold.objects.count() == 0
+
+    reserved = nor_client.post(
+        "/termine/uhrzeit/", {"choice": value, "challenge": solved(nor_client)}
+    )
+    assert reserved.status_code == 302 and reserved["Location"] == "/termine/angaben/"
+    assert Slot.objects.get(start=at(TUESDAY, 8, 40)).taken == 1
+
+    details = nor_client.get("/termine/angaben/")
+    assert details.status_code == 200
+    bad = nor_client.post("/termine/angaben/", {"name": "", "email": "not-an-address"})
+    assert bad.status_code == 200 and set(bad.context["form"].errors) == {"name", "email"}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = nor_client.post(
+            "/termine/angaben/", {"name": "Erika Mustermann", "email": "erika@example.org"}
+        )
+    assert sent.status_code == 302 and sent["Location"] == "/termine/gesendet/"
+    assert nor_client.get(sent["Location"]).status_code == 200
+    booking = Booking.objects.get()
+    assert booking.status == BookingStatus.HELD
+    assert [(i.service_slug, i.count) for i in booking.items.order_by("service_slug")] == [
+        ("anmeldung", 1),
+        ("personalausweis", 2),
+    ]
+    link = re.search(r"/termine/bestaetigen/\S+/", OutboxMessage.objects.get().body).group(0)
+    assert nor_client.post(link).status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_a_taken_time_is_refused_on_the_time_page(nor_client, office):
+    nor_client.post("/termine/", {"count_anmeldung": "1"}, follow=True)
+    nor_client.post("/termine/tag/", {"choice": TUESDAY.isoformat()})
+    value = nor_client.get("/termine/uhrzeit/").context["form"].fields["choice"].choices[0][0]
+    Slot.objects.filter(start=at(TUESDAY, 8)).update(taken=1)
+    response = nor_client.post(
+        "/termine/uhrzeit/", {"choice": value, "challenge": solved(nor_client)}
+    )
+    assert response.status_code == 200
+    assert "nicht mehr frei" in response.content.decode()
+
+
+def test_several_offices_are_offered_as_a_choice(nor_client, norderstedt, office):
+    office_make(norderstedt, slug="garstedt")
+    nor_client.post("/termine/", {"count_anmeldung": "1"})
+    page = nor_client.get("/termine/standort/")
+    assert page.status_code == 200
+    assert len(page.context["form"].fields["choice"].choices) == 2
+    assert nor_client.post("/termine/standort/", {"choice": "nowhere"}).status_code == 200
+    assert nor_client.post("/termine/standort/", {"choice": "garstedt"}).status_code == 302
+
+
+def test_service_link_from_the_catalogue_preselects_it(nor_client, office):
+    page = nor_client.get("/termine/leistung/personalausweis/")
+    assert page.status_code == 200
+    assert page.context["form"]["count_personalausweis"].value() == 1
+    assert nor_client.get("/termine/leistung/hundesteuer/").status_code == 404
+
+
+def test_pages_without_earlier_steps_send_back_to_the_start(nor_client, office):
+    for url in ("/termine/standort/", "/termine/tag/", "/termine/uhrzeit/", "/termine/angaben/"):
+        response = nor_client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/termine/"
+
+
+def test_logged_in_citizens_get_their_data_pre_filled(nor_client, office):
+    from tests.accounts.factories import citizen_create
+
+    citizen = citizen_create(email="erika.m@example.org", phone="040 555")
+    nor_client.force_login(citizen)
+    nor_client.post("/termine/", {"count_anmeldung": "1"}, follow=True)
+    nor_client.post("/termine/tag/", {"choice": TUESDAY.isoformat()})
+    value = nor_client.get("/termine/uhrzeit/").context["form"].fields["choice"].choices[0][0]
+    nor_client.post("/termine/uhrzeit/", {"choice": value, "challenge": solved(nor_client)})
+    form = nor_client.get("/termine/angaben/").context["form"]
+    assert form.initial == {
+        "name": "Erika Mustermann",
+        "email": "erika.m@example.org",
+        "phone": "040 555",
+    }
