@@ -65,7 +65,9 @@ def test_list_pagination_with_limit_offset_and_total(nor_api, many_cases):
     assert references(nor_api.get("/cases", {"offset": 50})) == []
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"status": "x"}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"status": "x"}, {"overdue": "x"}]
+)
 def test_list_refuses_invalid_parameters(nor_api, params):
     body = assert_error(nor_api.get("/cases", params), 422, "invalid_request")
     assert body["details"]["errors"][0]["loc"]
@@ -77,12 +79,12 @@ def test_list_filters_by_status_procedure_and_assignee(nor_api, many_cases, cler
     assert references(in_review) == [cases[2].reference, cases[1].reference]
     assert len(references(nor_api.get("/cases", {"procedure": GENERAL}))) == 5
     assert references(nor_api.get("/cases", {"procedure": "anmeldung"})) == []
-    mine = nor_api.get("/cases", {"assignee": "me"})
+    mine = nor_api.get("/cases", {"assignee": "mine"})
     assert references(mine) == [cases[2].reference]
     assert mine.json()["items"][0]["assignee"] == {"id": clerk.pk, "name": clerk.full_name}
     by_id = nor_api.get("/cases", {"assignee": str(other_clerk.pk)})
     assert references(by_id) == [cases[3].reference]
-    unassigned = nor_api.get("/cases", {"assignee": "none"})
+    unassigned = nor_api.get("/cases", {"assignee": "unassigned"})
     assert references(unassigned) == [cases[4].reference, cases[1].reference, cases[0].reference]
     assert_error(nor_api.get("/cases", {"assignee": "someone"}), 422, "invalid_request")
 
@@ -91,8 +93,9 @@ def test_list_searches_by_part_of_the_reference_and_exact_name(nor_api, norderst
     cases, _other = many_cases
     wanted = cases[3].reference
     assert references(nor_api.get("/cases", {"search": wanted})) == [wanted]
-    assert references(nor_api.get("/cases", {"search": wanted[-6:]})) == [wanted]
     assert references(nor_api.get("/cases", {"search": wanted.lower()})) == [wanted]
+    assert len(references(nor_api.get("/cases", {"search": wanted[:9]}))) == 5  # "NOR-2026-"
+    assert references(nor_api.get("/cases", {"search": wanted[-6:]})) == []
     max_case = submitted_make(
         municipality=norderstedt,
         actor=user_make("max@example.org"),
@@ -102,21 +105,30 @@ def test_list_searches_by_part_of_the_reference_and_exact_name(nor_api, norderst
     assert references(nor_api.get("/cases", {"search": "Meier"})) == []
 
 
-def test_list_filters_overdue_against_the_procedures_target_time(nor_api, many_cases, monkeypatch):
+def test_list_filters_overdue_against_the_procedures_target_time(
+    nor_api, many_cases, clerk, monkeypatch
+):
     cases, _other = many_cases
+    # Submitted 10, 9, 8, 7 and 6 days ago.
+    monkeypatch.setattr(type(procedure_get(GENERAL)), "target_days", 30)
     assert references(nor_api.get("/cases", {"overdue": "true"})) == []
-    # Submitted 10, 9, 8, 7 and 6 days ago; a target of a week makes the first four overdue.
-    monkeypatch.setattr(
-        type(procedure_get(GENERAL)), "target_time", datetime.timedelta(days=7), raising=False
-    )
+    monkeypatch.setattr(type(procedure_get(GENERAL)), "target_days", 7)
     overdue = references(nor_api.get("/cases", {"overdue": "true"}))
-    assert overdue == [
-        cases[3].reference,
-        cases[2].reference,
-        cases[1].reference,
-        cases[0].reference,
-    ]
-    assert references(nor_api.get("/cases", {"overdue": "false"})) == [cases[4].reference]
+    expected = [cases[3], cases[2], cases[1], cases[0]]
+    assert overdue == [case.reference for case in expected]
+    assert len(references(nor_api.get("/cases", {"overdue": "false"}))) == 5
+    # A decided case is never overdue.
+    case_services.case_transition(case=cases[2], to_status=CaseStatus.APPROVED, actor=clerk)
+    assert cases[2].reference not in references(nor_api.get("/cases", {"overdue": "true"}))
+
+
+def test_list_sorts_like_the_inbox(nor_api, many_cases):
+    cases, _other = many_cases
+    oldest_first = references(nor_api.get("/cases", {"sort": "submitted"}))
+    assert oldest_first == [case.reference for case in cases]
+    by_status = nor_api.get("/cases", {"sort": "status"}).json()["items"]
+    assert [item["status"] for item in by_status] == ["submitted"] * 3 + ["in_review"] * 2
+    assert_error(nor_api.get("/cases", {"sort": "name"}), 422, "invalid_request")
 
 
 def test_list_never_shows_another_towns_cases(rei_api, many_cases):

@@ -7,17 +7,20 @@ acting staff member, through the case engine's access selector and services.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
 from rathaus.cases import selectors as case_selectors
+from rathaus.cases import services as case_services
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
+from rathaus.cases.models import CaseReadCategory, CaseReadChannel
+from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE
 from rathaus.cases.transitions import transitions_available
 from rathaus.procedures.registry import procedure_title
 
-from . import selectors, services
+from . import services
 from .auth import ApiTokenAuth
 from .constants import CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT
 from .errors import ErrorOut, error_body
@@ -95,14 +98,20 @@ class CaseListQuery(Schema):
     procedure: str | None = Field(None, description="procedure key, e.g. allgemeines-anliegen")
     status: CaseStatus | None = None
     assignee: str | None = Field(
-        None, pattern=r"^(me|none|[0-9]+)$", description='"me", "none" or a staff user id'
+        None,
+        pattern=rf"^({ASSIGNEE_MINE}|{ASSIGNEE_NONE}|[0-9]+)$",
+        description=f'"{ASSIGNEE_MINE}" (the token\'s acting user), "{ASSIGNEE_NONE}" or a staff '
+        "user id",
     )
-    overdue: bool | None = Field(
-        None, description="open cases past (true) or within (false) the procedure's target time"
+    overdue: bool = Field(
+        False, description="only undecided cases past their procedure's target processing time"
     )
     search: str | None = Field(
-        None, max_length=200, description="part of a reference number, or an exact full name"
+        None,
+        max_length=200,
+        description="a reference number or its beginning, or the applicant's exact full name",
     )
+    sort: Literal["-submitted", "submitted", "status", "-status"] = "-submitted"
     limit: int = Field(CASE_LIST_DEFAULT_LIMIT, ge=1, le=CASE_LIST_MAX_LIMIT)
     offset: int = Field(0, ge=0)
 
@@ -144,9 +153,17 @@ def _message_out(message) -> dict[str, Any]:
 
 
 def _access(request, reference: str):
-    return case_selectors.access_case_by_reference(
+    return case_selectors.access_case_for_staff(
         actor=request.auth.acting_user, municipality=request.municipality, reference=reference
     )
+
+
+# What a staff system sees of a case through ``get_case`` (recorded in the §40 BMG read log).
+API_READ_CATEGORIES = [
+    CaseReadCategory.ANSWERS,
+    CaseReadCategory.HISTORY,
+    CaseReadCategory.MESSAGES,
+]
 
 
 # --- operations ----------------------------------------------------------------------------------
@@ -157,15 +174,16 @@ def _access(request, reference: str):
     summary="List cases",
 )
 def list_cases(request, filters: Query[CaseListQuery]):
-    """Submitted cases of the town, newest first, with the back-office inbox's filters."""
-    cases = selectors.case_list_for_staff(
-        municipality=request.municipality,
+    """Submitted cases of the town with the back-office inbox's filters and sorting."""
+    cases = case_selectors.case_list_for_staff(
         actor=request.auth.acting_user,
-        procedure=filters.procedure,
-        status=filters.status,
-        assignee=filters.assignee,
+        municipality=request.municipality,
+        procedure_key=filters.procedure or "",
+        status=filters.status or "",
+        assignee=filters.assignee or "",
         overdue=filters.overdue,
-        search=filters.search,
+        search=filters.search or "",
+        sort=filters.sort,
     )
     window = cases[filters.offset : filters.offset + filters.limit]
     return Status(
@@ -187,8 +205,13 @@ def list_cases(request, filters: Query[CaseListQuery]):
 )
 def get_case(request, reference: str):
     """A case with its answers, history and Postfach messages. The read is logged."""
-    case = _access(request, reference)
-    services.api_case_read_log(token=request.auth, case=case)
+    case = case_services.case_read_logged(
+        actor=request.auth.acting_user,
+        municipality=request.municipality,
+        reference=reference,
+        data_categories=API_READ_CATEGORIES,
+        channel=CaseReadChannel.API,
+    )
     body = _case_out(case)
     body["answers"] = case.answers or {}
     body["history"] = list(case_selectors.case_events(case=case))

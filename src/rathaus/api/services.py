@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.cases import selectors as case_selectors
 from rathaus.cases import services as case_services
-from rathaus.cases.models import Case, CaseReadCategory, CaseReadChannel, CaseReadLog, Message
+from rathaus.cases.models import Case, Message
 from rathaus.core.audit import audit_event_record
 
 from .constants import (
@@ -156,23 +156,3 @@ def api_message_send(*, token: ApiToken, case: Case, body: str) -> Message:
         data={"token": token.prefix, "message": message.pk},
     )
     return message
-
-
-# What a staff system sees of a case through ``get_case``.
-API_READ_CATEGORIES = [
-    CaseReadCategory.ANSWERS,
-    CaseReadCategory.HISTORY,
-    CaseReadCategory.MESSAGES,
-]
-
-
-def api_case_read_log(*, token: ApiToken, case: Case) -> CaseReadLog:
-    """Record that the token's acting staff member read ``case`` through the API (§40 BMG)."""
-    return CaseReadLog.objects.create(
-        municipality_id=case.municipality_id,
-        case=case,
-        reference=case.reference,
-        actor=token.acting_user,
-        data_categories=[str(category) for category in API_READ_CATEGORIES],
-        channel=CaseReadChannel.API,
-    )
