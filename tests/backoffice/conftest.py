@@ -79,9 +79,10 @@ def rei_admin(reinbek):
 def as_staff(client):
     """Log a staff member in (password and TOTP verified) on a town's host; returns the client."""
 
-    def login(user, host=NOR_HOST):
+    def login(user, host=NOR_HOST, language="en"):
         login_verified(client, user)
         client.defaults["HTTP_HOST"] = host
+        client.cookies["django_language"] = language
         return client
 
     return login
