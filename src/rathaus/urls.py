@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("rathaus.notifications.urls")),
     path("anliegen/", include("rathaus.cases.urls")),
     path("termine/", include("rathaus.appointments.urls")),
+    path("bezahlen/", include("rathaus.payments.urls")),
+    path("demo-bezahlplattform/", include("rathaus.payments.providers.demo.urls")),
     path("api/v1/", include("rathaus.api.urls")),
     path("", include("rathaus.web.urls")),
     path("", include("rathaus.catalogue.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rathaus.procedures",
     "rathaus.documents",
     "rathaus.appointments",
+    "rathaus.payments",
     "rathaus.api",
     "rathaus.backoffice",
     "rathaus.web",

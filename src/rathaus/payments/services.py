@@ -1,0 +1,470 @@
+"""Writes of payments. ``payment_transition`` is the only way a payment's status changes; it
+writes the ledger entry in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from rathaus.cases.constants import CaseStatus
+from rathaus.cases.selectors import is_staff_of
+from rathaus.cases.services import case_transition
+from rathaus.core.audit import audit_event_record
+
+from .constants import (
+    DEFAULT_PAYMENT_EXPIRY,
+    DESCRIPTION_MAX_LENGTH,
+    PLATFORM_STATUS_MAP,
+    PURPOSE_MAX_LENGTH,
+    RETRYABLE_STATUSES,
+    UNSETTLED_STATUSES,
+    LedgerSource,
+    PaymentErrorCode,
+    PaymentStatus,
+)
+from .errors import PaymentError
+from .kassenzeichen import kassenzeichen_build
+from .models import KassenzeichenCounter, Payment, PaymentLedgerEntry, ProviderConfig
+from .providers.base import PaymentProvider, PaymentRequestData, ProviderError, TransactionState
+from .providers.registry import provider_class
+from .transitions import is_late_payment, transition_check
+
+logger = logging.getLogger(__name__)
+
+P = PaymentStatus
+# Keys of a platform answer kept in the ledger: status, ids, amount, method; never names.
+LEDGER_ANSWER_KEYS = {
+    "paymentInformation": {
+        "transactionId",
+        "transactionReference",
+        "transactionTimestamp",
+        "paymentMethod",
+        "status",
+        "statusDetail",
+    },
+    "paymentRequest": {"requestId", "currency", "grosAmount", "grossAmount", "purpose"},
+}
+
+
+def payment_expiry() -> datetime.timedelta:
+    hours = getattr(settings, "RATHAUS_PAYMENT_EXPIRY_HOURS", None)
+    return datetime.timedelta(hours=hours) if hours else DEFAULT_PAYMENT_EXPIRY
+
+
+def platform_answer_for_ledger(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Only whitelisted, non-personal parts of a platform answer (``requestor`` is dropped)."""
+    kept: dict[str, Any] = {}
+    for part, keys in LEDGER_ANSWER_KEYS.items():
+        value = (raw or {}).get(part)
+        if isinstance(value, dict):
+            kept[part] = {key: value[key] for key in keys if key in value}
+    return kept
+
+
+# --- the one status function ---------------------------------------------------------------------
+@transaction.atomic
+def payment_transition(
+    *,
+    payment: Payment,
+    to_status: str,
+    source: str,
+    actor=None,
+    platform_answer: dict[str, Any] | None = None,
+    note: str = "",
+) -> Payment:
+    """Move ``payment`` to ``to_status`` if the table allows it; writes the ledger entry and an
+    audit event in the same transaction. A late "paid" (after failed/cancelled/expired) is
+    honoured and flagged for a clerk."""
+    locked = Payment.objects.select_for_update().get(
+        pk=payment.pk, municipality=payment.municipality_id
+    )
+    from_status = locked.status
+    transition_check(from_status=from_status, to_status=to_status)
+    locked.status = to_status
+    if to_status == P.PAID:
+        locked.paid_at = timezone.now()
+        if is_late_payment(from_status=from_status, to_status=to_status):
+            locked.needs_clerk_attention = True
+            locked.attention_reason = f"late payment after {from_status}"
+    locked.save()
+    PaymentLedgerEntry.objects.create(
+        payment=locked,
+        municipality_id=locked.municipality_id,
+        from_status=from_status,
+        to_status=to_status,
+        source=source,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        provider_transaction_id=locked.provider_transaction_id,
+        platform_answer=platform_answer_for_ledger(platform_answer),
+        note=note[:200],
+    )
+    audit_event_record(
+        action="payment.transition",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"from": from_status, "to": str(to_status), "source": source},
+    )
+    for name in ("status", "paid_at", "needs_clerk_attention", "attention_reason", "updated_at"):
+        setattr(payment, name, getattr(locked, name))
+    return locked
+
+
+# --- creating a payment for a case ---------------------------------------------------------------
+def kassenzeichen_allocate(*, municipality, at: datetime.datetime) -> str:
+    """The next Kassenzeichen of ``municipality``; the counter row stays locked until commit."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("kassenzeichen_allocate() must run inside a transaction")
+    year = timezone.localtime(at).year
+    KassenzeichenCounter.objects.get_or_create(municipality=municipality, year=year)
+    counter = KassenzeichenCounter.objects.select_for_update().get(
+        municipality=municipality, year=year
+    )
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return kassenzeichen_build(ags=municipality.ags, year=year, sequence=counter.last_value)
+
+
+def _clean(text: str, *, pattern: str, limit: int) -> str:
+    return re.sub(pattern, "", text).strip()[:limit]
+
+
+def purpose_for(case) -> str:
+    # XBezahldienste: at most 27 characters of letters, digits, spaces and hyphens.
+    return _clean(case.reference, pattern=r"[^\w\s-]", limit=PURPOSE_MAX_LENGTH)
+
+
+def _service_texts(*, municipality, service_slug: str) -> tuple[str, str]:
+    from rathaus.catalogue.selectors import service_list_for
+
+    offering = (
+        service_list_for(municipality=municipality).filter(service__slug=service_slug).first()
+    )
+    if offering is None:
+        return service_slug, ""
+    return offering.service.name, offering.service.legal_basis
+
+
+@transaction.atomic
+def payment_for_case_require(*, case, amount: Decimal | None = None) -> Payment | None:
+    """Called from a paid procedure's ``on_submit``: the fee (from the catalogue unless given)
+    becomes a Payment, and the case waits for it before it reaches the back office."""
+    from rathaus.procedures.registry import procedure_get
+
+    if amount is None:
+        amount = procedure_get(case.procedure_key).fee(municipality=case.municipality)
+    if amount is None or amount <= 0:
+        return None
+    existing = Payment.objects.filter(case=case, municipality=case.municipality_id).first()
+    if existing is not None:
+        return existing
+    name, legal_basis = _service_texts(
+        municipality=case.municipality, service_slug=case.service_slug
+    )
+    payment = Payment(
+        municipality=case.municipality,
+        case=case,
+        kassenzeichen=kassenzeichen_allocate(municipality=case.municipality, at=timezone.now()),
+        amount=amount,
+        currency="EUR",
+        purpose=purpose_for(case),
+        description=_clean(name, pattern=r"[^\w\s\-,.\u00C0-\u017F]", limit=DESCRIPTION_MAX_LENGTH),
+        legal_basis=legal_basis,
+    )
+    payment.full_clean(exclude=["case", "municipality", "fee_waived_by"])
+    payment.save()
+    audit_event_record(
+        action="payment.created",
+        municipality=case.municipality,
+        target=payment,
+        data={"case": case.pk, "amount": str(amount)},
+    )
+    if case.status == CaseStatus.SUBMITTED:
+        case_transition(case=case, to_status=CaseStatus.AWAITING_PAYMENT, actor=None)
+    return payment
+
+
+# --- the platform --------------------------------------------------------------------------------
+def provider_for(municipality) -> PaymentProvider:
+    config = ProviderConfig.objects.filter(municipality=municipality, is_active=True).first()
+    if config is None:
+        raise PaymentError(PaymentErrorCode.PROVIDER_NOT_CONFIGURED)
+    try:
+        cls = provider_class(config.provider_key)
+    except KeyError as exc:
+        raise PaymentError(PaymentErrorCode.PROVIDER_NOT_CONFIGURED) from exc
+    return cls(config, municipality=municipality)
+
+
+def payment_start(*, payment: Payment, actor, return_url: str) -> str:
+    """Create the transaction at the platform (or reuse the open one) and return the pay page
+    link. A failed, cancelled or expired payment starts a new attempt: same payment, same case.
+    """
+    provider = provider_for(payment.municipality)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(
+            pk=payment.pk, municipality=payment.municipality_id
+        )
+        if locked.status == P.PENDING and locked.pay_url:
+            return locked.pay_url
+        if locked.status in RETRYABLE_STATUSES:
+            payment_transition(
+                payment=locked,
+                to_status=P.OPEN,
+                source=LedgerSource.START,
+                actor=actor,
+                note="new attempt",
+            )
+            locked.refresh_from_db()
+            locked.attempts += 1
+            locked.request_id = ""
+            locked.provider_transaction_id = ""
+            locked.pay_url = ""
+            locked.save()
+        if locked.status != P.OPEN:
+            raise PaymentError(PaymentErrorCode.NOT_RETRYABLE)
+        if not locked.request_id:
+            # The same requestId for every try of one attempt: the platform refuses a
+            # duplicate (PAYMENT_EXISTS) instead of creating a second transaction.
+            locked.request_id = f"{locked.public_id.hex[:30]}-{locked.attempts}"
+            locked.save(update_fields=["request_id"])
+        request = PaymentRequestData(
+            request_id=locked.request_id,
+            request_timestamp=timezone.now().isoformat(timespec="seconds"),
+            currency=locked.currency,
+            amount=locked.amount,
+            purpose=locked.purpose,
+            description=locked.description,
+            redirect_url=return_url,
+            item_id=f"{locked.public_id.hex[:30]}-1",
+            item_reference=locked.kassenzeichen,
+            booking_data={"kassenzeichen": locked.kassenzeichen},
+        )
+    # The HTTP call runs outside the database transaction: a slow platform holds no lock.
+    try:
+        created = provider.transaction_create(request)
+    except ProviderError as exc:
+        logger.warning("payment %s: start failed: %s", payment.pk, exc)
+        raise PaymentError(
+            PaymentErrorCode.PROVIDER_UNAVAILABLE
+            if exc.transient
+            else PaymentErrorCode.PROVIDER_REFUSED,
+            details={"code": exc.code},
+        ) from exc
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(
+            pk=payment.pk, municipality=payment.municipality_id
+        )
+        if locked.status != P.OPEN or locked.request_id != request.request_id:
+            raise PaymentError(PaymentErrorCode.NOT_RETRYABLE)
+        locked.provider_key = provider.key
+        locked.provider_transaction_id = created.transaction_id
+        locked.pay_url = created.pay_url
+        locked.requested_amount = locked.amount
+        locked.started_at = timezone.now()
+        locked.save()
+        payment_transition(
+            payment=locked,
+            to_status=P.PENDING,
+            source=LedgerSource.START,
+            actor=actor,
+            platform_answer=created.raw,
+        )
+    payment.refresh_from_db()
+    return created.pay_url
+
+
+def _release_case(payment: Payment) -> None:
+    from rathaus.cases.models import Case
+
+    case = Case.objects.select_for_update().get(
+        pk=payment.case_id, municipality=payment.municipality_id
+    )
+    if case.status == CaseStatus.AWAITING_PAYMENT:
+        case_transition(case=case, to_status=CaseStatus.SUBMITTED, actor=None)
+
+
+def _flag(locked: Payment, reason: str, *, data: dict[str, Any]) -> None:
+    locked.needs_clerk_attention = True
+    locked.attention_reason = reason[:200]
+    locked.save(update_fields=["needs_clerk_attention", "attention_reason", "updated_at"])
+    audit_event_record(
+        action="payment.flagged", municipality=locked.municipality, target=locked, data=data
+    )
+
+
+@transaction.atomic
+def payment_state_apply(
+    *, payment: Payment, state: TransactionState, source: str, now: datetime.datetime | None = None
+) -> Payment:
+    """Apply what the platform said. Idempotent: the same answer twice changes nothing; the row
+    lock makes the return page, its reloads and the reconciliation queue up."""
+    locked = Payment.objects.select_for_update().get(
+        pk=payment.pk, municipality=payment.municipality_id
+    )
+    now = now or timezone.now()
+    locked.last_checked_at = now
+    locked.save(update_fields=["last_checked_at"])
+    if state.transaction_id != locked.provider_transaction_id:
+        logger.warning("payment %s: status answer for another transaction ignored", locked.pk)
+        return locked
+    target = PLATFORM_STATUS_MAP[state.platform_status]
+    if target == P.PAID:
+        expected = locked.requested_amount or locked.amount
+        if (
+            state.amount is None
+            or state.amount != expected
+            or (state.currency and state.currency != locked.currency)
+        ):
+            if not locked.needs_clerk_attention:
+                _flag(
+                    locked,
+                    "amount differs from the requested amount",
+                    data={"reported": str(state.amount), "requested": str(expected)},
+                )
+            return locked
+        if locked.status == P.PAID or locked.status == P.REFUNDED:
+            return locked
+        if state.payment_method:
+            locked.payment_method = state.payment_method[:40]
+            locked.save(update_fields=["payment_method"])
+        try:
+            with transaction.atomic():
+                locked = payment_transition(
+                    payment=locked, to_status=P.PAID, source=source, platform_answer=state.raw
+                )
+        except IntegrityError:
+            # The constraint's answer to a race the row lock should have prevented.
+            locked.refresh_from_db()
+            return locked
+        _release_case(locked)
+        return locked
+    if locked.status in (P.PAID, P.REFUNDED):
+        if not locked.needs_clerk_attention:
+            _flag(
+                locked,
+                f"platform reports {state.platform_status} for a booked payment",
+                data={"platform_status": state.platform_status},
+            )
+        return locked
+    if target == P.PENDING:
+        started = locked.started_at or locked.created_at
+        if source == LedgerSource.RECONCILIATION and started < now - payment_expiry():
+            return payment_transition(
+                payment=locked,
+                to_status=P.EXPIRED,
+                source=source,
+                platform_answer=state.raw,
+                note="no final status before expiry",
+            )
+        if locked.status == P.OPEN:
+            return payment_transition(
+                payment=locked, to_status=P.PENDING, source=source, platform_answer=state.raw
+            )
+        return locked
+    if locked.status in (P.OPEN, P.PENDING):
+        return payment_transition(
+            payment=locked, to_status=target, source=source, platform_answer=state.raw
+        )
+    return locked
+
+
+def payment_refresh(*, payment: Payment, source: str) -> Payment:
+    """Ask the platform for the status (never trusted from a URL) and apply it. A platform that
+    times out or answers 5xx leaves the payment as it is; the reconciliation asks again."""
+    if not payment.provider_transaction_id:
+        return payment
+    provider = provider_for(payment.municipality)
+    try:
+        state = provider.transaction_status(payment.provider_transaction_id)
+    except ProviderError as exc:
+        logger.warning("payment %s: status query failed: %s", payment.pk, exc)
+        if not exc.transient:
+            with transaction.atomic():
+                locked = Payment.objects.select_for_update().get(pk=payment.pk)
+                if not locked.needs_clerk_attention:
+                    _flag(locked, f"platform error {exc.code}", data={"code": exc.code})
+        payment.refresh_from_db()
+        return payment
+    updated = payment_state_apply(payment=payment, state=state, source=source)
+    payment.refresh_from_db()
+    return updated
+
+
+def payment_return_verify(*, payment: Payment, claimed_transaction_id: str | None, actor) -> bool:
+    """The return URL may carry the platform's transaction id; one that is not this payment's
+    is refused and logged, and nothing changes."""
+    if claimed_transaction_id is None or claimed_transaction_id == payment.provider_transaction_id:
+        return True
+    logger.warning("payment %s: return with a foreign transaction id refused", payment.pk)
+    audit_event_record(
+        action="payment.return_refused",
+        actor=actor,
+        municipality=payment.municipality,
+        target=payment,
+        data={"reason": "transaction id mismatch"},
+    )
+    return False
+
+
+def payments_reconcile(*, now: datetime.datetime | None = None) -> int:
+    """Query every unsettled payment; expire those the platform never settled. Returns how many
+    payments were asked about."""
+    now = now or timezone.now()
+    asked = 0
+    unsettled = Payment.objects.filter(status__in=UNSETTLED_STATUSES).select_related("municipality")
+    for payment in unsettled.iterator():
+        if not payment.provider_transaction_id:
+            if payment.created_at < now - payment_expiry() and payment.status == P.OPEN:
+                payment_transition(
+                    payment=payment,
+                    to_status=P.EXPIRED,
+                    source=LedgerSource.RECONCILIATION,
+                    note="never started",
+                )
+            continue
+        asked += 1
+        try:
+            payment_refresh(payment=payment, source=LedgerSource.RECONCILIATION)
+        except PaymentError:
+            logger.warning("payment %s: no platform configured", payment.pk)
+    return asked
+
+
+@transaction.atomic
+def payment_fee_waive(*, payment: Payment, actor, reason: str) -> Payment:
+    """A clerk of the town waives the fee (with a reason): the case goes to the back office."""
+    if not is_staff_of(actor=actor, municipality=payment.municipality):
+        raise PaymentError(PaymentErrorCode.NOT_PERMITTED)
+    if not (reason or "").strip():
+        raise PaymentError(PaymentErrorCode.REASON_REQUIRED)
+    locked = Payment.objects.select_for_update().get(
+        pk=payment.pk, municipality=payment.municipality_id
+    )
+    locked.fee_waived_by = actor
+    locked.fee_waived_reason = reason.strip()
+    locked.save(update_fields=["fee_waived_by", "fee_waived_reason", "updated_at"])
+    if locked.status in UNSETTLED_STATUSES:
+        locked = payment_transition(
+            payment=locked,
+            to_status=P.CANCELLED,
+            source=LedgerSource.CLERK,
+            actor=actor,
+            note="fee waived",
+        )
+    from rathaus.cases.models import Case
+
+    case = Case.objects.select_for_update().get(pk=locked.case_id)
+    if case.status == CaseStatus.AWAITING_PAYMENT:
+        case_transition(case=case, to_status=CaseStatus.SUBMITTED, actor=actor)
+    audit_event_record(
+        action="payment.fee_waived", actor=actor, municipality=locked.municipality, target=locked
+    )
+    return locked
