@@ -222,3 +222,16 @@ def test_case_page_query_count(as_staff, clerk, nor_case, citizen, django_assert
     with django_assert_max_num_queries(14):
         response = client.get(_url(nor_case))
     assert response.status_code == 200
+
+
+def test_pages_in_german(as_staff, clerk, nor_case, four_eyes):
+    client = as_staff(clerk, language="de")
+    inbox = client.get(reverse("backoffice:inbox")).content.decode()
+    assert "Posteingang" in inbox and "Mir zuweisen" in inbox
+    client.post(_url(nor_case, "backoffice:case_action", "pruefen"))
+    client.post(_url(nor_case, "backoffice:case_approve"))
+    response = client.post(_url(nor_case, "backoffice:case_approve"), follow=True)
+    assert str(list(response.context["messages"])[-1]).startswith(
+        "Sie haben diesen Vorgang bereits freigegeben."
+    )
+    assert "Freigabe bestätigen" in response.content.decode()
