@@ -8,6 +8,7 @@ urlpatterns = [
     path("konto/", include("rathaus.accounts.urls")),
     path("", include("rathaus.notifications.urls")),
     path("anliegen/", include("rathaus.cases.urls")),
+    path("pruefen/", include("rathaus.documents.urls")),
     path("termine/", include("rathaus.appointments.urls")),
     path("bezahlen/", include("rathaus.payments.urls")),
     path("demo-bezahlplattform/", include("rathaus.payments.providers.demo.urls")),

@@ -61,7 +61,7 @@ def test_whole_journey_for_a_logged_in_citizen(nor_client, norderstedt, citizen)
         assert shown in html
     assert "Angaben prüfen" in html  # German is the default language
     change_links = re.findall(r'href="([^"]+\?pruefen=1)"', html)
-    assert len(change_links) == 6  # one per answer, each returning to the check page
+    assert len(change_links) == 7  # one per answer (incl. "add a file"), each back to the check
 
     # Without the declaration: error summary, nothing submitted.
     refused = nor_client.post(check_url, {"idempotency_key": case.idempotency_key})

@@ -64,7 +64,7 @@ def test_clean_answers_drops_answers_of_pages_not_asked():
 
 def test_first_unanswered_page():
     procedure = procedure_get(GENERAL)
-    answers = {"subject": "S", "message": "M", "contact_preference": ""}
+    answers = {"subject": "S", "message": "M", "add_file": False, "contact_preference": ""}
     assert procedure.first_unanswered_page(answers).slug == "angaben"
     answers.update(applicant_name="Erika Mustermann", email="")
     assert procedure.first_unanswered_page(answers) is None
@@ -79,13 +79,14 @@ def test_summary_rows_show_choice_labels():
             {
                 "subject": "S",
                 "message": "M",
+                "add_file": False,
                 "contact_preference": "post",
                 "applicant_name": "E",
                 "email": "",
             }
         )
     values = [value for _page, _label, value in rows]
-    assert values == ["S", "M", "By letter", "E", ""]
+    assert values == ["S", "M", "No", "By letter", "E", ""]  # "No": no file added
 
 
 def test_answer_serialisation_and_display():

@@ -67,3 +67,33 @@ REFERENCE_SEQUENCE_DIGITS = 6
 SESSION_DRAFT_OWNER = "rathaus_case_owner"
 
 MESSAGE_MAX_LENGTH = 5000
+
+
+class AttachmentErrorCode(models.TextChoices):
+    """Stable codes for refused attachments. Labels may use %(max_size)s and %(max_count)s."""
+
+    EMPTY = "empty", _("The selected file is empty.")
+    TOO_LARGE = "too_large", _("The file must be smaller than %(max_size)s.")
+    TOO_MANY = "too_many", _("You can add at most %(max_count)s files to this request.")
+    UNSUPPORTED_TYPE = "unsupported_type", _("The file must be a PDF, JPEG or PNG file.")
+    TYPE_MISMATCH = (
+        "type_mismatch",
+        _("The file's content does not match its name. Please check the file and try again."),
+    )
+    DAMAGED = "damaged", _("The file could not be read. It may be damaged.")
+    ACTIVE_CONTENT = (
+        "active_content",
+        _("The PDF contains scripts or actions and was not accepted. Please send a plain PDF."),
+    )
+    INFECTED = (
+        "infected",
+        _(
+            "The file contains a virus or other malware and was not accepted. "
+            "Please check your device and send a clean file."
+        ),
+    )
+    SCAN_FAILED = (
+        "scan_failed",
+        _("The file could not be checked for viruses. Please try again later."),
+    )
+    NOT_PERMITTED = "not_permitted", _("You may not add files to this request.")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
+from rathaus.procedures.base import QuestionPage
 
 
 class SubmitForm(KernForm):
@@ -31,3 +32,21 @@ class MessageForm(KernForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a message.")},
     )
+
+
+ATTACHMENT_PAGE_PREFIX = "anhang"
+
+
+class AttachmentPage(QuestionPage):
+    """A question page with one optional file (PDF, JPEG or PNG).
+
+    Served by ``views.attachment_page`` (its slug must start with "anhang"). The answer stored
+    for the field is the file's display name, so that the check page lists it."""
+
+    slug = ATTACHMENT_PAGE_PREFIX
+    attachment = forms.FileField(label=_("File"), required=False)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.slug.startswith(ATTACHMENT_PAGE_PREFIX):
+            raise TypeError(f"{cls.__name__}.slug must start with {ATTACHMENT_PAGE_PREFIX!r}")

@@ -70,6 +70,9 @@ class Procedure:
     issuable_document_types: ClassVar[list[str]] = []
     retention: ClassVar[datetime.timedelta] = datetime.timedelta(days=365)
     four_eyes: ClassVar[bool] = False
+    # Files a citizen may add (PDF, JPEG, PNG): size of one file and number per case.
+    attachment_max_bytes: ClassVar[int] = 10 * 1024 * 1024
+    attachment_max_count: ClassVar[int] = 5
     # Target processing time in days from submitting to a decision (back-office "overdue").
     target_days: ClassVar[int] = 14
     # What the confirmation page says happens next.

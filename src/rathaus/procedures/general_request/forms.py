@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.cases.forms import AttachmentPage
 from rathaus.procedures.base import Answers, QuestionPage
 
 
@@ -22,6 +23,19 @@ class RequestPage(QuestionPage):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Describe your request. Do not include more personal data than needed."),
     )
+    add_file = forms.BooleanField(
+        label=_("I want to add a file (a photo or a PDF)"),
+        required=False,
+    )
+
+
+class FilePage(AttachmentPage):
+    slug = "anhang"
+    title = _("Add a file")
+
+    @classmethod
+    def condition(cls, answers: Answers) -> bool:
+        return bool(answers.get("add_file"))
 
 
 class ContactPreferencePage(QuestionPage):

@@ -6,7 +6,7 @@ from rathaus.accounts.constants import TrustLevel
 from rathaus.procedures.base import Procedure
 from rathaus.procedures.registry import register
 
-from .forms import ApplicantPage, ContactPreferencePage, PhonePage, RequestPage
+from .forms import ApplicantPage, ContactPreferencePage, FilePage, PhonePage, RequestPage
 
 
 @register
@@ -17,7 +17,7 @@ class GeneralRequest(Procedure):
         "Send the town a question, a suggestion or a request that no other online service covers."
     )
     service_slug = "allgemeines-anliegen"
-    pages = [RequestPage, ContactPreferencePage, PhonePage, ApplicantPage]
+    pages = [RequestPage, FilePage, ContactPreferencePage, PhonePage, ApplicantPage]
     trust_level = TrustLevel.BASIC
     account_required = False
     issuable_document_types = ["reply_letter"]
@@ -27,3 +27,9 @@ class GeneralRequest(Procedure):
         "We will look at your request within five working days and reply the way you chose. "
         "Please keep your reference number for any questions."
     )
+
+    def on_submit(self, *, case) -> None:
+        from rathaus.cases.services import attachments_of_skipped_pages_remove
+
+        # A file added before the citizen unticked "add a file" is not submitted.
+        attachments_of_skipped_pages_remove(case=case, procedure=self)
