@@ -6,6 +6,7 @@ No browser is ever downloaded: we launch /usr/bin/chromium. Pages are served by 
 """
 
 import os
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,11 +48,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("load_demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
-
 @pytest.fixture(scope="session")
 def server(django_db_setup, request):
     """pytest-django's live server, started only after the test database exists.
@@ -60,6 +56,16 @@ def server(django_db_setup, request):
     threads, which crashes SQLite.
     """
     return request.getfixturevalue("live_server")
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The demo towns, catalogue and accounts, committed so the live server thread sees them.
+
+    ``transactional_db`` empties the database again after the test; loading costs a few
+    seconds, so browser tests check several pages or viewports each rather than one.
+    """
+    call_command("load_demo_data", stdout=StringIO())
 
 
 @pytest.fixture

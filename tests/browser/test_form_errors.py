@@ -2,37 +2,36 @@
 
 import pytest
 
-from .conftest import NARROW, assert_accessible, horizontal_overflow
+from .conftest import DESKTOP, NARROW, assert_accessible, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("viewport", [None, NARROW], ids=["1280px", "320px"])
-def test_registration_errors_take_focus_and_link_to_fields(new_page, town_url, viewport):
-    page = new_page(**({"viewport": viewport} if viewport else {}))
-    page.goto(town_url() + "/konto/registrieren/")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+def test_registration_errors_take_focus_and_link_to_fields(new_page, town_url):
+    for viewport in (DESKTOP, NARROW):
+        page = new_page(viewport=viewport)
+        page.goto(town_url() + "/konto/registrieren/")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
 
-    assert page.title().startswith("Fehler: ")
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
-    # rathaus.js moves focus to the summary, so screen readers announce it first.
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+        assert page.title().startswith("Fehler: ")
+        summary = page.locator("[data-error-summary]")
+        assert summary.is_visible()
+        # rathaus.js moves focus to the summary, so screen readers announce it first.
+        assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
 
-    first_link = summary.locator("a").first
-    target_id = first_link.get_attribute("href").removeprefix("#")
-    first_link.click()
-    assert page.evaluate("document.activeElement.id") == target_id
-    field = page.locator(f"#{target_id}")
-    assert field.get_attribute("aria-invalid") == "true"
-    assert f"{target_id}_error" in field.get_attribute("aria-describedby")
-    assert page.locator(f"#{target_id}_error").is_visible()
+        first_link = summary.locator("a").first
+        target_id = first_link.get_attribute("href").removeprefix("#")
+        first_link.click()
+        assert page.evaluate("document.activeElement.id") == target_id
+        field = page.locator(f"#{target_id}")
+        assert field.get_attribute("aria-invalid") == "true"
+        assert f"{target_id}_error" in field.get_attribute("aria-describedby")
+        assert page.locator(f"#{target_id}_error").is_visible()
 
-    assert_accessible(page)
-    if viewport:
+        assert_accessible(page)
         assert horizontal_overflow(page) == 0
-    assert page.guard.console_errors == []
+        assert page.guard.console_errors == []
 
 
 def test_registration_keeps_input_after_errors(new_page, town_url):

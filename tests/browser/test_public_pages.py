@@ -88,27 +88,31 @@ def test_public_pages_pass_axe_and_reflow(new_page, town_url, language, viewport
     assert not page.guard.foreign
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280px", "320px"])
-@pytest.mark.parametrize("path", ["/", "/leistungen/", "/konto/anmelden/", "/impressum/"])
-def test_tab_reaches_skip_link_first_and_enter_moves_focus_to_main(
-    new_page, town_url, viewport, path
-):
-    page = new_page(viewport=viewport)
-    page.goto(town_url() + path)
-    page.keyboard.press("Tab")
-    focused = page.evaluate(
-        "(() => { const e = document.activeElement;"
-        " return {cls: e.className, href: e.getAttribute('href'), text: e.textContent.trim()}; })()"
-    )
-    assert focused == {"cls": "rh-skip-link", "href": "#main", "text": "Zum Hauptinhalt springen"}
-    box = page.locator(".rh-skip-link").bounding_box()
-    assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0, "skip link not visible on focus"
-    assert box["x"] + box["width"] <= viewport["width"]
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
-    # The next Tab continues inside the main content, not at the top of the page.
-    page.keyboard.press("Tab")
-    assert page.evaluate("!!document.activeElement.closest('main, footer')")
+def test_tab_reaches_skip_link_first_and_enter_moves_focus_to_main(new_page, town_url):
+    for viewport in (DESKTOP, NARROW):
+        page = new_page(viewport=viewport)
+        for path in ("/", "/leistungen/", "/konto/anmelden/", "/impressum/"):
+            where = f"{path} at {viewport['width']}px"
+            page.goto(town_url() + path)
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "(() => { const e = document.activeElement;"
+                " return {cls: e.className, href: e.getAttribute('href'),"
+                " text: e.textContent.trim()}; })()"
+            )
+            assert focused == {
+                "cls": "rh-skip-link",
+                "href": "#main",
+                "text": "Zum Hauptinhalt springen",
+            }, where
+            box = page.locator(".rh-skip-link").bounding_box()
+            assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0, where
+            assert box["x"] + box["width"] <= viewport["width"], where
+            page.keyboard.press("Enter")
+            assert page.evaluate("document.activeElement.id") == "main", where
+            # The next Tab continues inside the main content, not at the top of the page.
+            page.keyboard.press("Tab")
+            assert page.evaluate("!!document.activeElement.closest('main, footer')"), where
 
 
 def test_focus_is_clearly_visible(new_page, town_url):
@@ -165,14 +169,14 @@ def test_town_header_shows_name_and_accent_colour(new_page, town_url):
     assert border == "rgb(46, 125, 50)"  # #2e7d32 from /theme.css
 
 
-@pytest.mark.parametrize(("locale", "lang"), [("de-DE", "de"), ("en-GB", "en")])
-@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280px", "320px"])
-def test_unknown_host_page(new_page, town_url, locale, lang, viewport):
+def test_unknown_host_page(new_page, town_url):
     origin = town_url("unbekannt")
-    page = new_page(viewport=viewport, locale=locale, origin=origin)
-    response = page.goto(origin + "/")
-    assert response.status == 404
-    assert page.get_attribute("html", "lang") == lang
-    assert_accessible(page)
-    assert horizontal_overflow(page) == 0
-    assert page.guard.foreign == []
+    for locale, lang in (("de-DE", "de"), ("en-GB", "en")):
+        for viewport in (DESKTOP, NARROW):
+            page = new_page(viewport=viewport, locale=locale, origin=origin)
+            response = page.goto(origin + "/")
+            assert response.status == 404
+            assert page.get_attribute("html", "lang") == lang
+            assert_accessible(page)
+            assert horizontal_overflow(page) == 0, f"{locale} at {viewport['width']}px"
+            assert page.guard.foreign == []
