@@ -6,12 +6,14 @@ DEMO_LOADERS = [
     "rathaus.accounts.demo.load",
     "rathaus.cases.demo.load",
     "rathaus.appointments.demo.load",
+    "rathaus.payments.demo.load",
 ]
 
 # Lines printed by `make demo`; apps add theirs through DEMO_LOGIN_SECTIONS.
 DEMO_LOGIN_SECTIONS = [
     "rathaus.tenants.demo.login_lines",
     "rathaus.accounts.demo.login_lines",
+    "rathaus.payments.demo.login_lines",
 ]
 
 
