@@ -19,8 +19,8 @@ class ServicesForm(KernForm):
                 min_value=0,
                 max_value=max_count,
                 required=False,
-                initial=0,
-                help_text=_("How many? Up to %(max)s.") % {"max": max_count},
+                help_text=_("How many? Up to %(max)s; leave empty if you do not need it.")
+                % {"max": max_count},
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
         # Fields added after KernForm.__init__ need the KERN classes and aria wiring too.
@@ -30,6 +30,8 @@ class ServicesForm(KernForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            return cleaned
         if not any(value for name, value in cleaned.items() if name.startswith("count_")):
             raise forms.ValidationError(_("Choose at least one service."))
         return cleaned

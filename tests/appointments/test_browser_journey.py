@@ -1,0 +1,73 @@
+"""Booking journey in headless Chromium, keyboard only, with axe on every page."""
+
+import re
+
+import pytest
+
+from rathaus.appointments.constants import BookingStatus
+from rathaus.appointments.models import Booking
+from rathaus.notifications.models import OutboxMessage
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def press(page, selector, key="Enter"):
+    page.locator(selector).focus()
+    page.keyboard.press(key)
+
+
+def submit(page):
+    with page.expect_navigation():
+        press(page, "main form button[type=submit]")
+
+
+def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings):
+    settings.RATHAUS_POW_MAX_NUMBER = 2000
+    page = new_page()
+    base = town_url()
+    page.goto(base + "/termine/")
+    assert_accessible(page)
+
+    page.locator("#id_count_anmeldung").focus()
+    page.keyboard.type("1")
+    submit(page)
+    assert page.url.endswith("/termine/tag/"), page.locator("main").inner_text()
+    assert_accessible(page)
+
+    press(page, "#id_choice_0", "Space")
+    submit(page)
+    assert page.url.endswith("/termine/uhrzeit/")
+    page.wait_for_function("document.getElementById('id_challenge').value !== ''")
+    assert_accessible(page)
+    press(page, "#id_choice_0", "Space")
+    submit(page)
+    assert page.url.endswith("/termine/angaben/"), page.content()[:2000]
+    assert_accessible(page)
+
+    page.locator("#id_name").focus()
+    page.keyboard.type("Erika Mustermann")
+    page.locator("#id_email").focus()
+    page.keyboard.type("erika@example.org")
+    submit(page)
+    assert page.url.endswith("/termine/gesendet/")
+    assert_accessible(page)
+
+    body = OutboxMessage.objects.order_by("-pk").first().body
+    # The e-mail names the town's host without the test server's port: follow its path.
+    page.goto(base + re.search(r"/termine/bestaetigen/\S+/", body).group(0))
+    assert_accessible(page)
+    submit(page)
+    assert page.locator(".kern-alert--success").is_visible()
+    assert_accessible(page)
+    assert Booking.objects.get().status == BookingStatus.CONFIRMED
+
+    booked = OutboxMessage.objects.order_by("-pk").first().body
+    page.goto(base + re.search(r"/termine/absagen/\S+/", booked).group(0))
+    assert_accessible(page)
+    submit(page)
+    assert page.locator(".kern-alert--success").is_visible()
+    assert_accessible(page)
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+    assert page.guard.console_errors == []
+    assert page.guard.foreign == []
