@@ -13,7 +13,7 @@ from .forms import CodeForm, VerifyUploadForm
 
 @require_http_methods(["GET", "POST"])
 def verify_start(request: HttpRequest) -> HttpResponse:
-    form = CodeForm(data=request.POST or None)
+    form = CodeForm(data=request.POST) if request.method == "POST" else CodeForm()
     if request.method == "POST" and form.is_valid():
         code = selectors.code_normalise(form.cleaned_data["code"])
         if code:
@@ -36,7 +36,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             {"form": CodeForm(initial={"code": code})},
             status=404,
         )
-    form = VerifyUploadForm(data=request.POST or None, files=request.FILES or None)
+    if request.method == "POST":
+        form = VerifyUploadForm(data=request.POST, files=request.FILES)
+    else:
+        form = VerifyUploadForm()
     result = None
     if request.method == "POST" and form.is_valid():
         data = b"".join(form.cleaned_data["document"].chunks())
