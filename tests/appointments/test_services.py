@@ -403,3 +403,21 @@ def test_reminders_go_out_the_day_before_once(office):
     assert booking.code in reminder.body and "/termine/absagen/" in reminder.body
     assert "erika@example.org" in reminder.recipients
     assert unconfirmed.status == BookingStatus.HELD
+
+
+def test_without_quarantine_a_cancelled_slot_is_free_at_once(norderstedt):
+    office = office_make(norderstedt, slug="sofort", quarantine_minutes=0)
+    booking = finalised(office, at(TUESDAY, 9))
+    services.booking_cancel(
+        municipality=norderstedt,
+        code=booking.code,
+        token=services.cancel_token_make(booking),
+        now=NOW,
+    )
+    assert taken(office, at(TUESDAY, 9)) == [0]
+    assert Hold.objects.get(pk=booking.hold_id).state == HoldState.RELEASED
+
+
+def test_a_start_without_offset_is_read_as_berlin_time(office):
+    held = hold(office, dt.datetime(2026, 6, 9, 9, 0))
+    assert held.start == at(TUESDAY, 9)

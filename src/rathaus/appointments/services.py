@@ -287,6 +287,8 @@ def hold_create(
     Raises ``AppointmentError`` with ``SLOT_UNAVAILABLE`` when any slot is missing or full.
     """
     now = now or timezone.now()
+    if timezone.is_naive(start):
+        start = start.replace(tzinfo=slot_rules.TZ)  # a time without offset is Berlin time
     if office.municipality_id != municipality.pk or not office.is_active:
         raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
     if units < 1:
