@@ -65,3 +65,22 @@ def test_error_responses_are_documented_with_the_error_schema(towns):
 def test_unknown_path_under_the_api_is_a_json_404(towns):
     assert_error(ApiClient(NOR_HOST).get("/gibt-es-nicht/"), 404, "not_found")
     assert_error(ApiClient(NOR_HOST).post("/cases/x/y/z", {}), 404, "not_found")
+
+
+def test_messages_follow_the_request_language_and_codes_stay(towns):
+    api = ApiClient(NOR_HOST)
+    german = api.client.get("/api/v1/cases", HTTP_ACCEPT_LANGUAGE="de")
+    english = api.client.get("/api/v1/cases", HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_error(german, 401, "unauthorized")["message"].startswith("Anmeldung")
+    assert assert_error(english, 401, "unauthorized")["message"].startswith("Authentication")
+
+
+def test_an_unexpected_failure_is_a_json_500(nor_api, monkeypatch):
+    from rathaus.cases import selectors
+
+    def broken(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "case_list_for_staff", broken)
+    body = assert_error(nor_api.get("/cases"), 500, "internal_error")
+    assert "fire" not in body["message"]
