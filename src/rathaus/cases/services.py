@@ -609,3 +609,74 @@ def attachments_of_skipped_pages_remove(*, case: Case, procedure: Procedure) -> 
             _attachment_remove(attachment=attachment)
             removed += 1
     return removed
+
+
+# --- retention -----------------------------------------------------------------------------------
+def case_retention_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete closed cases whose procedure's retention period after ``closed_at`` has passed:
+    the case with its history, messages, attachments and issued documents, and their files.
+
+    Writes one audit event per town with counts only (no reference, no names). A case another
+    record protects (e.g. a payment, kept under accounting law) stays and is counted as kept.
+    Drafts are removed by ``case_drafts_expired_delete``.
+    """
+    from django.db.models import ProtectedError
+
+    from rathaus.documents.models import IssuedDocument
+    from rathaus.documents.storage import encrypted_file_delete
+    from rathaus.procedures.registry import procedure_registry, procedures_load
+
+    from .models import Attachment
+
+    now = now or timezone.now()
+    procedures_load()
+    totals: dict[str, int] = {"cases": 0, "attachments": 0, "documents": 0, "kept": 0}
+    per_town: dict[int, dict[str, int]] = {}
+    for key in list(procedure_registry):
+        procedure = procedure_registry.get(key)
+        expired = Case.objects.filter(
+            procedure_key=key,
+            status__in=list(CLOSED_STATUSES),
+            closed_at__lt=now - procedure.retention,
+        ).values_list("pk", "municipality_id")
+        for case_id, town_id in list(expired):
+            counts = per_town.setdefault(
+                town_id,
+                {"cases": 0, "messages": 0, "events": 0, "attachments": 0, "documents": 0},
+            )
+            try:
+                with transaction.atomic():
+                    case = Case.objects.select_for_update().get(pk=case_id)
+                    files = list(
+                        Attachment.objects.filter(case=case).values_list("storage_name", flat=True)
+                    )
+                    documents = list(
+                        IssuedDocument.objects.filter(case=case).values_list(
+                            "storage_name", flat=True
+                        )
+                    )
+                    messages = case.messages.count()
+                    events = case.events.count()
+                    case.delete()
+                    for storage_name in files + documents:
+                        transaction.on_commit(partial(encrypted_file_delete, storage_name))
+            except ProtectedError:
+                counts["kept_protected"] = counts.get("kept_protected", 0) + 1
+                totals["kept"] += 1
+                continue
+            counts["cases"] += 1
+            counts["messages"] += messages
+            counts["events"] += events
+            counts["attachments"] += len(files)
+            counts["documents"] += len(documents)
+            totals["cases"] += 1
+            totals["attachments"] += len(files)
+            totals["documents"] += len(documents)
+    if per_town:
+        from rathaus.tenants.models import Municipality
+
+        for town in Municipality.objects.filter(pk__in=per_town):
+            audit_event_record(
+                action="cases.retention_purged", municipality=town, data=per_town[town.pk]
+            )
+    return totals

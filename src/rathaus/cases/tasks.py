@@ -1,9 +1,15 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .services import case_drafts_expired_delete
+from .services import case_drafts_expired_delete, case_retention_purge
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
 def drafts_expired_delete() -> None:
     case_drafts_expired_delete()
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def cases_retention_purge() -> None:
+    """Daily: delete closed cases past their procedure's retention period, with their files."""
+    case_retention_purge()
