@@ -17,7 +17,11 @@ HUEY = {"huey_class": "huey.MemoryHuey", "name": "rathaus-test", "immediate": Tr
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "var" / "test.sqlite3")}
+    # A file (not :memory:) so live-server threads share it; one per test run so that runs
+    # side by side do not collide. The test runner deletes it at the end.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(PROJECT_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    }
 (PROJECT_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
