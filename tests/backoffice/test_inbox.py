@@ -190,3 +190,11 @@ def test_demo_cases_show_in_both_inboxes(client):
         assert all(reference.startswith(prefix) for reference in references)
         statuses = {row["case"].status for row in response.context["rows"]}
         assert statuses == set(CaseStatus.values) - {"draft", "awaiting_payment"}
+
+
+def test_demo_login_text_points_to_the_back_office():
+    from rathaus.core.demo import demo_logins_text
+
+    text = demo_logins_text(host="localhost", port="8000")
+    assert "http://norderstedt.localhost:8000/verwaltung/" in text
+    assert "http://reinbek.localhost:8000/verwaltung/" in text
