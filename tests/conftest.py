@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from rathaus.tenants import demo as tenants_demo
+from rathaus.tenants.selectors import municipality_cache_clear
 
 
 @pytest.fixture(autouse=True)
@@ -10,8 +11,10 @@ def _empty_cache():
     """Host lookups are cached by primary key; on PostgreSQL a rolled-back test leaves the cache
     pointing at ids that no longer exist (sequences are not rolled back)."""
     cache.clear()
+    municipality_cache_clear()
     yield
     cache.clear()
+    municipality_cache_clear()
 
 
 @pytest.fixture(autouse=True)

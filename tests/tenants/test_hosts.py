@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -32,11 +31,27 @@ def test_each_host_resolves_to_its_own_town(norderstedt, reinbek):
 @pytest.mark.django_db
 def test_unknown_and_inactive_hosts_resolve_to_nothing(norderstedt, reinbek):
     assert municipality_for_host("elsewhere.localhost") is None
+    assert municipality_for_host("reinbek.localhost:8000") == reinbek
     reinbek.is_active = False
     reinbek.save()
-    # Host lookups are cached for HOST_CACHE_SECONDS; a deactivation shows once that expires.
-    cache.clear()
+    # Saving a municipality empties this process's host cache at once.
     assert municipality_for_host("reinbek.localhost:8000") is None
+
+
+@pytest.mark.django_db
+def test_resolved_hosts_need_no_query_until_the_cache_expires(
+    norderstedt, django_assert_num_queries, monkeypatch
+):
+    from rathaus.tenants import selectors
+
+    with django_assert_num_queries(1):
+        assert municipality_for_host("norderstedt.localhost") == norderstedt
+    with django_assert_num_queries(0):
+        assert municipality_for_host("NORDERSTEDT.localhost:8000") == norderstedt
+    later = selectors.time.monotonic() + selectors.HOST_CACHE_SECONDS + 1
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    with django_assert_num_queries(1):
+        assert municipality_for_host("norderstedt.localhost") == norderstedt
 
 
 @pytest.mark.django_db

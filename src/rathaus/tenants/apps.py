@@ -6,3 +6,6 @@ class TenantsConfig(AppConfig):
     name = "rathaus.tenants"
     label = "tenants"
     verbose_name = _("Municipalities")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
-from django.core.cache import cache
+import threading
+import time
 
 from .models import Municipality, MunicipalityHost
 
+# Every request resolves its municipality, so the answer is kept in each process for a short
+# time: no database or cache round trip on the hot path. A change made in the admin reaches
+# this process at once (signals clear the cache) and every other process within this many seconds.
 HOST_CACHE_SECONDS = 30
+
+_cache: dict[str, tuple[float, Municipality | None]] = {}
+_lock = threading.Lock()
 
 
 def _host_without_port(host: str) -> str:
@@ -14,20 +21,32 @@ def _host_without_port(host: str) -> str:
     return host.rsplit(":", 1)[0] if ":" in host else host
 
 
+def municipality_cache_clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _municipality_lookup(hostname: str) -> Municipality | None:
+    host = (
+        MunicipalityHost.objects.filter(hostname=hostname, municipality__is_active=True)
+        .select_related("municipality")
+        .first()
+    )
+    return host.municipality if host else None
+
+
 def municipality_for_host(host: str) -> Municipality | None:
     hostname = _host_without_port(host)
-    key = f"tenants:host:{hostname}"
-    municipality_id = cache.get(key)
-    if municipality_id is None:
-        municipality_id = (
-            MunicipalityHost.objects.filter(hostname=hostname, municipality__is_active=True)
-            .values_list("municipality_id", flat=True)
-            .first()
-        ) or 0
-        cache.set(key, municipality_id, HOST_CACHE_SECONDS)
-    if not municipality_id:
-        return None
-    return Municipality.objects.filter(pk=municipality_id).first()
+    now = time.monotonic()
+    cached = _cache.get(hostname)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    municipality = _municipality_lookup(hostname)
+    with _lock:
+        if len(_cache) > 1000:  # unknown hosts must not grow the cache without bound
+            _cache.clear()
+        _cache[hostname] = (now + HOST_CACHE_SECONDS, municipality)
+    return municipality
 
 
 def municipality_primary_host(municipality: Municipality) -> str | None:
