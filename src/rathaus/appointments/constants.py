@@ -65,5 +65,52 @@ class ErrorCode(models.TextChoices):
     INVALID_TOKEN = "invalid_token", _("The link is invalid or has expired.")
     ALREADY_CONFIRMED = "already_confirmed", _("The appointment has already been confirmed.")
     NOT_CANCELLABLE = "not_cancellable", _("The appointment cannot be cancelled any more.")
+    CHECK_IN_REFUSED = (
+        "check_in_refused",
+        _("Check-in is not possible for this booking code here and now."),
+    )
+    TICKET_STATE = "ticket_state", _("This action is not possible for the ticket now.")
+    QUEUE_EMPTY = "queue_empty", _("Nobody is waiting.")
     CHALLENGE_INVALID = "challenge_invalid", _("The security check failed. Please try again.")
     CHALLENGE_REUSED = "challenge_reused", _("The security check has already been used.")
+
+
+class TicketKind(models.TextChoices):
+    APPOINTMENT = "appointment", _("appointment")
+    WALK_IN = "walk_in", _("walk-in")
+
+
+# Ticket numbers start with a letter by kind, e.g. T012 for an appointment, W007 for a walk-in.
+TICKET_PREFIX = {TicketKind.APPOINTMENT: "T", TicketKind.WALK_IN: "W"}
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    CALLED = "called", _("called")
+    PARKED = "parked", _("parked")
+    DONE = "done", _("done")
+    NO_SHOW = "no_show", _("did not come")
+
+
+TICKET_TRANSITIONS: dict[str, frozenset[str]] = {
+    TicketStatus.WAITING: frozenset({TicketStatus.CALLED}),
+    # Transfer to another counter puts a called ticket back in the queue for that counter.
+    TicketStatus.CALLED: frozenset(
+        {
+            TicketStatus.CALLED,
+            TicketStatus.DONE,
+            TicketStatus.NO_SHOW,
+            TicketStatus.PARKED,
+            TicketStatus.WAITING,
+        }
+    ),
+    TicketStatus.PARKED: frozenset({TicketStatus.WAITING}),
+    TicketStatus.DONE: frozenset(),
+    TicketStatus.NO_SHOW: frozenset(),
+}
+
+# Appointments are called from this many minutes before their start; walk-ins fill the gaps.
+CALL_AHEAD_MINUTES = 5
+# Check-in is possible from this long before the appointment until this long after its start.
+CHECK_IN_EARLY_MINUTES = 60
+CHECK_IN_LATE_MINUTES = 15

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.fields import EncryptedCharField
 
-from .constants import BookingStatus, HoldState, Weekday
+from .constants import BookingStatus, HoldState, TicketKind, TicketStatus, Weekday
 
 
 class Office(models.Model):
@@ -409,3 +409,67 @@ class UsedChallenge(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:12]
+
+
+class TicketSequence(models.Model):
+    """The last ticket number given per office, day and prefix; locked while a number is drawn."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    prefix = models.CharField(max_length=1)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "prefix"], name="ticket_seq_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.day} {self.prefix}{self.last}"
+
+
+class WaitTicket(models.Model):
+    """A Wartenummer: a checked-in appointment or a walk-in, waiting to be called."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="tickets")
+    day = models.DateField(_("day"))
+    number = models.CharField(_("number"), max_length=8)
+    kind = models.CharField(_("kind"), max_length=12, choices=TicketKind.choices)
+    booking = models.OneToOneField(
+        Booking, null=True, blank=True, on_delete=models.PROTECT, related_name="ticket"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING
+    )
+    queue_at = models.DateTimeField(help_text="Appointment start, or arrival for walk-ins.")
+    counter = models.ForeignKey(
+        Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    transferred_to = models.ForeignKey(
+        Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    called_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    call_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["queue_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day", "number"], name="ticket_number_once"),
+        ]
+        indexes = [models.Index(fields=["municipality", "office", "day", "status"])]
+        verbose_name = _("wait ticket")
+        verbose_name_plural = _("wait tickets")
+
+    def __str__(self) -> str:
+        return self.number

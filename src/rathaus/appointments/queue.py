@@ -1,0 +1,323 @@
+"""The queue at the office: check-in, walk-in tickets, calling and the call display.
+
+Services here write; ``call_display`` and ``queue_for_office`` read. Ticket status changes go
+through ``_ticket_transition`` (table ``TICKET_TRANSITIONS``) as conditional updates, so two clerks
+pressing "call next" at once never get the same ticket: the one whose update matches first wins,
+the other takes the next ticket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from rathaus.accounts.models import StaffMembership
+from rathaus.core.audit import audit_event_record
+
+from .constants import (
+    CALL_AHEAD_MINUTES,
+    CHECK_IN_EARLY_MINUTES,
+    CHECK_IN_LATE_MINUTES,
+    TICKET_PREFIX,
+    TICKET_TRANSITIONS,
+    BookingStatus,
+    ErrorCode,
+    TicketKind,
+    TicketStatus,
+)
+from .models import Booking, Counter, Office, TicketSequence, WaitTicket
+from .services import AppointmentError
+from .slots import TZ
+
+DISPLAY_LENGTH = 8
+
+
+def _require_staff(*, actor, municipality) -> None:
+    if not (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_staff
+        and StaffMembership.objects.filter(user=actor, municipality=municipality).exists()
+    ):
+        raise Http404
+
+
+def _office(*, municipality, office_slug: str) -> Office:
+    office = Office.objects.filter(municipality=municipality, slug=office_slug).first()
+    if office is None:
+        raise Http404
+    return office
+
+
+def _counter(*, municipality, office: Office, counter_id: int) -> Counter:
+    counter = Counter.objects.filter(
+        municipality=municipality, office=office, pk=counter_id, is_active=True
+    ).first()
+    if counter is None:
+        raise Http404
+    return counter
+
+
+def _next_number(*, municipality, office: Office, day: dt.date, kind: TicketKind) -> str:
+    """Draw the day's next number for the kind; the sequence row stays locked until commit."""
+    prefix = TICKET_PREFIX[kind]
+    TicketSequence.objects.bulk_create(
+        [TicketSequence(municipality=municipality, office=office, day=day, prefix=prefix)],
+        ignore_conflicts=True,
+    )
+    sequence = TicketSequence.objects.select_for_update().get(office=office, day=day, prefix=prefix)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}{sequence.last:03d}"
+
+
+def ticket_check_in(
+    *, municipality, office_slug: str, code: str, now: dt.datetime | None = None
+) -> WaitTicket:
+    """Check in a confirmed booking at its office on its day (kiosk or reception).
+
+    Checking in twice gives the same ticket; one booking has at most one ticket (unique key).
+    """
+    now = now or timezone.now()
+    office = _office(municipality=municipality, office_slug=office_slug)
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .filter(municipality=municipality, office=office, code=code.strip().upper())
+            .first()
+        )
+        if booking is None or booking.status != BookingStatus.CONFIRMED:
+            raise AppointmentError(ErrorCode.CHECK_IN_REFUSED)
+        existing = WaitTicket.objects.filter(booking=booking).first()
+        if existing is not None:
+            return existing
+        earliest = booking.start - dt.timedelta(minutes=CHECK_IN_EARLY_MINUTES)
+        latest = booking.start + dt.timedelta(minutes=CHECK_IN_LATE_MINUTES)
+        if not earliest <= now <= latest:
+            raise AppointmentError(ErrorCode.CHECK_IN_REFUSED)
+        day = now.astimezone(TZ).date()
+        ticket = WaitTicket.objects.create(
+            municipality=municipality,
+            office=office,
+            day=day,
+            number=_next_number(
+                municipality=municipality, office=office, day=day, kind=TicketKind.APPOINTMENT
+            ),
+            kind=TicketKind.APPOINTMENT,
+            booking=booking,
+            queue_at=booking.start,
+            created_at=now,
+        )
+        audit_event_record(
+            action="appointments.ticket.checked_in", municipality=municipality, target=ticket
+        )
+    return ticket
+
+
+def ticket_walk_in(*, municipality, office_slug: str, now: dt.datetime | None = None) -> WaitTicket:
+    """A Wartenummer for someone without an appointment (kiosk or online)."""
+    now = now or timezone.now()
+    office = _office(municipality=municipality, office_slug=office_slug)
+    day = now.astimezone(TZ).date()
+    with transaction.atomic():
+        ticket = WaitTicket.objects.create(
+            municipality=municipality,
+            office=office,
+            day=day,
+            number=_next_number(
+                municipality=municipality, office=office, day=day, kind=TicketKind.WALK_IN
+            ),
+            kind=TicketKind.WALK_IN,
+            queue_at=now,
+            created_at=now,
+        )
+        audit_event_record(
+            action="appointments.ticket.walk_in", municipality=municipality, target=ticket
+        )
+    return ticket
+
+
+def _ticket_transition(
+    *, ticket: WaitTicket, to: TicketStatus, values: dict[str, Any] | None = None
+) -> bool:
+    if to not in TICKET_TRANSITIONS[ticket.status]:
+        return False
+    fields = {"status": to, **(values or {})}
+    won = WaitTicket.objects.filter(pk=ticket.pk, status=ticket.status).update(**fields)
+    if won:
+        for key, value in fields.items():
+            setattr(ticket, key, value)
+    return bool(won)
+
+
+def _waiting_order(office: Office, counter: Counter, now: dt.datetime) -> QuerySet[WaitTicket]:
+    """Transfers to this counter first, then appointments that are due, then walk-ins in order
+    of arrival, then appointments that are early (when nobody else waits)."""
+    due_until = now + dt.timedelta(minutes=CALL_AHEAD_MINUTES)
+    return (
+        WaitTicket.objects.filter(
+            office=office, day=now.astimezone(TZ).date(), status=TicketStatus.WAITING
+        )
+        .filter(Q(transferred_to__isnull=True) | Q(transferred_to=counter))
+        .annotate(
+            rank=Case(
+                When(transferred_to=counter, then=Value(0)),
+                When(kind=TicketKind.APPOINTMENT, queue_at__lte=due_until, then=Value(1)),
+                When(kind=TicketKind.WALK_IN, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "queue_at", "pk")
+    )
+
+
+def ticket_call_next(
+    *, actor, municipality, office_slug: str, counter_id: int, now: dt.datetime | None = None
+) -> WaitTicket:
+    """Call the next ticket to a counter; ``queue_empty`` when nobody waits."""
+    now = now or timezone.now()
+    _require_staff(actor=actor, municipality=municipality)
+    office = _office(municipality=municipality, office_slug=office_slug)
+    counter = _counter(municipality=municipality, office=office, counter_id=counter_id)
+    for candidate in _waiting_order(office, counter, now)[:20]:
+        with transaction.atomic():
+            if _ticket_transition(
+                ticket=candidate,
+                to=TicketStatus.CALLED,
+                values={
+                    "counter": counter,
+                    "transferred_to": None,
+                    "called_by": actor,
+                    "called_at": now,
+                    "call_count": candidate.call_count + 1,
+                },
+            ):
+                audit_event_record(
+                    action="appointments.ticket.called",
+                    actor=actor,
+                    municipality=municipality,
+                    target=candidate,
+                    data={"counter": counter.name},
+                )
+                return candidate
+    raise AppointmentError(ErrorCode.QUEUE_EMPTY)
+
+
+def _ticket_for_staff(*, actor, municipality, ticket_id: int) -> WaitTicket:
+    _require_staff(actor=actor, municipality=municipality)
+    ticket = WaitTicket.objects.filter(municipality=municipality, pk=ticket_id).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_act(
+    *,
+    actor,
+    municipality,
+    ticket_id: int,
+    action: str,
+    to_counter_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> WaitTicket:
+    """The counter screen's buttons: call_again, no_show, park, resume, finish, transfer."""
+    now = now or timezone.now()
+    ticket = _ticket_for_staff(actor=actor, municipality=municipality, ticket_id=ticket_id)
+    changes: dict[str, tuple[TicketStatus, dict[str, Any]]] = {
+        "call_again": (
+            TicketStatus.CALLED,
+            {"called_at": now, "call_count": ticket.call_count + 1},
+        ),
+        "no_show": (TicketStatus.NO_SHOW, {"finished_at": now}),
+        "park": (TicketStatus.PARKED, {}),
+        "resume": (TicketStatus.WAITING, {"counter": None}),
+        "finish": (TicketStatus.DONE, {"finished_at": now}),
+    }
+    if action == "transfer":
+        office = ticket.office
+        target = _counter(municipality=municipality, office=office, counter_id=to_counter_id or 0)
+        to, values = TicketStatus.WAITING, {"transferred_to": target, "counter": None}
+        if ticket.status != TicketStatus.CALLED:
+            raise AppointmentError(ErrorCode.TICKET_STATE)
+    elif action in changes:
+        to, values = changes[action]
+        required = {"call_again": TicketStatus.CALLED, "resume": TicketStatus.PARKED}
+        if action in required and ticket.status != required[action]:
+            raise AppointmentError(ErrorCode.TICKET_STATE)
+    else:
+        raise AppointmentError(ErrorCode.TICKET_STATE, {"action": action})
+    with transaction.atomic():
+        if not _ticket_transition(ticket=ticket, to=to, values=values):
+            raise AppointmentError(ErrorCode.TICKET_STATE)
+        audit_event_record(
+            action=f"appointments.ticket.{action}",
+            actor=actor,
+            municipality=municipality,
+            target=ticket,
+        )
+    return ticket
+
+
+# --- reads ---------------------------------------------------------------------------------------
+def call_display(
+    *, municipality, office_slug: str, now: dt.datetime | None = None
+) -> list[dict[str, str]]:
+    """The waiting room's screen: the latest calls, newest first ("T012 → Schalter 4").
+
+    Public and free of personal data: numbers and counter names only.
+    """
+    now = now or timezone.now()
+    office = _office(municipality=municipality, office_slug=office_slug)
+    rows = (
+        WaitTicket.objects.filter(
+            municipality=municipality,
+            office=office,
+            day=now.astimezone(TZ).date(),
+            status=TicketStatus.CALLED,
+        )
+        .select_related("counter")
+        .order_by("-called_at")[:DISPLAY_LENGTH]
+    )
+    return [
+        {
+            "number": row.number,
+            "counter": row.counter.name if row.counter else "",
+            "called_at": row.called_at.isoformat() if row.called_at else "",
+            "call_count": str(row.call_count),
+        }
+        for row in rows
+    ]
+
+
+def queue_for_office(
+    *, actor, municipality, office_slug: str, now: dt.datetime | None = None
+) -> QuerySet[WaitTicket]:
+    """Today's tickets of an office, for its clerks."""
+    now = now or timezone.now()
+    _require_staff(actor=actor, municipality=municipality)
+    office = _office(municipality=municipality, office_slug=office_slug)
+    return WaitTicket.objects.filter(
+        municipality=municipality, office=office, day=now.astimezone(TZ).date()
+    ).select_related("counter", "booking")
+
+
+def waiting_estimate(*, municipality, office_slug: str, now: dt.datetime | None = None) -> dict:
+    """People waiting and a rough wait in minutes, from today's finished service times."""
+    now = now or timezone.now()
+    office = _office(municipality=municipality, office_slug=office_slug)
+    today = WaitTicket.objects.filter(office=office, day=now.astimezone(TZ).date())
+    waiting = today.filter(status=TicketStatus.WAITING).count()
+    durations = [
+        (t.finished_at - t.called_at).total_seconds() / 60
+        for t in today.filter(status=TicketStatus.DONE, called_at__isnull=False)
+        if t.finished_at
+    ]
+    per_person = sum(durations) / len(durations) if durations else 10.0
+    counters = max(1, Counter.objects.filter(office=office, is_active=True).count())
+    return {"waiting": waiting, "minutes": round(waiting * per_person / counters)}
