@@ -375,3 +375,32 @@ def test_attachment_download_is_404_for_everyone_else(
     assert client.get(url, **nor).content == PDF
     client.force_login(clerk)
     assert client.get(url, **nor).status_code == 200
+
+
+# --- Postfach ----------------------------------------------------------------------------------
+def test_postfach_message_with_a_file(client, norderstedt, citizen, other_citizen, settings):
+    settings.ATTACHMENT_SCANNER = "rathaus.cases.attachments.EicarTestScanner"
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    url = reverse("cases:case_detail", args=[case.reference])
+    nor = {"HTTP_HOST": "norderstedt.localhost"}
+    client.force_login(citizen)
+    page = client.get(url, **nor).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'for="id_attachment"' in page
+
+    # A refused file sends nothing: no message, no file.
+    infected = upload("brief.pdf", PDF.replace(b"%%EOF", b"%" + EICAR + b"\n%%EOF"))
+    refused = client.post(url, {"body": "Anbei der Brief.", "attachment": infected}, **nor)
+    assert refused.status_code == 200 and "Fehler:" in refused.content.decode()
+    assert not case.messages.exists() and not Attachment.objects.exists()
+
+    sent = client.post(url, {"body": "Anbei der Brief.", "attachment": upload("b.pdf", PDF)}, **nor)
+    assert sent.status_code == 302
+    attachment = Attachment.objects.get(case=case)
+    assert attachment.message == case.messages.get()
+    download = reverse("cases:attachment_download", args=[case.reference, attachment.public_id])
+    assert download in client.get(url, **nor).content.decode()
+    assert client.get(download, **nor).content == PDF
+    # A message without a file still works.
+    assert client.post(url, {"body": "Noch etwas."}, **nor).status_code == 302
+    client.force_login(other_citizen)
+    assert client.get(download, **nor).status_code == 404

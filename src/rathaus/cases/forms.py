@@ -50,3 +50,13 @@ class AttachmentPage(QuestionPage):
         super().__init_subclass__(**kwargs)
         if not cls.slug.startswith(ATTACHMENT_PAGE_PREFIX):
             raise TypeError(f"{cls.__name__}.slug must start with {ATTACHMENT_PAGE_PREFIX!r}")
+
+
+class MessageWithFileForm(MessageForm):
+    """A Postfach message with an optional file (checked by ``services.attachment_add``)."""
+
+    attachment = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("Optional: a PDF, JPEG or PNG file."),
+    )

@@ -611,6 +611,15 @@ def attachments_of_skipped_pages_remove(*, case: Case, procedure: Procedure) -> 
     return removed
 
 
+@transaction.atomic
+def message_send_with_attachment(*, case: Case, sender, body: str, upload=None) -> Message:
+    """A Postfach message with an optional file; a refused file sends nothing at all."""
+    message = message_send(case=case, sender=sender, body=body)
+    if upload:
+        attachment_add(case=case, upload=upload, actor=sender, message=message)
+    return message
+
+
 # --- retention -----------------------------------------------------------------------------------
 def case_retention_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Delete closed cases whose procedure's retention period after ``closed_at`` has passed:

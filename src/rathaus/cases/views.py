@@ -15,9 +15,10 @@ from rathaus.accounts.constants import SESSION_TRUST_LEVEL
 from rathaus.procedures.registry import procedure_get_or_404, procedure_title
 
 from . import selectors, services
+from .attachments import AttachmentError
 from .constants import SESSION_DRAFT_OWNER, CaseErrorCode, CaseStatus
 from .errors import CaseError
-from .forms import MessageForm, SubmitForm, WithdrawForm
+from .forms import MessageWithFileForm, SubmitForm, WithdrawForm
 from .transitions import citizen_may_withdraw
 
 RETURN_TO_CHECK = "pruefen"
@@ -222,19 +223,24 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         if not is_applicant:
             raise Http404
-        form = MessageForm(data=request.POST)
+        form = MessageWithFileForm(data=request.POST, files=request.FILES)
         if form.is_valid():
             try:
-                services.message_send(
-                    case=case, sender=request.user, body=form.cleaned_data["body"]
+                services.message_send_with_attachment(
+                    case=case,
+                    sender=request.user,
+                    body=form.cleaned_data["body"],
+                    upload=form.cleaned_data.get("attachment"),
                 )
             except CaseError as exc:
                 form.add_error(None, exc.message)
+            except AttachmentError as exc:
+                form.add_error("attachment", exc.message)
             else:
                 messages.success(request, _("Your message has been sent."))
                 return redirect(reverse("cases:case_detail", args=[case.reference]))
     else:
-        form = MessageForm()
+        form = MessageWithFileForm()
     procedure = procedure_get_or_404(case.procedure_key)
     rows = [(label, value, None) for _p, label, value in procedure.summary_rows(case.answers or {})]
     return render(
@@ -303,7 +309,7 @@ def attachment_page(
     request: HttpRequest, procedure_key: str, public_id, page_slug: str
 ) -> HttpResponse:
     """A question page with one file (``forms.AttachmentPage``): upload, replace or remove."""
-    from .attachments import AttachmentError, size_label
+    from .attachments import size_label
     from .forms import AttachmentPage
 
     procedure = procedure_get_or_404(procedure_key)
