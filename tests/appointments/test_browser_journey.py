@@ -71,3 +71,49 @@ def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings):
     assert Booking.objects.get().status == BookingStatus.CANCELLED
     assert page.guard.console_errors == []
     assert page.guard.foreign == []
+
+
+def test_counter_calls_a_ticket_and_the_display_shows_it_within_two_seconds(new_page, town_url):
+    from django.test import Client
+
+    from rathaus.appointments import queue
+    from rathaus.appointments.models import Counter, Office
+    from rathaus.tenants.models import Municipality
+    from tests.accounts.factories import login_verified, staff_create
+
+    town = Municipality.objects.get(slug="norderstedt")
+    office = Office.objects.get(municipality=town, slug="buergerbuero")
+    desk = Counter.objects.filter(office=office).order_by("name").first()
+    ticket = queue.ticket_walk_in(municipality=town, office_slug=office.slug)
+    clerk = staff_create(municipality=town)
+    django_client = Client(HTTP_HOST="norderstedt.localhost")
+    login_verified(django_client, clerk)
+    base = town_url()
+
+    display = new_page()
+    display.goto(base + f"/termine/anzeige/{office.slug}/")
+    assert_accessible(display)
+
+    counter = new_page()
+    counter.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": django_client.cookies["sessionid"].value,
+                "url": base,
+            }
+        ]
+    )
+    counter.goto(base + f"/termine/schalter/{office.slug}/?schalter={desk.pk}")
+    assert_accessible(counter)
+    with counter.expect_navigation():
+        press(counter, "button[value=call_next]")
+    assert counter.locator("main").get_by_text(ticket.number).first.is_visible()
+    assert_accessible(counter)
+
+    display.wait_for_function(
+        "(text) => document.querySelector('main ol').textContent.includes(text)",
+        arg=f"{ticket.number} → {desk.name}",
+        timeout=2500,
+    )
+    assert display.guard.console_errors == []

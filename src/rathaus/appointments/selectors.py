@@ -14,7 +14,7 @@ from rathaus.accounts.models import StaffMembership
 
 from . import slots as slot_rules
 from .constants import HoldState
-from .models import Booking, Hold, Office, OfficeService, Slot
+from .models import Booking, Counter, Hold, Office, OfficeService, Slot
 from .services import policy_for, resolve_services, window_for
 
 
@@ -209,3 +209,7 @@ def hold_get(*, municipality, token: str) -> Hold | None:
         .first()
     )
     return hold
+
+
+def office_counters(*, municipality, office: Office) -> QuerySet[Counter]:
+    return Counter.objects.filter(municipality=municipality, office=office, is_active=True)

@@ -6,7 +6,7 @@ The POST calls the service and shows the outcome.
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,11 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import selectors
+from rathaus.accounts.decorators import staff_required
+
+from . import queue, selectors
 from .challenge import hold_create_with_challenge
+from .constants import ErrorCode, TicketStatus
 from .forms import ChoiceForm, DetailsForm, ServicesForm, TimeForm
 from .ics import appointment_ics
 from .selectors import booking_get
@@ -301,3 +304,99 @@ def book_details(request):
 @require_GET
 def book_sent(request):
     return render(request, "appointments/book_sent.html")
+
+
+# --- at the office -------------------------------------------------------------------------------
+@require_GET
+def call_display_page(request, office: str):
+    """The waiting room's screen; display.js refreshes the list every 1.5 seconds."""
+    office_obj = selectors.office_get(municipality=request.municipality, slug=office)
+    calls = queue.call_display(municipality=request.municipality, office_slug=office)
+    return render(
+        request,
+        "appointments/call_display.html",
+        {
+            "office": office_obj,
+            "calls": calls,
+            "data_url": reverse("appointments:call_display_data", args=[office]),
+        },
+    )
+
+
+@require_GET
+def call_display_data(request, office: str):
+    calls = queue.call_display(municipality=request.municipality, office_slug=office)
+    response = JsonResponse({"calls": calls})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+COUNTER_ACTIONS = {"call_again", "no_show", "park", "resume", "finish", "transfer"}
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def counter_screen(request, office: str):
+    """A clerk's counter: call next, call again, no-show, park, finish, transfer."""
+    municipality = request.municipality
+    office_obj = selectors.office_get(municipality=municipality, slug=office)
+    desks = list(selectors.office_counters(municipality=municipality, office=office_obj))
+    desk_ids = {d.pk for d in desks}
+    try:
+        desk_id = int(request.POST.get("counter") or request.GET.get("schalter") or 0)
+    except ValueError:
+        desk_id = 0
+    desk = next((d for d in desks if d.pk == desk_id), None)
+    error = None
+    if request.method == "POST" and desk is not None:
+        action = request.POST.get("action", "")
+        try:
+            if action == "call_next":
+                queue.ticket_call_next(
+                    actor=request.user,
+                    municipality=municipality,
+                    office_slug=office,
+                    counter_id=desk.pk,
+                )
+            elif action in COUNTER_ACTIONS:
+                target = request.POST.get("to_counter", "")
+                queue.ticket_act(
+                    actor=request.user,
+                    municipality=municipality,
+                    ticket_id=int(request.POST.get("ticket", "0") or 0),
+                    action=action,
+                    to_counter_id=int(target)
+                    if target.isdigit() and int(target) in desk_ids
+                    else None,
+                )
+            else:
+                raise AppointmentError(ErrorCode.TICKET_STATE)
+        except AppointmentError as exc:
+            error = exc.message
+        else:
+            return redirect(f"{request.path}?schalter={desk.pk}")
+    tickets = list(
+        queue.queue_for_office(actor=request.user, municipality=municipality, office_slug=office)
+    )
+    current = next(
+        (
+            t
+            for t in tickets
+            if t.status == TicketStatus.CALLED and desk and t.counter_id == desk.pk
+        ),
+        None,
+    )
+    return render(
+        request,
+        "appointments/counter_screen.html",
+        {
+            "office": office_obj,
+            "desks": desks,
+            "desk": desk,
+            "current": current,
+            "waiting": [t for t in tickets if t.status == TicketStatus.WAITING],
+            "parked": [t for t in tickets if t.status == TicketStatus.PARKED],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,66 @@
+"""Counter screen (staff) and call display (public) over HTTP."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from rathaus.appointments import queue
+from rathaus.appointments.constants import TicketStatus
+from rathaus.appointments.models import Counter, WaitTicket
+from tests.accounts.factories import login_verified, staff_create
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def test_counter_screen_calls_and_the_display_shows_it(nor_client, norderstedt, office):
+    clerk = staff_create(municipality=norderstedt)
+    login_verified(nor_client, clerk)
+    desk = Counter.objects.get(office=office)
+    ticket = queue.ticket_walk_in(municipality=norderstedt, office_slug=office.slug)
+    url = f"/termine/schalter/{office.slug}/"
+
+    page = nor_client.get(url, {"schalter": desk.pk})
+    assert page.status_code == 200
+    assert b'value="call_next"' in page.content
+    called = nor_client.post(url, {"counter": desk.pk, "action": "call_next"})
+    assert called.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CALLED and ticket.counter == desk
+
+    data = Client(HTTP_HOST="norderstedt.localhost").get(f"/termine/anzeige/{office.slug}/daten/")
+    assert data.status_code == 200
+    assert [(c["number"], c["counter"]) for c in data.json()["calls"]] == [("W001", "Schalter 1")]
+    display = Client(HTTP_HOST="norderstedt.localhost").get(f"/termine/anzeige/{office.slug}/")
+    assert "W001 → Schalter 1" in display.content.decode()
+
+    finished = nor_client.post(url, {"counter": desk.pk, "ticket": ticket.pk, "action": "finish"})
+    assert finished.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.DONE
+    empty = nor_client.post(url, {"counter": desk.pk, "action": "call_next"})
+    assert empty.status_code == 400
+    assert b"kern-alert--danger" in empty.content
+
+
+def test_counter_screen_is_for_this_towns_staff_only(client, norderstedt, reinbek, office):
+    client.defaults["HTTP_HOST"] = "norderstedt.localhost"
+    url = f"/termine/schalter/{office.slug}/"
+    assert client.get(url).status_code == 302  # to the staff login
+    rei_clerk = staff_create(municipality=reinbek)
+    login_verified(client, rei_clerk)
+    assert client.get(url).status_code == 404
+    ticket = queue.ticket_walk_in(municipality=norderstedt, office_slug=office.slug)
+    desk = Counter.objects.get(office=office)
+    assert client.post(url, {"counter": desk.pk, "action": "call_next"}).status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING
+    other_host = Client(HTTP_HOST="reinbek.localhost")
+    assert other_host.get(f"/termine/anzeige/{office.slug}/daten/").status_code == 404
+    assert WaitTicket.objects.count() == 1
