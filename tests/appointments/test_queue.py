@@ -240,3 +240,45 @@ def test_two_clerks_calling_at_once_never_get_the_same_ticket(norderstedt):
     called = [r for r in results if isinstance(r, int)]
     assert len(called) == len(set(called)) == 6
     assert results.count("queue_empty") == 4
+
+
+def test_statistics_per_office_and_day(office2, norderstedt, reinbek, clerk, monkeypatch):
+    from django.utils import timezone
+
+    came = booked(office2, at(TUESDAY, 9), "a@example.org")
+    booked(office2, at(TUESDAY, 10), "b@example.org")  # never checks in: a no-show
+    kwargs = {"actor": clerk, "municipality": norderstedt}
+    desk = counters(office2)[0]
+    queue.ticket_check_in(
+        municipality=norderstedt, office_slug="amt", code=came.code, now=at(TUESDAY, 8, 50)
+    )
+    walk_in = queue.ticket_walk_in(
+        municipality=norderstedt, office_slug="amt", now=at(TUESDAY, 9, 2)
+    )
+    first = queue.ticket_call_next(
+        office_slug="amt", counter_id=desk.pk, now=at(TUESDAY, 9, 4), **kwargs
+    )
+    queue.ticket_act(ticket_id=first.pk, action="finish", now=at(TUESDAY, 9, 14), **kwargs)
+    second = queue.ticket_call_next(
+        office_slug="amt", counter_id=desk.pk, now=at(TUESDAY, 9, 20), **kwargs
+    )
+    assert second.pk == walk_in.pk
+    queue.ticket_act(ticket_id=second.pk, action="no_show", now=at(TUESDAY, 9, 22), **kwargs)
+
+    monkeypatch.setattr(timezone, "now", lambda: at(TUESDAY, 18))
+    stats = queue.office_day_statistics(office_slug="amt", day=TUESDAY, **kwargs)
+    assert stats == {
+        "bookings": 2,
+        "cancelled": 0,
+        "checked_in": 1,
+        "walk_ins": 1,
+        "no_shows": 2,
+        "served": 1,
+        "mean_wait_minutes": 11.0,  # (4 min after the 9:00 start + 18 min for the walk-in) / 2
+        "mean_service_minutes": 10.0,
+    }
+    rei_clerk = staff_create(municipality=reinbek)
+    with pytest.raises(Http404):
+        queue.office_day_statistics(
+            actor=rei_clerk, municipality=norderstedt, office_slug="amt", day=TUESDAY
+        )

@@ -321,3 +321,47 @@ def waiting_estimate(*, municipality, office_slug: str, now: dt.datetime | None 
     per_person = sum(durations) / len(durations) if durations else 10.0
     counters = max(1, Counter.objects.filter(office=office, is_active=True).count())
     return {"waiting": waiting, "minutes": round(waiting * per_person / counters)}
+
+
+def office_day_statistics(*, actor, municipality, office_slug: str, day: dt.date) -> dict:
+    """Bookings, no-shows, waiting and service times of one office and day, for its staff.
+
+    Waiting time runs from arrival (or the appointment's start, if the person came early) to the
+    first call; service time from the call to "finish".
+    """
+    _require_staff(actor=actor, municipality=municipality)
+    office = _office(municipality=municipality, office_slug=office_slug)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    bookings = Booking.objects.filter(
+        municipality=municipality, office=office, start__gte=start, start__lt=end
+    )
+    tickets = list(WaitTicket.objects.filter(municipality=municipality, office=office, day=day))
+    waits = [
+        (t.called_at - max(t.created_at, t.queue_at)).total_seconds() / 60
+        for t in tickets
+        if t.called_at
+    ]
+    services_ = [
+        (t.finished_at - t.called_at).total_seconds() / 60
+        for t in tickets
+        if t.status == TicketStatus.DONE and t.called_at and t.finished_at
+    ]
+
+    def mean(values: list[float]) -> float | None:
+        return round(sum(values) / len(values), 1) if values else None
+
+    return {
+        "bookings": bookings.filter(status=BookingStatus.CONFIRMED).count(),
+        "cancelled": bookings.filter(status=BookingStatus.CANCELLED).count(),
+        "checked_in": sum(1 for t in tickets if t.kind == TicketKind.APPOINTMENT),
+        "walk_ins": sum(1 for t in tickets if t.kind == TicketKind.WALK_IN),
+        "no_shows": sum(1 for t in tickets if t.status == TicketStatus.NO_SHOW)
+        # Confirmed appointments that are over without a check-in count as no-shows too.
+        + bookings.filter(
+            status=BookingStatus.CONFIRMED, ticket__isnull=True, end__lt=timezone.now()
+        ).count(),
+        "served": len(services_),
+        "mean_wait_minutes": mean(waits),
+        "mean_service_minutes": mean(services_),
+    }
