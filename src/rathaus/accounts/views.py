@@ -213,21 +213,21 @@ def password_reset(request):
             municipality=request.municipality,
         )
         return redirect("accounts:password_reset_done")
-    return render(request, "registration/password_reset_form.html", {"form": form})
+    return render(request, "accounts/password_reset_form.html", {"form": form})
 
 
 def password_reset_done(request):
-    return render(request, "registration/password_reset_done.html")
+    return render(request, "accounts/password_reset_done.html")
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = KernSetPasswordForm
-    template_name = "registration/password_reset_confirm.html"
+    template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 def password_reset_complete(request):
-    return render(request, "registration/password_reset_complete.html")
+    return render(request, "accounts/password_reset_complete.html")
 
 
 # --- the user's own account --------------------------------------------------------------------

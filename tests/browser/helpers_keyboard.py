@@ -1,0 +1,127 @@
+"""Keyboard-only driving of pages: focus a control, then Tab, Enter, Space and typing.
+
+No mouse: nothing here clicks. ``focus`` places the caret the way a skip link or the error
+summary's link would; ``tab_to`` proves that the control is reachable in tab order.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django_otp.oath import TOTP
+
+from .conftest import assert_accessible
+
+ACTIVE_DESCRIPTION = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return "";
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " +
+        (el.getAttribute("name") || "") + " " + (el.textContent || "").trim().slice(0, 40);
+}"""
+
+
+def active_matches(page, selector: str) -> bool:
+    return page.evaluate(
+        "(selector) => !!document.activeElement && document.activeElement.matches(selector)",
+        selector,
+    )
+
+
+def focus(page, selector: str) -> None:
+    page.locator(selector).first.focus()
+    assert active_matches(page, selector), f"{selector} did not take focus"
+
+
+def tab_to(page, selector: str, *, max_steps: int = 80, backwards: bool = False) -> int:
+    """Presses Tab (or Shift+Tab) until the focused element matches ``selector``.
+
+    Returns the number of key presses; fails when the control is not in the tab order.
+    """
+    key = "Shift+Tab" if backwards else "Tab"
+    visited = []
+    for step in range(1, max_steps + 1):
+        page.keyboard.press(key)
+        if active_matches(page, selector):
+            return step
+        visited.append(page.evaluate(ACTIVE_DESCRIPTION))
+    raise AssertionError(f"{selector} not reached by {key}; focus went: {visited}")
+
+
+def tab_order(page, selectors: list[str]) -> None:
+    """Each control in ``selectors`` is the next stop after the previous one (Tab once each)."""
+    focus(page, selectors[0])
+    for selector in selectors[1:]:
+        page.keyboard.press("Tab")
+        assert active_matches(page, selector), (
+            f"after Tab expected {selector}, focus is on {page.evaluate(ACTIVE_DESCRIPTION)}"
+        )
+
+
+def type_into(page, selector: str, text: str, *, clear: bool = True) -> None:
+    focus(page, selector)
+    if clear:
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Delete")
+    if text:
+        page.keyboard.type(text)
+
+
+def activate(page, selector: str, key: str = "Enter") -> None:
+    """Focuses a link or button and presses ``key``, waiting for the page it loads."""
+    with page.expect_navigation():
+        focus(page, selector)
+        page.keyboard.press(key)
+    page.wait_for_load_state()
+
+
+def submit_form(page, form_selector: str = "main form[method=post]") -> None:
+    """Reaches the form's submit button with Tab from its first field and presses Enter."""
+    fields = page.locator(
+        f"{form_selector} :is(input:not([type=hidden]), select, textarea, button)"
+    )
+    first = fields.first
+    first.focus()
+    button = f"{form_selector} button[type=submit]"
+    if not active_matches(page, button):
+        tab_to(page, button)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def assert_error_summary_focused(page) -> None:
+    assert page.title().startswith("Fehler: ") or page.title().startswith("Error: "), page.title()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), (
+        f"focus is on {page.evaluate(ACTIVE_DESCRIPTION)}, not the error summary"
+    )
+
+
+def follow_error_link(page) -> str:
+    """Tabs from the error summary to its first link and presses Enter: focus lands on the field."""
+    link = "[data-error-summary] a"
+    tab_to(page, link, max_steps=3)
+    target = page.evaluate("document.activeElement.getAttribute('href')").removeprefix("#")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == target
+    return target
+
+
+def checked_page(page) -> None:
+    """Every page a journey visits: axe clean, no console errors (CSP), nothing external."""
+    assert_accessible(page)
+    assert page.guard.console_errors == [], page.guard.console_errors
+    assert page.guard.foreign == [], page.guard.foreign
+
+
+def totp_code(*, hex_key: str | None = None, base32_secret: str | None = None) -> str:
+    """The current six-digit code an authenticator app would show for the key."""
+    if base32_secret is not None:
+        key = base64.b32decode(base32_secret.replace(" ", "").upper())
+    else:
+        key = binascii.unhexlify(hex_key)
+    return f"{TOTP(key).token():06d}"
+
+
+def main_text(page) -> str:
+    return page.locator("main").inner_text()
