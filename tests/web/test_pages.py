@@ -120,3 +120,9 @@ def test_header_shows_the_towns_logo(nor_client, norderstedt, settings, tmp_path
     logo = nor_client.get("/logo")
     assert logo.status_code == 200
     assert b"".join(logo.streaming_content) == PNG_1X1
+
+
+def test_not_found_page_offers_a_way_on(nor_client, norderstedt):
+    html = nor_client.get("/gibt-es-nicht/").content.decode()
+    assert '<a class="kern-link" href="/">Zur Startseite</a>' in html
+    assert '<a class="kern-link" href="/leistungen/">Alle Leistungen ansehen</a>' in html
