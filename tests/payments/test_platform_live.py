@@ -10,7 +10,7 @@ import pytest
 
 from rathaus.cases.constants import CaseStatus
 from rathaus.payments import services
-from rathaus.payments.constants import LedgerSource, PaymentStatus
+from rathaus.payments.constants import LedgerSource, PaymentErrorCode, PaymentStatus
 from rathaus.payments.errors import PaymentError
 from rathaus.payments.models import DemoPlatformTransaction, PaymentLedgerEntry
 from rathaus.payments.providers.base import PaymentRequestData, ProviderError
@@ -178,7 +178,9 @@ def test_pending_outcomes_are_settled_by_reconciliation(
     nor_client.force_login(citizen)
     payment = paid_case.payment
     page = _pay(nor_client, payment, method="sepa", outcome=outcome)
-    assert "we check regularly" in page.content.decode()
+    assert "kern-alert--info" in page.content.decode()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
     assert services.payments_reconcile() == 1
     payment.refresh_from_db()
     paid_case.refresh_from_db()
@@ -233,7 +235,7 @@ def test_platform_down_when_starting_shows_an_error_and_keeps_the_payment_open(
     settings.RATHAUS_DEMO_PAYMENT_FAULT = "500"
     page = nor_client.post(f"/bezahlen/{paid_case.payment.public_id}/")
     assert page.status_code == 200
-    assert "cannot be reached" in page.content.decode()
+    assert str(PaymentErrorCode.PROVIDER_UNAVAILABLE.label) in page.content.decode()
     paid_case.payment.refresh_from_db()
     assert paid_case.payment.status == PaymentStatus.OPEN
 
@@ -241,10 +243,12 @@ def test_platform_down_when_starting_shows_an_error_and_keeps_the_payment_open(
 def test_decline_then_second_try_pays_without_a_second_case(nor_client, citizen, paid_case):
     nor_client.force_login(citizen)
     payment = paid_case.payment
-    failed = _pay(nor_client, payment, outcome="declined")
-    assert "Try again" in failed.content.decode()
-    paid = _pay(nor_client, payment, outcome="paid")
-    assert "Payment received" in paid.content.decode()
+    failed = _pay(nor_client, payment, outcome="declined").content.decode()
+    assert "kern-alert--danger" in failed
+    assert f'action="/bezahlen/{payment.public_id}/"' in failed  # try again, same payment
+    paid = _pay(nor_client, payment, outcome="paid").content.decode()
+    assert "kern-alert--success" in paid
+    assert f"/bezahlen/{payment.public_id}/quittung.pdf" in paid
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID and payment.attempts == 1
     assert paid_case.__class__.objects.filter(applicant=citizen).count() == 1

@@ -81,3 +81,7 @@ PURPOSE_MAX_LENGTH = 27  # XBezahldienste PaymentRequest.purpose
 DESCRIPTION_MAX_LENGTH = 250  # XBezahldienste PaymentRequest.description
 DEFAULT_PAYMENT_EXPIRY = datetime.timedelta(hours=24)
 KASSENZEICHEN_SEQUENCE_DIGITS = 7
+
+# The case status this app introduces (rathaus.cases.constants.CaseStatus.AWAITING_PAYMENT):
+# its German label lives in this app's catalogue.
+CASE_AWAITING_PAYMENT_LABEL = _("awaiting payment")

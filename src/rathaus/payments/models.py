@@ -98,6 +98,16 @@ class Payment(models.Model):
     fee_waived_reason = EncryptedCharField(
         _("reason for waiving the fee"), max_length=500, blank=True
     )
+    # Refunds need two clerks: one requests, another confirms (four-eyes).
+    refund_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    refund_requested_at = models.DateTimeField(null=True, blank=True)
+    refund_reason = EncryptedCharField(_("reason for the refund"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -468,3 +468,133 @@ def payment_fee_waive(*, payment: Payment, actor, reason: str) -> Payment:
         action="payment.fee_waived", actor=actor, municipality=locked.municipality, target=locked
     )
     return locked
+
+
+# --- refunds (four-eyes) -------------------------------------------------------------------------
+@transaction.atomic
+def payment_refund_request(*, payment: Payment, actor, reason: str) -> Payment:
+    """A clerk asks for a refund of a booked payment; a second clerk must confirm it."""
+    if not is_staff_of(actor=actor, municipality=payment.municipality):
+        raise PaymentError(PaymentErrorCode.NOT_PERMITTED)
+    if not (reason or "").strip():
+        raise PaymentError(PaymentErrorCode.REASON_REQUIRED)
+    locked = Payment.objects.select_for_update().get(
+        pk=payment.pk, municipality=payment.municipality_id
+    )
+    if locked.status != P.PAID or locked.refund_requested_by_id is not None:
+        raise PaymentError(PaymentErrorCode.TRANSITION_NOT_ALLOWED)
+    locked.refund_requested_by = actor
+    locked.refund_requested_at = timezone.now()
+    locked.refund_reason = reason.strip()
+    locked.save()
+    audit_event_record(
+        action="payment.refund_requested",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+    )
+    return locked
+
+
+@transaction.atomic
+def payment_refund_confirm(*, payment: Payment, actor) -> Payment:
+    """A second clerk of the town confirms the refund: the ledger records ``refunded``.
+
+    XBezahldienste 1.0.0 has no refund operation; the money goes back through the municipality's
+    cash office, and Rathaus records it."""
+    if not is_staff_of(actor=actor, municipality=payment.municipality):
+        raise PaymentError(PaymentErrorCode.NOT_PERMITTED)
+    locked = Payment.objects.select_for_update().get(
+        pk=payment.pk, municipality=payment.municipality_id
+    )
+    if locked.refund_requested_by_id is None:
+        raise PaymentError(PaymentErrorCode.TRANSITION_NOT_ALLOWED)
+    if locked.refund_requested_by_id == actor.pk:
+        raise PaymentError(PaymentErrorCode.NOT_PERMITTED, details={"reason": "four_eyes"})
+    return payment_transition(
+        payment=locked,
+        to_status=P.REFUNDED,
+        source=LedgerSource.CLERK,
+        actor=actor,
+        note="refund confirmed",
+    )
+
+
+# --- export for the finance system ---------------------------------------------------------------
+EXPORT_FIELDS = [
+    "kassenzeichen",
+    "booked_at",
+    "amount",
+    "currency",
+    "purpose",
+    "case_reference",
+    "payment_method",
+    "provider",
+    "provider_transaction_id",
+    "needs_clerk_attention",
+]
+
+
+def payments_booked_rows(*, municipality, day: datetime.date) -> list[dict[str, str]]:
+    """Payments booked as paid on ``day`` (Europe/Berlin) in ``municipality``: no personal data."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
+    end = start + datetime.timedelta(days=1)
+    entries = (
+        PaymentLedgerEntry.objects.filter(
+            municipality=municipality,
+            to_status=P.PAID,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("payment", "payment__case")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "kassenzeichen": entry.payment.kassenzeichen,
+            "booked_at": timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+            "amount": str(entry.payment.amount),
+            "currency": entry.payment.currency,
+            "purpose": entry.payment.purpose,
+            "case_reference": entry.payment.case.reference,
+            "payment_method": entry.payment.payment_method,
+            "provider": entry.payment.provider_key,
+            "provider_transaction_id": entry.provider_transaction_id,
+            "needs_clerk_attention": "1" if entry.payment.needs_clerk_attention else "0",
+        }
+        for entry in entries
+    ]
+
+
+def payments_export_render(rows: list[dict[str, str]]) -> tuple[str, str]:
+    """(CSV, JSON) of export rows; CSV with ";" as German spreadsheet programs expect."""
+    import csv
+    import io
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue(), json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def payments_export_write(*, day: datetime.date, directory) -> list:
+    """Write ``<directory>/<town slug>/<day>.csv`` and ``.json`` for every active town."""
+    from pathlib import Path
+
+    from rathaus.tenants.models import Municipality
+
+    written = []
+    for municipality in Municipality.objects.filter(is_active=True):
+        csv_text, json_text = payments_export_render(
+            payments_booked_rows(municipality=municipality, day=day)
+        )
+        folder = Path(directory) / municipality.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix, text in (("csv", csv_text), ("json", json_text)):
+            path = folder / f"{day.isoformat()}.{suffix}"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from . import selectors, services
 from .constants import RETRYABLE_STATUSES, LedgerSource, PaymentStatus
 from .errors import PaymentError
 from .kassenzeichen import kassenzeichen_display
+from .receipts import receipt_pdf
 
 
 def _payment(request: HttpRequest, public_id):
@@ -69,3 +70,13 @@ def payment_return(request: HttpRequest, public_id) -> HttpResponse:
     with contextlib.suppress(PaymentError):
         payment = services.payment_refresh(payment=payment, source=LedgerSource.RETURN)
     return render(request, "payments/result.html", _context(payment))
+
+
+@require_http_methods(["GET"])
+def receipt(request: HttpRequest, public_id) -> HttpResponse:
+    payment = _payment(request, public_id)
+    if payment.status != PaymentStatus.PAID:
+        raise Http404
+    response = HttpResponse(receipt_pdf(payment=payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quittung-{payment.kassenzeichen}.pdf"'
+    return response
