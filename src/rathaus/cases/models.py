@@ -80,6 +80,17 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status", "submitted_at"]),
             models.Index(fields=["municipality", "applicant_name_digest"]),
+            # The inbox's default order (newest first) without sorting all of a town's cases.
+            models.Index(
+                fields=["municipality", "submitted_at", "id"], name="case_town_submitted_idx"
+            ),
+            # Reference search by prefix (LIKE 'NOR-2026-0001%') on PostgreSQL, whatever the
+            # database's collation; other databases ignore the operator class.
+            models.Index(
+                fields=["municipality", "reference"],
+                opclasses=["", "varchar_pattern_ops"],
+                name="case_town_reference_like_idx",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
