@@ -64,3 +64,52 @@ def test_counter_screen_is_for_this_towns_staff_only(client, norderstedt, reinbe
     other_host = Client(HTTP_HOST="reinbek.localhost")
     assert other_host.get(f"/termine/anzeige/{office.slug}/daten/").status_code == 404
     assert WaitTicket.objects.count() == 1
+
+
+def test_check_in_page_gives_a_number(nor_client, norderstedt, office, monkeypatch):
+    from django.test import TestCase
+
+    from rathaus.appointments import services
+
+    from .conftest import ANMELDUNG, TUESDAY, at
+
+    hold = services.hold_create(
+        municipality=norderstedt, office=office, services=[(ANMELDUNG, 1)], start=at(TUESDAY, 9)
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        booking = services.booking_confirm(
+            municipality=norderstedt, hold_token=hold.token, name="E", email="e@example.org"
+        )
+        services.booking_finalise(
+            municipality=norderstedt, token=services.confirm_token_make(booking)
+        )
+    url = f"/termine/einchecken/{office.slug}/"
+    assert nor_client.get(url).status_code == 200
+    wrong = nor_client.post(url, {"code": "XXXXXXXX"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors
+    # NOW is Monday; the appointment is on Tuesday: too early to check in.
+    assert nor_client.post(url, {"code": booking.code}).context["ticket"] is None
+    monkeypatch.setattr(timezone, "now", lambda: at(TUESDAY, 8, 55))
+    done = nor_client.post(url, {"code": booking.code})
+    assert done.context["ticket"].number == "T001"
+    assert "T001" in done.content.decode()
+
+
+def test_online_wait_ticket_needs_the_challenge(nor_client, norderstedt, office, settings):
+    from django.core.cache import cache
+
+    from rathaus.appointments import challenge as pow_
+
+    settings.RATHAUS_POW_MAX_NUMBER = 300
+    cache.clear()
+    url = f"/termine/wartenummer/{office.slug}/"
+    page = nor_client.get(url)
+    assert page.status_code == 200 and b"appointments/pow.js" in page.content
+    assert page.context["estimate"] == {"waiting": 0, "minutes": 0}
+    assert nor_client.post(url, {"challenge": ""}).context["ticket"] is None
+    payload = pow_.challenge_solve(nor_client.get("/api/v1/challenge").json())
+    taken = nor_client.post(url, {"challenge": payload})
+    assert taken.context["ticket"].number == "W001"
+    replay = nor_client.post(url, {"challenge": payload})
+    assert replay.context["ticket"] is None
+    assert WaitTicket.objects.count() == 1

@@ -90,3 +90,24 @@ class DetailsForm(KernForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+
+
+class CheckInForm(KernForm):
+    code = forms.CharField(
+        label=_("Booking code"),
+        max_length=12,
+        help_text=_("The 8 characters from your confirmation e-mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class WalkInForm(KernForm):
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_challenge(self):
+        value = self.cleaned_data.get("challenge", "")
+        if not value:
+            raise forms.ValidationError(
+                _("The security check has not finished yet. Please wait a moment and try again.")
+            )
+        return value

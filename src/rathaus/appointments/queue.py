@@ -365,3 +365,11 @@ def office_day_statistics(*, actor, municipality, office_slug: str, day: dt.date
         "mean_wait_minutes": mean(waits),
         "mean_service_minutes": mean(services_),
     }
+
+
+def ticket_walk_in_with_challenge(*, municipality, office_slug: str, payload: str) -> WaitTicket:
+    """An online wait ticket: spend a solved proof-of-work first, so tickets cannot be hoarded."""
+    from .challenge import challenge_verify
+
+    challenge_verify(municipality=municipality, payload=payload)
+    return ticket_walk_in(municipality=municipality, office_slug=office_slug)

@@ -17,5 +17,7 @@ urlpatterns = [
     path("anzeige/<slug:office>/", views.call_display_page, name="call_display"),
     path("anzeige/<slug:office>/daten/", views.call_display_data, name="call_display_data"),
     path("schalter/<slug:office>/", views.counter_screen, name="counter_screen"),
+    path("einchecken/<slug:office>/", views.check_in_page, name="check_in"),
+    path("wartenummer/<slug:office>/", views.walk_in_page, name="walk_in"),
     path("kalender/<str:code>/<str:token>/", views.booking_calendar_view, name="calendar"),
 ]

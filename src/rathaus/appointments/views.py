@@ -19,7 +19,7 @@ from rathaus.accounts.decorators import staff_required
 from . import queue, selectors
 from .challenge import hold_create_with_challenge
 from .constants import ErrorCode, TicketStatus
-from .forms import ChoiceForm, DetailsForm, ServicesForm, TimeForm
+from .forms import CheckInForm, ChoiceForm, DetailsForm, ServicesForm, TimeForm, WalkInForm
 from .ics import appointment_ics
 from .selectors import booking_get
 from .services import (
@@ -399,4 +399,55 @@ def counter_screen(request, office: str):
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def check_in_page(request, office: str):
+    """Check-in at the kiosk or reception with the booking code."""
+    office_obj = selectors.office_get(municipality=request.municipality, slug=office)
+    form = CheckInForm(request.POST or None)
+    ticket = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = queue.ticket_check_in(
+                municipality=request.municipality,
+                office_slug=office,
+                code=form.cleaned_data["code"],
+            )
+        except AppointmentError as error:
+            form.add_error("code", error.message)
+    return render(
+        request,
+        "appointments/check_in.html",
+        {"form": form, "office": office_obj, "ticket": ticket},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def walk_in_page(request, office: str):
+    """An online Wartenummer with the current estimated wait; needs the proof-of-work."""
+    office_obj = selectors.office_get(municipality=request.municipality, slug=office)
+    form = WalkInForm(request.POST or None)
+    ticket = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = queue.ticket_walk_in_with_challenge(
+                municipality=request.municipality,
+                office_slug=office,
+                payload=form.cleaned_data["challenge"],
+            )
+        except AppointmentError as error:
+            form.add_error(None, error.message)
+    estimate = queue.waiting_estimate(municipality=request.municipality, office_slug=office)
+    return render(
+        request,
+        "appointments/walk_in.html",
+        {
+            "form": form,
+            "office": office_obj,
+            "ticket": ticket,
+            "estimate": estimate,
+            "challenge_url": reverse("api-v1:get_challenge"),
+        },
     )
