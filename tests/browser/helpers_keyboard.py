@@ -28,9 +28,11 @@ def active_matches(page, selector: str) -> bool:
     )
 
 
-def focus(page, selector: str) -> None:
-    page.locator(selector).first.focus()
-    assert active_matches(page, selector), f"{selector} did not take focus"
+def focus(page, target) -> None:
+    """Focuses ``target`` (a CSS selector or a Locator) and checks that it took focus."""
+    locator = page.locator(target).first if isinstance(target, str) else target
+    locator.focus()
+    assert locator.evaluate("el => el === document.activeElement"), f"{target} took no focus"
 
 
 def tab_to(page, selector: str, *, max_steps: int = 80, backwards: bool = False) -> int:
@@ -67,10 +69,10 @@ def type_into(page, selector: str, text: str, *, clear: bool = True) -> None:
         page.keyboard.type(text)
 
 
-def activate(page, selector: str, key: str = "Enter") -> None:
-    """Focuses a link or button and presses ``key``, waiting for the page it loads."""
+def activate(page, target, key: str = "Enter") -> None:
+    """Focuses a link or button (selector or Locator) and presses ``key``; waits for the page."""
     with page.expect_navigation():
-        focus(page, selector)
+        focus(page, target)
         page.keyboard.press(key)
     page.wait_for_load_state()
 

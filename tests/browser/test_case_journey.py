@@ -1,0 +1,172 @@
+"""The general request ("Allgemeines Anliegen") from start to the Postfach, keyboard only, with
+axe on every page: question pages with a validation error, check your answers with a "Change"
+round trip, the declaration, the confirmation with its reference number, "My requests", the
+case page with its history, and a message to the town.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS
+from rathaus.cases.constants import CaseStatus
+from rathaus.cases.models import Case
+
+from .conftest import NARROW, horizontal_overflow
+from .helpers_keyboard import (
+    activate,
+    assert_error_summary_focused,
+    checked_page,
+    focus,
+    follow_error_link,
+    main_text,
+    submit_form,
+    tab_order,
+    type_into,
+)
+
+pytestmark = pytest.mark.browser
+
+KEY = "allgemeines-anliegen"
+ERIKA = DEMO_CITIZENS[0]
+REFERENCE = re.compile(r"^NOR-\d{4}-\d{6}$")
+
+
+def _log_in_citizen(page, base: str, next_path: str) -> None:
+    page.goto(f"{base}/konto/anmelden/?next={next_path}")
+    type_into(page, "#id_email", ERIKA["email"])
+    type_into(page, "#id_password", CITIZEN_PASSWORD)
+    submit_form(page)
+    assert page.url.endswith(next_path), main_text(page)
+
+
+def test_general_request_from_start_to_postfach(new_page, town_url):
+    base = town_url()
+    page = new_page()
+    _log_in_citizen(page, base, f"/anliegen/{KEY}/start/")
+    assert page.locator("h1").inner_text() == "Allgemeines Anliegen"
+    checked_page(page)
+    activate(page, "main form button[type=submit]")
+
+    # First question page: an empty submit shows the error summary, which takes focus.
+    assert page.url.endswith("/anliegen/"), page.url
+    assert page.locator("h1").inner_text() == "Ihr Anliegen"
+    checked_page(page)
+    tab_order(
+        page,
+        ["#id_subject", "#id_message", "#id_add_file", "main form button[type=submit]"],
+    )
+    submit_form(page)
+    assert_error_summary_focused(page)
+    assert page.locator("[data-error-summary] li").count() == 2
+    checked_page(page)
+    assert follow_error_link(page) == "id_subject"
+    type_into(page, "#id_subject", "Bank am Teich")
+    type_into(page, "#id_message", "Die Bank am Stadtparkteich ist seit Wochen beschädigt.")
+    submit_form(page)
+
+    # How should we reply: radio buttons chosen with the arrow keys.
+    assert page.url.endswith("/kontakt/")
+    checked_page(page)
+    focus(page, "#id_contact_preference_0")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_contact_preference_1").is_checked()
+    assert page.locator("label[for=id_contact_preference_1]").inner_text() == "Per Telefon"
+    submit_form(page)
+
+    # The phone page only appears because "by phone" was chosen.
+    assert page.url.endswith("/telefon/")
+    checked_page(page)
+    type_into(page, "#id_phone", "040 5550123")
+    submit_form(page)
+
+    assert page.url.endswith("/angaben/")
+    checked_page(page)
+    type_into(page, "#id_applicant_name", "Erika Mustermann")
+    submit_form(page)
+
+    # Check your answers, then change the subject and come straight back.
+    assert page.url.endswith("/pruefen/")
+    assert page.locator("h1").inner_text() == "Angaben prüfen"
+    summary = page.locator("main .rh-summary-list")
+    assert "Bank am Teich" in summary.inner_text()
+    assert "040 5550123" in summary.inner_text()
+    checked_page(page)
+    activate(page, summary.locator("a", has_text="Betreff"))
+    assert "?pruefen=1" in page.url
+    assert page.locator("#id_subject").input_value() == "Bank am Teich"
+    checked_page(page)
+    type_into(page, "#id_subject", "Beschädigte Bank am Teich")
+    submit_form(page)
+    assert page.url.endswith("/pruefen/")
+    assert "Beschädigte Bank am Teich" in page.locator("main .rh-summary-list").inner_text()
+
+    # The declaration is required: one error, then ticked with Space.
+    submit_form(page)
+    assert_error_summary_focused(page)
+    checked_page(page)
+    assert follow_error_link(page) == "id_declaration"
+    page.keyboard.press("Space")
+    assert page.locator("#id_declaration").is_checked()
+    submit_form(page)
+
+    # Confirmation with the reference number.
+    assert "/anliegen/eingereicht/" in page.url
+    assert page.locator("h1").inner_text() == "Anliegen eingereicht"
+    reference = page.locator(".rh-reference").inner_text().strip()
+    assert REFERENCE.match(reference), reference
+    checked_page(page)
+    case = Case.objects.get(reference=reference)
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.answers["subject"] == "Beschädigte Bank am Teich"
+    assert case.answers["contact_preference"] == "phone"
+
+    # My requests lists it; its page shows the history.
+    activate(page, "main a[href='/anliegen/meine/']")
+    assert page.locator("h1").inner_text() == "Meine Anliegen"
+    checked_page(page)
+    row = page.locator("main table tbody tr", has_text=reference)
+    assert row.count() == 1
+    assert "Allgemeines Anliegen" in row.inner_text()
+    assert "eingereicht" in row.inner_text()
+    activate(page, row.locator("a"))
+    assert page.locator("h1").inner_text() == reference
+    assert "Status: eingereicht" in main_text(page)
+    assert page.locator(".rh-timeline li").first.inner_text().lower().endswith("eingereicht")
+    checked_page(page)
+
+    # Postfach: an empty message is an error; then the message is sent and listed.
+    submit_form(page, "main form[enctype]")
+    assert_error_summary_focused(page)
+    checked_page(page)
+    assert follow_error_link(page) == "id_body"
+    type_into(page, "#id_body", "Ich kann Fotos nachreichen.")
+    submit_form(page, "main form[enctype]")
+    assert page.locator("h1").inner_text() == reference
+    assert "Ihre Nachricht wurde gesendet." in main_text(page)
+    assert "Ich kann Fotos nachreichen." in page.locator(".rh-postfach").inner_text()
+    checked_page(page)
+    assert case.messages.count() == 1
+
+
+def test_start_page_in_english_at_320_px(new_page, town_url):
+    page = new_page(viewport=NARROW, locale="en-GB")
+    page.goto(town_url() + f"/anliegen/{KEY}/start/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("h1").inner_text() == "General request"
+    checked_page(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert horizontal_overflow(page) == 0
+
+    # Anonymous visitors can start too; the first question page also reflows.
+    activate(page, "main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Your request"
+    checked_page(page)
+    submit_form(page)
+    assert_error_summary_focused(page)
+    assert page.title().startswith("Error: ")
+    checked_page(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
