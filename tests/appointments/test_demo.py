@@ -17,3 +17,9 @@ def test_demo_load_is_idempotent(towns):
         "norderstedt",
         "reinbek",
     }
+
+
+def test_demo_lines_name_the_appointment_pages():
+    lines = "\n".join(demo.login_lines(host="localhost", port="8000"))
+    assert "http://norderstedt.localhost:8000/termine/" in lines
+    assert "/termine/anzeige/buergerbuero/" in lines

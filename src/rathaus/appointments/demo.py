@@ -81,3 +81,15 @@ def load(*, stdout=None) -> list[Office]:
     if stdout is not None:
         stdout.write(f"appointments: {len(offices)} offices, {written} slots written\n")
     return offices
+
+
+def login_lines(*, host: str, port: str) -> list[str]:
+    base = f"http://norderstedt.localhost:{port}"
+    return [
+        "Appointments (Norderstedt):",
+        f"  Book          {base}/termine/",
+        f"  Check-in      {base}/termine/einchecken/buergerbuero/",
+        f"  Wait ticket   {base}/termine/wartenummer/buergerbuero/",
+        f"  Call display  {base}/termine/anzeige/buergerbuero/",
+        f"  Counter       {base}/termine/schalter/buergerbuero/  (staff login)",
+    ]

@@ -14,6 +14,7 @@ DEMO_LOGIN_SECTIONS = [
     "rathaus.tenants.demo.login_lines",
     "rathaus.accounts.demo.login_lines",
     "rathaus.backoffice.demo.login_lines",
+    "rathaus.appointments.demo.login_lines",
     "rathaus.payments.demo.login_lines",
 ]
 
