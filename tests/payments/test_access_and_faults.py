@@ -208,3 +208,13 @@ def test_ten_returns_racing_the_reconciliation_book_once(
     assert PaymentLedgerEntry.objects.filter(payment=payment, to_status="paid").count() == 1
     released = case.events.filter(from_status="awaiting_payment", to_status="submitted")
     assert released.count() == 1
+
+
+def test_case_page_leads_the_applicant_to_the_payment(nor_client, citizen, paid_case, clerk):
+    url = f"/anliegen/meine/{paid_case.reference}/"
+    pay_link = f"/bezahlen/{paid_case.payment.public_id}/"
+    nor_client.force_login(citizen)
+    assert pay_link in nor_client.get(url).content.decode()
+    nor_client.force_login(clerk)
+    page = nor_client.get(url)
+    assert page.status_code == 200 and pay_link not in page.content.decode()
