@@ -298,3 +298,23 @@ def test_start_refuses_when_no_platform_is_configured(paid_case, platform, citiz
     platform.save()
     with pytest.raises(PaymentError):
         services.payment_start(payment=paid_case.payment, actor=citizen, return_url="http://x/")
+
+
+def test_lost_answer_of_an_earlier_start_does_not_block_the_payment(
+    live_server, platform, nor_client, citizen, paid_case
+):
+    """The platform created the transaction but its answer never arrived: the next start gets
+    PAYMENT_EXISTS, and the one after that uses a fresh requestId."""
+    payment = paid_case.payment
+    lost = _request(request_id=f"{payment.public_id.hex[:30]}-0", purpose=payment.purpose)
+    _client(live_server, platform).transaction_create(lost)
+    nor_client.force_login(citizen)
+    refused = nor_client.post(f"/bezahlen/{payment.public_id}/")
+    assert refused.status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.OPEN and payment.request_id == ""
+    start = nor_client.post(f"/bezahlen/{payment.public_id}/")
+    assert start.status_code == 302
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+    assert payment.request_id.endswith("-1")

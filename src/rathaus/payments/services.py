@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from rathaus.cases.constants import CaseStatus
@@ -252,6 +253,13 @@ def payment_start(*, payment: Payment, actor, return_url: str) -> str:
         created = provider.transaction_create(request)
     except ProviderError as exc:
         logger.warning("payment %s: start failed: %s", payment.pk, exc)
+        if exc.code == "PAYMENT_EXISTS":
+            # An earlier try reached the platform but its answer was lost (timeout). That
+            # transaction's pay page was never shown, so nobody can pay it: the next try
+            # uses a fresh requestId.
+            Payment.objects.filter(
+                pk=payment.pk, status=P.OPEN, request_id=request.request_id
+            ).update(request_id="", attempts=F("attempts") + 1)
         raise PaymentError(
             PaymentErrorCode.PROVIDER_UNAVAILABLE
             if exc.transient
