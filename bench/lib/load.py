@@ -108,6 +108,7 @@ async def _run(
     max_requests: int,
     timeout: float,
     record: bool,
+    cookies: dict[str, str] | None = None,
 ) -> tuple[float, list[float], Counter, list[str]]:
     import aiohttp
 
@@ -116,13 +117,22 @@ async def _run(
     errors: list[str] = []
     sent = 0
     headers = {"Host": host, "Accept-Language": "de", "User-Agent": "rathaus-bench"}
+    session_options = {}
+    if cookies:
+        # A logged-in client: send the session's cookies, keep them fixed (no cookie jar).
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        session_options["cookie_jar"] = aiohttp.DummyCookieJar()
     connector = aiohttp.TCPConnector(limit=clients, force_close=False)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     started = time.perf_counter()
     deadline = started + duration
 
     async with aiohttp.ClientSession(
-        connector=connector, timeout=client_timeout, headers=headers, auto_decompress=True
+        connector=connector,
+        timeout=client_timeout,
+        headers=headers,
+        auto_decompress=True,
+        **session_options,
     ) as session:
 
         async def worker() -> None:
@@ -158,15 +168,17 @@ def run_load(
     max_requests: int = DEFAULT_MAX_REQUESTS,
     timeout: float = 10.0,
     before_measure=None,
+    cookies: dict[str, str] | None = None,
 ) -> LoadResult:
     """Warm up (results discarded), then measure for ``duration`` seconds.
 
     ``before_measure`` (optional, no arguments) is called between warm-up and measurement, e.g. to
-    read the server's CPU counters."""
+    read the server's CPU counters. ``cookies`` (optional) are sent with every request, e.g. a
+    logged-in session."""
     ensure_loopback(url)
     if clients < 1 or duration <= 0:
         raise ValueError("clients must be >= 1 and duration > 0")
-    common = {"url": url, "host": host, "clients": clients, "timeout": timeout}
+    common = {"url": url, "host": host, "clients": clients, "timeout": timeout, "cookies": cookies}
     if warmup > 0:
         asyncio.run(_run(duration=warmup, max_requests=max_requests, record=False, **common))
     if before_measure is not None:

@@ -155,8 +155,13 @@ class BenchServer:
         self.stop()
         raise RuntimeError("gunicorn did not answer /healthz in time")
 
-    def status(self, path: str, host: str = "127.0.0.1") -> int | None:
-        request = urllib.request.Request(self.base_url + path, headers={"Host": host})
+    def status(
+        self, path: str, host: str = "127.0.0.1", cookies: dict[str, str] | None = None
+    ) -> int | None:
+        headers = {"Host": host}
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        request = urllib.request.Request(self.base_url + path, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
                 return response.status

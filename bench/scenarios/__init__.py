@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
-SCENARIOS = ("pages",)
+SCENARIOS = ("pages", "inbox")
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Target:
     path: str
     host: str = "norderstedt.localhost"
     baseline: bool = False  # the trivial endpoint that page targets are compared with
+    cookies: tuple[tuple[str, str], ...] = ()  # e.g. a logged-in session: ((name, value), ...)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Scenario:
     targets: Callable  # (server) -> list[Target]
     prepare: Callable = lambda server: None  # (server) -> None, after the demo data is loaded
     goals: dict = field(default_factory=dict)
+    clients: int = 32  # default concurrency when --clients is not given
 
 
 def load(name: str) -> Scenario:
