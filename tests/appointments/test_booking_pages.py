@@ -115,7 +115,18 @@ def test_service_link_from_the_catalogue_preselects_it(nor_client, office):
     page = nor_client.get("/termine/leistung/personalausweis/")
     assert page.status_code == 200
     assert page.context["form"]["count_personalausweis"].value() == 1
-    assert nor_client.get("/termine/leistung/hundesteuer/").status_code == 404
+    assert nor_client.get("/termine/leistung/no-such-service/").status_code == 404
+
+
+def test_catalogue_service_without_an_office_gets_a_note_not_a_dead_end(nor_client, office):
+    from rathaus.catalogue import demo as catalogue_demo
+
+    catalogue_demo.load()
+    page = nor_client.get("/termine/leistung/fuehrungszeugnis/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert page.context["not_offered"]
+    assert "No office offers an appointment for" in page.content.decode()
+    assert page.context["form"]["count_personalausweis"].value() is None
 
 
 def test_pages_without_earlier_steps_send_back_to_the_start(nor_client, office):

@@ -117,9 +117,11 @@ def test_personalausweis_page_shows_age_bands_and_appointment(catalogue, nor_cli
     assert "27,60 EUR" in html and "46,00 EUR" in html
     assert re.search(r"unter 24 Jahre", html)
     assert re.search(r"24 Jahre und älter", html)
-    # No online procedure for an appointment service; the booking button goes to the contact.
+    # No online procedure for an appointment service; the button goes to the booking pages.
     assert "/anliegen/personalausweis/start/" not in html
-    assert 'href="#kontakt"' in html and 'id="kontakt"' in html
+    booking = reverse("appointments:book_service", kwargs={"slug": "personalausweis"})
+    assert f'href="{booking}"' in html
+    assert nor_client.get(booking).status_code == 200  # no dead link, even without an office
 
 
 def test_free_service_page(catalogue, nor_client):

@@ -5,8 +5,8 @@ from . import views
 app_name = "appointments"
 
 urlpatterns = [
-    path("", views.book_services, name="start"),
-    path("leistung/<slug:slug>/", views.book_services, name="start_service"),
+    path("", views.book_services, name="book"),
+    path("leistung/<slug:slug>/", views.book_services, name="book_service"),
     path("standort/", views.book_office, name="book_office"),
     path("tag/", views.book_day, name="book_day"),
     path("uhrzeit/", views.book_time, name="book_time"),

@@ -125,10 +125,14 @@ def _office_or_restart(request, state):
 @require_http_methods(["GET", "POST"])
 def book_services(request, slug: str | None = None):
     offered = _offered(request.municipality)
-    initial = {}
-    if slug is not None:
-        if slug not in {item[0] for item in offered}:
+    not_offered = None
+    if slug is not None and slug not in {item[0] for item in offered}:
+        # The catalogue links every service with an appointment here; one that no office offers
+        # yet gets the general choice with a note rather than a dead end.
+        not_offered = selectors.catalogue_names(municipality=request.municipality).get(slug)
+        if not_offered is None:
             raise Http404
+    if slug is not None and not_offered is None:
         initial = {f"count_{slug}": 1}
     else:
         initial = {f"count_{s}": c for s, c in _chosen(_state(request))}
@@ -136,14 +140,18 @@ def book_services(request, slug: str | None = None):
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = {"services": form.chosen()}
         return redirect("appointments:book_office")
-    return render(request, "appointments/book_services.html", {"form": form, "offered": offered})
+    return render(
+        request,
+        "appointments/book_services.html",
+        {"form": form, "offered": offered, "not_offered": not_offered},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def book_office(request):
     state = _state(request)
     if not state.get("services"):
-        return redirect("appointments:start")
+        return redirect("appointments:book")
     offices = list(
         selectors.offices_offering(municipality=request.municipality, services=_chosen(state))
     )
@@ -167,7 +175,7 @@ def book_office(request):
         {
             "form": form,
             "offices": offices,
-            "back_url": reverse("appointments:start"),
+            "back_url": reverse("appointments:book"),
             "heading": _("Choose an office"),
             "empty": _("No office offers all chosen services."),
         },
@@ -179,7 +187,7 @@ def book_day(request):
     state = _state(request)
     office = _office_or_restart(request, state)
     if office is None:
-        return redirect("appointments:start")
+        return redirect("appointments:book")
     today = timezone.localdate()
     starts = selectors.free_starts_cached(
         municipality=request.municipality,
@@ -207,7 +215,7 @@ def book_day(request):
         {
             "form": form,
             "office": office,
-            "back_url": reverse("appointments:start"),
+            "back_url": reverse("appointments:book"),
             "heading": _("Choose a day"),
             "empty": _("There are no free times at the moment."),
         },
@@ -219,7 +227,7 @@ def book_time(request):
     state = _state(request)
     office = _office_or_restart(request, state)
     if office is None or not state.get("day"):
-        return redirect("appointments:start")
+        return redirect("appointments:book")
     day = dt.date.fromisoformat(state["day"])
     starts = selectors.free_starts_cached(
         municipality=request.municipality,
@@ -268,7 +276,7 @@ def book_details(request):
     state = _state(request)
     hold = selectors.hold_get(municipality=request.municipality, token=state.get("hold_token", ""))
     if hold is None:
-        return redirect("appointments:start")
+        return redirect("appointments:book")
     user = request.user
     initial = {}
     if user.is_authenticated:
