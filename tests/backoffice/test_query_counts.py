@@ -1,0 +1,65 @@
+"""Pinned query counts: the inbox and the case page run a fixed number of queries, however many
+cases, messages and history entries there are (the first request warms the host cache)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rathaus.cases import services
+from rathaus.cases.constants import CaseStatus
+
+from .conftest import case_make
+
+pytestmark = pytest.mark.django_db
+INBOX = "/verwaltung/"
+# Both include the session (read and save), the user, the OTP device and the staff membership.
+INBOX_QUERIES = 11
+CASE_PAGE_QUERIES = 12
+
+
+def _queries(client, path, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params or {})
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_inbox_query_count_is_pinned_for_few_and_many_cases(
+    as_staff, clerk, second_clerk, norderstedt
+):
+    client = as_staff(clerk)
+    first = case_make(municipality=norderstedt, name="Erika Mustermann")
+    client.get(INBOX)  # warm the host cache
+    few = {
+        "first page": _queries(client, INBOX),
+        "status": _queries(client, INBOX, {"status": "submitted"}),
+        "reference": _queries(client, INBOX, {"search": first.reference}),
+        "name": _queries(client, INBOX, {"search": "erika  mustermann"}),
+    }
+    for index in range(40):
+        case = case_make(municipality=norderstedt, name=f"Person {index}")
+        services.case_assign(case=case, assignee=clerk if index % 2 else second_clerk, actor=clerk)
+    many = {
+        "first page": _queries(client, INBOX),
+        "status": _queries(client, INBOX, {"status": "submitted"}),
+        "reference": _queries(client, INBOX, {"search": first.reference[:-1]}),
+        "name": _queries(client, INBOX, {"search": "Person 3"}),
+    }
+    assert few == many == dict.fromkeys(few, INBOX_QUERIES)
+
+
+def test_case_page_query_count_is_pinned_for_short_and_long_histories(
+    as_staff, clerk, citizen, nor_case
+):
+    client = as_staff(clerk)
+    url = reverse("backoffice:case_detail", args=[nor_case.reference])
+    client.get(url)  # warm the host cache
+    short = _queries(client, url)
+    services.case_transition(case=nor_case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_assign(case=nor_case, assignee=clerk, actor=clerk)
+    for index in range(15):
+        services.message_send(case=nor_case, sender=citizen, body=f"Nachricht {index}")
+        services.message_send(case=nor_case, sender=clerk, body=f"Antwort {index}")
+    long = _queries(client, url)
+    assert short == long == CASE_PAGE_QUERIES
