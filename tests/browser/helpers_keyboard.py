@@ -116,13 +116,17 @@ def checked_page(page) -> None:
     assert page.guard.foreign == [], page.guard.foreign
 
 
-def totp_code(*, hex_key: str | None = None, base32_secret: str | None = None) -> str:
-    """The current six-digit code an authenticator app would show for the key."""
+def totp_code(
+    *, hex_key: str | None = None, base32_secret: str | None = None, offset: int = 0
+) -> str:
+    """The six-digit code an authenticator app shows for the key (``offset`` steps away)."""
     if base32_secret is not None:
         key = base64.b32decode(base32_secret.replace(" ", "").upper())
     else:
         key = binascii.unhexlify(hex_key)
-    return f"{TOTP(key).token():06d}"
+    totp = TOTP(key)
+    totp.time = totp.time + offset * totp.step
+    return f"{totp.token():06d}"
 
 
 def main_text(page) -> str:

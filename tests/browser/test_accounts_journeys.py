@@ -13,13 +13,14 @@ import time
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rathaus.accounts.demo import DEMO_STAFF, STAFF_PASSWORD
+from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS, DEMO_STAFF, STAFF_PASSWORD
 from rathaus.accounts.models import User, email_digest
 
 from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
     checked_page,
+    focus,
     follow_error_link,
     main_text,
     submit_form,
@@ -228,3 +229,71 @@ def test_staff_login_with_totp_code(new_page, town_url):
     assert "Norderstedt" in text and "Ihre Rollen" in text
     checked_page(page)
     assert re.search(r"Zwei-Faktor-Authentifizierung\s+an", text), text
+
+
+def test_demo_bundid_identification_and_account_deletion(new_page, town_url):
+    base = town_url()
+    leyla = DEMO_CITIZENS[2]
+    page = new_page()
+
+    # Resending the confirmation link: one error, then the neutral "check your e-mail" page.
+    page.goto(base + "/konto/bestaetigen-erneut/")
+    assert page.locator("h1").inner_text() == "Bestätigungslink erneut senden"
+    checked_page(page)
+    type_into(page, "#id_email", "kein-at-zeichen")
+    submit_form(page)
+    assert_error_summary_focused(page)
+    checked_page(page)
+    type_into(page, "#id_email", "niemand@example.org")
+    submit_form(page)
+    assert page.url.endswith("/konto/registrieren/gesendet/")
+
+    # Identification with the demo BundID: the resident is chosen with the arrow keys.
+    page.goto(base + "/konto/identifizieren/")
+    assert page.locator("h1").inner_text() == "Identität nachweisen"
+    checked_page(page)
+    activate(page, page.locator("main a", has_text="BundID (Demo)"))
+    assert page.locator("h1").inner_text() == "BundID (Demo)"
+    checked_page(page)
+    focus(page, "#resident-1")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#resident-3").is_checked()
+    assert leyla["given_name"] in page.locator("label[for=resident-3]").inner_text()
+    submit_form(page)
+    assert page.url.endswith("/konto/"), main_text(page)
+    text = main_text(page)
+    assert f"{leyla['given_name']} {leyla['family_name']}" in text
+    assert re.search(r"Vertrauensniveau der Anmeldung\s+hoch", text), text
+    checked_page(page)
+
+    # Deleting the account needs the password: a wrong one first.
+    activate(page, "main a[href='/konto/loeschen/']")
+    assert page.locator("h1").inner_text() == "Konto löschen"
+    checked_page(page)
+    type_into(page, "#id_password", "nicht-das-passwort")
+    submit_form(page)
+    assert_error_summary_focused(page)
+    assert "Das Passwort ist nicht korrekt." in page.locator("[data-error-summary]").inner_text()
+    checked_page(page)
+    assert follow_error_link(page) == "id_password"
+    type_into(page, "#id_password", CITIZEN_PASSWORD)
+    submit_form(page)
+    assert page.url.endswith("/konto/geloescht/")
+    assert page.locator("h1").inner_text() == "Konto gelöscht"
+    checked_page(page)
+    assert not User.objects.filter(email_digest=email_digest(leyla["email"])).exists()
+
+
+def test_demo_totp_page_shows_the_current_codes(new_page, town_url):
+    page = new_page()
+    page.goto(town_url() + "/konto/demo/totp/")
+    assert page.locator("h1").inner_text() == "Demo-TOTP-Codes"
+    checked_page(page)
+    _slug, _role, email, _g, _f, key = DEMO_STAFF[0]
+    row = page.locator("main table tbody tr", has_text=email)
+    shown = row.locator("code").inner_text()
+    # The page and the test may straddle a 30-second step: accept the code of either step.
+    assert shown in {totp_code(hex_key=key), totp_code(hex_key=key, offset=-1)}
+    activate(page, "main a[href='/konto/demo/totp/']")
+    assert page.locator("main table tbody tr").count() == len(DEMO_STAFF)

@@ -16,8 +16,10 @@ from rathaus.cases.models import Case, CaseReadLog
 from .conftest import NARROW, horizontal_overflow
 from .helpers_keyboard import (
     activate,
+    assert_error_summary_focused,
     checked_page,
     focus,
+    follow_error_link,
     main_text,
     staff_log_in,
     submit_form,
@@ -125,3 +127,44 @@ def test_inbox_in_english_at_320_px(new_page, town_url):
     assert f"{expected.count()} case" in main_text(page)
     checked_page(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+
+
+def test_request_information_and_message_to_the_applicant(new_page, town_url):
+    base = town_url()
+    _slug, _role, email, given, family, key = _demo_staff("norderstedt", StaffRole.CLERK)
+    page = new_page()
+    staff_log_in(page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path="/verwaltung/")
+    case = Case.objects.get(municipality__slug="norderstedt", status=CaseStatus.IN_REVIEW)
+    activate(page, f"main table a[href='/verwaltung/faelle/{case.reference}/']")
+    assert page.locator("h1").inner_text() == case.reference
+    checked_page(page)
+
+    # Request information: the reason is required, so an empty send is an error first.
+    activate(page, f"main a[href='/verwaltung/faelle/{case.reference}/nachfragen/']")
+    assert page.locator("h1").inner_text() == "Informationen anfordern"
+    checked_page(page)
+    submit_form(page)
+    assert_error_summary_focused(page)
+    checked_page(page)
+    assert follow_error_link(page) == "id_text"
+    type_into(page, "#id_text", "Bitte nennen Sie den genauen Standort.")
+    submit_form(page)
+    assert page.url.endswith(f"/verwaltung/faelle/{case.reference}/")
+    assert "Ihre Anforderung wurde gesendet." in main_text(page)
+    assert "Rückfrage" in page.locator("main .kern-description-list").first.inner_text()
+    checked_page(page)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.INFO_REQUESTED
+
+    # A message from the case page's own form, reached with Tab from the "Messages" heading.
+    submit_form(page, f"main form[action='/verwaltung/faelle/{case.reference}/nachricht/']")
+    assert_error_summary_focused(page)  # empty: the message page shows the error
+    checked_page(page)
+    type_into(page, "#id_message-text", "Wir melden uns nach der Ortsbesichtigung.")
+    submit_form(page)
+    assert page.url.endswith(f"/verwaltung/faelle/{case.reference}/")
+    assert "Ihre Nachricht wurde gesendet." in main_text(page)
+    postfach = page.locator("main .bo-postfach").inner_text()
+    assert "Wir melden uns nach der Ortsbesichtigung." in postfach
+    assert f"{given} {family}" in postfach
+    checked_page(page)

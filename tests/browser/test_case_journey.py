@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from PIL import Image
 
 from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS
+from rathaus.accounts.models import email_digest as _digest
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 
@@ -170,3 +172,63 @@ def test_start_page_in_english_at_320_px(new_page, town_url):
     assert page.title().startswith("Error: ")
     checked_page(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+
+
+def test_attachment_page_and_withdrawing_a_request(new_page, town_url, tmp_path):
+    base = town_url()
+    page = new_page()
+    _log_in_citizen(page, base, "/anliegen/meine/")
+    own = Case.objects.filter(
+        municipality__slug="norderstedt", applicant__email_digest=_digest(ERIKA["email"])
+    ).exclude(status=CaseStatus.DRAFT)
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == own.count() > 0
+    checked_page(page)
+
+    # A submitted demo request: withdraw it with a reason.
+    case = own.get(status=CaseStatus.SUBMITTED)
+    activate(page, f"main table a[href='/anliegen/meine/{case.reference}/']")
+    checked_page(page)
+    activate(page, f"main a[href='/anliegen/meine/{case.reference}/zurueckziehen/']")
+    assert page.locator("h1").inner_text() == "Anliegen zurückziehen"
+    checked_page(page)
+    tab_order(page, ["#id_reason", "main form[method=post] button[type=submit]"])
+    type_into(page, "#id_reason", "Die Laterne leuchtet wieder.")
+    submit_form(page)
+    assert page.url.endswith(f"/anliegen/meine/{case.reference}/")
+    assert "Ihr Anliegen wurde zurückgezogen." in main_text(page)
+    assert "Status: zurückgezogen" in main_text(page)
+    assert "Die Laterne leuchtet wieder." in page.locator(".rh-timeline").inner_text()
+    checked_page(page)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN
+
+    # A new request with "add a file" ticked (Space) gets the file page, which is optional.
+    page.goto(base + f"/anliegen/{KEY}/start/")
+    activate(page, "main form button[type=submit]")
+    type_into(page, "#id_subject", "Foto vom Schlagloch")
+    type_into(page, "#id_message", "Das Foto zeigt das Schlagloch.")
+    focus(page, "#id_add_file")
+    page.keyboard.press("Space")
+    assert page.locator("#id_add_file").is_checked()
+    submit_form(page)
+    assert page.url.endswith("/anhang/"), page.url
+    assert page.locator("h1").inner_text() == "Datei hinzufügen"
+    checked_page(page)
+    tab_order(page, ["#id_attachment", "main form button[type=submit]"])
+    submit_form(page, "main form[enctype]")  # no file chosen: an error
+    assert_error_summary_focused(page)
+    checked_page(page)
+    assert follow_error_link(page) == "id_attachment"
+    # The operating system's file dialog is out of the page's reach; hand the file to the input.
+    photo = tmp_path / "schlagloch.png"
+    Image.new("RGB", (40, 30), (120, 120, 120)).save(photo)
+    page.locator("#id_attachment").set_input_files(str(photo))
+    submit_form(page, "main form[enctype]")
+    assert page.url.endswith("/kontakt/"), main_text(page)
+    draft = Case.objects.get(public_id=page.url.split("/")[-3])
+    assert draft.attachments.get().original_name == "schlagloch.png"
+    # Back to the file page through the back link, by keyboard.
+    activate(page, "main a.rh-back-link")
+    assert page.url.endswith("/anhang/")
+    checked_page(page)
