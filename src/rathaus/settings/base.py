@@ -149,6 +149,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Encryption of personal data at rest: "keyid:base64-32-bytes", comma separated, first one encrypts.
 RATHAUS_ENCRYPTION_KEYS = os.environ.get("RATHAUS_ENCRYPTION_KEYS", "")
 RATHAUS_HASH_KEY = os.environ.get("RATHAUS_HASH_KEY", "")
+# Proof-of-work difficulty of the appointment challenge; a benchmark may lower it and says so.
+RATHAUS_POW_MAX_NUMBER = int(os.environ.get("RATHAUS_POW_MAX_NUMBER", "50000"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
