@@ -30,6 +30,7 @@ PAGES = [
     PublicPage("service search", "/leistungen/suche/?q=ausweis"),
     PublicPage("login", "/konto/anmelden/"),
     PublicPage("registration", "/konto/registrieren/"),
+    PublicPage("password reset", "/konto/passwort-vergessen/"),
     PublicPage("imprint", "/impressum/"),
     PublicPage("privacy notice", "/datenschutz/"),
     PublicPage("accessibility statement", "/barrierefreiheit/"),
