@@ -16,6 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS, DEMO_STAFF, STAFF_PASSWORD
 from rathaus.accounts.models import User, email_digest
 
+from .conftest import NARROW
+from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
@@ -84,6 +86,7 @@ def test_register_confirm_login_edit_totp_logout_and_reset(new_page, town_url):
             "main form button[type=submit]",
         ],
     )
+    assert_focus_visible_everywhere(page)
     type_into(page, "#id_given_name", "Jana")
     type_into(page, "#id_email", "jana-at-example")
     submit_form(page)
@@ -286,10 +289,12 @@ def test_demo_bundid_identification_and_account_deletion(new_page, town_url):
 
 
 def test_demo_totp_page_shows_the_current_codes(new_page, town_url):
-    page = new_page()
+    page = new_page(viewport=NARROW)
     page.goto(town_url() + "/konto/demo/totp/")
     assert page.locator("h1").inner_text() == "Demo-TOTP-Codes"
     checked_page(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert_focus_visible_everywhere(page)
     _slug, _role, email, _g, _f, key = DEMO_STAFF[0]
     row = page.locator("main table tbody tr", has_text=email)
     shown = row.locator("code").inner_text()

@@ -14,6 +14,7 @@ from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case, CaseReadLog
 
 from .conftest import NARROW, horizontal_overflow
+from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
@@ -68,6 +69,7 @@ def test_inbox_filter_case_action_read_log_and_statistics(new_page, town_url):
     checked_page(page)
     reference = rows.first.locator("th a").inner_text().strip()
     assert re.match(r"^NOR-\d{4}-\d{6}$", reference)
+    assert_focus_visible_everywhere(page)
     case = Case.objects.get(reference=reference)
     assert case.status == CaseStatus.SUBMITTED
 
@@ -106,9 +108,9 @@ def test_inbox_filter_case_action_read_log_and_statistics(new_page, town_url):
     checked_page(page)
 
 
-def test_inbox_in_english_at_320_px(new_page, town_url):
+def test_back_office_in_english_at_320_px(new_page, town_url):
     base = town_url()
-    _slug, _role, email, _g, _f, key = _demo_staff("norderstedt", StaffRole.CLERK)
+    _slug, _role, email, _g, _f, key = _demo_staff("norderstedt", StaffRole.ADMIN)
     page = new_page(viewport=NARROW, locale="en-GB")
     staff_log_in(page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path="/verwaltung/")
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -127,6 +129,28 @@ def test_inbox_in_english_at_320_px(new_page, town_url):
     assert f"{expected.count()} case" in main_text(page)
     checked_page(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert_focus_visible_everywhere(page)
+    first = page.locator("main table tbody th a").first
+    reference = first.inner_text().strip()
+    activate(page, first)  # opening the case writes the access log's first entry
+    assert page.locator("h1").inner_text() == reference
+    checked_page(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+
+    # Wide tables scroll inside a named region that takes focus (with a visible ring), so
+    # keyboard users can scroll them; the page itself does not get wider.
+    for link, heading, region in [
+        ("/verwaltung/statistik/", "Statistics", "Cases per service and status"),
+        ("/verwaltung/zugriffsprotokoll/", "Access log", "Case reads"),
+    ]:
+        activate(page, f"nav.bo-nav a[href='{link}']")
+        assert page.locator("h1").inner_text() == heading
+        checked_page(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+        scroller = page.get_by_role("region", name=region)
+        assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+        stops = assert_focus_visible_everywhere(page)
+        assert any(stop["name"].startswith("div") for stop in stops)
 
 
 def test_request_information_and_message_to_the_applicant(new_page, town_url):

@@ -16,7 +16,8 @@ from rathaus.accounts.models import email_digest as _digest
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 
-from .conftest import NARROW, horizontal_overflow
+from .conftest import DESKTOP, NARROW, horizontal_overflow
+from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
@@ -56,6 +57,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     assert page.url.endswith("/anliegen/"), page.url
     assert page.locator("h1").inner_text() == "Ihr Anliegen"
     checked_page(page)
+    assert_focus_visible_everywhere(page)
     tab_order(
         page,
         ["#id_subject", "#id_message", "#id_add_file", "main form button[type=submit]"],
@@ -178,6 +180,12 @@ def test_attachment_page_and_withdrawing_a_request(new_page, town_url, tmp_path)
     base = town_url()
     page = new_page()
     _log_in_citizen(page, base, "/anliegen/meine/")
+    # At 320 px the list scrolls inside its own focusable region; the page does not overflow.
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    assert page.get_by_role("region", name="Ihre eingereichten Anliegen").is_visible()
+    assert_focus_visible_everywhere(page)
+    page.set_viewport_size(DESKTOP)
     own = Case.objects.filter(
         municipality__slug="norderstedt", applicant__email_digest=_digest(ERIKA["email"])
     ).exclude(status=CaseStatus.DRAFT)
