@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
     path("verwaltung/", include("rathaus.backoffice.urls")),
     path("verwaltung/admin/", admin.site.urls),
     path("konto/", include("rathaus.accounts.urls")),

@@ -42,10 +42,10 @@ PAGES = [
 
 
 def switch_language_through_ui(page, *, to: str) -> None:
-    """Clicks the header's language switch, as a visitor would."""
+    """Follows the header's language switch link, as a visitor would."""
     label = {"en": "English", "de": "Deutsch"}[to]
     with page.expect_navigation():
-        page.get_by_role("button", name=label).click()
+        page.get_by_role("link", name=label).click()
     assert page.get_attribute("html", "lang") == to
 
 

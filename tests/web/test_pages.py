@@ -68,15 +68,22 @@ def test_theme_uses_a_light_accent_only_for_decoration():
 
 def test_language_switch_turns_the_site_english(nor_client, norderstedt):
     html = nor_client.get("/impressum/").content.decode()
-    assert 'name="language" value="en"' in html
-    response = nor_client.post("/i18n/setlang/", {"language": "en", "next": "/impressum/"})
+    assert 'href="/sprache/en/?next=/impressum/"' in html
+    response = nor_client.get("/sprache/en/?next=/impressum/")
     assert response.status_code == 302
     assert response["Location"] == "/impressum/"
     html = nor_client.get("/impressum/").content.decode()
     assert '<html lang="en"' in html
     assert '<h1 class="kern-heading-large">Imprint</h1>' in html
     assert "Skip to main content" in html
-    assert 'name="language" value="de"' in html
+    assert 'href="/sprache/de/?next=/impressum/"' in html
+
+
+def test_language_switch_stays_on_this_host_and_knows_its_languages(nor_client, norderstedt):
+    response = nor_client.get("/sprache/en/?next=https://evil.example/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert nor_client.get("/sprache/fr/?next=/").status_code == 404
 
 
 def test_unknown_host_gets_a_friendly_404(client, norderstedt):

@@ -1,17 +1,21 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rathaus.core.page_cache import public_page
+
 from . import selectors
 from .selectors import MAX_QUERY_LENGTH
 
 
 @require_GET
+@public_page
 def service_list(request):
     groups = selectors.services_by_life_situation(municipality=request.municipality)
     return render(request, "catalogue/service_list.html", {"groups": groups})
 
 
 @require_GET
+@public_page
 def service_search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = (
@@ -21,6 +25,7 @@ def service_search(request):
 
 
 @require_GET
+@public_page
 def service_detail(request, slug: str):
     offering = selectors.service_for(municipality=request.municipality, slug=slug)
     context = {

@@ -50,8 +50,8 @@ INSTALLED_APPS = [
     "rathaus.documents",
     "rathaus.appointments",
     "rathaus.payments",
-    "rathaus.api",
     "rathaus.backoffice",
+    "rathaus.api",
     "rathaus.web",
 ]
 
@@ -166,6 +166,16 @@ else:
         "immediate": False,
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages for anonymous visitors (rathaus.core.page_cache): kept in each process, so a
+# change in the admin shows on every process within this many seconds.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "30"))
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rathaus-pages",
+    "TIMEOUT": PUBLIC_PAGE_CACHE_SECONDS,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rathaus@localhost")

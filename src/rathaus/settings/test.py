@@ -14,7 +14,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
 WHITENOISE_USE_FINDERS = True
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "rathaus-test", "immediate": True}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # No page cache across tests; tests/core/test_page_cache.py turns it on where it is tested.
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
     # A file (not :memory:) so live-server threads share it; one per test run so that runs

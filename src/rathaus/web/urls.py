@@ -12,6 +12,7 @@ urlpatterns = [
     path("theme.css", views.theme_css, name="theme"),
     path("logo", views.logo, name="logo"),
     path("demo/", views.demo_tools, name="demo"),
+    path("sprache/<str:code>/", views.language_switch, name="language"),
 ]
 
 urlpatterns += [path("", views.home, name="home")]

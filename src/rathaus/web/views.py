@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from rathaus.catalogue.selectors import service_popular_for
+from rathaus.core.language import language_cookie_set
+from rathaus.core.page_cache import public_page
 
 from .theme import theme_css_text
 
@@ -17,6 +20,7 @@ LEGAL_PAGES = {
 
 
 @require_GET
+@public_page
 def legal_page(request, page: str):
     field, _title = LEGAL_PAGES[page]
     return render(request, f"web/{page}.html", {"text": getattr(request.municipality, field)})
@@ -46,6 +50,21 @@ def demo_tools(request):
 
 
 @require_GET
+@public_page
 def home(request):
     popular = service_popular_for(municipality=request.municipality)
     return render(request, "web/home.html", {"popular": popular})
+
+
+@require_GET
+def language_switch(request, code: str):
+    """A plain link switches the language, so public pages carry no per-visitor form token
+    and can be served from the page cache. Only a path on this host is accepted as ``next``."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    return language_cookie_set(redirect(next_url), language=code)

@@ -1,0 +1,18 @@
+"""The visitor's language choice, kept in Django's language cookie."""
+
+from django.conf import settings
+from django.http import HttpResponse
+
+
+def language_cookie_set(response: HttpResponse, *, language: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

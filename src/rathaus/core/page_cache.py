@@ -1,0 +1,72 @@
+"""A short-lived cache of whole public pages for anonymous visitors.
+
+The start page, the catalogue and the legal pages look the same for every anonymous visitor of one
+municipality in one language, and they are what a crowd hits first (a new service in the news, the
+morning appointments open). Rendering them costs 15–20 times a trivial request, so a rendered page
+is kept for ``PUBLIC_PAGE_CACHE_SECONDS`` in the process-local ``pages`` cache.
+
+A page is served from, or stored in, the cache only when nothing in it can be personal:
+- the request is a GET/HEAD without a session cookie or a pending-messages cookie;
+- the view rendered no CSRF token and set no cookie;
+- the response is a plain 200.
+The key holds the host, the language and the full path with its query string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+CACHE_ALIAS = "pages"
+PERSONAL_COOKIES = ("messages",)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies:
+        return False
+    return not any(name in cookies for name in PERSONAL_COOKIES)
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+    )
+
+
+def _key(request: HttpRequest) -> str:
+    raw = f"{request.get_host()}|{translation.get_language()}|{request.get_full_path()}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def public_page(view):
+    """Serve the view's page from the anonymous page cache where that is safe (see above)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        cache = caches[CACHE_ALIAS]
+        key = _key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if _cacheable_response(request, response):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
