@@ -40,7 +40,7 @@ def test_case_page_writes_read_log(as_staff, clerk, nor_case, norderstedt):
     assert entry.case == nor_case
     assert entry.reference == nor_case.reference
     assert entry.municipality == norderstedt
-    assert entry.data_categories == ["answers", "messages", "history"]
+    assert entry.data_categories == ["answers", "messages", "history", "attachments", "documents"]
     assert entry.channel == "web"
 
 
@@ -219,7 +219,7 @@ def test_case_page_query_count(as_staff, clerk, nor_case, citizen, django_assert
     services.case_transition(case=nor_case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
     client = as_staff(clerk)
     client.get(_url(nor_case))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(17):  # 14 + files, documents, payment
         response = client.get(_url(nor_case))
     assert response.status_code == 200
 

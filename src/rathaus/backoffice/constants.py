@@ -8,7 +8,14 @@ READ_LOG_PAGE_SIZE = 25
 PAGE_PARAM = "seite"
 
 # What the case page shows, as recorded in the read log.
-CASE_PAGE_DATA = [CaseReadCategory.ANSWERS, CaseReadCategory.MESSAGES, CaseReadCategory.HISTORY]
+CASE_PAGE_DATA = [
+    CaseReadCategory.ANSWERS,
+    CaseReadCategory.MESSAGES,
+    CaseReadCategory.HISTORY,
+    CaseReadCategory.ATTACHMENTS,
+    CaseReadCategory.DOCUMENTS,
+]
+PAYMENT_PAGE_SIZE = 25
 
 SORT_CHOICES = [
     ("-submitted", _("Submitted, newest first")),

@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
 from rathaus.core.forms import KernForm
+from rathaus.payments.selectors import (
+    PAYMENT_LIST_ALL,
+    PAYMENT_LIST_ATTENTION,
+    PAYMENT_LIST_WAITING,
+)
 from rathaus.procedures.registry import procedure_registry, procedures_load
 
 from .constants import SORT_CHOICES
@@ -93,3 +98,42 @@ class ReasonForm(KernForm):
         field.help_text = help_text
         field.error_messages["required"] = required_message
         self._wire_field("text", has_error=False)
+
+
+class PaymentListFilterForm(KernForm):
+    """Which payments the payment list shows (a GET form)."""
+
+    ansicht = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (PAYMENT_LIST_ATTENTION, _("Payments needing attention")),
+            (PAYMENT_LIST_WAITING, _("Cases waiting for payment")),
+            (PAYMENT_LIST_ALL, _("All payments")),
+        ],
+    )
+
+    def view(self) -> str:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("ansicht") or PAYMENT_LIST_ATTENTION
+
+
+class PaymentExportForm(KernForm):
+    """The daily export of booked payments for the finance system (a GET form)."""
+
+    tag = forms.DateField(
+        label=_("Booking day"),
+        help_text=_("For example 17.3.2026"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Enter the booking day."),
+            "invalid": _("Enter the booking day as a real date, for example 17.3.2026."),
+        },
+    )
+    format = forms.ChoiceField(
+        label=_("File format"),
+        choices=[("csv", _("CSV (separated by semicolons)")), ("json", "JSON")],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a file format.")},
+    )

@@ -4,12 +4,15 @@ render; every page is behind ``staff_required`` and every case is fetched for
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,16 +25,31 @@ from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import CaseReadCategory
 from rathaus.cases.transitions import transitions_available
+from rathaus.documents import selectors as document_selectors
+from rathaus.documents import services as document_services
+from rathaus.documents.errors import DocumentError
+from rathaus.payments import selectors as payment_selectors
+from rathaus.payments import services as payment_services
+from rathaus.payments.constants import RETRYABLE_STATUSES, UNSETTLED_STATUSES, PaymentStatus
+from rathaus.payments.errors import PaymentError
+from rathaus.payments.kassenzeichen import kassenzeichen_display
 from rathaus.procedures.registry import procedure_get_or_404, procedure_title
 
 from .constants import (
     CASE_PAGE_DATA,
     INBOX_PAGE_SIZE,
     PAGE_PARAM,
+    PAYMENT_PAGE_SIZE,
     READ_LOG_PAGE_SIZE,
     SIMPLE_ACTIONS,
 )
-from .forms import InboxFilterForm, ReadLogFilterForm, ReasonForm
+from .forms import (
+    InboxFilterForm,
+    PaymentExportForm,
+    PaymentListFilterForm,
+    ReadLogFilterForm,
+    ReasonForm,
+)
 
 
 def _render(
@@ -41,6 +59,7 @@ def _render(
     context.setdefault("bo_section", section)
     context.setdefault("nav_statistics", role_satisfies(role, StaffRole.TEAM_LEAD))
     context.setdefault("nav_read_log", role_satisfies(role, StaffRole.ADMIN))
+    context.setdefault("nav_payments", role_satisfies(role, StaffRole.TEAM_LEAD))
     return render(request, template, context)
 
 
@@ -116,10 +135,14 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         if procedure.four_eyes and case.status == CaseStatus.IN_REVIEW
         else []
     )
+    payment = payment_selectors.payment_for_case(case=case)
     return _render(
         request,
         "backoffice/case_detail.html",
         {
+            **(_payment_context(request, payment, case=case) if payment is not None else {}),
+            "attachments": list(selectors.case_attachments(case=case)),
+            "documents": _documents_for_page(case),
             "case": case,
             "procedure": procedure,
             "rows": rows,
@@ -138,6 +161,17 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _documents_for_page(case) -> list:
+    documents = list(
+        document_selectors.case_issued_documents(case=case).select_related("issued_by")
+    )
+    for document in documents:
+        document.verification_code_display = document_selectors.code_display(
+            document.verification_code
+        )
+    return documents
+
+
 @staff_required()
 @require_POST
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
@@ -145,8 +179,6 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     case = _staff_case(request, reference)
     to_status = SIMPLE_ACTIONS.get(action)
     if to_status is None:
-        from django.http import Http404
-
         raise Http404
     try:
         services.case_transition(case=case, to_status=to_status, actor=request.user)
@@ -165,11 +197,19 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 def case_approve(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     try:
-        case, approved = services.case_approve(case=case, actor=request.user)
-    except CaseError as exc:
+        case, approved, document = document_services.case_approve_and_issue(
+            case=case, actor=request.user
+        )
+    except (CaseError, DocumentError) as exc:
         messages.error(request, exc.message)
     else:
-        if approved:
+        if document is not None:
+            messages.success(
+                request,
+                _("The case has been approved and the %(document)s has been issued.")
+                % {"document": document.title},
+            )
+        elif approved:
             messages.success(request, _("The case has been approved."))
         else:
             messages.info(
@@ -329,4 +369,309 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "total": total,
         },
         section="statistics",
+    )
+
+
+# --- files of a case -----------------------------------------------------------------------------
+def _file_response(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _logged_read(request: HttpRequest, case, category: str) -> None:
+    services.case_read_logged(
+        actor=request.user,
+        municipality=request.municipality,
+        reference=case.reference,
+        data_categories=[category],
+    )
+
+
+@staff_required()
+@require_GET
+def attachment_download(request: HttpRequest, reference: str, attachment_id) -> HttpResponse:
+    """A file of the case, for its town's staff; the download is a read (category attachments).
+
+    Unknown files of a case the clerk may see are 404 and logged as nothing."""
+    case = _staff_case(request, reference)
+    attachment = selectors.case_attachments(case=case).filter(public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    _logged_read(request, case, CaseReadCategory.ATTACHMENTS)
+    return _file_response(
+        selectors.attachment_content(attachment=attachment),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+    )
+
+
+@staff_required()
+@require_GET
+def document_download(request: HttpRequest, reference: str, document_id) -> HttpResponse:
+    """An issued document of the case, for its town's staff (read log: documents)."""
+    case = _staff_case(request, reference)
+    document = (
+        document_selectors.case_issued_documents(case=case).filter(public_id=document_id).first()
+    )
+    if document is None:
+        raise Http404
+    _logged_read(request, case, CaseReadCategory.DOCUMENTS)
+    return _file_response(
+        document_selectors.issued_document_content(document=document),
+        content_type="application/pdf",
+        filename=f"{document.title}-{case.reference}.pdf".replace(" ", "-"),
+    )
+
+
+# --- payments ------------------------------------------------------------------------------------
+def _attention_label(reason: str) -> str:
+    """The translated text of a payment's internal attention reason (see payments.services)."""
+    if reason.startswith("late payment after "):
+        status = reason.removeprefix("late payment after ")
+        labels = dict(PaymentStatus.choices)
+        return _(
+            "Late payment: the money arrived after the payment had been marked as %(status)s. "
+            "The case was released; check whether the citizen paid twice."
+        ) % {"status": labels.get(status, status)}
+    if reason.startswith("amount differs"):
+        return _(
+            "Amount mismatch: the platform reported an amount different from the one requested. "
+            "The payment was not booked."
+        )
+    if reason.startswith("platform reports"):
+        return _("The payment platform reports another status for a booked payment.")
+    if reason.startswith("platform error"):
+        return _("The payment platform answered a status query with an error.")
+    return reason
+
+
+def _payment_context(request: HttpRequest, payment, *, case) -> dict:
+    """What the payment part of a page shows and which actions it offers."""
+    user_id = request.user.pk
+    refund_requested = payment.refund_requested_by_id is not None
+    return {
+        "payment": payment,
+        "kassenzeichen": kassenzeichen_display(payment.kassenzeichen),
+        "ledger": list(payment_selectors.payment_ledger(payment=payment).select_related("actor")),
+        "attention": _attention_label(payment.attention_reason) if payment.attention_reason else "",
+        "may_waive": (
+            payment.fee_waived_by_id is None
+            and case.status == CaseStatus.AWAITING_PAYMENT
+            and payment.status in UNSETTLED_STATUSES | RETRYABLE_STATUSES
+        ),
+        "may_request_refund": payment.status == PaymentStatus.PAID and not refund_requested,
+        "refund_pending": payment.status == PaymentStatus.PAID and refund_requested,
+        "may_confirm_refund": (
+            payment.status == PaymentStatus.PAID
+            and refund_requested
+            and payment.refund_requested_by_id != user_id
+        ),
+        "may_resolve": payment.needs_clerk_attention,
+    }
+
+
+def _staff_payment(request: HttpRequest, public_id):
+    return payment_selectors.access_payment_for_staff(
+        actor=request.user, municipality=request.municipality, public_id=public_id
+    )
+
+
+def _payment_return_url(payment) -> str:
+    """The case page once the case is in the back office; the payment page while it waits."""
+    if payment.case.status in selectors.STATUS_ORDER:
+        return _case_url(payment.case)
+    return reverse("backoffice:payment_detail", args=[payment.public_id])
+
+
+@staff_required(role=StaffRole.TEAM_LEAD)
+@require_GET
+def payment_list(request: HttpRequest) -> HttpResponse:
+    form = PaymentListFilterForm(data=request.GET or None)
+    payments = payment_selectors.payment_list_for_staff(
+        actor=request.user, municipality=request.municipality, view=form.view()
+    )
+    page = Paginator(payments, PAYMENT_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+    rows = [
+        {
+            "payment": payment,
+            "kassenzeichen": kassenzeichen_display(payment.kassenzeichen),
+            "attention": _attention_label(payment.attention_reason)
+            if payment.needs_clerk_attention
+            else "",
+            "refund_pending": payment.status == PaymentStatus.PAID
+            and payment.refund_requested_by_id is not None,
+        }
+        for payment in page.object_list
+    ]
+    may_export = role_satisfies(request.staff_membership.role, StaffRole.ADMIN)
+    return _render(
+        request,
+        "backoffice/payment_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "view": form.view(),
+            "export_form": PaymentExportForm(
+                initial={"tag": timezone.localdate() - datetime.timedelta(days=1), "format": "csv"}
+            )
+            if may_export
+            else None,
+        },
+        section="payments",
+    )
+
+
+@staff_required()
+@require_GET
+def payment_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """One payment: status, Kassenzeichen, amount, ledger, flags and actions. Shows the case's
+    reference number, no personal data, so it writes no read-log row."""
+    payment = _staff_payment(request, public_id)
+    case = payment.case
+    return _render(
+        request,
+        "backoffice/payment_detail.html",
+        {
+            **_payment_context(request, payment, case=case),
+            "case": case,
+            "case_visible": case.status in selectors.STATUS_ORDER,
+        },
+        section="payments",
+    )
+
+
+def _payment_reason_page(
+    request: HttpRequest,
+    public_id,
+    *,
+    form: ReasonForm,
+    heading: str,
+    button: str,
+    perform,
+    success: str,
+) -> HttpResponse:
+    payment = _staff_payment(request, public_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(payment, form.cleaned_data["text"])
+        except PaymentError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, success)
+            payment.case.refresh_from_db(fields=["status"])
+            return redirect(_payment_return_url(payment))
+    return _render(
+        request,
+        "backoffice/payment_reason_form.html",
+        {
+            "payment": payment,
+            "kassenzeichen": kassenzeichen_display(payment.kassenzeichen),
+            "back_url": _payment_return_url(payment),
+            "form": form,
+            "heading": heading,
+            "button": button,
+        },
+        section="payments",
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def payment_waive(request: HttpRequest, public_id) -> HttpResponse:
+    form = ReasonForm(
+        data=request.POST if request.method == "POST" else None,
+        label=gettext_lazy("Reason for waiving the fee"),
+        help_text=gettext_lazy("Kept with the payment for the cash office. Not sent to anyone."),
+        required_message=gettext_lazy("Give the reason for waiving the fee."),
+    )
+    return _payment_reason_page(
+        request,
+        public_id,
+        form=form,
+        heading=_("Waive the fee"),
+        button=_("Waive the fee"),
+        perform=lambda payment, text: payment_services.payment_fee_waive(
+            payment=payment, actor=request.user, reason=text
+        ),
+        success=_("The fee has been waived. The case is now in the inbox."),
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def payment_refund_request(request: HttpRequest, public_id) -> HttpResponse:
+    form = ReasonForm(
+        data=request.POST if request.method == "POST" else None,
+        label=gettext_lazy("Reason for the refund"),
+        help_text=gettext_lazy("A different clerk must confirm the refund."),
+        required_message=gettext_lazy("Give the reason for the refund."),
+    )
+    return _payment_reason_page(
+        request,
+        public_id,
+        form=form,
+        heading=_("Request a refund"),
+        button=_("Request refund"),
+        perform=lambda payment, text: payment_services.payment_refund_request(
+            payment=payment, actor=request.user, reason=text
+        ),
+        success=_("The refund has been requested. A different clerk must confirm it."),
+    )
+
+
+@staff_required()
+@require_POST
+def payment_refund_confirm(request: HttpRequest, public_id) -> HttpResponse:
+    payment = _staff_payment(request, public_id)
+    try:
+        payment_services.payment_refund_confirm(payment=payment, actor=request.user)
+    except PaymentError as exc:
+        if exc.details.get("reason") == "four_eyes":
+            messages.error(
+                request, _("You requested this refund: a different clerk must confirm it.")
+            )
+        else:
+            messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The refund has been confirmed and recorded in the ledger."))
+    return redirect(_payment_return_url(payment))
+
+
+@staff_required()
+@require_POST
+def payment_resolve(request: HttpRequest, public_id) -> HttpResponse:
+    payment = _staff_payment(request, public_id)
+    try:
+        payment_services.payment_attention_resolve(payment=payment, actor=request.user)
+    except PaymentError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The payment has been marked as reviewed."))
+    return redirect(_payment_return_url(payment))
+
+
+@staff_required(role=StaffRole.ADMIN)
+@require_GET
+def payment_export(request: HttpRequest) -> HttpResponse:
+    """The booked payments of one day as CSV or JSON, as the nightly export writes them."""
+    form = PaymentExportForm(data=request.GET or None)
+    if not form.is_valid():
+        return _render(
+            request, "backoffice/payment_export.html", {"form": form}, section="payments"
+        )
+    day = form.cleaned_data["tag"]
+    rows = payment_services.payments_booked_rows(municipality=request.municipality, day=day)
+    csv_text, json_text = payment_services.payments_export_render(rows)
+    if form.cleaned_data["format"] == "json":
+        data, content_type = json_text, "application/json; charset=utf-8"
+    else:
+        data, content_type = csv_text, "text/csv; charset=utf-8"
+    return _file_response(
+        data.encode("utf-8"),
+        content_type=content_type,
+        filename=f"zahlungen-{request.municipality.slug}-{day.isoformat()}.{form.cleaned_data['format']}",
     )

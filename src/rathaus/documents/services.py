@@ -119,3 +119,25 @@ def _issue(*, case, kind, procedure, actor) -> IssuedDocument:
         data={"document": document.pk, "type": kind.key},
     )
     return document
+
+
+def case_approve_and_issue(*, case, actor) -> tuple[object, bool, IssuedDocument | None]:
+    """Approve ``case`` (four-eyes aware, ``cases.services.case_approve``) and, once it is
+    approved, issue the procedure's document in the same transaction: the first type in
+    ``issuable_document_types``. Returns ``(case, approved, document)``; ``document`` is None
+    while a four-eyes approval waits for the second clerk or when the procedure issues nothing.
+
+    If issuing fails (``DocumentError``, a rendering error) the approval is rolled back too, so
+    an approved case always has its document. The PDF is rendered inside the transaction:
+    ``document_issue`` stores the hash of exactly the bytes it renders."""
+    from rathaus.cases.services import case_approve
+
+    with transaction.atomic():
+        case, approved = case_approve(case=case, actor=actor)
+        if not approved:
+            return case, False, None
+        types = procedure_get(case.procedure_key).issuable_document_types
+        if not types:
+            return case, True, None
+        document = document_issue(case=case, document_type=types[0], actor=actor)
+    return case, True, document

@@ -45,8 +45,45 @@ def access_payment_for_staff(*, actor, municipality, public_id) -> Payment:
 
 
 def payment_for_case(*, case) -> Payment | None:
-    return Payment.objects.filter(case=case, municipality=case.municipality_id).first()
+    return (
+        Payment.objects.filter(case=case, municipality=case.municipality_id)
+        .select_related("refund_requested_by")
+        .first()
+    )
 
 
 def payment_ledger(*, payment: Payment) -> QuerySet[PaymentLedgerEntry]:
     return PaymentLedgerEntry.objects.filter(payment=payment, municipality=payment.municipality_id)
+
+
+# --- back office ---------------------------------------------------------------------------------
+PAYMENT_LIST_ATTENTION = "attention"
+PAYMENT_LIST_WAITING = "waiting"
+PAYMENT_LIST_ALL = "all"
+
+
+def payment_list_for_staff(
+    *, actor, municipality, view: str = PAYMENT_LIST_ATTENTION
+) -> QuerySet[Payment]:
+    """The town's payments for the back office's payment list.
+
+    ``attention``: flagged for a clerk (late payment, amount mismatch, platform error) or a refund
+    waiting for a second clerk's confirmation. ``waiting``: cases still waiting for their fee
+    (a clerk may waive it). ``all``: every payment. Newest change first."""
+    from django.db.models import Q
+
+    from rathaus.cases.constants import CaseStatus
+
+    from .constants import PaymentStatus
+
+    if not is_staff_of(actor=actor, municipality=municipality):
+        return Payment.objects.none()
+    payments = Payment.objects.filter(municipality=municipality)
+    if view == PAYMENT_LIST_ATTENTION:
+        payments = payments.filter(
+            Q(needs_clerk_attention=True)
+            | Q(status=PaymentStatus.PAID, refund_requested_by__isnull=False)
+        )
+    elif view == PAYMENT_LIST_WAITING:
+        payments = payments.filter(case__status=CaseStatus.AWAITING_PAYMENT)
+    return payments.select_related("case", "refund_requested_by").order_by("-updated_at", "-pk")

@@ -606,3 +606,29 @@ def payments_export_write(*, day: datetime.date, directory) -> list:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
+
+
+# --- back office: flags --------------------------------------------------------------------------
+@transaction.atomic
+def payment_attention_resolve(*, payment: Payment, actor) -> Payment:
+    """A clerk of the town has dealt with a flagged payment (late payment, amount mismatch,
+    platform error): the flag is cleared. The reason stays on the payment; the audit event
+    records who reviewed it (no free text: audit data is not encrypted)."""
+    if not is_staff_of(actor=actor, municipality=payment.municipality):
+        raise PaymentError(PaymentErrorCode.NOT_PERMITTED)
+    locked = Payment.objects.select_for_update().get(
+        pk=payment.pk, municipality=payment.municipality_id
+    )
+    if not locked.needs_clerk_attention:
+        raise PaymentError(PaymentErrorCode.TRANSITION_NOT_ALLOWED)
+    locked.needs_clerk_attention = False
+    locked.save(update_fields=["needs_clerk_attention", "updated_at"])
+    audit_event_record(
+        action="payment.attention_resolved",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"reason": locked.attention_reason},
+    )
+    payment.needs_clerk_attention = False
+    return locked
