@@ -32,6 +32,7 @@ STATUS_OF = {
     ErrorCode.HOLD_ALREADY_USED: 409,
     ErrorCode.ALREADY_CONFIRMED: 409,
     ErrorCode.NOT_CANCELLABLE: 409,
+    ErrorCode.NOT_MOVABLE: 409,
     ErrorCode.EMAIL_LIMIT_REACHED: 409,
     ErrorCode.HOLD_EXPIRED: 410,
     ErrorCode.HOLD_NOT_FOUND: 404,

@@ -65,6 +65,7 @@ class ErrorCode(models.TextChoices):
     INVALID_TOKEN = "invalid_token", _("The link is invalid or has expired.")
     ALREADY_CONFIRMED = "already_confirmed", _("The appointment has already been confirmed.")
     NOT_CANCELLABLE = "not_cancellable", _("The appointment cannot be cancelled any more.")
+    NOT_MOVABLE = "not_movable", _("The appointment cannot be moved any more.")
     CHECK_IN_REFUSED = (
         "check_in_refused",
         _("Check-in is not possible for this booking code here and now."),

@@ -58,6 +58,7 @@ from .models import (
 
 CONFIRM_SALT = "rathaus.appointments.confirm"
 CANCEL_SALT = "rathaus.appointments.cancel"
+MOVE_SALT = "rathaus.appointments.move"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out at a counter
 CODE_LENGTH = 8
 
@@ -171,9 +172,17 @@ def cancel_token_make(booking: Booking) -> str:
     return signing.dumps({"c": booking.code, "b": booking.pk}, salt=CANCEL_SALT)
 
 
-def cancel_token_valid(*, booking: Booking, token: str) -> bool:
+def move_token_make(booking: Booking) -> str:
+    return signing.dumps({"c": booking.code, "b": booking.pk}, salt=MOVE_SALT)
+
+
+def move_token_valid(*, booking: Booking, token: str) -> bool:
+    return cancel_token_valid(booking=booking, token=token, salt=MOVE_SALT)
+
+
+def cancel_token_valid(*, booking: Booking, token: str, salt: str = CANCEL_SALT) -> bool:
     try:
-        payload = signing.loads(token, salt=CANCEL_SALT)
+        payload = signing.loads(token, salt=salt)
     except signing.BadSignature:
         return False
     return (
@@ -198,6 +207,13 @@ def _booking_mail_context(booking: Booking) -> dict:
         "code": booking.code,
         "cancel_url": _absolute(municipality, reverse("appointments:cancel", kwargs=kwargs)),
         "calendar_url": _absolute(municipality, reverse("appointments:calendar", kwargs=kwargs)),
+        "move_url": _absolute(
+            municipality,
+            reverse(
+                "appointments:move",
+                kwargs={"code": booking.code, "token": move_token_make(booking)},
+            ),
+        ),
     }
 
 
@@ -589,6 +605,80 @@ def booking_cancel(
             raise AppointmentError(ErrorCode.NOT_CANCELLABLE)
         if policy.quarantine_minutes == 0:
             _hold_release(hold=booking.hold, from_state=HoldState.QUARANTINE, now=now)
+    return booking
+
+
+def booking_move(
+    *,
+    municipality,
+    code: str,
+    token: str,
+    start: dt.datetime,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Move a confirmed appointment to another time of the same office, all or nothing.
+
+    The new time is held first (``hold_create``: the same services and units, the same
+    conditional updates); only if that succeeds does the old hold leave, through quarantine like a
+    cancellation, so moving cannot hand a slot to someone waiting for it. Any refusal rolls the
+    whole transaction back and the appointment stays where it was.
+    """
+    now = now or timezone.now()
+    booking = (
+        Booking.objects.select_related("office", "hold")
+        .filter(municipality=municipality, code=code)
+        .first()
+    )
+    if booking is None or not move_token_valid(booking=booking, token=token):
+        raise AppointmentError(ErrorCode.INVALID_TOKEN)
+    with transaction.atomic():
+        _hold_lock(municipality=municipality, hold_id=booking.hold_id)
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("office", "hold", "municipality")
+            .get(pk=booking.pk)
+        )
+        old_hold = booking.hold
+        if (
+            booking.status != BookingStatus.CONFIRMED
+            or booking.start <= now
+            or old_hold.state != HoldState.BOOKED
+        ):
+            raise AppointmentError(ErrorCode.NOT_MOVABLE)
+        new_hold = hold_create(
+            municipality=municipality,
+            office=booking.office,
+            services=[(slug, int(count)) for slug, count in old_hold.services],
+            start=start,
+            units=old_hold.units,
+            now=now,
+        )
+        Hold.objects.filter(pk=new_hold.pk, state=HoldState.ACTIVE).update(state=HoldState.BOOKED)
+        policy = policy_for(booking.office)
+        moved_away = Hold.objects.filter(pk=old_hold.pk, state=HoldState.BOOKED).update(
+            state=HoldState.QUARANTINE,
+            release_after=now + dt.timedelta(minutes=policy.quarantine_minutes),
+        )
+        if not moved_away:
+            raise AppointmentError(ErrorCode.NOT_MOVABLE)
+        if policy.quarantine_minutes == 0:
+            _hold_release(hold=old_hold, from_state=HoldState.QUARANTINE, now=now)
+        previous = booking.start
+        Booking.objects.filter(pk=booking.pk).update(
+            hold=new_hold, start=new_hold.start, end=new_hold.end, reminder_sent_at=None
+        )
+        booking.hold, booking.start, booking.end = new_hold, new_hold.start, new_hold.end
+        audit_event_record(
+            action="appointments.booking.moved",
+            municipality=municipality,
+            target=booking,
+            data={"from": previous.isoformat(), "to": new_hold.start.isoformat()},
+        )
+        email_send(
+            to=booking.email,
+            template="appointments/email/moved",
+            context=_booking_mail_context(booking),
+        )
     return booking
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("gesendet/", views.book_sent, name="book_sent"),
     path("bestaetigen/<str:token>/", views.booking_finalise_view, name="finalise"),
     path("absagen/<str:code>/<str:token>/", views.booking_cancel_view, name="cancel"),
+    path("verschieben/<str:code>/<str:token>/", views.booking_move_view, name="move"),
     path("anzeige/<slug:office>/", views.call_display_page, name="call_display"),
     path("anzeige/<slug:office>/daten/", views.call_display_data, name="call_display_data"),
     path("schalter/<slug:office>/", views.counter_screen, name="counter_screen"),

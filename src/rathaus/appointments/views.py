@@ -27,7 +27,9 @@ from .services import (
     booking_cancel,
     booking_confirm,
     booking_finalise,
+    booking_move,
     cancel_token_valid,
+    move_token_valid,
 )
 from .slots import TZ
 
@@ -60,6 +62,76 @@ def booking_cancel_view(request, code: str, token: str):
         else:
             context.update(booking=booking, done=True)
     return render(request, "appointments/link_action.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def booking_move_view(request, code: str, token: str):
+    """Move by the signed link from the e-mail: choose a day, then a time (no login)."""
+    booking = booking_get(municipality=request.municipality, code=code)
+    if not move_token_valid(booking=booking, token=token):
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    services = [(item.service_slug, item.count) for item in booking.items.all()]
+    today = timezone.localdate()
+    day = _parse_day(request.GET.get("tag", ""))
+    context = {"booking": booking, "start": booking.start.astimezone(TZ), "office": booking.office}
+    if day is None:
+        starts = selectors.free_starts_cached(
+            municipality=request.municipality,
+            office=booking.office,
+            services=services,
+            first_day=today,
+            last_day=today + dt.timedelta(days=DAYS_SHOWN),
+        )
+        days = sorted({s.astimezone(TZ).date() for s in starts})
+        form = ChoiceForm(
+            data,
+            choices=[(d.isoformat(), date_format(d, "l, j. F Y")) for d in days],
+            label=_("To which day?"),
+            help_text=_("Only days with a free time are shown."),
+            error=_("Choose a day."),
+        )
+        if request.method == "POST" and form.is_valid():
+            return redirect(f"{request.path}?tag={form.cleaned_data['choice']}")
+        context.update(form=form, step="day")
+        return render(request, "appointments/move.html", context)
+    starts = selectors.free_starts_cached(
+        municipality=request.municipality,
+        office=booking.office,
+        services=services,
+        first_day=day,
+        last_day=day,
+    )
+    by_value = {s.astimezone(dt.UTC).isoformat(): s for s in starts}
+    form = ChoiceForm(
+        data,
+        choices=[(v, time_format(s.astimezone(TZ), "H:i")) for v, s in by_value.items()],
+        label=_("At what time?"),
+        help_text=date_format(day, "l, j. F Y"),
+        error=_("Choose a time."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_move(
+                municipality=request.municipality,
+                code=booking.code,
+                token=token,
+                start=by_value[form.cleaned_data["choice"]],
+            )
+        except AppointmentError as error:
+            form.add_error(None, error.message)
+        else:
+            context.update(booking=booking, start=booking.start.astimezone(TZ), done=True)
+            return render(request, "appointments/move.html", context)
+    context.update(form=form, step="time", back_url=request.path)
+    return render(request, "appointments/move.html", context)
+
+
+def _parse_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 @require_GET
