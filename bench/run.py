@@ -75,6 +75,42 @@ def print_table(results: list[dict], ratios: dict[str, float], goals: dict) -> N
         print(f"goals: {goals}")
 
 
+def run_self(scenario, server, args) -> int:
+    """A scenario with its own ``run`` (e.g. release_storm): it measures, this writes the JSON."""
+    with server:
+        server.start()
+        print(f"gunicorn gthread {args.workers}x{args.threads} on {server.base_url}")
+        fields = scenario.run(server, args)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "timestamp": stamp,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
+        "server": {
+            "kind": "gunicorn gthread",
+            "workers": args.workers,
+            "threads": args.threads,
+            "settings": "rathaus.settings.production",
+            "database": "postgresql",
+            "redis": bool(server.redis_url),
+        },
+        **fields,
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{scenario.name}-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    shown = {key: report[key] for key in ("summary", "ratios", "verdict") if key in report}
+    print(json.dumps(shown, indent=2))
+    print(f"written: {path.relative_to(PROJECT_DIR)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     scenario = scenarios.load(args.scenario)
@@ -88,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     server.prepare()
     scenario.prepare(server)
     results: list[dict] = []
+    if scenario.run is not None:
+        return run_self(scenario, server, args)
     with server:
         server.start()
         targets = [t for t in scenario.targets(server) if not args.only or t.name in args.only]

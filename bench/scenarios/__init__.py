@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
-SCENARIOS = ("pages", "inbox")
+SCENARIOS = ("pages", "inbox", "release_storm")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class Scenario:
     prepare: Callable = lambda server: None  # (server) -> None, after the demo data is loaded
     goals: dict = field(default_factory=dict)
     clients: int = 32  # default concurrency when --clients is not given
+    # A scenario that is not a set of GET targets runs itself: (server, args) -> report fields.
+    run: Callable | None = None
 
 
 def load(name: str) -> Scenario:
