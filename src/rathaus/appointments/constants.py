@@ -24,6 +24,7 @@ class BookingStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     CANCELLED = "cancelled", _("cancelled")
     EXPIRED = "expired", _("expired")
+    NO_SHOW = "no_show", _("over, never checked in")
 
 
 # The only status changes a booking may go through (see services._booking_transition).
@@ -31,9 +32,10 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     BookingStatus.HELD: frozenset(
         {BookingStatus.CONFIRMED, BookingStatus.EXPIRED, BookingStatus.CANCELLED}
     ),
-    BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED}),
+    BookingStatus.CONFIRMED: frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW}),
     BookingStatus.CANCELLED: frozenset(),
     BookingStatus.EXPIRED: frozenset(),
+    BookingStatus.NO_SHOW: frozenset(),
 }
 
 
@@ -61,6 +63,10 @@ class ErrorCode(models.TextChoices):
     EMAIL_LIMIT_REACHED = (
         "email_limit_reached",
         _("This e-mail address already has the maximum number of open appointments."),
+    )
+    IDENTITY_LIMIT_REACHED = (
+        "identity_limit_reached",
+        _("You already have the maximum number of open appointments for your verified identity."),
     )
     INVALID_TOKEN = "invalid_token", _("The link is invalid or has expired.")
     ALREADY_CONFIRMED = "already_confirmed", _("The appointment has already been confirmed.")

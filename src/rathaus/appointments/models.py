@@ -231,12 +231,25 @@ class BookingPolicy(models.Model):
     max_bookings_per_email = models.PositiveSmallIntegerField(
         _("open appointments per e-mail address"), default=2, validators=[MinValueValidator(1)]
     )
+    max_bookings_per_identity = models.PositiveSmallIntegerField(
+        _("open appointments per verified identity"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Applies to citizens logged in with a verified identity (trust level substantial or "
+            "high), whatever e-mail address they give."
+        ),
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gte=1), name="policy_slot_positive"),
             models.CheckConstraint(
                 condition=Q(max_bookings_per_email__gte=1), name="policy_email_limit_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_bookings_per_identity__gte=1),
+                name="policy_identity_limit_positive",
             ),
         ]
         verbose_name = _("booking policy")
@@ -396,6 +409,27 @@ class EmailBookingLock(models.Model):
 
     def __str__(self) -> str:
         return self.email_digest[:12]
+
+
+class AccountBookingLock(models.Model):
+    """One row per (municipality, account), locked while the per-identity limit is checked.
+
+    Like ``EmailBookingLock``: parallel confirmations by one verified citizen queue on this row,
+    so each of them counts the bookings the others have just made.
+    """
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    account = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "account"], name="account_lock_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}:{self.account_id}"
 
 
 class UsedChallenge(models.Model):
