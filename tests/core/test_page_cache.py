@@ -40,6 +40,22 @@ def test_second_anonymous_visit_is_served_without_queries(
     assert "unsafe-inline" not in second["Content-Security-Policy"]
 
 
+def test_a_hit_is_answered_before_sessions_and_authentication_run(
+    page_cache, catalogue, nor_client, monkeypatch
+):
+    nor_client.get("/leistungen/")
+
+    def no_session(*args, **kwargs):
+        raise AssertionError("the session middleware ran for a cached page")
+
+    monkeypatch.setattr(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request", no_session
+    )
+    response = nor_client.get("/leistungen/")
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+
+
 def test_towns_languages_and_queries_get_their_own_pages(page_cache, catalogue, nor_client):
     german = nor_client.get("/").content.decode()
     reinbek = Client(HTTP_HOST="reinbek.localhost").get("/").content.decode()

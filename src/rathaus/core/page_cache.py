@@ -10,6 +10,10 @@ A page is served from, or stored in, the cache only when nothing in it can be pe
 - the view rendered no CSRF token and set no cookie;
 - the response is a plain 200.
 The key holds the host, the language and the full path with its query string.
+
+``public_page`` (on the view) stores pages; ``PublicPageCacheMiddleware`` (right after the
+municipality is resolved) answers a hit before sessions, CSRF and authentication run, so a hit costs
+little more than a health probe. A miss in the middleware is one process-local lookup.
 """
 
 from __future__ import annotations
@@ -70,3 +74,15 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if getattr(request, "municipality", None) is not None and _cacheable_request(request):
+            cached = caches[CACHE_ALIAS].get(_key(request))
+            if cached is not None:
+                return cached
+        return self.get_response(request)

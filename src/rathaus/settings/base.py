@@ -63,6 +63,7 @@ MIDDLEWARE = [
     # Before MunicipalityMiddleware, so the unknown-host page is in the visitor's language too.
     "django.middleware.locale.LocaleMiddleware",
     "rathaus.tenants.middleware.MunicipalityMiddleware",
+    "rathaus.core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
