@@ -32,6 +32,7 @@ def test_staff_needs_password_then_code(nor_client, norderstedt):
     device.throttle_reset()
     response = nor_client.post(reverse("accounts:login_code"), {"code": totp_token_now(device.key)})
     assert response.status_code == 302
+    assert response["Location"] == reverse("backoffice:inbox")  # staff land in their inbox
     assert int(nor_client.session["_auth_user_id"]) == clerk.pk
     assert nor_client.get(reverse("admin:index")).status_code == 200
 

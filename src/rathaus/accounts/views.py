@@ -65,7 +65,7 @@ def login_view(request, *, staff: bool = False):
     if request.user.is_authenticated and not staff:
         return redirect("accounts:profile")
     expired = request.session.pop(SESSION_EXPIRED_FLAG, False)
-    default_next = "admin:index" if staff else settings.LOGIN_REDIRECT_URL
+    default_next = "backoffice:inbox" if staff else settings.LOGIN_REDIRECT_URL
     next_url = _safe_next(request, default_next)
     form = LoginForm(request.POST or None)
     unverified = False
