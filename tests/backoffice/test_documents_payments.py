@@ -464,3 +464,26 @@ def test_case_page_with_files_document_and_payment_has_a_pinned_query_count(
         response = client.get(url)
     page = response.content.decode()
     assert "Foto.png" in page and "Reply letter" in page and "Ledger" in page
+
+
+def test_a_second_refund_request_is_refused_with_the_services_message(
+    as_staff, clerk, second_clerk, paid_case
+):
+    payment = paid_case.payment
+    url = reverse("backoffice:payment_refund_request", args=[payment.public_id])
+    as_staff(clerk).post(url, {"text": "Doppelt bezahlt"})
+    response = as_staff(second_clerk).post(url, {"text": "Noch einmal"})
+    assert response.status_code == 200
+    assert "This change of status is not possible." in response.content.decode()
+    payment.refresh_from_db()
+    assert payment.refund_requested_by == clerk and payment.refund_reason == "Doppelt bezahlt"
+
+
+def test_case_page_with_payment_in_german(as_staff, clerk, citizen, paid_case):
+    _attach(paid_case, citizen)
+    client = as_staff(clerk, language="de")
+    page = client.get(reverse("backoffice:case_detail", args=[paid_case.reference]))
+    text = page.content.decode()
+    for german in ("Zahlung", "Buchungsjournal", "Kassenzeichen", "Dateien zu diesem Vorgang"):
+        assert german in text, german
+    assert "Erstattung beantragen" in text and "12,00 EUR" in text
