@@ -17,6 +17,8 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from rathaus.accounts.constants import SESSION_TRUST_LEVEL
+
 from . import challenge as pow_
 from . import selectors, services
 from .constants import ErrorCode
@@ -34,6 +36,7 @@ STATUS_OF = {
     ErrorCode.NOT_CANCELLABLE: 409,
     ErrorCode.NOT_MOVABLE: 409,
     ErrorCode.EMAIL_LIMIT_REACHED: 409,
+    ErrorCode.IDENTITY_LIMIT_REACHED: 409,
     ErrorCode.HOLD_EXPIRED: 410,
     ErrorCode.HOLD_NOT_FOUND: 404,
     ErrorCode.OUTSIDE_BOOKING_WINDOW: 422,
@@ -240,6 +243,7 @@ def confirm_booking(request, payload: ConfirmIn):
         email=payload.email,
         phone=payload.phone,
         citizen=getattr(request, "user", None),
+        trust_level=getattr(request, "session", {}).get(SESSION_TRUST_LEVEL),
     )
     return 202, _booking_out(booking)
 

@@ -93,11 +93,36 @@ class DetailsForm(KernForm):
 
 
 class CheckInForm(KernForm):
+    """Typed by hand or by a QR scanner, which types the code like a keyboard and then Enter."""
+
     code = forms.CharField(
         label=_("Booking code"),
-        max_length=12,
-        help_text=_("The 8 characters from your confirmation e-mail."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        max_length=40,
+        help_text=_(
+            "The 8 characters from your confirmation e-mail, or hold the QR code of your "
+            "booking to the scanner."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        # Scanners may add spaces or line breaks; codes are shown in capitals but read in any case.
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+
+class StatisticsDayForm(KernForm):
+    tag = forms.DateField(
+        label=_("Day"),
+        help_text=_("For example 2026-06-09."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the day as a date, for example 2026-06-09.")},
     )
 
 

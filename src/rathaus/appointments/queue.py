@@ -352,14 +352,18 @@ def office_day_statistics(*, actor, municipality, office_slug: str, day: dt.date
         return round(sum(values) / len(values), 1) if values else None
 
     return {
-        "bookings": bookings.filter(status=BookingStatus.CONFIRMED).count(),
+        "bookings": bookings.filter(
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.NO_SHOW]
+        ).count(),
         "cancelled": bookings.filter(status=BookingStatus.CANCELLED).count(),
         "checked_in": sum(1 for t in tickets if t.kind == TicketKind.APPOINTMENT),
         "walk_ins": sum(1 for t in tickets if t.kind == TicketKind.WALK_IN),
         "no_shows": sum(1 for t in tickets if t.status == TicketStatus.NO_SHOW)
-        # Confirmed appointments that are over without a check-in count as no-shows too.
+        # Appointments that are over without a check-in count as no-shows too, whether or not
+        # the periodic task (services.bookings_mark_no_show) has marked them yet.
         + bookings.filter(
-            status=BookingStatus.CONFIRMED, ticket__isnull=True, end__lt=timezone.now()
+            Q(status=BookingStatus.NO_SHOW)
+            | Q(status=BookingStatus.CONFIRMED, ticket__isnull=True, end__lt=timezone.now())
         ).count(),
         "served": len(services_),
         "mean_wait_minutes": mean(waits),

@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rathaus.accounts.constants import TrustLevel, trust_satisfies
 from rathaus.core.audit import audit_event_record
 from rathaus.core.crypto import blind_index
 from rathaus.notifications.services import email_send
@@ -36,12 +37,14 @@ from rathaus.tenants.selectors import municipality_primary_host
 from . import slots as slot_rules
 from .constants import (
     ALLOWED_TRANSITIONS,
+    CHECK_IN_LATE_MINUTES,
     EMAIL_DIGEST_PURPOSE,
     BookingStatus,
     ErrorCode,
     HoldState,
 )
 from .models import (
+    AccountBookingLock,
     Booking,
     BookingPolicy,
     BookingService,
@@ -205,6 +208,7 @@ def _booking_mail_context(booking: Booking) -> dict:
         ),
         "start": booking.start.astimezone(slot_rules.TZ),
         "code": booking.code,
+        "booking_url": _absolute(municipality, reverse("appointments:booking", kwargs=kwargs)),
         "cancel_url": _absolute(municipality, reverse("appointments:cancel", kwargs=kwargs)),
         "calendar_url": _absolute(municipality, reverse("appointments:calendar", kwargs=kwargs)),
         "move_url": _absolute(
@@ -430,9 +434,13 @@ def booking_confirm(
     email: str,
     phone: str = "",
     citizen=None,
+    trust_level: str | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Attach the person to a hold and send the double-opt-in e-mail.
+
+    A citizen logged in with a verified identity (``trust_level`` substantial or high) is also
+    held to the policy's limit per identity (``_identity_limit_check``), whatever address is given.
 
     The booking stays ``held`` until the link in the e-mail is followed (``booking_finalise``);
     the hold's time is renewed once here so the citizen has ``hold_minutes`` to click.
@@ -472,6 +480,13 @@ def booking_confirm(
             raise AppointmentError(
                 ErrorCode.EMAIL_LIMIT_REACHED, {"limit": policy.max_bookings_per_email}
             )
+        _identity_limit_check(
+            municipality=municipality,
+            citizen=citizen,
+            trust_level=trust_level,
+            limit=policy.max_bookings_per_identity,
+            now=now,
+        )
 
         booking = Booking(
             municipality=municipality,
@@ -521,6 +536,32 @@ def booking_confirm(
             },
         )
     return booking
+
+
+def _identity_limit_check(
+    *, municipality, citizen, trust_level: str | None, limit: int, now: dt.datetime
+) -> None:
+    """Refuse a verified citizen's booking beyond the limit per identity. Inside a transaction.
+
+    The account's ``AccountBookingLock`` row is locked first, so parallel confirmations by one
+    citizen count one after the other (as with the per-e-mail limit).
+    """
+    if citizen is None or not citizen.is_authenticated:
+        return
+    if not trust_satisfies(trust_level, TrustLevel.SUBSTANTIAL):
+        return
+    AccountBookingLock.objects.bulk_create(
+        [AccountBookingLock(municipality=municipality, account=citizen)], ignore_conflicts=True
+    )
+    AccountBookingLock.objects.select_for_update().get(municipality=municipality, account=citizen)
+    open_bookings = Booking.objects.filter(
+        municipality=municipality,
+        citizen=citizen,
+        status__in=[BookingStatus.HELD, BookingStatus.CONFIRMED],
+        end__gt=now,
+    ).count()
+    if open_bookings >= limit:
+        raise AppointmentError(ErrorCode.IDENTITY_LIMIT_REACHED, {"limit": limit})
 
 
 def booking_finalise(*, municipality, token: str, now: dt.datetime | None = None) -> Booking:
@@ -720,3 +761,24 @@ def booking_reminders_send(*, now: dt.datetime | None = None) -> int:
                 )
                 sent += 1
     return sent
+
+
+def bookings_mark_no_show(*, now: dt.datetime | None = None) -> int:
+    """Confirmed appointments that are over and were never checked in become ``no_show``.
+
+    Periodic task. "Over" means both the appointment's end and the last check-in minute have
+    passed, so nobody who could still check in is marked. Each booking changes through the
+    transition table with its own audit event.
+    """
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        end__lte=now,
+        start__lte=now - dt.timedelta(minutes=CHECK_IN_LATE_MINUTES),
+        ticket__isnull=True,
+    ).select_related("municipality")
+    marked = 0
+    for booking in due:
+        with transaction.atomic():
+            marked += _booking_transition(booking=booking, to=BookingStatus.NO_SHOW, now=now)
+    return marked

@@ -30,6 +30,12 @@ def booking_reminders_task() -> int:
     return services.booking_reminders_send()
 
 
+@db_periodic_task(crontab(minute="*/15"))
+def bookings_no_show_task() -> int:
+    """Appointments that are over and were never checked in become "no-show"."""
+    return services.bookings_mark_no_show()
+
+
 @db_periodic_task(crontab(minute="17", hour="*"))
 def used_challenges_purge_task() -> int:
     from .challenge import used_challenges_purge

@@ -20,5 +20,7 @@ urlpatterns = [
     path("schalter/<slug:office>/", views.counter_screen, name="counter_screen"),
     path("einchecken/<slug:office>/", views.check_in_page, name="check_in"),
     path("wartenummer/<slug:office>/", views.walk_in_page, name="walk_in"),
+    path("termin/<str:code>/<str:token>/", views.booking_page, name="booking"),
+    path("statistik/<slug:office>/", views.statistics_page, name="statistics"),
     path("kalender/<str:code>/<str:token>/", views.booking_calendar_view, name="calendar"),
 ]

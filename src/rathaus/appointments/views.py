@@ -6,20 +6,32 @@ The POST calls the service and shows the outcome.
 
 import datetime as dt
 
+import segno
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rathaus.accounts.constants import SESSION_TRUST_LEVEL, StaffRole
 from rathaus.accounts.decorators import staff_required
 
 from . import queue, selectors
 from .challenge import hold_create_with_challenge
 from .constants import ErrorCode, TicketStatus
-from .forms import CheckInForm, ChoiceForm, DetailsForm, ServicesForm, TimeForm, WalkInForm
+from .forms import (
+    CheckInForm,
+    ChoiceForm,
+    DetailsForm,
+    ServicesForm,
+    StatisticsDayForm,
+    TimeForm,
+    WalkInForm,
+)
 from .ics import appointment_ics
 from .selectors import booking_get
 from .services import (
@@ -28,7 +40,9 @@ from .services import (
     booking_confirm,
     booking_finalise,
     booking_move,
+    cancel_token_make,
     cancel_token_valid,
+    move_token_make,
     move_token_valid,
 )
 from .slots import TZ
@@ -45,8 +59,45 @@ def booking_finalise_view(request, token: str):
             context["error"] = error.message
             status = 400
         else:
-            context.update(booking=booking, start=booking.start.astimezone(TZ), done=True)
+            context.update(
+                booking=booking,
+                start=booking.start.astimezone(TZ),
+                done=True,
+                qr_svg=booking_code_qr(booking.code),
+                booking_url=reverse(
+                    "appointments:booking",
+                    kwargs={"code": booking.code, "token": cancel_token_make(booking)},
+                ),
+            )
     return render(request, "appointments/link_action.html", context, status=status)
+
+
+def booking_code_qr(code: str) -> SafeString:
+    """The booking code as an inline SVG QR code for the scanner at the check-in (no styles)."""
+    title = gettext("QR code of booking code %(code)s") % {"code": code}  # segno escapes it
+    svg = segno.make(code, error="m").svg_inline(
+        scale=6, border=4, dark="#000", light="#fff", svgclass="rh-qr", title=title
+    )
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 (segno output)
+
+
+@require_GET
+def booking_page(request, code: str, token: str):
+    """The appointment, from the link in the booking e-mail: time, place, code and its QR code."""
+    booking = booking_get(municipality=request.municipality, code=code)
+    if not cancel_token_valid(booking=booking, token=token):
+        raise Http404
+    return render(
+        request,
+        "appointments/booking.html",
+        {
+            "booking": booking,
+            "start": booking.start.astimezone(TZ),
+            "qr_svg": booking_code_qr(booking.code),
+            "token": token,
+            "move_token": move_token_make(booking),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -360,6 +411,9 @@ def book_details(request):
                 municipality=request.municipality,
                 hold_token=hold.token,
                 citizen=user,
+                trust_level=request.session.get(SESSION_TRUST_LEVEL)
+                if user.is_authenticated
+                else None,
                 **form.cleaned_data,
             )
         except AppointmentError as error:
@@ -530,4 +584,22 @@ def walk_in_page(request, office: str):
             "estimate": estimate,
             "challenge_url": reverse("api-v1:get_challenge"),
         },
+    )
+
+
+@staff_required(StaffRole.TEAM_LEAD)
+@require_GET
+def statistics_page(request, office: str):
+    """One office's day in figures, for team leads and admins of the town."""
+    office_obj = selectors.office_get(municipality=request.municipality, slug=office)
+    form = StatisticsDayForm(request.GET or None, initial={"tag": timezone.localdate()})
+    day = form.cleaned_data["tag"] if form.is_bound and form.is_valid() else timezone.localdate()
+    figures = queue.office_day_statistics(
+        actor=request.user, municipality=request.municipality, office_slug=office, day=day
+    )
+    return render(
+        request,
+        "appointments/statistics.html",
+        {"office": office_obj, "form": form, "day": day, "figures": figures},
+        status=400 if form.is_bound and form.errors else 200,
     )
