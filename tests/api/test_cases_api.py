@@ -9,6 +9,7 @@ from rathaus.cases import services as case_services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case, CaseEvent, CaseReadLog, Message
 from rathaus.core.models import AuditEvent
+from rathaus.documents.models import IssuedDocument
 from rathaus.notifications.models import OutboxMessage
 from rathaus.procedures.registry import procedure_get
 from tests.accounts.factories import staff_create
@@ -208,6 +209,27 @@ def test_transition_allowed(nor_api, nor_case, nor_token, clerk):
     assert (event.actor_id, event.actor_role, event.to_status) == (clerk.pk, "staff", "in_review")
     audit = AuditEvent.objects.get(action="api.case_transition")
     assert audit.data == {"token": nor_token[0].prefix, "to": "in_review"}
+
+
+def test_approval_issues_the_document_as_in_the_back_office(nor_api, nor_case):
+    url = f"/cases/{nor_case.reference}/transitions"
+    assert nor_api.post(url, {"to_status": "in_review"}).status_code == 200
+    response = nor_api.post(url, {"to_status": "approved"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
+    assert IssuedDocument.objects.filter(case=nor_case).count() == 1
+
+
+def test_approval_keeps_four_eyes(nor_api, nor_case, norderstedt, monkeypatch):
+    monkeypatch.setattr(procedure_get(nor_case.procedure_key), "four_eyes", True)
+    url = f"/cases/{nor_case.reference}/transitions"
+    assert nor_api.post(url, {"to_status": "in_review"}).status_code == 200
+    first = nor_api.post(url, {"to_status": "approved"})
+    assert first.status_code == 200 and first.json()["status"] == "in_review"
+    assert_error(nor_api.post(url, {"to_status": "approved"}), 409, "four_eyes_same_clerk")
+    nor_case.refresh_from_db()
+    assert nor_case.status == CaseStatus.IN_REVIEW
+    assert not IssuedDocument.objects.filter(case=nor_case).exists()
 
 
 def test_transition_with_a_reason(nor_api, nor_case):

@@ -30,6 +30,7 @@ router = Router(tags=["cases"], auth=ApiTokenAuth())
 # HTTP status of each refusal of the case engine; anything not listed is a 400.
 CASE_ERROR_STATUS = {
     CaseErrorCode.TRANSITION_NOT_ALLOWED: 409,
+    CaseErrorCode.FOUR_EYES_SAME_CLERK: 409,
     CaseErrorCode.ACTOR_NOT_PERMITTED: 403,
     CaseErrorCode.REASON_REQUIRED: 422,
     CaseErrorCode.UNKNOWN_STATUS: 422,
