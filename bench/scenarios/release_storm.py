@@ -299,6 +299,12 @@ async def sustained(base_url, details: dict, solutions: list[str], clients: int,
     }
 
 
+def _cpu_per_request(row: dict, before, after, count_field: str) -> None:
+    """gunicorn's CPU time (master and workers, from /proc) per request of one phase."""
+    if before is not None and after is not None and row.get(count_field):
+        row["server_cpu_ms_per_request"] = round((after - before) * 1000 / row[count_field], 2)
+
+
 def _fivexx(counts: dict) -> int:
     return sum(n for code, n in counts.items() if str(code).startswith("5"))
 
@@ -340,14 +346,18 @@ def run(server, args) -> dict:
         host=HOST,
     )
     print(f"storm day released at {release_at.isoformat()} (listing before: HTTP {early})")
+    cpu_before = server.cpu_seconds()
     storm_result = asyncio.run(
         storm(base, details["storm"], storm_solutions, storm_sources, release_at)
     )
+    _cpu_per_request(storm_result, cpu_before, server.cpu_seconds(), "hold_requests")
     print(f"storm: {json.dumps(storm_result)}")
 
+    cpu_before = server.cpu_seconds()
     sustained_result = asyncio.run(
         sustained(base, details["sustained"], sustained_solutions, sustained_clients, duration)
     )
+    _cpu_per_request(sustained_result, cpu_before, server.cpu_seconds(), "hold_requests")
     print(f"sustained: {json.dumps(sustained_result)}")
 
     listing_day = details["sustained"]["first_day"]
@@ -356,18 +366,26 @@ def run(server, args) -> dict:
         f"{details['sustained']['service']}&from={listing_day}&to={listing_day}"
     )
     common = {"host": HOST, "warmup": 2.0, "duration": min(duration, 10.0)}
-    listing = run_load(
-        name="free_slots", url=base + listing_path, clients=sustained_clients, **common
-    ).as_dict()
-    healthz = run_load(
-        name="healthz", url=base + "/healthz", clients=sustained_clients, **common
-    ).as_dict()
-    healthz_storm = run_load(
-        name="healthz_1000", url=base + "/healthz", clients=STORM_CLIENTS, **common
-    ).as_dict()
+
+    def measured(name: str, url: str, clients: int) -> dict:
+        marks: list = []
+        row = run_load(
+            name=name,
+            url=url,
+            clients=clients,
+            before_measure=lambda: marks.append(server.cpu_seconds()),
+            **common,
+        ).as_dict()
+        _cpu_per_request(row, marks[0] if marks else None, server.cpu_seconds(), "requests")
+        return row
+
+    listing = measured("free_slots", base + listing_path, sustained_clients)
+    healthz = measured("healthz", base + "/healthz", sustained_clients)
+    healthz_storm = measured("healthz_1000", base + "/healthz", STORM_CLIENTS)
     for row in (listing, healthz, healthz_storm):
         print(
             f"  {row['name']} ({row['clients']} clients): {row['rps']} req/s, p95 {row['p95_ms']}"
+            f", server CPU {row.get('server_cpu_ms_per_request')} ms/request"
         )
 
     database = json.loads(_python(server, "verify", capture=True).strip().splitlines()[-1])
@@ -401,6 +419,12 @@ def run(server, args) -> dict:
         "sustained_hold_p95_ms_at_200": sustained_result["hold_latency"]["p95_ms"],
         "sustained_hold_p99_ms_at_200": sustained_result["hold_latency"]["p99_ms"],
         "free_slot_listing_rps": listing["rps"],
+        "server_cpu_ms_per_request": {
+            "storm_hold": storm_result.get("server_cpu_ms_per_request"),
+            "sustained_hold": sustained_result.get("server_cpu_ms_per_request"),
+            "free_slot_listing": listing.get("server_cpu_ms_per_request"),
+            "healthz": healthz.get("server_cpu_ms_per_request"),
+        },
         "healthz_rps_at_200": healthz["rps"],
         "healthz_rps_at_1000": healthz_storm["rps"],
     }

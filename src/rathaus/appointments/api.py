@@ -13,9 +13,11 @@ Errors are ``{"code": ..., "message": ..., "details": {...}}`` with the codes of
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
 
@@ -184,21 +186,35 @@ def list_office_services(request, slug: str):
     operation_id="list_free_slots",
 )
 def list_free_slots(request, slug: str, filters: Query[FreeSlotsQuery]):
-    office = selectors.office_get(municipality=request.municipality, slug=slug)
+    """The finished JSON answer is kept for at most two seconds per town, office, services and
+    date range (``selectors.cached_briefly``); a hit runs no query. The hold decides."""
     chosen = _parse_services(filters.services)
     date_from, date_to = filters.date_from, filters.date_to
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise AppointmentError(ErrorCode.OUTSIDE_BOOKING_WINDOW, {"max_days": MAX_RANGE_DAYS})
-    starts = selectors.free_starts_cached(
-        municipality=request.municipality,
-        office=office,
-        services=chosen,
-        first_day=date_from,
-        last_day=date_to,
+    municipality = request.municipality
+    key = "appointments:free-json:" + selectors.free_starts_key(
+        municipality_id=municipality.pk, office=slug, services=chosen, first=date_from, last=date_to
     )
-    resolved = services.resolve_services(office=office, services=chosen)
-    duration = sum(row.duration_minutes * count for row, count in resolved)
-    return 200, {"office": office.slug, "duration_minutes": duration, "starts": starts}
+
+    def render() -> bytes:
+        office = selectors.office_get(municipality=municipality, slug=slug)
+        resolved = services.resolve_services(office=office, services=chosen)
+        starts = selectors.free_starts(
+            municipality=municipality,
+            office=office,
+            services=chosen,
+            first_day=date_from,
+            last_day=date_to,
+        )
+        answer = FreeSlotsOut(
+            office=office.slug,
+            duration_minutes=sum(row.duration_minutes * count for row, count in resolved),
+            starts=starts,
+        )
+        return json.dumps(answer.model_dump(by_alias=True), cls=NinjaJSONEncoder).encode()
+
+    return HttpResponse(selectors.cached_briefly(key, render), content_type="application/json")
 
 
 @router.get("/challenge", response=ChallengeOut, operation_id="get_challenge")

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -98,12 +98,8 @@ def challenge_solve(challenge: dict) -> str:
     raise ValueError("challenge has no solution")
 
 
-def challenge_verify(*, municipality, payload: str, now: dt.datetime | None = None) -> None:
-    """Accept a solved challenge once, or raise ``AppointmentError``.
-
-    Runs in its own transaction so a solution stays spent even when the following hold fails.
-    """
-    now = now or timezone.now()
+def _challenge_check(*, municipality, payload: str, now: dt.datetime) -> tuple[str, int]:
+    """Signature, hash, town and expiry of a solution (CPU only); returns (digest, expires)."""
     try:
         data = json.loads(base64.b64decode(payload, validate=True))
         challenge, salt = str(data["challenge"]), str(data["salt"])
@@ -121,15 +117,35 @@ def challenge_verify(*, municipality, payload: str, now: dt.datetime | None = No
         or expires <= now.timestamp()
     ):
         raise AppointmentError(ErrorCode.CHALLENGE_INVALID)
-    try:
-        with transaction.atomic():
-            UsedChallenge.objects.create(
-                municipality=municipality,
-                digest=challenge,
-                expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
-            )
-    except IntegrityError as exc:
-        raise AppointmentError(ErrorCode.CHALLENGE_REUSED) from exc
+    return challenge, expires
+
+
+def _challenge_spend(*, municipality, digest: str, expires: int) -> None:
+    """Store the solution as spent, inside the caller's transaction; refuses a replay.
+
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: a replay inserts nothing and leaves the
+    transaction usable (no error to roll back to a savepoint).
+    """
+    expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO appointments_usedchallenge (municipality_id, digest, expires_at)"
+            " VALUES (%s, %s, %s) ON CONFLICT (digest) DO NOTHING RETURNING id",
+            [municipality.pk, digest, connection.ops.adapt_datetimefield_value(expires_at)],
+        )
+        if cursor.fetchone() is None:
+            raise AppointmentError(ErrorCode.CHALLENGE_REUSED)
+
+
+def challenge_verify(*, municipality, payload: str, now: dt.datetime | None = None) -> None:
+    """Accept a solved challenge once, or raise ``AppointmentError``.
+
+    Runs in its own transaction so a solution stays spent whatever the caller does next.
+    """
+    now = now or timezone.now()
+    digest, expires = _challenge_check(municipality=municipality, payload=payload, now=now)
+    with transaction.atomic():
+        _challenge_spend(municipality=municipality, digest=digest, expires=expires)
 
 
 def used_challenges_purge(*, now: dt.datetime | None = None) -> int:
@@ -142,8 +158,26 @@ def used_challenges_purge(*, now: dt.datetime | None = None) -> int:
 def hold_create_with_challenge(
     *, municipality, office, services: list[tuple[str, int]], start: dt.datetime, payload: str
 ):
-    """Spend a solved challenge, then reserve the time (the web pages and the API use this)."""
-    from .services import hold_create
+    """Spend a solved challenge and reserve the time in one transaction (web pages and API).
 
-    challenge_verify(municipality=municipality, payload=payload)
-    return hold_create(municipality=municipality, office=office, services=services, start=start)
+    A refused hold (409, 422 …) changes nothing, so the transaction still commits the spent
+    solution: it cannot be used again whatever the answer was. A replayed solution is refused
+    before any slot is touched.
+    """
+    from .services import hold_take
+
+    digest, expires = _challenge_check(
+        municipality=municipality, payload=payload, now=timezone.now()
+    )
+    refusal = None
+    with transaction.atomic():
+        _challenge_spend(municipality=municipality, digest=digest, expires=expires)
+        try:
+            hold = hold_take(
+                municipality=municipality, office=office, services=services, start=start
+            )
+        except AppointmentError as exc:
+            refusal = exc  # nothing of the hold was written; commit the spent solution
+    if refusal is not None:
+        raise refusal
+    return hold

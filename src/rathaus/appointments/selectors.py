@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import threading
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +29,7 @@ def office_list(*, municipality) -> QuerySet[Office]:
 
 def office_get(*, municipality, slug: str) -> Office:
     office = (
-        Office.objects.select_related("municipality")
+        Office.objects.select_related("municipality", "policy")
         .filter(municipality=municipality, slug=slug, is_active=True)
         .first()
     )
@@ -79,6 +84,54 @@ def free_starts(
 
 FREE_STARTS_CACHE_SECONDS = 2
 
+# Free-slot answers are kept in each process, not in Redis: a hit then costs a dictionary lookup
+# instead of a network round trip, and with a few processes each recomputes a key at most once
+# per FREE_STARTS_CACHE_SECONDS, which the database does not notice. When the default cache is
+# already process-local (development, tests) that one is used, so clearing it clears these too.
+_LOCAL_CACHE = LocMemCache(
+    "rathaus-appointments-free-slots",
+    {"TIMEOUT": FREE_STARTS_CACHE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 2000}},
+)
+# One recompute per key and process: a miss takes the key's lock, looks again, then computes.
+_KEY_LOCKS = tuple(threading.Lock() for _ in range(64))
+
+
+def short_cache() -> BaseCache:
+    """The cache for answers that may be at most ``FREE_STARTS_CACHE_SECONDS`` old."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    return caches["default"] if backend.endswith("LocMemCache") else _LOCAL_CACHE
+
+
+def cached_briefly(key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` cached for at most ``FREE_STARTS_CACHE_SECONDS`` (stampede-safe per process).
+
+    ``compute`` may raise (e.g. 404); nothing is cached then.
+    """
+    store = short_cache()
+    value = store.get(key)
+    if value is not None:
+        return value
+    with _KEY_LOCKS[zlib.crc32(key.encode()) % len(_KEY_LOCKS)]:
+        value = store.get(key)
+        if value is None:
+            value = compute()
+            store.set(key, value, FREE_STARTS_CACHE_SECONDS)
+    return value
+
+
+def free_starts_key(
+    *, municipality_id: int, office: str, services: Sequence[tuple[str, int]], first, last
+) -> str:
+    """Cache key part: town, office (pk or slug), services with counts (sorted), date range."""
+    chosen = sorted((slug, int(count)) for slug, count in services)
+    return "{}:{}:{}:{}:{}".format(
+        municipality_id,
+        office,
+        ",".join(f"{slug}={count}" for slug, count in chosen),
+        first.isoformat(),
+        last.isoformat(),
+    )
+
 
 def free_starts_cached(
     *,
@@ -93,24 +146,23 @@ def free_starts_cached(
     A listed start may be gone already; ``hold_create`` decides, so a short cache is safe.
     """
     chosen = sorted((slug, int(count)) for slug, count in services)
-    key = "appointments:free:{}:{}:{}:{}:{}".format(
-        municipality.pk,
-        office.pk,
-        ",".join(f"{slug}={count}" for slug, count in chosen),
-        first_day.isoformat(),
-        last_day.isoformat(),
+    key = "appointments:free:" + free_starts_key(
+        municipality_id=municipality.pk,
+        office=str(office.pk),
+        services=chosen,
+        first=first_day,
+        last=last_day,
     )
-    starts = cache.get(key)
-    if starts is None:
-        starts = free_starts(
+    return cached_briefly(
+        key,
+        lambda: free_starts(
             municipality=municipality,
             office=office,
             services=chosen,
             first_day=first_day,
             last_day=last_day,
-        )
-        cache.set(key, starts, FREE_STARTS_CACHE_SECONDS)
-    return starts
+        ),
+    )
 
 
 def booking_get(*, municipality, code: str) -> Booking:

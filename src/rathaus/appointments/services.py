@@ -3,9 +3,10 @@
 Capacity is decided by the database, never by a read followed by a write:
 
 * ``hold_create`` takes ``units`` from each of N consecutive slots with one conditional
-  ``UPDATE slot SET taken = taken + units WHERE id = … AND taken + units <= capacity`` per slot,
-  in start order, inside one transaction. If any update affects no row the whole transaction
-  rolls back, so an appointment gets all its slots or none. The check constraint
+  ``UPDATE slot SET taken = taken + units WHERE … AND taken + units <= capacity RETURNING id``
+  inside one transaction (multi-slot appointments lock their slots in start order first). If
+  fewer than N rows were updated, the units are given back before the transaction ends and the
+  hold is refused, so an appointment gets all its slots or none. The check constraint
   ``taken <= capacity`` backs this up.
 * A hold's ``state`` changes only through conditional updates (``… WHERE state = 'active'``), so
   expiry, confirmation and cancellation of the same hold cannot both succeed; exactly the one that
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -85,8 +86,14 @@ def email_digest(email: str) -> str:
 
 
 def policy_for(office: Office) -> BookingPolicy:
-    """The office's policy, or the defaults when none has been set up yet (unsaved)."""
-    policy = BookingPolicy.objects.filter(office=office).first()
+    """The office's policy, or the defaults when none has been set up yet (unsaved).
+
+    Uses the row loaded with the office (``select_related("policy")``) when there is one.
+    """
+    if Office.policy.is_cached(office):
+        policy = Office.policy.related.get_cached_value(office)
+    else:
+        policy = BookingPolicy.objects.filter(office=office).first()
     return policy or BookingPolicy(municipality_id=office.municipality_id, office=office)
 
 
@@ -306,6 +313,73 @@ def hold_create(
 
     Raises ``AppointmentError`` with ``SLOT_UNAVAILABLE`` when any slot is missing or full.
     """
+    with transaction.atomic():
+        return hold_take(
+            municipality=municipality,
+            office=office,
+            services=services,
+            start=start,
+            units=units,
+            now=now,
+        )
+
+
+def _slots_take(*, municipality, office: Office, wanted: list[dt.datetime], units: int) -> list:
+    """Take ``units`` from every slot starting at ``wanted``: all of them, or change nothing.
+
+    One conditional ``UPDATE … WHERE taken + units <= capacity RETURNING id``: the database
+    decides. A multi-slot appointment first locks its slots in start order (as every such hold
+    does, so two of them cannot deadlock); if not every slot had room, the units taken by this
+    statement are given back in the same transaction before anyone else can see them.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        if len(wanted) == 1:
+            cursor.execute(
+                "UPDATE appointments_slot SET taken = taken + %s WHERE municipality_id = %s"
+                " AND office_id = %s AND start = %s AND taken + %s <= capacity RETURNING id",
+                [units, municipality.pk, office.pk, adapt(wanted[0]), units],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        slot_ids = list(
+            Slot.objects.select_for_update()
+            .filter(municipality=municipality, office=office, start__in=wanted)
+            .order_by("start")
+            .values_list("pk", flat=True)
+        )
+        if len(slot_ids) != len(wanted):
+            return []
+        marks = ", ".join(["%s"] * len(slot_ids))  # placeholders only, values are parameters
+        cursor.execute(
+            f"UPDATE appointments_slot SET taken = taken + %s WHERE id IN ({marks})"  # noqa: S608
+            " AND taken + %s <= capacity RETURNING id",
+            [units, *slot_ids, units],
+        )
+        taken = [row[0] for row in cursor.fetchall()]
+        if 0 < len(taken) < len(slot_ids):
+            marks = ", ".join(["%s"] * len(taken))
+            cursor.execute(
+                f"UPDATE appointments_slot SET taken = taken - %s WHERE id IN ({marks})",  # noqa: S608
+                [units, *taken],
+            )
+            return []
+        return slot_ids if len(taken) == len(slot_ids) else []
+
+
+def hold_take(
+    *,
+    municipality,
+    office: Office,
+    services: Sequence[tuple[str, int]],
+    start: dt.datetime,
+    units: int = 1,
+    now: dt.datetime | None = None,
+) -> Hold:
+    """``hold_create`` inside the caller's transaction.
+
+    A refusal (``AppointmentError``) leaves the transaction without any change of this call, so
+    the caller may commit its own work (e.g. the spent proof-of-work solution) all the same.
+    """
     now = now or timezone.now()
     if timezone.is_naive(start):
         start = start.replace(tzinfo=slot_rules.TZ)  # a time without offset is Berlin time
@@ -324,41 +398,28 @@ def hold_create(
     first = start.astimezone(dt.UTC)
     step = dt.timedelta(minutes=policy.slot_minutes)
     wanted = [first + i * step for i in range(needed)]
-    with transaction.atomic():
-        slot_ids = list(
-            Slot.objects.filter(municipality=municipality, office=office, start__in=wanted)
-            .order_by("start")
-            .values_list("pk", flat=True)
-        )
-        if len(slot_ids) != needed:
-            raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
-        # Always in start order, so two multi-slot holds lock rows in the same order.
-        for slot_id in slot_ids:
-            updated = (
-                Slot.objects.filter(pk=slot_id)
-                .alias(after=F("taken") + units)
-                .filter(after__lte=F("capacity"))
-                .update(taken=F("taken") + units)
-            )
-            if updated != 1:
-                raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
-        hold = Hold.objects.create(
-            municipality=municipality,
-            office=office,
-            token=secrets.token_urlsafe(32),
-            units=units,
-            start=first,
-            end=first + dt.timedelta(minutes=duration),
-            services=[[row.service_slug, count] for row, count in resolved],
-            expires_at=now + dt.timedelta(minutes=policy.hold_minutes),
-        )
-        hold.slots.set(slot_ids)
-        audit_event_record(
-            action="appointments.hold.created",
-            municipality=municipality,
-            target=hold,
-            data={"office": office.slug, "slots": needed, "units": units},
-        )
+    slot_ids = _slots_take(municipality=municipality, office=office, wanted=wanted, units=units)
+    if len(slot_ids) != needed:
+        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+    hold = Hold.objects.create(
+        municipality=municipality,
+        office=office,
+        token=secrets.token_urlsafe(32),
+        units=units,
+        start=first,
+        end=first + dt.timedelta(minutes=duration),
+        services=[[row.service_slug, count] for row, count in resolved],
+        expires_at=now + dt.timedelta(minutes=policy.hold_minutes),
+    )
+    Hold.slots.through.objects.bulk_create(
+        [Hold.slots.through(hold_id=hold.pk, slot_id=slot_id) for slot_id in slot_ids]
+    )
+    audit_event_record(
+        action="appointments.hold.created",
+        municipality=municipality,
+        target=hold,
+        data={"office": office.slug, "slots": needed, "units": units},
+    )
     return hold
 
 

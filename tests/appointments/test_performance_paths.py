@@ -1,0 +1,194 @@
+"""The release-storm hot paths: the free-slot listing from a cache of at most two seconds, and a
+hold in one transaction with few statements, without giving up any guarantee."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from rathaus.appointments import challenge as pow_
+from rathaus.appointments import selectors, services
+from rathaus.appointments.constants import ErrorCode
+from rathaus.appointments.models import Hold, Slot, UsedChallenge
+from rathaus.appointments.services import AppointmentError
+
+from .conftest import AUSWEIS, NOW, TUESDAY, at
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/offices/rathaus/free-slots"
+QUERY = {"services": "personalausweis", "from": "2026-06-09", "to": "2026-06-09"}
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(settings, monkeypatch):
+    settings.RATHAUS_POW_MAX_NUMBER = 300
+    cache.clear()
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def solved(client):
+    return pow_.challenge_solve(client.get("/api/v1/challenge").json())
+
+
+def hold_post(client, start, service="personalausweis", solution=None):
+    body = {
+        "office": "rathaus",
+        "services": [{"service": service, "count": 1}],
+        "start": start.isoformat(),
+        "challenge": solution or solved(client),
+    }
+    return client.post("/api/v1/holds", body, content_type="application/json")
+
+
+def test_cached_listing_runs_no_query_and_expires_within_two_seconds(nor_client, office):
+    first = nor_client.get(URL, QUERY)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/json"
+    assert first.json()["starts"][0].startswith("2026-06-09T08:00:00+02:00")
+    with CaptureQueriesContext(connection) as queries:
+        again = nor_client.get(URL, QUERY)
+    assert again.content == first.content
+    assert len(queries) == 0
+    # The short cache never keeps an answer longer than two seconds.
+    assert selectors.FREE_STARTS_CACHE_SECONDS <= 2
+    key = "appointments:free-json:" + selectors.free_starts_key(
+        municipality_id=office.municipality_id,
+        office="rathaus",
+        services=[(AUSWEIS, 1)],
+        first=TUESDAY,
+        last=TUESDAY,
+    )
+    store = selectors.short_cache()
+    assert store.get(key) == first.content
+    Slot.objects.filter(office=office, start=at(TUESDAY, 8)).update(taken=1)
+    store.set(key, first.content, 0.2)  # what the two-second timeout does, shortened
+    time.sleep(0.3)
+    fresh = nor_client.get(URL, QUERY).json()["starts"]
+    assert not fresh[0].startswith("2026-06-09T08:00:00")
+
+
+def test_listing_answer_is_the_schema_of_the_api(nor_client, office):
+    data = nor_client.get(URL, {**QUERY, "services": "anmeldung:2"}).json()
+    assert set(data) == {"office", "duration_minutes", "starts"}
+    assert data["office"] == "rathaus"
+    assert data["duration_minutes"] == 20
+    other = nor_client.get(URL, {**QUERY, "services": "anmeldung"}).json()
+    assert other["duration_minutes"] == 10  # another key, not the cached answer above
+    assert len(other["starts"]) > len(data["starts"])
+
+
+def test_listing_errors_are_not_cached(nor_client, office):
+    assert nor_client.get("/api/v1/offices/nirgendwo/free-slots", QUERY).status_code == 404
+    assert nor_client.get(URL, {**QUERY, "services": "unbekannt"}).status_code == 422
+    with CaptureQueriesContext(connection) as queries:
+        assert nor_client.get("/api/v1/offices/nirgendwo/free-slots", QUERY).status_code == 404
+    assert len(queries) >= 1  # asked again, not served from a cache
+
+
+def test_listing_is_per_town(nor_client, rei_client, office, rei_office):
+    assert nor_client.get(URL, QUERY).status_code == 200
+    # Same slug and query in the other town: its own office, not this town's cached answer.
+    assert rei_client.get(URL, QUERY).status_code == 404
+
+
+def test_after_a_hold_the_listing_may_be_stale_but_the_hold_refuses_the_taken_slot(
+    nor_client, office
+):
+    before = nor_client.get(URL, QUERY).json()["starts"]
+    assert hold_post(nor_client, at(TUESDAY, 8)).status_code == 201
+    # A hold does not clear the cache: the listing may show the time for up to two seconds ...
+    assert nor_client.get(URL, QUERY).json()["starts"] == before
+    # ... but the hold step is the truth.
+    refused = hold_post(nor_client, at(TUESDAY, 8))
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "slot_unavailable"
+    assert Slot.objects.get(office=office, start=at(TUESDAY, 8)).taken == 1
+    assert Hold.objects.filter(office=office).count() == 1
+
+
+def test_one_recompute_per_key_under_concurrent_misses():
+    calls = []
+    gate = threading.Event()
+
+    def compute():
+        calls.append(1)
+        gate.wait(1)
+        return ["answer"]
+
+    results = []
+    workers = [
+        threading.Thread(
+            target=lambda: results.append(selectors.cached_briefly("perf-test:stampede", compute))
+        )
+        for _ in range(8)
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.2)
+    gate.set()
+    for worker in workers:
+        worker.join(5)
+    assert results == [["answer"]] * 8
+    assert len(calls) == 1
+
+
+def test_hold_request_uses_one_transaction_and_few_statements(nor_client, office):
+    for service, start, statements in (("anmeldung", 9, 7), ("personalausweis", 10, 8)):
+        solution = solved(nor_client)
+        with CaptureQueriesContext(connection) as queries:
+            response = hold_post(nor_client, at(TUESDAY, start), service, solution=solution)
+        assert response.status_code == 201
+        sql = [q["sql"].upper() for q in queries.captured_queries]
+        # Office with policy, services, spent solution, (two slots: their locks in start
+        # order,) the slot update, the hold, its slot links, the audit event.
+        assert len([s for s in sql if "SAVEPOINT" not in s]) <= statements, sql
+        assert len([s for s in sql if s.startswith("SAVEPOINT")]) <= 1  # the one transaction
+        assert sum(s.startswith("UPDATE") and "APPOINTMENTS_SLOT" in s for s in sql) == 1
+        assert Slot.objects.get(office=office, start=at(TUESDAY, start)).taken == 1
+
+
+def test_refused_hold_still_spends_the_solution(nor_client, office):
+    Slot.objects.filter(office=office, start=at(TUESDAY, 9)).update(taken=1)
+    solution = solved(nor_client)
+    assert hold_post(nor_client, at(TUESDAY, 9), solution=solution).status_code == 409
+    assert UsedChallenge.objects.count() == 1
+    reused = hold_post(nor_client, at(TUESDAY, 10), solution=solution)
+    assert reused.status_code == 403
+    assert reused.json()["code"] == "challenge_reused"
+    assert Slot.objects.get(office=office, start=at(TUESDAY, 10)).taken == 0
+
+
+def test_forged_solution_is_refused_before_any_write(nor_client, office):
+    challenge = nor_client.get("/api/v1/challenge").json()
+    forged = pow_.challenge_solve({**challenge, "signature": "0" * 64})
+    response = hold_post(nor_client, at(TUESDAY, 9), solution=forged)
+    assert response.status_code == 403
+    assert response.json()["code"] == "challenge_invalid"
+    assert UsedChallenge.objects.count() == 0
+    assert Slot.objects.get(office=office, start=at(TUESDAY, 9)).taken == 0
+
+
+def test_multi_slot_hold_gives_back_what_it_took_when_a_later_slot_is_full(norderstedt, office):
+    # Personalausweis twice = 40 minutes = four slots from 09:00; 09:30 is full.
+    Slot.objects.filter(office=office, start=at(TUESDAY, 9, 30)).update(taken=1)
+    with pytest.raises(AppointmentError) as refused:
+        services.hold_create(
+            municipality=norderstedt, office=office, services=[(AUSWEIS, 2)], start=at(TUESDAY, 9)
+        )
+    assert refused.value.code == ErrorCode.SLOT_UNAVAILABLE
+    taken = dict(
+        Slot.objects.filter(office=office, start__gte=at(TUESDAY, 9), start__lt=at(TUESDAY, 10))
+        .order_by("start")
+        .values_list("start", "taken")
+    )
+    assert list(taken.values()) == [0, 0, 0, 1, 0, 0]
+    hold = services.hold_create(
+        municipality=norderstedt, office=office, services=[(AUSWEIS, 2)], start=at(TUESDAY, 10)
+    )
+    assert hold.slots.count() == 4
+    assert set(hold.slots.values_list("taken", flat=True)) == {1}
