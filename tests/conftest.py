@@ -5,6 +5,16 @@ from django.test import Client
 from rathaus.tenants import demo as tenants_demo
 from rathaus.tenants.selectors import municipality_cache_clear
 
+# The browser harness's fixtures are registered once, here: a session fixture defined in several
+# conftests would start one Chromium (and one Playwright event loop) per folder, which collide.
+from tests.browser.harness import (  # noqa: F401
+    browser,
+    demo_data,
+    new_page,
+    server,
+    town_url,
+)
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

@@ -95,13 +95,3 @@ def office(norderstedt):
 @pytest.fixture
 def rei_office(reinbek):
     return office_make(reinbek, slug="buergerbuero")
-
-
-# The browser harness (Chromium, live server, demo data) for the journey test.
-from tests.browser.conftest import (  # noqa: E402, F401
-    browser,
-    demo_data,
-    new_page,
-    server,
-    town_url,
-)

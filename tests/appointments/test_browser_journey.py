@@ -7,7 +7,7 @@ import pytest
 from rathaus.appointments.constants import BookingStatus
 from rathaus.appointments.models import Booking
 from rathaus.notifications.models import OutboxMessage
-from tests.browser.conftest import assert_accessible
+from tests.browser.harness import assert_accessible
 
 pytestmark = pytest.mark.browser
 

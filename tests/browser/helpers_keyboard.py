@@ -11,7 +11,7 @@ import binascii
 
 from django_otp.oath import TOTP
 
-from .conftest import assert_accessible
+from .harness import assert_accessible
 
 ACTIVE_DESCRIPTION = """() => {
     const el = document.activeElement;

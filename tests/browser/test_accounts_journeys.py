@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS, DEMO_STAFF, STAFF_PASSWORD
 from rathaus.accounts.models import User, email_digest
 
-from .conftest import NARROW
+from .harness import NARROW
 from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,

@@ -8,7 +8,7 @@ from rathaus.appointments import queue
 from rathaus.appointments.models import Counter, Office
 from rathaus.tenants.models import Municipality
 from tests.accounts.factories import login_verified, staff_create
-from tests.browser.conftest import assert_accessible
+from tests.browser.harness import assert_accessible
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from rathaus.accounts.demo import DEMO_STAFF, STAFF_PASSWORD
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case, CaseReadLog
 
-from .conftest import NARROW, horizontal_overflow
+from .harness import NARROW, horizontal_overflow
 from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,

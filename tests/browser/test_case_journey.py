@@ -16,7 +16,7 @@ from rathaus.accounts.models import email_digest as _digest
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 
-from .conftest import DESKTOP, NARROW, horizontal_overflow
+from .harness import DESKTOP, NARROW, horizontal_overflow
 from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import DESKTOP, NARROW, assert_accessible, horizontal_overflow
+from .harness import DESKTOP, NARROW, assert_accessible, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 

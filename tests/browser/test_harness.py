@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import NARROW, PageGuard, format_violations, horizontal_overflow, run_axe
+from .harness import NARROW, PageGuard, format_violations, horizontal_overflow, run_axe
 
 pytestmark = pytest.mark.browser
 

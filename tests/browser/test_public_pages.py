@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from .conftest import (
+from .harness import (
     DESKTOP,
     NARROW,
     assert_accessible,

@@ -1,12 +1,5 @@
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (browser fixtures for test_browser.py)
-    browser,
-    demo_data,
-    new_page,
-    server,
-    town_url,
-)
 from tests.cases.conftest import submitted_make, user_make
 
 

@@ -5,7 +5,7 @@ import pytest
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 from rathaus.documents.services import document_issue
-from tests.browser.conftest import DESKTOP, NARROW, assert_accessible, horizontal_overflow
+from tests.browser.harness import DESKTOP, NARROW, assert_accessible, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 

@@ -8,14 +8,7 @@ import pytest
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 from rathaus.payments.constants import PaymentStatus
-from tests.browser.conftest import (  # noqa: F401 - fixtures used by name
-    assert_accessible,
-    browser,
-    demo_data,
-    new_page,
-    server,
-    town_url,
-)
+from tests.browser.harness import assert_accessible
 
 from .conftest import PAID_KEY, demo_platform_configure
 
@@ -35,7 +28,7 @@ def _pay_on_platform(page, *, outcome: str):
     _submit(page)
 
 
-def test_paid_procedure_from_start_to_payment(new_page, town_url, server, settings):  # noqa: F811
+def test_paid_procedure_from_start_to_payment(new_page, town_url, server, settings):
     from rathaus.tenants.models import Municipality
 
     settings.RATHAUS_PAYMENT_HTTP_TIMEOUT = 5.0
