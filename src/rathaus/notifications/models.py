@@ -19,3 +19,22 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OutboxAttachment(models.Model):
+    """A file attached to a sent e-mail in the demo outbox (e.g. the appointment's ``.ics``)."""
+
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    filename = EncryptedCharField(_("file name"), max_length=255)
+    content = EncryptedTextField(_("content"))
+    mimetype = models.CharField(_("media type"), max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("e-mail attachment")
+        verbose_name_plural = _("e-mail attachments")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,17 +1,34 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from .tasks import deliver_email
 
 
-def email_send(*, to: str, template: str, context: dict) -> None:
+def email_send(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    attachments: Sequence[tuple[str, str, str]] | None = None,
+) -> None:
     """Queue an e-mail after the current transaction commits.
 
     ``template`` names ``<template>_subject.txt`` and ``<template>_body.txt``. E-mails say only
     what the recipient needs: a link, never case contents or another person's data.
+    ``attachments`` are ``(filename, text, media type)`` triples, e.g.
+    ``("termin.ics", "...", "text/calendar; method=PUBLISH")``; text only, so the queued task's
+    arguments stay JSON-serialisable.
     """
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
-    transaction.on_commit(lambda: deliver_email(to=[to], subject=subject, body=body))
+    files = [[str(name), str(content), str(kind)] for name, content, kind in attachments or ()]
+    if files:
+        transaction.on_commit(
+            lambda: deliver_email(to=[to], subject=subject, body=body, attachments=files)
+        )
+    else:
+        transaction.on_commit(lambda: deliver_email(to=[to], subject=subject, body=body))
