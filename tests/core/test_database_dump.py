@@ -49,3 +49,25 @@ def test_database_dump_contains_no_clear_text_citizen_data():
     lowered = dump.lower()
     for clear in (GIVEN, FAMILY, EMAIL, "zacharias.quastenflosser", "garstedt", "quastenweg"):
         assert clear.lower() not in lowered, clear
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dump_of_the_lived_in_demo_holds_no_resident_name():
+    """The whole demo (accounts, cases in every state, bookings, payments) as a backup
+    would hold it: no name of a demo resident appears in clear text."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from rathaus.appointments.models import Booking
+    from rathaus.cases.models import Case
+
+    call_command("load_demo_data", stdout=StringIO())
+    assert Case.objects.exclude(status="draft").count() >= 14
+    names = {case.applicant_name for case in Case.objects.all() if case.applicant_name}
+    names |= {booking.name for booking in Booking.objects.all() if booking.name}
+    names |= {user.family_name for user in User.objects.all() if user.family_name}
+    assert "Erika Mustermann" in names  # the demo's best-known resident is in the data ...
+    lowered = _dump().lower()
+    for name in names:
+        assert name.lower() not in lowered, name  # ... but not in the dump
