@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
+from rathaus.tenants.selectors import municipality_primary_host
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
@@ -53,3 +57,26 @@ def appointment_ics(
         "END:VCALENDAR",
     ]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def booking_ics_attachment(booking) -> tuple[str, str, str]:
+    """The booking's calendar file as an e-mail attachment: (file name, text, media type).
+
+    The same UID as the download from the e-mail's link, so a calendar updates the event instead
+    of adding a second one. Place, time and booking code only; no name.
+    """
+    office = booking.office
+    municipality = booking.municipality
+    host = municipality_primary_host(municipality) or "rathaus"
+    body = appointment_ics(
+        uid=f"{booking.code}@{host}",
+        start=booking.start,
+        end=booking.end,
+        summary=f"{office.name} ({booking.code})",
+        location=", ".join(
+            part for part in (office.street, f"{office.postal_code} {office.city}".strip()) if part
+        ),
+        description=f"{municipality.name}: {booking.code}",
+        stamp=booking.confirmed_at or timezone.now(),
+    )
+    return f"termin-{booking.code}.ics", body, "text/calendar; method=PUBLISH"

@@ -44,6 +44,7 @@ from .constants import (
     ErrorCode,
     HoldState,
 )
+from .ics import booking_ics_attachment
 from .models import (
     AccountBookingLock,
     Booking,
@@ -657,6 +658,7 @@ def booking_finalise(*, municipality, token: str, now: dt.datetime | None = None
             to=booking.email,
             template="appointments/email/booked",
             context=_booking_mail_context(booking),
+            attachments=[booking_ics_attachment(booking)],
         )
     return booking
 
@@ -780,6 +782,7 @@ def booking_move(
             to=booking.email,
             template="appointments/email/moved",
             context=_booking_mail_context(booking),
+            attachments=[booking_ics_attachment(booking)],
         )
     return booking
 

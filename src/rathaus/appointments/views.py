@@ -32,7 +32,7 @@ from .forms import (
     TimeForm,
     WalkInForm,
 )
-from .ics import appointment_ics
+from .ics import booking_ics_attachment
 from .selectors import booking_get
 from .services import (
     AppointmentError,
@@ -191,18 +191,9 @@ def booking_calendar_view(request, code: str, token: str):
     booking = booking_get(municipality=request.municipality, code=code)
     if not cancel_token_valid(booking=booking, token=token):
         raise Http404
-    office = booking.office
-    body = appointment_ics(
-        uid=f"{booking.code}@{request.get_host()}",
-        start=booking.start,
-        end=booking.end,
-        summary=f"{office.name} ({booking.code})",
-        location=", ".join(p for p in (office.street, f"{office.postal_code} {office.city}") if p),
-        description=f"{request.municipality.name}: {booking.code}",
-        stamp=booking.confirmed_at or timezone.now(),
-    )
+    filename, body, _media_type = booking_ics_attachment(booking)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="termin-{booking.code}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

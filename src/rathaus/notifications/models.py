@@ -24,9 +24,7 @@ class OutboxMessage(models.Model):
 class OutboxAttachment(models.Model):
     """A file attached to a sent e-mail in the demo outbox (e.g. the appointment's ``.ics``)."""
 
-    message = models.ForeignKey(
-        OutboxMessage, on_delete=models.CASCADE, related_name="attachments"
-    )
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
     filename = EncryptedCharField(_("file name"), max_length=255)
     content = EncryptedTextField(_("content"))
     mimetype = models.CharField(_("media type"), max_length=100)
