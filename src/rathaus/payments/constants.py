@@ -70,6 +70,22 @@ class PlatformPaymentMethod(models.TextChoices):
     OTHER = "OTHER", _("other")
 
 
+class LedgerKind(models.TextChoices):
+    """A ledger entry is a status change, or money received again for a payment already booked
+    (a second attempt paid too: a refund is needed)."""
+
+    TRANSITION = "transition", _("status change")
+    SECOND_RECEIPT = "second_receipt", _("second receipt of money")
+
+
+class AttemptBooking(models.TextChoices):
+    """What an attempt's money did: nothing yet, booked the payment, or arrived a second time."""
+
+    NONE = "", _("not paid")
+    BOOKED = "booked", _("booked the payment")
+    SECOND_RECEIPT = "second_receipt", _("second receipt of money")
+
+
 class LedgerSource(models.TextChoices):
     RETURN = "return", _("citizen returned from the platform")
     RECONCILIATION = "reconciliation", _("reconciliation")
@@ -80,6 +96,11 @@ class LedgerSource(models.TextChoices):
 PURPOSE_MAX_LENGTH = 27  # XBezahldienste PaymentRequest.purpose
 DESCRIPTION_MAX_LENGTH = 250  # XBezahldienste PaymentRequest.description
 DEFAULT_PAYMENT_EXPIRY = datetime.timedelta(hours=24)
+# How long an attempt the platform never settled is still queried (a citizen may pay an old pay
+# page after the payment expired or after a newer attempt was started).
+DEFAULT_ATTEMPT_EXPIRY = datetime.timedelta(days=7)
+# Platform statuses after which an attempt is no longer queried (FITKO "Statusmodell").
+FINAL_PLATFORM_STATUSES = frozenset({"PAYED", "FAILED", "CANCELED"})
 KASSENZEICHEN_SEQUENCE_DIGITS = 7
 
 # The case status this app introduces (rathaus.cases.constants.CaseStatus.AWAITING_PAYMENT):

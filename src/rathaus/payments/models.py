@@ -2,12 +2,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.fields import EncryptedCharField
 
-from .constants import LedgerSource, PaymentStatus
+from .constants import AttemptBooking, LedgerKind, LedgerSource, PaymentStatus
 
 
 class ProviderConfig(models.Model):
@@ -135,6 +135,50 @@ class Payment(models.Model):
         return self.kassenzeichen
 
 
+class PaymentAttempt(models.Model):
+    """One transaction of a payment at the platform. Every attempt is kept: an earlier attempt
+    the citizen pays after a retry is still queried and its money is never lost."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="platform_attempts")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveSmallIntegerField(default=0)
+    provider_key = models.CharField(max_length=40)
+    provider_transaction_id = models.CharField(_("transaction id at the platform"), max_length=100)
+    request_id = models.CharField(max_length=36, blank=True)
+    requested_amount = models.DecimalField(max_digits=9, decimal_places=2)
+    currency = models.CharField(max_length=3, default="EUR")
+    platform_status = models.CharField(_("last status at the platform"), max_length=20, blank=True)
+    is_final = models.BooleanField(_("final"), default=False)
+    booking = models.CharField(
+        max_length=20, choices=AttemptBooking.choices, blank=True, default=AttemptBooking.NONE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_key", "provider_transaction_id"],
+                name="payment_attempt_transaction_unique",
+            ),
+            # An attempt's money books the payment at most once; only one attempt books it.
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=Q(booking="booked"),
+                name="payment_attempt_one_booking",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_final", "created_at"])]
+        verbose_name = _("payment attempt")
+        verbose_name_plural = _("payment attempts")
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}#{self.number}: {self.provider_transaction_id}"
+
+
 class PaymentLedgerEntry(models.Model):
     """Append-only: every status change of a payment and what the platform said (no personal
     data: status, ids, amount, method)."""
@@ -146,6 +190,12 @@ class PaymentLedgerEntry(models.Model):
     from_status = models.CharField(max_length=12, choices=PaymentStatus.choices)
     to_status = models.CharField(max_length=12, choices=PaymentStatus.choices)
     source = models.CharField(max_length=20, choices=LedgerSource.choices)
+    kind = models.CharField(
+        max_length=20, choices=LedgerKind.choices, default=LedgerKind.TRANSITION
+    )
+    attempt = models.ForeignKey(
+        PaymentAttempt, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -160,13 +210,24 @@ class PaymentLedgerEntry(models.Model):
             # One booking per payment, whoever (return page, reload, reconciliation) gets there.
             models.UniqueConstraint(
                 fields=["payment"],
-                condition=Q(to_status="paid"),
+                condition=Q(to_status="paid", kind="transition"),
                 name="payment_ledger_one_paid_entry",
             ),
             models.UniqueConstraint(
                 fields=["payment"],
-                condition=Q(to_status="refunded"),
+                condition=Q(to_status="refunded", kind="transition"),
                 name="payment_ledger_one_refund_entry",
+            ),
+            # Money that arrived a second time is recorded once per attempt.
+            models.UniqueConstraint(
+                fields=["attempt"],
+                condition=Q(kind="second_receipt"),
+                name="payment_ledger_one_second_receipt_per_attempt",
+            ),
+            # A second receipt never changes the status (it is not a booking).
+            models.CheckConstraint(
+                condition=Q(kind="transition") | Q(from_status=F("to_status")),
+                name="payment_ledger_second_receipt_keeps_status",
             ),
         ]
         verbose_name = _("ledger entry")
