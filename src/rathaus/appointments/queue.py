@@ -377,3 +377,69 @@ def ticket_walk_in_with_challenge(*, municipality, office_slug: str, payload: st
 
     challenge_verify(municipality=municipality, payload=payload)
     return ticket_walk_in(municipality=municipality, office_slug=office_slug)
+
+
+def office_day_bookings(*, actor, municipality, office_slug: str, day: dt.date) -> dict:
+    """The day view for the town's staff: each slot time with its occupancy and the bookings
+    that start then (services, code, status, check-in state, the name decrypted).
+
+    Staff reading people's bookings is recorded as an audit event with counts only: who looked at
+    which office and day, never the names.
+    """
+    from .selectors import bookings_for_office_day, catalogue_names, slot_occupancy
+
+    bookings = list(
+        bookings_for_office_day(
+            actor=actor, municipality=municipality, office_slug=office_slug, day=day
+        ).exclude(status=BookingStatus.EXPIRED)
+    )
+    slots = list(
+        slot_occupancy(actor=actor, municipality=municipality, office_slug=office_slug, day=day)
+    )
+    tickets = {
+        ticket.booking_id: ticket
+        for ticket in WaitTicket.objects.filter(
+            municipality=municipality, booking__in=[b.pk for b in bookings]
+        )
+    }
+    names = catalogue_names(municipality=municipality)
+    rows: dict[dt.datetime, dict[str, Any]] = {
+        slot.start: {
+            "start": slot.start,
+            "capacity": slot.capacity,
+            "taken": slot.taken,
+            "bookings": [],
+        }
+        for slot in slots
+    }
+    for booking in bookings:
+        row = rows.setdefault(
+            booking.start, {"start": booking.start, "capacity": None, "taken": None, "bookings": []}
+        )
+        row["bookings"].append(
+            {
+                "booking": booking,
+                "services": [
+                    (names.get(item.service_slug, item.service_slug), item.count)
+                    for item in booking.items.all()
+                ],
+                "ticket": tickets.get(booking.pk),
+            }
+        )
+    with transaction.atomic():
+        audit_event_record(
+            action="appointments.day_view.read",
+            actor=actor,
+            municipality=municipality,
+            data={
+                "office": office_slug,
+                "day": day.isoformat(),
+                "bookings": len(bookings),
+            },
+        )
+    return {
+        "rows": [rows[start] for start in sorted(rows)],
+        "bookings": len(bookings),
+        "capacity": sum(slot.capacity for slot in slots),
+        "taken": sum(slot.taken for slot in slots),
+    }

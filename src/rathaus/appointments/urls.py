@@ -22,5 +22,6 @@ urlpatterns = [
     path("wartenummer/<slug:office>/", views.walk_in_page, name="walk_in"),
     path("termin/<str:code>/<str:token>/", views.booking_page, name="booking"),
     path("statistik/<slug:office>/", views.statistics_page, name="statistics"),
+    path("verwaltung/<slug:office>/tag/", views.day_view_page, name="day_view"),
     path("kalender/<str:code>/<str:token>/", views.booking_calendar_view, name="calendar"),
 ]

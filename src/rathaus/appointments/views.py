@@ -594,3 +594,21 @@ def statistics_page(request, office: str):
         {"office": office_obj, "form": form, "day": day, "figures": figures},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@staff_required(StaffRole.CLERK)
+@require_GET
+def day_view_page(request, office: str):
+    """The bookings of one office and day by slot time, for the town's clerks and above."""
+    office_obj = selectors.office_get(municipality=request.municipality, slug=office)
+    form = StatisticsDayForm(request.GET or None, initial={"tag": timezone.localdate()})
+    day = form.cleaned_data["tag"] if form.is_bound and form.is_valid() else timezone.localdate()
+    overview = queue.office_day_bookings(
+        actor=request.user, municipality=request.municipality, office_slug=office, day=day
+    )
+    return render(
+        request,
+        "appointments/day_view.html",
+        {"office": office_obj, "form": form, "day": day, "overview": overview},
+        status=400 if form.is_bound and form.errors else 200,
+    )
