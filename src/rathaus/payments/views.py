@@ -60,15 +60,16 @@ def overview(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET"])
 def payment_return(request: HttpRequest, public_id) -> HttpResponse:
     payment = _payment(request, public_id)
+    claimed = request.GET.get("transactionId")
     if not services.payment_return_verify(
-        payment=payment,
-        claimed_transaction_id=request.GET.get("transactionId"),
-        actor=request.user,
+        payment=payment, claimed_transaction_id=claimed, actor=request.user
     ):
         return render(request, "payments/refused.html", _context(payment), status=400)
     # Without a configured platform any more, show what we know.
     with contextlib.suppress(PaymentError):
-        payment = services.payment_refresh(payment=payment, source=LedgerSource.RETURN)
+        payment = services.payment_refresh(
+            payment=payment, source=LedgerSource.RETURN, claimed_transaction_id=claimed
+        )
     return render(request, "payments/result.html", _context(payment))
 
 
