@@ -16,7 +16,7 @@ from rathaus.appointments.constants import ErrorCode
 from rathaus.appointments.models import Hold, Slot, UsedChallenge
 from rathaus.appointments.services import AppointmentError
 
-from .conftest import AUSWEIS, NOW, TUESDAY, at
+from .conftest import AUSWEIS, NOW, TUESDAY, at, office_make
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,81 @@ def test_multi_slot_hold_gives_back_what_it_took_when_a_later_slot_is_full(norde
     )
     assert hold.slots.count() == 4
     assert set(hold.slots.values_list("taken", flat=True)) == {1}
+
+
+def office_setup_key(office):
+    return f"appointments:office-hold:{office.municipality_id}:{office.slug}"
+
+
+def test_warm_hold_request_reads_no_office_policy_or_service_rows(nor_client, office):
+    # Anmeldung: one slot. The first request loads the office set-up.
+    assert hold_post(nor_client, at(TUESDAY, 8), "anmeldung").status_code == 201
+    Slot.objects.filter(office=office, start=at(TUESDAY, 9)).update(taken=1)
+    for start, status, writes in ((10, 201, 5), (9, 409, 2)):
+        solution = solved(nor_client)
+        with CaptureQueriesContext(connection) as queries:
+            response = hold_post(nor_client, at(TUESDAY, start), "anmeldung", solution=solution)
+        assert response.status_code == status
+        sql = [q["sql"].upper() for q in queries.captured_queries]
+        assert not [s for s in sql if s.startswith("SELECT")], sql
+        # Spent solution, slot update (, hold, slot link, audit event): nothing else.
+        assert len([s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE"))]) <= writes, sql
+        assert sum(s.startswith("UPDATE") and "APPOINTMENTS_SLOT" in s for s in sql) == 1
+    # The refused request spent its solution all the same, and took nothing.
+    assert UsedChallenge.objects.count() == 3
+    assert Slot.objects.get(office=office, start=at(TUESDAY, 9)).taken == 1
+    assert Hold.objects.filter(office=office).count() == 2
+
+
+def test_office_setup_cache_is_per_town(nor_client, rei_client, office, reinbek):
+    rei_office = office_make(reinbek, slug="rathaus")
+    assert hold_post(nor_client, at(TUESDAY, 8)).status_code == 201
+    # Same office slug in the other town: its own office, not Norderstedt's cached one.
+    created = hold_post(rei_client, at(TUESDAY, 8))
+    assert created.status_code == 201
+    hold = Hold.objects.get(token=created.json()["token"])
+    assert hold.office_id == rei_office.pk
+    assert hold.municipality_id == rei_office.municipality_id
+    assert Slot.objects.get(office=rei_office, start=at(TUESDAY, 8)).taken == 1
+    assert Slot.objects.get(office=office, start=at(TUESDAY, 8)).taken == 1
+
+
+def test_office_setup_changes_take_effect_within_two_seconds(nor_client, office):
+    assert hold_post(nor_client, at(TUESDAY, 8)).status_code == 201
+    store = selectors.short_cache()
+    cached = store.get(office_setup_key(office))
+    assert cached is not None
+    office.services.filter(service_slug=AUSWEIS).update(is_active=False)
+    # Within the two seconds the cached set-up may still offer the service ...
+    assert hold_post(nor_client, at(TUESDAY, 9)).status_code == 201
+    store.set(office_setup_key(office), cached, 0.2)  # what the two-second timeout does, shortened
+    time.sleep(0.3)
+    refused = hold_post(nor_client, at(TUESDAY, 10))
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "service_not_offered"
+    assert Slot.objects.get(office=office, start=at(TUESDAY, 10)).taken == 0
+    # A closed office is a 404 once the cached set-up has expired.
+    type(office).objects.filter(pk=office.pk).update(is_active=False)
+    store.delete(office_setup_key(office))
+    assert hold_post(nor_client, at(TUESDAY, 11), service="anmeldung").status_code == 404
+
+
+def test_unknown_office_is_not_cached(nor_client, office):
+    body = {
+        "office": "nirgendwo",
+        "services": [{"service": "anmeldung", "count": 1}],
+        "start": at(TUESDAY, 9).isoformat(),
+        "challenge": solved(nor_client),
+    }
+    assert (
+        nor_client.post("/api/v1/holds", body, content_type="application/json").status_code == 404
+    )
+    assert (
+        selectors.short_cache().get(f"appointments:office-hold:{office.municipality_id}:nirgendwo")
+        is None
+    )
+    # A 404 spends nothing: the solution still works for a real office.
+    body["office"] = "rathaus"
+    assert (
+        nor_client.post("/api/v1/holds", body, content_type="application/json").status_code == 201
+    )

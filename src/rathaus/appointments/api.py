@@ -230,13 +230,19 @@ def get_challenge(request):
     operation_id="create_hold",
 )
 def create_hold(request, payload: HoldIn):
-    office = selectors.office_get(municipality=request.municipality, slug=payload.office)
+    """The office and its services come from a cache of at most two seconds
+    (``selectors.office_for_hold``); the solution is spent and the slots are taken in the
+    database on every request."""
+    office, offered = selectors.office_for_hold(
+        municipality=request.municipality, slug=payload.office
+    )
     hold = pow_.hold_create_with_challenge(
         municipality=request.municipality,
         office=office,
         services=[(choice.service, choice.count) for choice in payload.services],
         start=payload.start,
         payload=payload.challenge,
+        offered=offered,
     )
     return 201, {
         "token": hold.token,

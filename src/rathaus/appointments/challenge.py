@@ -156,13 +156,20 @@ def used_challenges_purge(*, now: dt.datetime | None = None) -> int:
 
 
 def hold_create_with_challenge(
-    *, municipality, office, services: list[tuple[str, int]], start: dt.datetime, payload: str
+    *,
+    municipality,
+    office,
+    services: list[tuple[str, int]],
+    start: dt.datetime,
+    payload: str,
+    offered=None,
 ):
     """Spend a solved challenge and reserve the time in one transaction (web pages and API).
 
     A refused hold (409, 422 …) changes nothing, so the transaction still commits the spent
     solution: it cannot be used again whatever the answer was. A replayed solution is refused
-    before any slot is touched.
+    before any slot is touched. ``offered``: the office's service rows by slug, when the caller
+    has them (``selectors.office_for_hold``).
     """
     from .services import hold_take
 
@@ -174,7 +181,11 @@ def hold_create_with_challenge(
         _challenge_spend(municipality=municipality, digest=digest, expires=expires)
         try:
             hold = hold_take(
-                municipality=municipality, office=office, services=services, start=start
+                municipality=municipality,
+                office=office,
+                services=services,
+                start=start,
+                offered=offered,
             )
         except AppointmentError as exc:
             refusal = exc  # nothing of the hold was written; commit the spent solution

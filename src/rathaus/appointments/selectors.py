@@ -165,6 +165,28 @@ def free_starts_cached(
     )
 
 
+def office_for_hold(*, municipality, slug: str) -> tuple[Office, dict[str, OfficeService]]:
+    """The active office (with its policy) and its active service rows by slug, for the hold
+    request; kept for at most ``FREE_STARTS_CACHE_SECONDS`` per town and office slug.
+
+    A hold reads the office's set-up on every request, while it changes a few times a year: a
+    change (a new policy, a service switched off, the office closed) takes effect within two
+    seconds. Capacity is not part of it: the hold's conditional ``UPDATE`` still decides. A
+    missing or foreign office raises 404 and is not cached.
+    """
+
+    def load() -> tuple[Office, dict[str, OfficeService]]:
+        office = office_get(municipality=municipality, slug=slug)
+        policy_for(office)  # loaded with the office; a missing policy gives the defaults
+        rows = {
+            row.service_slug: row
+            for row in office_services(municipality=municipality, office=office)
+        }
+        return office, rows
+
+    return cached_briefly(f"appointments:office-hold:{municipality.pk}:{slug}", load)
+
+
 def booking_get(*, municipality, code: str) -> Booking:
     booking = (
         Booking.objects.select_related("office")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -139,23 +139,33 @@ def calendar_rules(*, office: Office, slot_minutes: int) -> slot_rules.CalendarR
 
 
 def resolve_services(
-    *, office: Office, services: Sequence[tuple[str, int]]
+    *,
+    office: Office,
+    services: Sequence[tuple[str, int]],
+    offered: Mapping[str, OfficeService] | None = None,
 ) -> list[tuple[OfficeService, int]]:
-    """The office's service rows for the chosen (slug, count) pairs; refuses unknown services."""
+    """The office's service rows for the chosen (slug, count) pairs; refuses unknown services.
+
+    ``offered``: the office's active service rows by slug when the caller has them already
+    (``selectors.office_for_hold``); otherwise they are read here.
+    """
     counts: dict[str, int] = {}
     for slug, count in services:
         counts[slug] = counts.get(slug, 0) + int(count)
     if not counts:
         raise AppointmentError(ErrorCode.SERVICE_NOT_OFFERED)
-    rows = {
-        row.service_slug: row
-        for row in OfficeService.objects.filter(
-            municipality_id=office.municipality_id,
-            office=office,
-            is_active=True,
-            service_slug__in=counts,
-        )
-    }
+    if offered is not None:
+        rows = {slug: row for slug, row in offered.items() if row.office_id == office.pk}
+    else:
+        rows = {
+            row.service_slug: row
+            for row in OfficeService.objects.filter(
+                municipality_id=office.municipality_id,
+                office=office,
+                is_active=True,
+                service_slug__in=counts,
+            )
+        }
     resolved = []
     for slug, count in counts.items():
         row = rows.get(slug)
@@ -375,6 +385,7 @@ def hold_take(
     start: dt.datetime,
     units: int = 1,
     now: dt.datetime | None = None,
+    offered: Mapping[str, OfficeService] | None = None,
 ) -> Hold:
     """``hold_create`` inside the caller's transaction.
 
@@ -389,7 +400,7 @@ def hold_take(
     if units < 1:
         raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
     policy = policy_for(office)
-    resolved = resolve_services(office=office, services=services)
+    resolved = resolve_services(office=office, services=services, offered=offered)
     duration = slot_rules.appointment_duration(
         (row.duration_minutes, count) for row, count in resolved
     )
