@@ -1,0 +1,62 @@
+"""The staff day view in Chromium: table with caption and headers, names shown, under axe."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from rathaus.accounts.constants import StaffRole
+from rathaus.appointments import services
+from rathaus.appointments.models import Office, OfficeService, Slot
+from rathaus.tenants.models import Municipality
+from tests.accounts.factories import staff_create
+from tests.browser.harness import assert_accessible
+
+from .test_appointments_office import staff_page
+
+pytestmark = pytest.mark.browser
+
+
+def book_next_free_slot(town, office):
+    """Book the first free slot two or more days ahead, as a citizen would."""
+    service = OfficeService.objects.filter(office=office, is_active=True).first()
+    after = timezone.now() + dt.timedelta(days=2)
+    for slot in Slot.objects.filter(office=office, start__gte=after).order_by("start")[:200]:
+        try:
+            hold = services.hold_create(
+                municipality=town,
+                office=office,
+                services=[(service.service_slug, 1)],
+                start=slot.start,
+            )
+        except services.AppointmentError:
+            continue
+        booking = services.booking_confirm(
+            municipality=town, hold_token=hold.token, name="Erika Mustermann", email="e@example.org"
+        )
+        return services.booking_finalise(
+            municipality=town, token=services.confirm_token_make(booking)
+        )
+    raise AssertionError("the demo office has no bookable slot")
+
+
+def test_day_view_is_accessible_and_shows_the_booking(new_page, town_url):
+    town = Municipality.objects.get(slug="norderstedt")
+    office = Office.objects.get(municipality=town, slug="buergerbuero")
+    booking = book_next_free_slot(town, office)
+    day = timezone.localtime(booking.start).date()
+    base = town_url()
+    page = staff_page(new_page, base, staff_create(municipality=town, role=StaffRole.CLERK))
+    page.goto(base + f"/termine/verwaltung/{office.slug}/tag/?tag={day.isoformat()}")
+    table = page.locator("table.rh-day-view")
+    assert table.locator("caption").is_visible()
+    assert table.locator("thead th[scope=col]").count() == 7
+    row = table.locator("tr", has_text=booking.code)
+    assert row.count() == 1
+    assert "Erika Mustermann" in row.inner_text()
+    assert_accessible(page)
+    assert page.guard.console_errors == []
+    # An unreadable day answers 400 (the browser logs that) with the error summary.
+    page.goto(base + f"/termine/verwaltung/{office.slug}/tag/?tag=gestern")
+    assert page.locator(".rh-error-summary").is_visible()
+    assert_accessible(page)
