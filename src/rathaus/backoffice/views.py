@@ -5,6 +5,7 @@ render; every page is behind ``staff_required`` and every case is fetched for
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,7 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import (
+    RFC3986_SUBDELIMS,
+    content_disposition_header,
+    url_has_allowed_host_and_scheme,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +40,7 @@ from rathaus.payments.errors import PaymentError
 from rathaus.payments.kassenzeichen import kassenzeichen_display
 from rathaus.procedures.registry import procedure_get_or_404, procedure_title
 
+from . import selectors as backoffice_selectors
 from .constants import (
     CASE_PAGE_DATA,
     INBOX_PAGE_SIZE,
@@ -67,6 +73,15 @@ def _case_url(case) -> str:
     return reverse("backoffice:case_detail", args=[case.reference])
 
 
+_REFERENCE_MARKER = "REFERENCE-MARKER"
+
+
+def _reference_url_builder(name: str):
+    """``reverse(name, args=[reference])`` for many references, reversing only once."""
+    prefix, suffix = reverse(name, args=[_REFERENCE_MARKER]).split(_REFERENCE_MARKER)
+    return lambda reference: prefix + quote(reference, safe=RFC3986_SUBDELIMS + "/~:@") + suffix
+
+
 def _staff_case(request: HttpRequest, reference: str):
     """The case for an action (no case data is shown, so no read-log row)."""
     return selectors.access_case_for_staff(
@@ -83,13 +98,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list_for_staff(
         actor=request.user, municipality=request.municipality, **form.filters()
     )
-    page = Paginator(cases, INBOX_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+    page = backoffice_selectors.inbox_page(
+        cases, per_page=INBOX_PAGE_SIZE, page_number=request.GET.get(PAGE_PARAM)
+    )
+    detail_url = _reference_url_builder("backoffice:case_detail")
+    assign_url = _reference_url_builder("backoffice:case_assign")
+    now = timezone.now()
     rows = [
         {
             "case": case,
             "procedure": procedure_title(case.procedure_key),
-            "overdue": selectors.case_is_overdue(case=case),
+            "overdue": selectors.case_is_overdue(case=case, now=now),
             "mine": case.assignee_id == request.user.pk,
+            "url": detail_url(case.reference),
+            "assign_url": assign_url(case.reference),
         }
         for case in page.object_list
     ]
