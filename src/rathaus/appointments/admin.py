@@ -20,6 +20,18 @@ class CounterInline(MunicipalityScopedInline):
     model = Counter
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        services = formset.form.base_fields.get("services")
+        if services is not None:
+            # Only the services of this office (of this town) can be chosen for its counters.
+            services.queryset = (
+                OfficeService.objects.filter(municipality=obj.municipality, office=obj)
+                if obj is not None
+                else OfficeService.objects.none()
+            )
+        return formset
+
 
 class OfficeServiceInline(MunicipalityScopedInline):
     model = OfficeService

@@ -59,6 +59,16 @@ class Counter(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="counters")
     name = models.CharField(_("name"), max_length=60, help_text=_("e.g. Schalter 4"))
     is_active = models.BooleanField(_("active"), default=True)
+    services = models.ManyToManyField(
+        "OfficeService",
+        blank=True,
+        related_name="counters",
+        verbose_name=_("services served here"),
+        help_text=_(
+            "Leave empty if this counter serves every service of the office. Otherwise "
+            '"call next" gives it only appointments whose services are all chosen here.'
+        ),
+    )
 
     class Meta:
         ordering = ["office", "name"]

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from .constants import (
     TicketKind,
     TicketStatus,
 )
-from .models import Booking, Counter, Office, TicketSequence, WaitTicket
+from .models import Booking, BookingService, Counter, Office, TicketSequence, WaitTicket
 from .services import AppointmentError
 from .slots import TZ
 
@@ -159,22 +159,29 @@ def _waiting_order(office: Office, counter: Counter, now: dt.datetime) -> QueryS
     """Transfers to this counter first, then appointments that are due, then walk-ins in order
     of arrival, then appointments that are early (when nobody else waits)."""
     due_until = now + dt.timedelta(minutes=CALL_AHEAD_MINUTES)
-    return (
-        WaitTicket.objects.filter(
-            office=office, day=now.astimezone(TZ).date(), status=TicketStatus.WAITING
+    waiting = WaitTicket.objects.filter(
+        office=office, day=now.astimezone(TZ).date(), status=TicketStatus.WAITING
+    ).filter(Q(transferred_to__isnull=True) | Q(transferred_to=counter))
+    served = list(counter.services.values_list("service_slug", flat=True))
+    if served:
+        # A counter with chosen services gets only appointments it can serve completely. Walk-ins
+        # carry no services and tickets transferred here by a colleague are a person's decision,
+        # so both still come.
+        cannot_serve = BookingService.objects.filter(booking=OuterRef("booking_id")).exclude(
+            service_slug__in=served
         )
-        .filter(Q(transferred_to__isnull=True) | Q(transferred_to=counter))
-        .annotate(
-            rank=Case(
-                When(transferred_to=counter, then=Value(0)),
-                When(kind=TicketKind.APPOINTMENT, queue_at__lte=due_until, then=Value(1)),
-                When(kind=TicketKind.WALK_IN, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
+        waiting = waiting.exclude(
+            Q(kind=TicketKind.APPOINTMENT) & ~Q(transferred_to=counter) & Exists(cannot_serve)
         )
-        .order_by("rank", "queue_at", "pk")
-    )
+    return waiting.annotate(
+        rank=Case(
+            When(transferred_to=counter, then=Value(0)),
+            When(kind=TicketKind.APPOINTMENT, queue_at__lte=due_until, then=Value(1)),
+            When(kind=TicketKind.WALK_IN, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+    ).order_by("rank", "queue_at", "pk")
 
 
 def ticket_call_next(
