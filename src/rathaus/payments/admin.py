@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from rathaus.core.admin import MunicipalityScopedAdmin
 
-from .models import Payment, PaymentLedgerEntry, ProviderConfig
+from .models import Payment, PaymentAttempt, PaymentLedgerEntry, ProviderConfig
 from .providers.registry import provider_choices
 
 
@@ -45,7 +45,36 @@ class LedgerInline(admin.TabularInline):
     model = PaymentLedgerEntry
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "source", "actor", "note", "created_at"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "kind",
+        "source",
+        "provider_transaction_id",
+        "actor",
+        "note",
+        "created_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AttemptInline(admin.TabularInline):
+    model = PaymentAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "number",
+        "provider_transaction_id",
+        "requested_amount",
+        "platform_status",
+        "is_final",
+        "booking",
+        "created_at",
+        "last_checked_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -57,7 +86,7 @@ class PaymentAdmin(MunicipalityScopedAdmin):
     list_display = ["kassenzeichen", "municipality", "amount", "status", "needs_clerk_attention"]
     list_filter = ["status", "needs_clerk_attention"]
     readonly_fields = [f.name for f in Payment._meta.fields if f.name != "fee_waived_reason"]
-    inlines = [LedgerInline]
+    inlines = [AttemptInline, LedgerInline]
 
     def has_add_permission(self, request):
         return False

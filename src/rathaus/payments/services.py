@@ -479,8 +479,6 @@ def payment_state_apply(
     target = PLATFORM_STATUS_MAP[state.platform_status]
     if target == P.PAID:
         return _attempt_paid_apply(locked, attempt, state=state, source=source)
-    if attempt.provider_transaction_id != locked.provider_transaction_id:
-        return locked  # an earlier attempt that did not pay: the payment follows the current one
     if locked.status in (P.PAID, P.REFUNDED):
         if attempt.booking == AttemptBooking.BOOKED and not locked.needs_clerk_attention:
             _flag(
@@ -489,6 +487,8 @@ def payment_state_apply(
                 data={"platform_status": state.platform_status},
             )
         return locked
+    if attempt.provider_transaction_id != locked.provider_transaction_id:
+        return locked  # an earlier attempt that did not pay: the payment follows the current one
     if target == P.PENDING:
         started = locked.started_at or locked.created_at
         if source == LedgerSource.RECONCILIATION and started < now - payment_expiry():
