@@ -578,21 +578,33 @@ def walk_in_page(request, office: str):
     )
 
 
-@staff_required(StaffRole.TEAM_LEAD)
-@require_GET
-def statistics_page(request, office: str):
-    """One office's day in figures, for team leads and admins of the town."""
+def _office_day_page(request, office: str, *, compute, template: str, name: str):
+    """A staff page about one office and one day (``?tag=``): the day defaults to today and an
+    unreadable day gives the form's error summary (400) with today's figures."""
     office_obj = selectors.office_get(municipality=request.municipality, slug=office)
     form = StatisticsDayForm(request.GET or None, initial={"tag": timezone.localdate()})
     day = form.cleaned_data["tag"] if form.is_bound and form.is_valid() else timezone.localdate()
-    figures = queue.office_day_statistics(
+    result = compute(
         actor=request.user, municipality=request.municipality, office_slug=office, day=day
     )
     return render(
         request,
-        "appointments/statistics.html",
-        {"office": office_obj, "form": form, "day": day, "figures": figures},
+        template,
+        {"office": office_obj, "form": form, "day": day, name: result},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@staff_required(StaffRole.TEAM_LEAD)
+@require_GET
+def statistics_page(request, office: str):
+    """One office's day in figures, for team leads and admins of the town."""
+    return _office_day_page(
+        request,
+        office,
+        compute=queue.office_day_statistics,
+        template="appointments/statistics.html",
+        name="figures",
     )
 
 
@@ -600,15 +612,10 @@ def statistics_page(request, office: str):
 @require_GET
 def day_view_page(request, office: str):
     """The bookings of one office and day by slot time, for the town's clerks and above."""
-    office_obj = selectors.office_get(municipality=request.municipality, slug=office)
-    form = StatisticsDayForm(request.GET or None, initial={"tag": timezone.localdate()})
-    day = form.cleaned_data["tag"] if form.is_bound and form.is_valid() else timezone.localdate()
-    overview = queue.office_day_bookings(
-        actor=request.user, municipality=request.municipality, office_slug=office, day=day
-    )
-    return render(
+    return _office_day_page(
         request,
-        "appointments/day_view.html",
-        {"office": office_obj, "form": form, "day": day, "overview": overview},
-        status=400 if form.is_bound and form.errors else 200,
+        office,
+        compute=queue.office_day_bookings,
+        template="appointments/day_view.html",
+        name="overview",
     )
