@@ -93,7 +93,14 @@ def test_overlapping_multi_slot_holds_never_oversell(norderstedt):
         for slot in hold.slots.all():
             held_units[slot.pk] += hold.units
     assert {pk: s.taken for pk, s in slots.items() if s.taken} == dict(held_units)
-    assert outcomes.count("ok") == Hold.objects.count() >= 12
+    assert outcomes.count("ok") == Hold.objects.count()
+    # How many holds fit depends on the order they arrive in; what must hold is that no
+    # attempt was refused while there was room: ``taken`` only grows here, so every start
+    # that was refused (each start was tried ten times) has a full slot among its three.
+    by_start = {s.start: s for s in slots.values()}
+    for start in starts:
+        needed = [by_start[start + dt.timedelta(minutes=10 * k)] for k in range(3)]
+        assert any(s.taken == s.capacity for s in needed), start
 
 
 def test_per_email_limit_holds_under_concurrency(norderstedt):
