@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from rathaus.tenants import demo as tenants_demo
@@ -25,6 +25,18 @@ def _empty_cache():
     yield
     cache.clear()
     municipality_cache_clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The anonymous page cache switched on (the test settings use a dummy one)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

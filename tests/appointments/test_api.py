@@ -189,7 +189,9 @@ def test_invalid_requests_get_the_error_format(nor_client, office):
     assert Slot.objects.get(start=at(TUESDAY, 9)).taken == 0
 
 
-def test_free_slot_listing_is_cached_briefly_and_the_hold_stays_the_truth(nor_client, office):
+def test_free_slot_listing_is_cached_briefly_and_the_hold_stays_the_truth(
+    nor_client, office, page_cache
+):
     query = {"services": "personalausweis", "from": "2026-06-09", "to": "2026-06-09"}
     url = "/api/v1/offices/rathaus/free-slots"
     first = nor_client.get(url, query).json()["starts"]
@@ -198,6 +200,6 @@ def test_free_slot_listing_is_cached_briefly_and_the_hold_stays_the_truth(nor_cl
     assert nor_client.get(url, query).json()["starts"] == first  # served from the cache
     again = post(nor_client, "/api/v1/holds", hold_body(nor_client, at(TUESDAY, 8)))
     assert again.status_code == 409  # the listing was stale, the hold decides
-    cache.clear()  # what happens after at most two seconds
+    page_cache.clear()  # what happens after at most two seconds
     fresh = nor_client.get(url, query).json()["starts"]
     assert fresh[0].startswith("2026-06-09T08:20:00+02:00")

@@ -1,24 +1,10 @@
 """The anonymous page cache serves public pages only where nothing in them can be personal."""
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 
 from rathaus.accounts.models import User
 from rathaus.catalogue.models import MunicipalityService
-
-PAGE_CACHE = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
-}
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHES = PAGE_CACHE
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
 
 
 @pytest.fixture

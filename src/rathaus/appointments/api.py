@@ -13,13 +13,13 @@ Errors are ``{"code": ..., "message": ..., "details": {...}}`` with the codes of
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from django.http import Http404, HttpResponse
-from ninja import Field, Query, Router, Schema
-from ninja.responses import NinjaJSONEncoder
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
+from rathaus.core.page_cache import public_page
 
 from . import challenge as pow_
 from . import selectors, services
@@ -177,7 +177,9 @@ def list_offices(request):
 )
 def list_office_services(request, slug: str):
     office = selectors.office_get(municipality=request.municipality, slug=slug)
-    return 200, list(selectors.office_services(municipality=request.municipality, office=office))
+    return Status(
+        200, list(selectors.office_services(municipality=request.municipality, office=office))
+    )
 
 
 @router.get(
@@ -185,36 +187,33 @@ def list_office_services(request, slug: str):
     response={200: FreeSlotsOut, 404: ErrorOut, 422: ErrorOut},
     operation_id="list_free_slots",
 )
+@decorate_view(public_page(seconds=selectors.FREE_STARTS_CACHE_SECONDS))
 def list_free_slots(request, slug: str, filters: Query[FreeSlotsQuery]):
-    """The finished JSON answer is kept for at most two seconds per town, office, services and
-    date range (``selectors.cached_briefly``); a hit runs no query. The hold decides."""
+    """An anonymous caller's answer is kept for at most two seconds in the anonymous page cache
+    (``rathaus.core.page_cache``), which answers a repeat before sessions and authentication
+    run, and with no query. The hold decides."""
     chosen = _parse_services(filters.services)
     date_from, date_to = filters.date_from, filters.date_to
     if date_to < date_from or (date_to - date_from).days > MAX_RANGE_DAYS:
         raise AppointmentError(ErrorCode.OUTSIDE_BOOKING_WINDOW, {"max_days": MAX_RANGE_DAYS})
     municipality = request.municipality
-    key = "appointments:free-json:" + selectors.free_starts_key(
-        municipality_id=municipality.pk, office=slug, services=chosen, first=date_from, last=date_to
+    office = selectors.office_get(municipality=municipality, slug=slug)
+    resolved = services.resolve_services(office=office, services=chosen)
+    starts = selectors.free_starts(
+        municipality=municipality,
+        office=office,
+        services=chosen,
+        first_day=date_from,
+        last_day=date_to,
     )
-
-    def render() -> bytes:
-        office = selectors.office_get(municipality=municipality, slug=slug)
-        resolved = services.resolve_services(office=office, services=chosen)
-        starts = selectors.free_starts(
-            municipality=municipality,
-            office=office,
-            services=chosen,
-            first_day=date_from,
-            last_day=date_to,
-        )
-        answer = FreeSlotsOut(
-            office=office.slug,
-            duration_minutes=sum(row.duration_minutes * count for row, count in resolved),
-            starts=starts,
-        )
-        return json.dumps(answer.model_dump(by_alias=True), cls=NinjaJSONEncoder).encode()
-
-    return HttpResponse(selectors.cached_briefly(key, render), content_type="application/json")
+    return Status(
+        200,
+        {
+            "office": office.slug,
+            "duration_minutes": sum(row.duration_minutes * count for row, count in resolved),
+            "starts": starts,
+        },
+    )
 
 
 @router.get("/challenge", response=ChallengeOut, operation_id="get_challenge")
@@ -244,12 +243,15 @@ def create_hold(request, payload: HoldIn):
         payload=payload.challenge,
         offered=offered,
     )
-    return 201, {
-        "token": hold.token,
-        "expires_at": hold.expires_at.astimezone(TZ),
-        "start": hold.start.astimezone(TZ),
-        "end": hold.end.astimezone(TZ),
-    }
+    return Status(
+        201,
+        {
+            "token": hold.token,
+            "expires_at": hold.expires_at.astimezone(TZ),
+            "start": hold.start.astimezone(TZ),
+            "end": hold.end.astimezone(TZ),
+        },
+    )
 
 
 @router.post(
@@ -267,7 +269,7 @@ def confirm_booking(request, payload: ConfirmIn):
         citizen=getattr(request, "user", None),
         trust_level=getattr(request, "session", {}).get(SESSION_TRUST_LEVEL),
     )
-    return 202, _booking_out(booking)
+    return Status(202, _booking_out(booking))
 
 
 @router.get(
@@ -280,7 +282,7 @@ def get_booking(request, code: str, token: str):
     booking = selectors.booking_get(municipality=request.municipality, code=code)
     if not services.cancel_token_valid(booking=booking, token=token):
         raise Http404
-    return 200, _booking_out(booking)
+    return Status(200, _booking_out(booking))
 
 
 @router.post(
@@ -292,4 +294,4 @@ def cancel_booking(request, code: str, payload: CancelIn):
     booking = services.booking_cancel(
         municipality=request.municipality, code=code, token=payload.token
     )
-    return 200, _booking_out(booking)
+    return Status(200, _booking_out(booking))

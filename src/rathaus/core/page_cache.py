@@ -9,7 +9,8 @@ A page is served from, or stored in, the cache only when nothing in it can be pe
 - the request is a GET/HEAD without a session cookie or a pending-messages cookie;
 - the view rendered no CSRF token and set no cookie;
 - the response is a plain 200.
-The key holds the host, the language and the full path with its query string.
+The key holds the host, the language and the full path with its query string. The same cache
+serves anonymous API reads that may be a little stale (the free-slot listing, at most 2 s).
 
 ``public_page`` (on the view) stores pages; ``PublicPageCacheMiddleware`` (right after the
 municipality is resolved) answers a hit before sessions, CSRF and authentication run, so a hit costs
@@ -54,8 +55,14 @@ def _key(request: HttpRequest) -> str:
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def public_page(view):
-    """Serve the view's page from the anonymous page cache where that is safe (see above)."""
+def public_page(view=None, *, seconds: int | None = None):
+    """Serve the view's page from the anonymous page cache where that is safe (see above).
+
+    ``@public_page`` keeps a page for ``PUBLIC_PAGE_CACHE_SECONDS``; ``public_page(seconds=2)``
+    for an answer that must not be older than that (the free-slot listing of the API).
+    """
+    if view is None:
+        return lambda inner: public_page(inner, seconds=seconds)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -70,7 +77,8 @@ def public_page(view):
         if _cacheable_response(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            timeout = settings.PUBLIC_PAGE_CACHE_SECONDS if seconds is None else seconds
+            cache.set(key, response, timeout)
         return response
 
     return wrapper
