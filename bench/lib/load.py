@@ -1,20 +1,23 @@
-"""A small closed-loop HTTP load generator (aiohttp) for loopback benchmarks.
+"""A small closed-loop HTTP load generator for loopback benchmarks.
 
-Each of ``clients`` workers sends one request, waits for the full response, records the latency and
-sends the next one. A run is bounded twice: by ``duration`` seconds and by ``max_requests``; it
-always stops by itself. Only loopback targets are accepted.
+Each of ``clients`` workers holds one keep-alive connection (``bench/lib/http.py``, plain asyncio:
+the generator shares the cores with the server, so it must be cheap per request), sends one
+request, waits for the full response, records the latency and sends the next one. A run is
+bounded twice: by ``duration`` seconds and by ``max_requests``; it always stops by itself. Only
+loopback targets are accepted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import math
 import statistics
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
+
+from bench.lib.http import Connection, HttpError, ensure_loopback
 
 DEFAULT_MAX_REQUESTS = 1_000_000
 
@@ -87,18 +90,6 @@ def summarise(
     )
 
 
-def ensure_loopback(url: str) -> None:
-    hostname = urlsplit(url).hostname or ""
-    if hostname == "localhost":
-        return
-    try:
-        if ipaddress.ip_address(hostname).is_loopback:
-            return
-    except ValueError:
-        pass
-    raise ValueError(f"load is only sent to loopback addresses, not to {hostname!r}")
-
-
 async def _run(
     *,
     url: str,
@@ -110,49 +101,41 @@ async def _run(
     record: bool,
     cookies: dict[str, str] | None = None,
 ) -> tuple[float, list[float], Counter, list[str]]:
-    import aiohttp
-
     latencies: list[float] = []
     statuses: Counter = Counter()
     errors: list[str] = []
     sent = 0
-    headers = {"Host": host, "Accept-Language": "de", "User-Agent": "rathaus-bench"}
-    session_options = {}
-    if cookies:
-        # A logged-in client: send the session's cookies, keep them fixed (no cookie jar).
-        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        session_options["cookie_jar"] = aiohttp.DummyCookieJar()
-    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
+    parts = urlsplit(url)
+    base_url = f"{parts.scheme}://{parts.netloc}"
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # One connection per client, as a browser keeps one; a logged-in client sends fixed cookies.
+    connections = [
+        Connection(base_url, host=host, cookies=cookies, timeout=timeout) for _ in range(clients)
+    ]
     started = time.perf_counter()
     deadline = started + duration
 
-    async with aiohttp.ClientSession(
-        connector=connector,
-        timeout=client_timeout,
-        headers=headers,
-        auto_decompress=True,
-        **session_options,
-    ) as session:
-
-        async def worker() -> None:
-            nonlocal sent
-            while time.perf_counter() < deadline and sent < max_requests:
-                sent += 1
-                begin = time.perf_counter()
-                try:
-                    async with session.get(url, allow_redirects=False) as response:
-                        await response.read()
-                        status = response.status
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    if record:
-                        errors.append(f"{type(exc).__name__}: {exc}"[:200])
-                    continue
+    async def worker(connection: Connection) -> None:
+        nonlocal sent
+        while time.perf_counter() < deadline and sent < max_requests:
+            sent += 1
+            begin = time.perf_counter()
+            try:
+                status = (await connection.get(target)).status
+            except HttpError as exc:
                 if record:
-                    latencies.append(time.perf_counter() - begin)
-                    statuses[status] += 1
+                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            if record:
+                latencies.append(time.perf_counter() - begin)
+                statuses[status] += 1
 
-        await asyncio.gather(*(worker() for _ in range(clients)))
+    try:
+        await asyncio.gather(*(worker(connection) for connection in connections))
+    finally:
+        for connection in connections:
+            connection.close()
+        await asyncio.sleep(0)  # let the transports finish closing before the loop ends
     elapsed = time.perf_counter() - started
     return elapsed, latencies, statuses, errors
 

@@ -32,6 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.lib.http import Connection, HttpError
 from bench.lib.load import percentile, run_load
 
 from . import Scenario
@@ -122,30 +123,27 @@ def address(index: int, base: int = 0) -> str:
     return f"127.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
-def _session(aiohttp, source: str | None, limit: int = 1):
-    connector = aiohttp.TCPConnector(
-        limit=limit, local_addr=(source, 0) if source else None, force_close=False
-    )
-    return aiohttp.ClientSession(
-        connector=connector,
-        timeout=aiohttp.ClientTimeout(total=30),
-        headers={"Host": HOST, "Accept-Language": "de", "User-Agent": "rathaus-bench"},
-    )
+def _connection(base_url: str, source: str | None = None) -> Connection:
+    """One citizen's keep-alive connection, from ``source`` (a loopback address) if given."""
+    return Connection(base_url, host=HOST, source=source, timeout=30)
+
+
+def _close_all(connections: list[Connection]) -> None:
+    for connection in connections:
+        connection.close()
 
 
 async def fetch_challenges(base_url: str, sources: list[str], per_source: int) -> list[list[dict]]:
-    import aiohttp
-
     gate = asyncio.Semaphore(200)
 
     async def one(source: str) -> list[dict]:
-        async with gate, _session(aiohttp, source) as session:
+        async with gate, _connection(base_url, source) as connection:
             found = []
             for _ in range(per_source):
-                async with session.get(f"{base_url}/api/v1/challenge") as response:
-                    if response.status != 200:
-                        raise RuntimeError(f"challenge answered {response.status}")
-                    found.append(await response.json())
+                response = await connection.get("/api/v1/challenge")
+                if response.status != 200:
+                    raise RuntimeError(f"challenge answered {response.status}")
+                found.append(response.json())
             return found
 
     return await asyncio.gather(*(one(s) for s in sources))
@@ -174,11 +172,9 @@ def _stats(latencies: list[float]) -> dict:
 
 # --- storm ---------------------------------------------------------------------------------------
 async def storm(base_url: str, details: dict, solutions: list[list[str]], sources, release_at):
-    import aiohttp
-
     office, service, day = details["office"], details["service"], details["day"]
     starts = details["starts"]
-    listing = f"{base_url}/api/v1/offices/{office}/free-slots"
+    listing = f"/api/v1/offices/{office}/free-slots"
     listing_params = {"services": service, "from": day, "to": day}
     hold_latencies: list[float] = []
     listing_latencies: list[float] = []
@@ -188,22 +184,21 @@ async def storm(base_url: str, details: dict, solutions: list[list[str]], source
     success_times: list[float] = []
     last_answer = [0.0]
     rng = random.Random(7)
-    sessions = [_session(aiohttp, source) for source in sources]
+    connections = [_connection(base_url, source) for source in sources]
     release_mono = time.monotonic() + (release_at - datetime.now(UTC)).total_seconds()
 
     async def client(index: int) -> None:
-        session = sessions[index]
+        connection = connections[index]
         pick = rng.choice(starts)
         await asyncio.sleep(max(0.0, release_mono - time.monotonic()))
         for attempt, solution in enumerate(solutions[index]):
             begin = time.monotonic()
             try:
-                async with session.post(
-                    f"{base_url}/api/v1/holds", json=_hold_body(office, service, pick, solution)
-                ) as response:
-                    await response.read()
-                    status = response.status
-            except (aiohttp.ClientError, TimeoutError) as exc:
+                response = await connection.post_json(
+                    "/api/v1/holds", _hold_body(office, service, pick, solution)
+                )
+                status = response.status
+            except HttpError as exc:
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
                 return
             now = time.monotonic()
@@ -217,10 +212,10 @@ async def storm(base_url: str, details: dict, solutions: list[list[str]], source
                 return
             begin = time.monotonic()
             try:
-                async with session.get(listing, params=listing_params) as response:
-                    free = (await response.json()).get("starts", []) if response.ok else []
-                    listing_statuses[response.status] += 1
-            except (aiohttp.ClientError, TimeoutError) as exc:
+                response = await connection.get(listing, params=listing_params)
+                free = response.json().get("starts", []) if response.ok else []
+                listing_statuses[response.status] += 1
+            except HttpError as exc:
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
                 return
             listing_latencies.append(time.monotonic() - begin)
@@ -229,14 +224,14 @@ async def storm(base_url: str, details: dict, solutions: list[list[str]], source
             pick = rng.choice(free)
 
     try:
-        await asyncio.gather(*(client(i) for i in range(len(sessions))))
+        await asyncio.gather(*(client(i) for i in range(len(connections))))
     finally:
-        await asyncio.gather(*(s.close() for s in sessions))
+        _close_all(connections)
     elapsed = max(last_answer[0] - release_mono, 1e-9)
     decided = statuses.get(201, 0) + statuses.get(409, 0)
     holds_window = max((max(success_times) - release_mono) if success_times else 0.0, 1e-9)
     return {
-        "clients": len(sessions),
+        "clients": len(connections),
         "hold_requests": sum(statuses.values()),
         "status_counts": {str(k): v for k, v in sorted(statuses.items())},
         "listing_status_counts": {str(k): v for k, v in sorted(listing_statuses.items())},
@@ -255,33 +250,33 @@ async def storm(base_url: str, details: dict, solutions: list[list[str]], source
 
 # --- sustained -----------------------------------------------------------------------------------
 async def sustained(base_url, details: dict, solutions: list[str], clients: int, duration: float):
-    import aiohttp
-
     office, service, starts = details["office"], details["service"], details["starts"]
     pool = list(solutions)
     rng = random.Random(11)
     latencies: list[float] = []
     statuses: Counter = Counter()
     errors: list[str] = []
-    async with _session(aiohttp, None, limit=clients) as session:
-        started = time.monotonic()
-        deadline = started + duration
+    connections = [_connection(base_url) for _ in range(clients)]
+    started = time.monotonic()
+    deadline = started + duration
 
-        async def worker() -> None:
-            while pool and time.monotonic() < deadline:
-                body = _hold_body(office, service, rng.choice(starts), pool.pop())
-                begin = time.monotonic()
-                try:
-                    async with session.post(f"{base_url}/api/v1/holds", json=body) as response:
-                        await response.read()
-                        statuses[response.status] += 1
-                except (aiohttp.ClientError, TimeoutError) as exc:
-                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
-                    continue
-                latencies.append(time.monotonic() - begin)
+    async def worker(connection: Connection) -> None:
+        while pool and time.monotonic() < deadline:
+            body = _hold_body(office, service, rng.choice(starts), pool.pop())
+            begin = time.monotonic()
+            try:
+                response = await connection.post_json("/api/v1/holds", body)
+                statuses[response.status] += 1
+            except HttpError as exc:
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            latencies.append(time.monotonic() - begin)
 
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.monotonic() - started
+    try:
+        await asyncio.gather(*(worker(connection) for connection in connections))
+    finally:
+        _close_all(connections)
+    elapsed = time.monotonic() - started
     decided = statuses.get(201, 0) + statuses.get(409, 0)
     return {
         "clients": clients,
