@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # First: the API takes the most requests per second and its prefix is its own.
+    path("api/v1/", include("rathaus.api.urls")),
     path("verwaltung/", include("rathaus.backoffice.urls")),
     path("verwaltung/admin/", admin.site.urls),
     path("konto/", include("rathaus.accounts.urls")),
@@ -11,7 +13,6 @@ urlpatterns = [
     path("termine/", include("rathaus.appointments.urls")),
     path("bezahlen/", include("rathaus.payments.urls")),
     path("demo-bezahlplattform/", include("rathaus.payments.providers.demo.urls")),
-    path("api/v1/", include("rathaus.api.urls")),
     path("", include("rathaus.web.urls")),
     path("", include("rathaus.catalogue.urls")),
 ]

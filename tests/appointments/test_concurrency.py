@@ -10,10 +10,12 @@ from collections import Counter as Tally
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from rathaus.appointments import challenge as pow_
 from rathaus.appointments import services
 from rathaus.appointments.constants import BookingStatus
-from rathaus.appointments.models import Booking, Hold, Slot
+from rathaus.appointments.models import Booking, Hold, Slot, UsedChallenge
 from rathaus.appointments.services import AppointmentError
 
 from .conftest import ANMELDUNG, AUSWEIS, NOW, TUESDAY, at, office_make
@@ -168,3 +170,42 @@ def test_expiry_and_confirmation_race_has_one_winner(norderstedt):
         slot = Slot.objects.get(office=office, start=booking.start)
         assert booking.status in (BookingStatus.CONFIRMED, BookingStatus.EXPIRED)
         assert slot.taken == (1 if booking.status == BookingStatus.CONFIRMED else 0)
+
+
+def test_200_concurrent_holds_with_solutions_give_exactly_20_and_spend_each_once(
+    norderstedt, settings, monkeypatch
+):
+    """The API's path: on PostgreSQL one statement spends the solution and takes the slot."""
+    settings.RATHAUS_POW_MAX_NUMBER = 50
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    office = office_make(norderstedt)
+    starts = [s.start for s in Slot.objects.filter(office=office).order_by("start")[:20]]
+    solutions = [
+        pow_.challenge_solve(
+            pow_.challenge_create(municipality=norderstedt, client_address=f"10.0.0.{i}", now=NOW)
+        )
+        for i in range(200)
+    ]
+
+    def attempt(index, solution):
+        return lambda: pow_.hold_create_with_challenge(
+            municipality=norderstedt,
+            office=office,
+            services=[(ANMELDUNG, 1)],
+            start=starts[index % 20],
+            payload=solution,
+        )
+
+    # Each solution twice: the second use of each must be refused, whichever comes first.
+    jobs = [attempt(i, s) for i, s in enumerate(solutions)]
+    jobs += [attempt(i + 1, s) for i, s in enumerate(solutions)]
+    outcomes = race(jobs)
+    tally = Tally(outcomes)
+    assert tally["ok"] == 20
+    assert tally["challenge_reused"] == 200
+    assert tally["ok"] + tally["slot_unavailable"] + tally["challenge_reused"] == 400
+    assert Hold.objects.count() == 20
+    assert sorted(Hold.objects.values_list("start", flat=True)) == sorted(starts)
+    assert list(Slot.objects.filter(start__in=starts).values_list("taken", flat=True)) == [1] * 20
+    assert all(hold.slots.count() == 1 for hold in Hold.objects.prefetch_related("slots"))
+    assert UsedChallenge.objects.count() == 200

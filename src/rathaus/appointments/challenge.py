@@ -164,31 +164,90 @@ def hold_create_with_challenge(
     payload: str,
     offered=None,
 ):
-    """Spend a solved challenge and reserve the time in one transaction (web pages and API).
+    """Spend a solved challenge and reserve the time, together (web pages and API).
 
-    A refused hold (409, 422 …) changes nothing, so the transaction still commits the spent
-    solution: it cannot be used again whatever the answer was. A replayed solution is refused
-    before any slot is touched. ``offered``: the office's service rows by slug, when the caller
-    has them (``selectors.office_for_hold``).
+    The solution is spent whatever the answer: a refused hold (409, 422 …) changes nothing
+    else, and the spent solution cannot be used again. A replayed solution is refused before
+    any slot is touched. ``offered``: the office's service rows by slug, when the caller has
+    them (``selectors.office_for_hold``).
     """
-    from .services import hold_take
+    from .services import hold_plan, hold_write
 
     digest, expires = _challenge_check(
         municipality=municipality, payload=payload, now=timezone.now()
     )
+    try:
+        plan = hold_plan(
+            municipality=municipality,
+            office=office,
+            services=services,
+            start=start,
+            offered=offered,
+        )
+    except AppointmentError:
+        with transaction.atomic():
+            _challenge_spend(municipality=municipality, digest=digest, expires=expires)
+        raise
+    if connection.vendor == "postgresql" and len(plan.wanted) == 1:
+        return _single_slot_hold_in_one_statement(plan=plan, digest=digest, expires=expires)
     refusal = None
     with transaction.atomic():
         _challenge_spend(municipality=municipality, digest=digest, expires=expires)
         try:
-            hold = hold_take(
-                municipality=municipality,
-                office=office,
-                services=services,
-                start=start,
-                offered=offered,
-            )
+            hold = hold_write(plan)
         except AppointmentError as exc:
             refusal = exc  # nothing of the hold was written; commit the spent solution
     if refusal is not None:
         raise refusal
     return hold
+
+
+def _single_slot_hold_in_one_statement(*, plan, digest: str, expires: int):
+    """PostgreSQL: spend the solution, take the slot and write the hold and its slot link in
+    one statement (data-modifying CTEs), so a hold costs one round trip and no transaction
+    commands. The same decisions as the general path, in the same order: a spent solution
+    stops everything else; the conditional ``UPDATE`` decides capacity (re-checked on the
+    current row under its lock); the hold and the link are written only when the slot was
+    taken; the solution stays spent when the slot was full.
+    """
+    from .services import hold_row, hold_saved, hold_unsaved
+
+    hold = hold_unsaved(plan)
+    columns, hold_params = hold_row(hold)
+    adapt = connection.ops.adapt_datetimefield_value
+    marks = ", ".join(["%s"] * len(hold_params))
+    # Only quoted model column names and placeholders are put into the text; values are params.
+    sql = (
+        "WITH spent AS ("  # noqa: S608
+        " INSERT INTO appointments_usedchallenge (municipality_id, digest, expires_at)"
+        " VALUES (%s, %s, %s) ON CONFLICT (digest) DO NOTHING RETURNING id"
+        "), taken AS ("
+        " UPDATE appointments_slot SET taken = taken + %s"
+        " WHERE municipality_id = %s AND office_id = %s AND start = %s AND taken + %s <= capacity"
+        " AND EXISTS (SELECT 1 FROM spent) RETURNING id"
+        f"), hold AS (INSERT INTO appointments_hold ({columns}) SELECT {marks} FROM taken"
+        " RETURNING id"
+        "), link AS (INSERT INTO appointments_hold_slots (hold_id, slot_id)"
+        " SELECT hold.id, taken.id FROM hold, taken"
+        ") SELECT (SELECT count(*) FROM spent), (SELECT id FROM hold)"
+    )
+    params = [
+        plan.municipality.pk,
+        digest,
+        adapt(dt.datetime.fromtimestamp(expires, tz=dt.UTC)),
+        plan.units,
+        plan.municipality.pk,
+        plan.office.pk,
+        adapt(plan.wanted[0]),
+        plan.units,
+        *hold_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        spent, hold_id = cursor.fetchone()
+    if not spent:
+        raise AppointmentError(ErrorCode.CHALLENGE_REUSED)
+    if hold_id is None:
+        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+    hold.pk = hold_id
+    return hold_saved(hold)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -377,7 +378,18 @@ def _slots_take(*, municipality, office: Office, wanted: list[dt.datetime], unit
         return slot_ids if len(taken) == len(slot_ids) else []
 
 
-def hold_take(
+@dataclass(frozen=True)
+class HoldPlan:
+    """What a hold will take and write, once its request has been checked (``hold_plan``)."""
+
+    municipality: Any
+    office: Office
+    wanted: list[dt.datetime]  # the starts of the consecutive slots, UTC
+    units: int
+    values: dict[str, Any]  # the hold's own columns: start, end, services, expires_at
+
+
+def hold_plan(
     *,
     municipality,
     office: Office,
@@ -386,12 +398,9 @@ def hold_take(
     units: int = 1,
     now: dt.datetime | None = None,
     offered: Mapping[str, OfficeService] | None = None,
-) -> Hold:
-    """``hold_create`` inside the caller's transaction.
-
-    A refusal (``AppointmentError``) leaves the transaction without any change of this call, so
-    the caller may commit its own work (e.g. the spent proof-of-work solution) all the same.
-    """
+) -> HoldPlan:
+    """Check a hold request (office, services, booking window) without touching the database
+    beyond the office's set-up; raises ``AppointmentError``."""
     now = now or timezone.now()
     if timezone.is_naive(start):
         start = start.replace(tzinfo=slot_rules.TZ)  # a time without offset is Berlin time
@@ -409,61 +418,65 @@ def hold_take(
         raise AppointmentError(ErrorCode.OUTSIDE_BOOKING_WINDOW)
     first = start.astimezone(dt.UTC)
     step = dt.timedelta(minutes=policy.slot_minutes)
-    wanted = [first + i * step for i in range(needed)]
-    slot_ids = _slots_take(municipality=municipality, office=office, wanted=wanted, units=units)
-    if len(slot_ids) != needed:
-        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
-    return _hold_insert(
+    return HoldPlan(
         municipality=municipality,
         office=office,
+        wanted=[first + i * step for i in range(needed)],
         units=units,
-        start=first,
-        end=first + dt.timedelta(minutes=duration),
-        services=[[row.service_slug, count] for row, count in resolved],
-        expires_at=now + dt.timedelta(minutes=policy.hold_minutes),
-        slot_ids=slot_ids,
+        values={
+            "start": first,
+            "end": first + dt.timedelta(minutes=duration),
+            "services": [[row.service_slug, count] for row, count in resolved],
+            "expires_at": now + dt.timedelta(minutes=policy.hold_minutes),
+        },
     )
 
 
-def _hold_insert(*, municipality, office: Office, slot_ids: list[int], **values) -> Hold:
-    """Write a new hold and its slot links: two plain ``INSERT`` statements.
+def hold_take(
+    *,
+    municipality,
+    office: Office,
+    services: Sequence[tuple[str, int]],
+    start: dt.datetime,
+    units: int = 1,
+    now: dt.datetime | None = None,
+    offered: Mapping[str, OfficeService] | None = None,
+) -> Hold:
+    """``hold_create`` inside the caller's transaction.
 
-    This is the write of every successful hold in a release-time rush, so it skips the ORM's
-    per-save work (signals, SQL compilation), which cost more CPU than the database did. No
-    audit event: a hold carries no personal data and its row is its record (created, expires,
-    released); what a person does with it (confirm, cancel, move) is audited.
+    A refusal (``AppointmentError``) leaves the transaction without any change of this call, so
+    the caller may commit its own work (e.g. the spent proof-of-work solution) all the same.
     """
-    hold = Hold(
+    plan = hold_plan(
         municipality=municipality,
         office=office,
-        token=secrets.token_urlsafe(32),
-        created_at=timezone.now(),
-        **values,
+        services=services,
+        start=start,
+        units=units,
+        now=now,
+        offered=offered,
     )
-    fields = [
-        Hold._meta.get_field(name)
-        for name in (
-            "municipality",
-            "office",
-            "token",
-            "units",
-            "start",
-            "end",
-            "services",
-            "state",
-            "expires_at",
-            "created_at",
-        )
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    params = [field.get_db_prep_save(getattr(hold, field.attname), connection) for field in fields]
+    return hold_write(plan)
+
+
+def hold_write(plan: HoldPlan) -> Hold:
+    """Take the plan's slots, all or none, and write the hold; inside the caller's transaction.
+
+    Raises ``SLOT_UNAVAILABLE`` having changed nothing when any slot is missing or full.
+    """
+    slot_ids = _slots_take(
+        municipality=plan.municipality, office=plan.office, wanted=plan.wanted, units=plan.units
+    )
+    if len(slot_ids) != len(plan.wanted):
+        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
+    hold = hold_unsaved(plan)
+    columns, params = hold_row(hold)
     links = Hold.slots.through._meta.db_table
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(Hold._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-            " RETURNING id",
+            f"INSERT INTO {quote(Hold._meta.db_table)} ({columns})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(params))}) RETURNING id",
             params,
         )
         hold.pk = cursor.fetchone()[0]
@@ -472,6 +485,59 @@ def _hold_insert(*, municipality, office: Office, slot_ids: list[int], **values)
             + ", ".join(["(%s, %s)"] * len(slot_ids)),
             [value for slot_id in slot_ids for value in (hold.pk, slot_id)],
         )
+    return hold_saved(hold)
+
+
+# A successful hold is the write of a release-time rush, so it is done in plain SQL: the ORM's
+# per-save work (signals, SQL compilation) cost more CPU than the database did. No audit event:
+# a hold carries no personal data and its row is its record (created, expires, released); what a
+# person does with it (confirm, cancel, move) is audited.
+HOLD_COLUMNS = (
+    "municipality_id",
+    "office_id",
+    "token",
+    "units",
+    "start",
+    "end",
+    "services",
+    "state",
+    "expires_at",
+    "created_at",
+)
+
+
+def hold_unsaved(plan: HoldPlan) -> Hold:
+    return Hold(
+        municipality=plan.municipality,
+        office=plan.office,
+        token=secrets.token_urlsafe(32),
+        units=plan.units,
+        created_at=timezone.now(),
+        **plan.values,
+    )
+
+
+def hold_row(hold: Hold) -> tuple[str, list]:
+    """The quoted column list (``HOLD_COLUMNS``) and the database values of a new hold's row."""
+    moment = connection.ops.adapt_datetimefield_value
+    services = Hold._meta.get_field("services").get_db_prep_save(hold.services, connection)
+    params = [
+        hold.municipality_id,
+        hold.office_id,
+        hold.token,
+        hold.units,
+        moment(hold.start),
+        moment(hold.end),
+        services,
+        hold.state,
+        moment(hold.expires_at),
+        moment(hold.created_at),
+    ]
+    return ", ".join(connection.ops.quote_name(name) for name in HOLD_COLUMNS), params
+
+
+def hold_saved(hold: Hold) -> Hold:
+    """Mark a hold written with plain SQL as loaded from the database."""
     hold._state.adding = False
     hold._state.db = connection.alias
     return hold

@@ -64,13 +64,15 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "rathaus.tenants.middleware.MunicipalityMiddleware",
     "rathaus.core.page_cache.PublicPageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, CSRF, auth, messages and django-otp's middleware, each skipped by an
+    # API call that carries no cookie at all (rathaus.core.browser_middleware).
+    "rathaus.core.browser_middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "rathaus.accounts.middleware.SessionIdleTimeoutMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "rathaus.core.browser_middleware.BrowserCsrfViewMiddleware",
+    "rathaus.core.browser_middleware.BrowserAuthenticationMiddleware",
+    "rathaus.core.browser_middleware.BrowserOTPMiddleware",
+    "rathaus.core.browser_middleware.BrowserSessionIdleTimeoutMiddleware",
+    "rathaus.core.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
