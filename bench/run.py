@@ -23,7 +23,7 @@ if str(PROJECT_DIR) not in sys.path:
 
 from bench import scenarios  # noqa: E402
 from bench.lib.load import run_load  # noqa: E402
-from bench.lib.server import DEFAULT_DATABASE_URL, BenchServer  # noqa: E402
+from bench.lib.server import DEFAULT_DATABASE_URL, SERVERS, BenchServer  # noqa: E402
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 
@@ -37,8 +37,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds per target")
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per target")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="cap per target")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--server", default="granian", choices=SERVERS, help="WSGI server (production: granian)"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
@@ -79,7 +82,7 @@ def run_self(scenario, server, args) -> int:
     """A scenario with its own ``run`` (e.g. release_storm): it measures, this writes the JSON."""
     with server:
         server.start()
-        print(f"gunicorn gthread {args.workers}x{args.threads} on {server.base_url}")
+        print(f"{server.description} on {server.base_url}")
         fields = scenario.run(server, args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     report = {
@@ -93,7 +96,7 @@ def run_self(scenario, server, args) -> int:
             "python": platform.python_version(),
         },
         "server": {
-            "kind": "gunicorn gthread",
+            "kind": server.kind,
             "workers": args.workers,
             "threads": args.threads,
             "settings": "rathaus.settings.production",
@@ -116,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     scenario = scenarios.load(args.scenario)
     args.clients = args.clients or scenario.clients
     server = BenchServer(
+        kind=args.server,
         workers=args.workers,
         threads=args.threads,
         database_url=args.database_url,
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         server.start()
         targets = [t for t in scenario.targets(server) if not args.only or t.name in args.only]
         print(
-            f"gunicorn gthread {args.workers}x{args.threads} on {server.base_url}; "
+            f"{server.description} on {server.base_url}; "
             f"{args.clients} clients, {args.warmup}s warm-up + {args.duration}s per target"
         )
         for target in targets:
@@ -186,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
         },
         "server": {
-            "kind": "gunicorn gthread",
+            "kind": server.kind,
             "workers": args.workers,
             "threads": args.threads,
             "settings": "rathaus.settings.production",

@@ -1,8 +1,9 @@
 """A production-like Rathaus server for benchmarks.
 
 Fresh PostgreSQL database, ``rathaus.settings.production`` (DEBUG off, JSON logs, manifest static
-files), ``migrate``, ``collectstatic``, demo data, then gunicorn with gthread workers bound to
-127.0.0.1 on a free port. Everything it writes lives in ``var/bench/``; the server stops on exit.
+files), ``migrate``, ``collectstatic``, demo data, then the WSGI server (Granian, as in production,
+or gunicorn with gthread workers for comparison) bound to 127.0.0.1 on a free port. Everything it
+writes lives in ``var/bench/``; the server stops on exit.
 """
 
 from __future__ import annotations
@@ -60,10 +61,49 @@ def recreate_database(database_url: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+SERVERS = ("granian", "gunicorn")
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, whichever of their threads started them (Linux /proc)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").iterdir():
+            try:
+                pending += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue  # the thread ended meanwhile
+    return found
+
+
+def database_cpu_seconds() -> float | None:
+    """User + system CPU time used so far by the machine's PostgreSQL processes (Linux /proc).
+
+    Counts every process named ``postgres`` and its ended children: on this machine that is the
+    benchmark's database server, and the figure is only read as a difference over one phase."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name, _, rest = stat.partition("(")[2].rpartition(")")
+        if name.startswith("postgres"):
+            fields = rest.split()
+            # utime, stime, and the ended children's cutime, cstime (closed connections' backends)
+            ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class BenchServer:
-    workers: int = 3
+    workers: int = 2
     threads: int = 4
+    kind: str = "granian"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = DEFAULT_REDIS_URL
     var_dir: Path = PROJECT_DIR / "var" / "bench"
@@ -93,7 +133,7 @@ class BenchServer:
             RATHAUS_ENCRYPTION_KEYS="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             RATHAUS_HASH_KEY=secrets.token_urlsafe(32),
             RATHAUS_VAR_DIR=str(self.var_dir),
-            # Plain HTTP on loopback; in production TLS ends at the proxy in front of gunicorn.
+            # Plain HTTP on loopback; in production TLS ends at the proxy in front of the server.
             SECURE_SSL_REDIRECT="0",
         )
         if self.redis_url:
@@ -122,38 +162,68 @@ class BenchServer:
         self.manage("compile_translations")
         self.manage("load_demo_data")
 
+    @property
+    def description(self) -> str:
+        threads = "blocking threads" if self.kind == "granian" else "gthread threads"
+        return f"{self.kind}, {self.workers} workers x {self.threads} {threads}"
+
+    def command(self) -> list[str]:
+        bind = ["--host", "127.0.0.1", "--port", str(self.port)]
+        if self.kind == "granian":
+            return [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "rathaus.wsgi:application",
+                *bind,
+                "--workers",
+                str(self.workers),
+                "--blocking-threads",
+                str(self.threads),
+                "--backlog",
+                "2048",
+                "--no-ws",
+                "--log-level",
+                "warning",
+            ]
+        if self.kind == "gunicorn":
+            return [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "rathaus.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--worker-class",
+                "gthread",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--log-level",
+                "warning",
+                "--graceful-timeout",
+                "5",
+            ]
+        raise ValueError(f"unknown server {self.kind!r}; one of {SERVERS}")
+
     def start(self, *, timeout: float = 60.0) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "rathaus.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            str(self.workers),
-            "--threads",
-            str(self.threads),
-            "--log-level",
-            "warning",
-            "--graceful-timeout",
-            "5",
-        ]
-        log = (self.var_dir / "gunicorn.log").open("w")
+        command = self.command()
+        log = (self.var_dir / "server.log").open("w")
         self.process = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.var_dir / 'gunicorn.log'}")
+                raise RuntimeError(f"{self.kind} exited; see {self.var_dir / 'server.log'}")
             if self.status("/healthz") == 200:
                 return
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not answer /healthz in time")
+        raise RuntimeError(f"{self.kind} did not answer /healthz in time")
 
     def status(
         self, path: str, host: str = "127.0.0.1", cookies: dict[str, str] | None = None
@@ -171,13 +241,12 @@ class BenchServer:
             return None
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU time used so far by gunicorn's master and workers (Linux /proc)."""
+        """User + system CPU time used so far by the server's main process and its workers (Linux
+        /proc)."""
         if self.process is None:
             return None
         try:
-            pids = [self.process.pid]
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            pids += [int(pid) for pid in children.read_text().split()]
+            pids = _process_tree(self.process.pid)
             ticks = 0
             for pid in pids:
                 # Fields after the command name; utime and stime are fields 14 and 15.

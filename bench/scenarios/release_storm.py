@@ -34,6 +34,7 @@ from pathlib import Path
 
 from bench.lib.http import Connection, HttpError
 from bench.lib.load import percentile, run_load
+from bench.lib.server import database_cpu_seconds
 
 from . import Scenario
 
@@ -84,7 +85,7 @@ def prepare(server) -> None:
 
 
 def raise_fd_limit(needed: int) -> tuple[int, int]:
-    """Raise this process's (and so gunicorn's) open-file limit towards the hard limit."""
+    """Raise this process's (and so the server's) open-file limit towards the hard limit."""
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -295,9 +296,26 @@ async def sustained(base_url, details: dict, solutions: list[str], clients: int,
 
 
 def _cpu_per_request(row: dict, before, after, count_field: str) -> None:
-    """gunicorn's CPU time (master and workers, from /proc) per request of one phase."""
+    """The server's CPU time (main process and workers, from /proc) per request of one phase."""
     if before is not None and after is not None and row.get(count_field):
         row["server_cpu_ms_per_request"] = round((after - before) * 1000 / row[count_field], 2)
+
+
+class PhaseCpu:
+    """CPU per hold request of one phase: the server's, PostgreSQL's and the load generator's
+    (all on the same two cores)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.before = (server.cpu_seconds(), database_cpu_seconds(), time.process_time())
+
+    def record(self, row: dict) -> None:
+        after = (self.server.cpu_seconds(), database_cpu_seconds(), time.process_time())
+        count = row.get("hold_requests")
+        names = ("server", "database", "client")
+        for name, start, end in zip(names, self.before, after, strict=True):
+            if start is not None and end is not None and count:
+                row[f"{name}_cpu_ms_per_request"] = round((end - start) * 1000 / count, 2)
 
 
 def _fivexx(counts: dict) -> int:
@@ -341,18 +359,18 @@ def run(server, args) -> dict:
         host=HOST,
     )
     print(f"storm day released at {release_at.isoformat()} (listing before: HTTP {early})")
-    cpu_before = server.cpu_seconds()
+    cpu = PhaseCpu(server)
     storm_result = asyncio.run(
         storm(base, details["storm"], storm_solutions, storm_sources, release_at)
     )
-    _cpu_per_request(storm_result, cpu_before, server.cpu_seconds(), "hold_requests")
+    cpu.record(storm_result)
     print(f"storm: {json.dumps(storm_result)}")
 
-    cpu_before = server.cpu_seconds()
+    cpu = PhaseCpu(server)
     sustained_result = asyncio.run(
         sustained(base, details["sustained"], sustained_solutions, sustained_clients, duration)
     )
-    _cpu_per_request(sustained_result, cpu_before, server.cpu_seconds(), "hold_requests")
+    cpu.record(sustained_result)
     print(f"sustained: {json.dumps(sustained_result)}")
 
     listing_day = details["sustained"]["first_day"]
