@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.test import Client
 
+from rathaus.appointments.selectors import short_cache
 from rathaus.tenants import demo as tenants_demo
 from rathaus.tenants.selectors import municipality_cache_clear
 
@@ -21,9 +22,11 @@ def _empty_cache():
     """Host lookups are cached by primary key; on PostgreSQL a rolled-back test leaves the cache
     pointing at ids that no longer exist (sequences are not rolled back)."""
     cache.clear()
+    short_cache().clear()
     municipality_cache_clear()
     yield
     cache.clear()
+    short_cache().clear()
     municipality_cache_clear()
 
 

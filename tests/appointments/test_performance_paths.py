@@ -306,3 +306,22 @@ def test_hold_written_without_the_orm_reads_back_as_the_orm_writes_it(nor_client
         at(TUESDAY, 10),
         at(TUESDAY, 10, 10),
     ]
+
+
+def test_brief_cache_keeps_values_unpickled_for_its_seconds_and_bounded(monkeypatch):
+    store = selectors.BriefCache(2, max_entries=3)
+    clock = time.monotonic()
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock)
+    office_setup = {"rows": [1, 2]}
+    store.set("a", office_setup)
+    assert store.get("a") is office_setup  # the object itself: no pickling per hit
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock + 1.99)
+    assert store.get("a") is office_setup
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock + 2.0)
+    assert store.get("a") is None
+    for key in "bcde":
+        store.set(key, key)
+    assert len(store._entries) <= 3
+    assert store.get("e") == "e"
+    store.delete("e")
+    assert store.get("e") is None
