@@ -121,3 +121,51 @@ def test_ssl_redirect_can_be_switched_off_behind_a_proxy_that_terminates_tls():
     result = _run(PRINT_SETTINGS, **REQUIRED, SECURE_SSL_REDIRECT="0")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ssl_redirect"] is False
+
+
+def test_the_documented_web_server_serves_the_app_over_http(tmp_path):
+    """``granian --interface wsgi rathaus.wsgi:application`` (docs/operations.md) starts with the
+    production settings and answers over real HTTP; /healthz needs no database."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL"}}
+    env.update(
+        REQUIRED,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        RATHAUS_VAR_DIR=str(tmp_path),
+        SECURE_SSL_REDIRECT="0",
+        PYTHONPATH=str(PROJECT_DIR / "src"),
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # rathaus.wsgi defaults to the production settings
+    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "rathaus.wsgi:application"]
+    server = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-ws"],
+        env=env,
+        cwd=PROJECT_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz", headers={"Host": "rathaus.example.de"}
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    body, headers = response.read(), response.headers
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()[-2000:]
+                assert time.monotonic() < deadline, "the server did not answer in 30 s"
+                time.sleep(0.2)
+        assert json.loads(body) == {"status": "ok"}
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+    finally:
+        server.terminate()
+        server.wait(timeout=15)

@@ -59,5 +59,5 @@ def login_success_record(*, email: str) -> None:
 
 
 def client_ip(request) -> str:
-    # The reverse proxy sets REMOTE_ADDR (gunicorn behind nginx with the real-ip module).
+    # Behind a trusted reverse proxy, TrustedProxyMiddleware has put the client's address here.
     return request.META.get("REMOTE_ADDR", "")

@@ -82,6 +82,7 @@ def free_starts(
 
 FREE_STARTS_CACHE_SECONDS = 2
 
+
 class BriefCache:
     """A process-local cache of values that may be at most ``seconds`` old.
 

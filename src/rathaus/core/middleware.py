@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -75,4 +78,46 @@ class HealthCheckMiddleware:
                 {"status": "ok" if ok else "unavailable", "checks": checks},
                 status=200 if ok else 503,
             )
+        return self.get_response(request)
+
+
+class TrustedProxyMiddleware:
+    """Sets ``REMOTE_ADDR`` to the client's address when the request came through a trusted
+    reverse proxy, so per-address limits (login throttling, proof-of-work difficulty) count
+    citizens, not the proxy.
+
+    The web server reports the TCP peer, which behind a proxy is the proxy itself. When that peer
+    is in ``RATHAUS_TRUSTED_PROXIES`` (addresses or networks), the ``X-Forwarded-For`` list is
+    read from the right, skipping further trusted proxies; the first other address is the
+    client's. A request from anywhere else keeps its peer address, so a client cannot choose its
+    own address by sending the header. Without trusted proxies configured this middleware is not
+    used at all.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+        from django.core.exceptions import MiddlewareNotUsed
+
+        self.get_response = get_response
+        self.trusted = settings.RATHAUS_TRUSTED_PROXIES
+        if not self.trusted:
+            raise MiddlewareNotUsed
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and self._is_trusted(meta.get("REMOTE_ADDR", "")):
+            for hop in reversed([part.strip() for part in forwarded.split(",")]):
+                if not self._is_trusted(hop):
+                    # Not an address: keep the proxy's, never a made-up value.
+                    with contextlib.suppress(ValueError):
+                        meta["REMOTE_ADDR"] = str(ipaddress.ip_address(hop))
+                    break
         return self.get_response(request)

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rathaus.core.middleware.TrustedProxyMiddleware",
     "rathaus.core.middleware.SecurityHeadersMiddleware",
     "rathaus.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -74,6 +76,14 @@ MIDDLEWARE = [
     "rathaus.core.browser_middleware.BrowserSessionIdleTimeoutMiddleware",
     "rathaus.core.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# Reverse proxies whose X-Forwarded-For is believed (core.middleware.TrustedProxyMiddleware), as
+# comma-separated addresses or networks, e.g. "127.0.0.1,10.0.0.0/8". Empty: the TCP peer counts.
+RATHAUS_TRUSTED_PROXIES = [
+    ipaddress.ip_network(entry.strip(), strict=False)
+    for entry in os.environ.get("RATHAUS_TRUSTED_PROXIES", "").split(",")
+    if entry.strip()
 ]
 
 ROOT_URLCONF = "rathaus.urls"
