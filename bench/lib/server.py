@@ -102,7 +102,7 @@ def database_cpu_seconds() -> float | None:
 @dataclass
 class BenchServer:
     workers: int = 2
-    threads: int = 4
+    threads: int = 2
     kind: str = "granian"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = DEFAULT_REDIS_URL
