@@ -73,6 +73,15 @@ def test_inbox_filter_case_action_read_log_and_statistics(new_page, town_url):
     case = Case.objects.get(reference=reference)
     assert case.status == CaseStatus.SUBMITTED
 
+    # "Assign to me" by keyboard: the table shares one form; the row's button names its case.
+    activate(page, rows.first.locator("button[form=bo-assign]"))
+    assert f"Sie sind jetzt für {reference} zuständig." in main_text(page)
+    assert "status=submitted" in page.url  # back on the filtered inbox
+    assert rows.first.locator("button").count() == 0
+    checked_page(page)
+    case.refresh_from_db()
+    assert case.assignee is not None and case.assignee.email == email
+
     # The case page, then "take into review".
     activate(page, rows.first.locator("th a"))
     assert page.locator("h1").inner_text() == reference
