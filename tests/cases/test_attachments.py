@@ -296,6 +296,9 @@ def test_journey_with_a_file_lists_it_on_the_check_page(nor_client, norderstedt,
     html = page.content.decode()
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in html
     assert re.search(r'<label class="kern-label" for="id_attachment">', html)
+    # The citizen chose to add a file: it is needed, so not labelled "optional".
+    assert "kern-label__optional" not in html
+    assert page.context["field"].field.required
 
     # Nothing chosen: an error summary and the title prefix.
     refused = nor_client.post(file_url, {})
@@ -315,6 +318,8 @@ def test_journey_with_a_file_lists_it_on_the_check_page(nor_client, norderstedt,
         file_url, {"attachment": upload("Foto Laterne.jpg", jpeg_with_gps())}
     )
     assert response.status_code == 302 and "/kontakt/" in response.url
+    # With a file stored, choosing another one is optional.
+    assert "kern-label__optional" in nor_client.get(file_url).content.decode()
     # Replacing keeps one file for the page.
     nor_client.post(file_url, {"attachment": upload("Foto2.png", png_with_text())})
     assert Attachment.objects.filter(case=case).count() == 1

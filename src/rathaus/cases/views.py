@@ -380,6 +380,9 @@ def attachment_page(
         back_url = _page_url(case, active[index - 1])
     else:
         back_url = reverse("cases:start", args=[procedure.key])
+    # Whoever reached this page chose to add a file: without one already stored it is needed,
+    # so it is not labelled "optional" (validation above gives the page's own message).
+    form.fields[field_name].required = current is None
     return render(
         request,
         "cases/attachment_page.html",
