@@ -111,3 +111,27 @@ def test_verified_staff_session_reaches_admin(rei_client, reinbek):
     response = rei_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert "StaffMembership" in str(response.context["app_list"]) or response.context["app_list"]
+
+
+def test_code_step_while_throttled_says_so_and_checks_no_code(nor_client, norderstedt, settings):
+    settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT = 2
+    settings.LOGIN_THROTTLE_MAX_PER_IP = 100
+    clerk = staff_create(municipality=norderstedt, email="clerk@example.org")
+    nor_client.post(
+        reverse("accounts:staff_login"), {"email": "clerk@example.org", "password": PASSWORD}
+    )
+    device = TOTPDevice.objects.get(user=clerk)
+    for _ in range(2):
+        wrong = nor_client.post(reverse("accounts:login_code"), {"code": "000000"})
+        assert "Der Code ist falsch" in wrong.content.decode()
+        device.throttle_reset()
+    # Now even the right code is refused, with the throttle message, not "wrong code".
+    response = nor_client.post(
+        reverse("accounts:login_code"),
+        {"code": totp_token_now(device.key)},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Zu viele Fehlversuche" in body and "Der Code ist falsch" not in body
+    assert "_auth_user_id" not in nor_client.session

@@ -151,19 +151,31 @@ def login_password_check(*, email: str, password: str, ip: str) -> LoginResult:
     return LoginResult(LoginOutcome.OK, user=user)
 
 
-def login_code_check(*, user: User, token: str, ip: str) -> TOTPDevice | None:
-    """The code step: a matching confirmed TOTP device, or None (counted as a failure)."""
+@dataclass(frozen=True)
+class CodeResult:
+    """The code step's answer: the matching device, or none (``throttled`` says why)."""
+
+    device: TOTPDevice | None = None
+    throttled: bool = False
+    retry_minutes: int = 0
+
+
+def login_code_check(*, user: User, token: str, ip: str) -> CodeResult:
+    """The code step: a matching confirmed TOTP device, or none (counted as a failure).
+
+    While the account or the address is throttled no code is checked at all, and the answer
+    says so, so the person is not told to retype a code that was never looked at."""
     state = throttle.login_throttle_state(email=user.email, ip=ip)
     if state.blocked:
-        return None
+        return CodeResult(throttled=True, retry_minutes=state.retry_minutes)
     token = "".join((token or "").split())
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_is_allowed()[0] and device.verify_token(token):
             throttle.login_success_record(email=user.email)
-            return device
+            return CodeResult(device=device)
     throttle.login_failure_record(email=user.email, ip=ip)
     audit_event_record(action="accounts.login_failed", target=user, data={"step": "code"})
-    return None
+    return CodeResult()
 
 
 def session_start(

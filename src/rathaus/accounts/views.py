@@ -85,14 +85,7 @@ def login_view(request, *, staff: bool = False):
             }
             return redirect("accounts:login_code")
         if result.outcome == LoginOutcome.THROTTLED:
-            form.add_error(
-                None,
-                _(
-                    "Too many failed attempts. For your protection, logging in is paused. "
-                    "Please try again in %(minutes)d minutes."
-                )
-                % {"minutes": result.retry_minutes},
-            )
+            form.add_error(None, _throttled_message(result.retry_minutes))
         elif result.outcome == LoginOutcome.UNVERIFIED:
             unverified = True
             form.add_error(
@@ -134,6 +127,13 @@ def _pending_user(request) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
+def _throttled_message(minutes: int) -> str:
+    return _(
+        "Too many failed attempts. For your protection, logging in is paused. "
+        "Please try again in %(minutes)d minutes."
+    ) % {"minutes": minutes}
+
+
 def login_code(request):
     user = _pending_user(request)
     if user is None:
@@ -141,17 +141,20 @@ def login_code(request):
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.login_code_check(
+        result = services.login_code_check(
             user=user, token=form.cleaned_data["code"], ip=throttle.client_ip(request)
         )
-        if device is not None:
+        if result.device is not None:
             pending = request.session.pop(SESSION_PENDING_LOGIN)
-            services.session_start(request=request, user=user, device=device)
+            services.session_start(request=request, user=user, device=result.device)
             return HttpResponseRedirect(pending["next"])
-        form.add_error(
-            "code",
-            _("The code is not correct or has expired. Enter the code the app shows now."),
-        )
+        if result.throttled:
+            form.add_error("code", _throttled_message(result.retry_minutes))
+        else:
+            form.add_error(
+                "code",
+                _("The code is not correct or has expired. Enter the code the app shows now."),
+            )
     return render(request, "accounts/login_code.html", {"form": form})
 
 
