@@ -141,3 +141,20 @@ def test_demo_outbox_lists_the_ics_and_offers_it_for_download(
     assert download["Content-Type"].startswith("text/calendar")
     assert f'filename="termin-{booking.code}.ics"' in download["Content-Disposition"]
     assert "DTSTART:20260609T070000Z" in download.content.decode()
+
+
+def test_the_reminder_carries_the_same_calendar_event(
+    norderstedt, django_capture_on_commit_callbacks
+):
+    office = office_make(norderstedt)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booked(office, at(TUESDAY, 9))
+    booked_file = OutboxMessage.objects.order_by("-pk").first().attachments.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.booking_reminders_send(now=at(TUESDAY - dt.timedelta(days=1), 16)) == 1
+    reminder = OutboxMessage.objects.order_by("-pk").first()
+    assert booking.code in reminder.body
+    attachment = reminder.attachments.get()
+    assert attachment.filename == f"termin-{booking.code}.ics"
+    assert ics_field(attachment.content, "UID") == ics_field(booked_file.content, "UID")
+    assert ics_field(attachment.content, "DTSTART") == "20260609T070000Z"

@@ -918,7 +918,8 @@ def slots_materialise_all(*, now: dt.datetime | None = None) -> int:
 
 
 def booking_reminders_send(*, now: dt.datetime | None = None) -> int:
-    """E-mail a reminder for every confirmed appointment of the next day, once each."""
+    """E-mail a reminder for every confirmed appointment of the next day, once each, with the
+    calendar file attached (same UID as before, so a calendar keeps one event)."""
     now = now or timezone.now()
     tomorrow = now.astimezone(slot_rules.TZ).date() + dt.timedelta(days=1)
     day_start = dt.datetime.combine(tomorrow, dt.time(0), tzinfo=slot_rules.TZ)
@@ -941,6 +942,7 @@ def booking_reminders_send(*, now: dt.datetime | None = None) -> int:
                     to=booking.email,
                     template="appointments/email/reminder",
                     context=_booking_mail_context(booking),
+                    attachments=[booking_ics_attachment(booking)],
                 )
                 sent += 1
     return sent
