@@ -66,6 +66,11 @@ def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings):
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
 
     booked = OutboxMessage.objects.order_by("-pk").first().body
+    # The appointment's own page from the e-mail: time, place, code and its QR code.
+    page.goto(base + re.search(r"/termine/termin/\S+/", booked).group(0))
+    assert Booking.objects.get().code in page.locator("main").inner_text()
+    assert page.locator("main svg").count() >= 1
+    assert_accessible(page)
     page.goto(base + re.search(r"/termine/absagen/\S+/", booked).group(0))
     assert_accessible(page)
     submit(page)
