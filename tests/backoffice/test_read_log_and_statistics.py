@@ -114,3 +114,28 @@ def test_statistics_without_cases(as_staff, town_admin):
     response = as_staff(town_admin).get(STATISTICS)
     assert response.context["total"] == 0
     assert response.context["median_days"] is None
+
+
+def test_read_log_entries_are_deleted_once_twelve_months_old(as_staff, clerk, nor_case):
+    for _ in range(3):
+        as_staff(clerk).get(reverse("backoffice:case_detail", args=[nor_case.reference]))
+    now = timezone.now()
+    old, edge, recent = CaseReadLog.objects.order_by("pk")
+    try:
+        cutoff = now.replace(year=now.year - 1)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - 1, day=28)
+    hour = datetime.timedelta(hours=1)
+    CaseReadLog.objects.filter(pk=old.pk).update(created_at=cutoff - hour)
+    CaseReadLog.objects.filter(pk=edge.pk).update(created_at=cutoff + hour)
+    assert services.read_logs_purge(now=now) == 1
+    assert set(CaseReadLog.objects.values_list("pk", flat=True)) == {edge.pk, recent.pk}
+    # Kept at least twelve months, gone by the end of the following year.
+    later = now + datetime.timedelta(hours=2)
+    assert services.read_logs_purge(now=later) == 1
+    assert list(CaseReadLog.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_read_log_purge_on_29_february():
+    leap_day = datetime.datetime(2028, 2, 29, 3, 53, tzinfo=datetime.UTC)
+    assert services.read_logs_purge(now=leap_day) == 0

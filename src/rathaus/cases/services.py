@@ -621,6 +621,23 @@ def message_send_with_attachment(*, case: Case, sender, body: str, upload=None) 
 
 
 # --- retention -----------------------------------------------------------------------------------
+def read_logs_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete read-log entries older than twelve months (§40 BMG: kept at least 12 months,
+    deleted by the end of the following year, used only for data-protection control).
+
+    Run daily, this deletes each entry on the day it turns twelve months old, which is within
+    the following year for every entry but those of the last hours of 31 December, which go the
+    next morning: the minimum of twelve months comes first. Returns the number deleted.
+    """
+    now = now or timezone.now()
+    try:
+        cutoff = now.replace(year=now.year - 1)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - 1, day=28)
+    deleted, _ = CaseReadLog.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 def case_retention_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Delete closed cases whose procedure's retention period after ``closed_at`` has passed:
     the case with its history, messages, attachments and issued documents, and their files.

@@ -1,7 +1,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .services import case_drafts_expired_delete, case_retention_purge
+from .services import case_drafts_expired_delete, case_retention_purge, read_logs_purge
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
@@ -13,3 +13,9 @@ def drafts_expired_delete() -> None:
 def cases_retention_purge() -> None:
     """Daily: delete closed cases past their procedure's retention period, with their files."""
     case_retention_purge()
+
+
+@db_periodic_task(crontab(hour="3", minute="53"))
+def case_read_logs_purge() -> None:
+    """Daily: delete read-log entries older than twelve months (§40 BMG)."""
+    read_logs_purge()
