@@ -141,3 +141,40 @@ def case_approve_and_issue(*, case, actor) -> tuple[object, bool, IssuedDocument
             return case, True, None
         document = document_issue(case=case, document_type=types[0], actor=actor)
     return case, True, document
+
+
+# An upload or a document is written to disk before its row is committed; a file whose row never
+# arrived (its transaction rolled back, the process died) is left alone for this long, so that a
+# write still in progress is never mistaken for an orphan.
+ORPHAN_GRACE_SECONDS = 24 * 3600
+
+
+def orphaned_files_delete(*, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
+    """Delete encrypted files that no attachment or issued document names, and temporary files
+    of crashed writes, once older than ``grace_seconds``. Returns the counts."""
+    from rathaus.cases.models import Attachment
+
+    from .storage import encrypted_files_older_than, stale_temporary_file_delete
+
+    candidates = encrypted_files_older_than(grace_seconds)
+    names = [name for name, finished in candidates if finished]
+    known: set[str] = set()
+    for start in range(0, len(names), 500):
+        batch = names[start : start + 500]
+        known.update(
+            Attachment.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True)
+        )
+        known.update(
+            IssuedDocument.objects.filter(storage_name__in=batch).values_list(
+                "storage_name", flat=True
+            )
+        )
+    counts = {"files": 0, "temporary": 0}
+    for name, finished in candidates:
+        if not finished:
+            stale_temporary_file_delete(name)
+            counts["temporary"] += 1
+        elif name not in known:
+            encrypted_file_delete(name)
+            counts["files"] += 1
+    return counts

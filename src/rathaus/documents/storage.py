@@ -78,3 +78,36 @@ def encrypted_file_reencrypt(storage_name: str) -> bool:
     data = encrypted_file_read(storage_name)
     _write(_path(storage_name), storage_name, data)
     return True
+
+
+def encrypted_files_older_than(seconds: float) -> list[tuple[str, bool]]:
+    """Files of every folder last written more than ``seconds`` ago, as ``(name, finished)``.
+
+    ``name`` is the storage name of a finished file, or the folder-relative path of a
+    temporary file that a crashed write left behind (``finished`` False)."""
+    import time
+
+    limit = time.time() - seconds
+    found = []
+    for folder in sorted(FOLDERS):
+        directory = _root() / folder
+        if not directory.is_dir():
+            continue
+        for entry in directory.iterdir():
+            try:
+                if not entry.is_file() or entry.stat().st_mtime > limit:
+                    continue
+            except FileNotFoundError:
+                continue  # deleted meanwhile
+            finished = entry.name.isalnum()
+            found.append((f"{folder}/{entry.name}", finished))
+    return found
+
+
+def stale_temporary_file_delete(relative: str) -> None:
+    """Delete a temporary file left by a crashed write (``encrypted_files_older_than``)."""
+    folder, _sep, name = relative.partition("/")
+    if folder not in FOLDERS or not name.startswith(".") or not name.endswith(".tmp"):
+        raise ValueError("not a temporary file of the private storage")
+    with contextlib.suppress(FileNotFoundError):
+        (_root() / folder / name).unlink()
