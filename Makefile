@@ -30,6 +30,8 @@ assets: frontend/node_modules/.package-lock.json
 messages:
 	$(MANAGE) compile_translations
 
+# Links in e-mails and PDFs (and their QR codes) name the port the demo serves on.
+demo: export RATHAUS_PUBLIC_PORT = $(PORT)
 demo: install assets messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data

@@ -65,3 +65,20 @@ def test_invalid_ags_is_reported_on_the_ags_field():
         _town(ags="17000000").full_clean()
     assert "ags" in excinfo.value.message_dict
     assert "state" not in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("demo", "port", "expected"),
+    [
+        (False, "", "https://norderstedt.localhost/pruefen/ABC/"),
+        (True, "", "http://norderstedt.localhost/pruefen/ABC/"),
+        (True, "8000", "http://norderstedt.localhost:8000/pruefen/ABC/"),
+    ],
+)
+def test_links_leaving_the_request_name_the_towns_host(norderstedt, settings, demo, port, expected):
+    from rathaus.tenants.selectors import municipality_absolute_url
+
+    settings.DEBUG = False
+    settings.RATHAUS_DEMO = demo
+    settings.RATHAUS_PUBLIC_PORT = port
+    assert municipality_absolute_url(norderstedt, "/pruefen/ABC/") == expected

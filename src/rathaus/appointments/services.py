@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -34,7 +33,7 @@ from rathaus.accounts.constants import TrustLevel, trust_satisfies
 from rathaus.core.audit import audit_event_record
 from rathaus.core.crypto import blind_index
 from rathaus.notifications.services import email_send
-from rathaus.tenants.selectors import municipality_primary_host
+from rathaus.tenants.selectors import municipality_absolute_url
 
 from . import slots as slot_rules
 from .constants import (
@@ -176,12 +175,6 @@ def resolve_services(
     return resolved
 
 
-def _absolute(municipality, path: str) -> str:
-    host = municipality_primary_host(municipality)
-    scheme = "http" if settings.DEBUG or getattr(settings, "RATHAUS_DEMO", False) else "https"
-    return f"{scheme}://{host}{path}" if host else path
-
-
 def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -227,10 +220,16 @@ def _booking_mail_context(booking: Booking) -> dict:
         ),
         "start": booking.start.astimezone(slot_rules.TZ),
         "code": booking.code,
-        "booking_url": _absolute(municipality, reverse("appointments:booking", kwargs=kwargs)),
-        "cancel_url": _absolute(municipality, reverse("appointments:cancel", kwargs=kwargs)),
-        "calendar_url": _absolute(municipality, reverse("appointments:calendar", kwargs=kwargs)),
-        "move_url": _absolute(
+        "booking_url": municipality_absolute_url(
+            municipality, reverse("appointments:booking", kwargs=kwargs)
+        ),
+        "cancel_url": municipality_absolute_url(
+            municipality, reverse("appointments:cancel", kwargs=kwargs)
+        ),
+        "calendar_url": municipality_absolute_url(
+            municipality, reverse("appointments:calendar", kwargs=kwargs)
+        ),
+        "move_url": municipality_absolute_url(
             municipality,
             reverse(
                 "appointments:move",
@@ -713,7 +712,7 @@ def booking_confirm(
                 "office_name": hold.office.name,
                 "start": hold.start.astimezone(slot_rules.TZ),
                 "minutes": policy.hold_minutes,
-                "url": _absolute(municipality, path),
+                "url": municipality_absolute_url(municipality, path),
             },
         )
     return booking

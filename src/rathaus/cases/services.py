@@ -8,7 +8,6 @@ import uuid
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from rathaus.core.crypto import blind_index
 from rathaus.notifications.services import email_send
 from rathaus.procedures.base import Procedure, QuestionPage, answer_to_json
 from rathaus.procedures.registry import procedure_get
-from rathaus.tenants.selectors import municipality_primary_host
+from rathaus.tenants.selectors import municipality_absolute_url
 
 from .constants import (
     CLOSED_STATUSES,
@@ -135,9 +134,7 @@ def case_notify_applicant(*, case_id: int) -> None:
     case = Case.objects.select_related("applicant", "municipality").filter(pk=case_id).first()
     if case is None or case.applicant is None or not case.applicant.email:
         return
-    host = municipality_primary_host(case.municipality)
-    scheme = "http" if settings.DEBUG or settings.RATHAUS_DEMO else "https"
-    url = f"{scheme}://{host}{reverse('cases:my_cases')}" if host else reverse("cases:my_cases")
+    url = municipality_absolute_url(case.municipality, reverse("cases:my_cases"))
     email_send(
         to=case.applicant.email,
         template="cases/email/case_update",

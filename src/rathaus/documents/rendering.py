@@ -9,19 +9,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from rathaus.tenants.selectors import municipality_primary_host
+from rathaus.tenants.selectors import municipality_absolute_url
 
 from .constants import PDF_VARIANT
 
 
 def verification_url(*, municipality, code: str) -> str:
     """The absolute address of the public verification page of ``code`` on the town's host."""
-    path = reverse("documents:verify", args=[code])
-    host = municipality_primary_host(municipality)
-    if not host:
-        return path
-    scheme = "http" if settings.DEBUG or getattr(settings, "RATHAUS_DEMO", False) else "https"
-    return f"{scheme}://{host}{path}"
+    return municipality_absolute_url(municipality, reverse("documents:verify", args=[code]))
 
 
 def qr_svg_data_uri(url: str) -> str:

@@ -29,6 +29,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 # "demo" turns on the demo-only pages (outbox, TOTP codes, demo BundID, demo payment platform).
 RATHAUS_DEMO = env_bool("RATHAUS_DEMO", False)
+# The port in links that leave a request (e-mails, PDFs, QR codes); empty behind a proxy on 443.
+RATHAUS_PUBLIC_PORT = os.environ.get("RATHAUS_PUBLIC_PORT", "").strip()
 
 INSTALLED_APPS = [
     "rathaus.accounts.admin_site.RathausAdminConfig",

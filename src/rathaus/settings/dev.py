@@ -9,6 +9,8 @@ from .base import VAR_DIR, env_list
 
 DEBUG = os.environ.get("DEBUG", "0") == "1"
 RATHAUS_DEMO = True
+# `make demo` serves on port 8000 (PORT=… to change it, which sets this too).
+RATHAUS_PUBLIC_PORT = os.environ.get("RATHAUS_PUBLIC_PORT", "8000").strip()
 SECRET_KEY = os.environ.get("SECRET_KEY") or "demo-only-secret-key-not-for-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [".localhost", "127.0.0.1", "localhost", "[::1]"]
 # Fixed demo keys so the demo database stays readable across restarts; production supplies its own.

@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, PROJECT_DIR
 
 RATHAUS_DEMO = True
+RATHAUS_PUBLIC_PORT = ""  # links name the bare host, whatever the environment says
 SECRET_KEY = "test-secret-key"
 ALLOWED_HOSTS = [".localhost", "127.0.0.1", "localhost", "testserver"]
 RATHAUS_ENCRYPTION_KEYS = "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU="

@@ -3,6 +3,8 @@ from __future__ import annotations
 import threading
 import time
 
+from django.conf import settings
+
 from .models import Municipality, MunicipalityHost
 
 # Every request resolves its municipality, so the answer is kept in each process for a short
@@ -55,3 +57,15 @@ def municipality_primary_host(municipality: Municipality) -> str | None:
         .values_list("hostname", flat=True)
         .first()
     )
+
+
+def municipality_absolute_url(municipality: Municipality, path: str) -> str:
+    """``path`` on the town's primary host, for links that leave the request: e-mails, PDFs,
+    QR codes. HTTPS in production; plain HTTP and ``RATHAUS_PUBLIC_PORT`` in the local demo.
+    Without a host name the path is returned as it is."""
+    host = municipality_primary_host(municipality)
+    if not host:
+        return path
+    scheme = "http" if settings.DEBUG or settings.RATHAUS_DEMO else "https"
+    port = settings.RATHAUS_PUBLIC_PORT
+    return f"{scheme}://{host}:{port}{path}" if port else f"{scheme}://{host}{path}"
