@@ -431,31 +431,14 @@ def hold_plan(
     )
 
 
-def hold_take(
-    *,
-    municipality,
-    office: Office,
-    services: Sequence[tuple[str, int]],
-    start: dt.datetime,
-    units: int = 1,
-    now: dt.datetime | None = None,
-    offered: Mapping[str, OfficeService] | None = None,
-) -> Hold:
-    """``hold_create`` inside the caller's transaction.
+def hold_take(**request) -> Hold:
+    """``hold_create`` inside the caller's transaction: ``hold_plan(**request)``, then
+    ``hold_write``.
 
     A refusal (``AppointmentError``) leaves the transaction without any change of this call, so
     the caller may commit its own work (e.g. the spent proof-of-work solution) all the same.
     """
-    plan = hold_plan(
-        municipality=municipality,
-        office=office,
-        services=services,
-        start=start,
-        units=units,
-        now=now,
-        offered=offered,
-    )
-    return hold_write(plan)
+    return hold_write(hold_plan(**request))
 
 
 def hold_write(plan: HoldPlan) -> Hold:
