@@ -189,6 +189,9 @@ def case_is_overdue(*, case: Case, now=None) -> bool:
     return case.submitted_at < (now or timezone.now()) - datetime.timedelta(days=days)
 
 
+ASSIGNEE_UNLISTED = ("email", "birth_date", "street", "postal_code", "city", "phone")
+
+
 def case_list_for_staff(
     *,
     actor,
@@ -237,6 +240,9 @@ def case_list_for_staff(
     return (
         cases.annotate(status_rank=rank)
         .select_related("assignee")
+        # A list shows no answers and only the assignee's name: the rest would be decrypted
+        # for nothing, row by row.
+        .defer("answers", *(f"assignee__{name}" for name in ASSIGNEE_UNLISTED))
         .order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["-submitted"]))
     )
 
