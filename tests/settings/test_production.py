@@ -169,3 +169,15 @@ def test_the_documented_web_server_serves_the_app_over_http(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_trusted_proxies_are_read_from_the_environment():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.RATHAUS_TRUSTED_PROXIES)",
+        **REQUIRED,
+        RATHAUS_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "IPv4Network('127.0.0.1/32')" in result.stdout
+    assert "IPv4Network('10.0.0.0/8')" in result.stdout

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -30,7 +31,7 @@ from django.utils.crypto import salted_hmac
 from rathaus.core.crypto import blind_index
 
 from .constants import ErrorCode
-from .models import UsedChallenge
+from .models import Hold, Slot, UsedChallenge
 from .services import AppointmentError
 
 ALGORITHM = "SHA-256"
@@ -213,24 +214,8 @@ def _single_slot_hold_in_one_statement(*, plan, digest: str, expires: int):
     from .services import hold_row, hold_saved, hold_unsaved
 
     hold = hold_unsaved(plan)
-    columns, hold_params = hold_row(hold)
+    _columns, hold_params = hold_row(hold)
     adapt = connection.ops.adapt_datetimefield_value
-    marks = ", ".join(["%s"] * len(hold_params))
-    # Only quoted model column names and placeholders are put into the text; values are params.
-    sql = (
-        "WITH spent AS ("  # noqa: S608
-        " INSERT INTO appointments_usedchallenge (municipality_id, digest, expires_at)"
-        " VALUES (%s, %s, %s) ON CONFLICT (digest) DO NOTHING RETURNING id"
-        "), taken AS ("
-        " UPDATE appointments_slot SET taken = taken + %s"
-        " WHERE municipality_id = %s AND office_id = %s AND start = %s AND taken + %s <= capacity"
-        " AND EXISTS (SELECT 1 FROM spent) RETURNING id"
-        f"), hold AS (INSERT INTO appointments_hold ({columns}) SELECT {marks} FROM taken"
-        " RETURNING id"
-        "), link AS (INSERT INTO appointments_hold_slots (hold_id, slot_id)"
-        " SELECT hold.id, taken.id FROM hold, taken"
-        ") SELECT (SELECT count(*) FROM spent), (SELECT id FROM hold)"
-    )
     params = [
         plan.municipality.pk,
         digest,
@@ -243,7 +228,7 @@ def _single_slot_hold_in_one_statement(*, plan, digest: str, expires: int):
         *hold_params,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_one_statement_hold_sql(), params)
         spent, hold_id = cursor.fetchone()
     if not spent:
         raise AppointmentError(ErrorCode.CHALLENGE_REUSED)
@@ -251,3 +236,30 @@ def _single_slot_hold_in_one_statement(*, plan, digest: str, expires: int):
         raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
     hold.pk = hold_id
     return hold_saved(hold)
+
+
+@functools.cache
+def _one_statement_hold_sql() -> str:
+    """The statement of ``_single_slot_hold_in_one_statement``, built once per process."""
+    from .services import HOLD_COLUMNS
+
+    # Table names as ``_slots_take`` writes them; columns quoted ("end" is a keyword).
+    table = {
+        model: model._meta.db_table for model in (UsedChallenge, Slot, Hold, Hold.slots.through)
+    }
+    columns = ", ".join(connection.ops.quote_name(name) for name in HOLD_COLUMNS)
+    marks = ", ".join(["%s"] * len(HOLD_COLUMNS))
+    # Only the models' table and column names and placeholders are in the text; values are params.
+    return (
+        f"WITH spent AS (INSERT INTO {table[UsedChallenge]}"  # noqa: S608
+        " (municipality_id, digest, expires_at)"
+        " VALUES (%s, %s, %s) ON CONFLICT (digest) DO NOTHING RETURNING id"
+        f"), taken AS (UPDATE {table[Slot]} SET taken = taken + %s"
+        " WHERE municipality_id = %s AND office_id = %s AND start = %s AND taken + %s <= capacity"
+        " AND EXISTS (SELECT 1 FROM spent) RETURNING id"
+        f"), hold AS (INSERT INTO {table[Hold]} ({columns}) SELECT {marks} FROM taken"
+        " RETURNING id"
+        f"), link AS (INSERT INTO {table[Hold.slots.through]} (hold_id, slot_id)"
+        " SELECT hold.id, taken.id FROM hold, taken"
+        ") SELECT (SELECT count(*) FROM spent), (SELECT id FROM hold)"
+    )

@@ -104,7 +104,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     detail_url = _reference_url_builder("backoffice:case_detail")
     assign_url = _reference_url_builder("backoffice:case_assign")
     now = timezone.now()
-    status_labels = dict(CaseStatus.choices)
     # Values are prepared here rather than with template filters: a page has 25 rows and the
     # template engine's per-value work was most of the page's cost (bench/README.md, "inbox").
     rows = []
@@ -119,7 +118,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "mine": case.assignee_id == request.user.pk,
                 "url": detail_url(case.reference),
                 "assign_url": assign_url(case.reference),
-                "status": status_labels.get(case.status, case.status),
+                "status": case.get_status_display(),
                 "submitted_iso": submitted.isoformat() if submitted else "",
                 "submitted": shown,
             }

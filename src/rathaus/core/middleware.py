@@ -3,6 +3,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -95,9 +97,6 @@ class TrustedProxyMiddleware:
     """
 
     def __init__(self, get_response):
-        from django.conf import settings
-        from django.core.exceptions import MiddlewareNotUsed
-
         self.get_response = get_response
         self.trusted = settings.RATHAUS_TRUSTED_PROXIES
         if not self.trusted:
