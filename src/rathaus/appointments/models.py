@@ -275,10 +275,14 @@ class Slot(models.Model):
     The check constraint is the last line of defence: even a buggy caller cannot oversell.
     """
 
+    # No single-column indexes on the two keys: the (municipality, office, start) index and
+    # the unique (office, start) serve every lookup, and each index is work on every write.
     municipality = models.ForeignKey(
-        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="slots")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="slots", db_index=False
+    )
     start = models.DateTimeField(_("start"))
     capacity = models.PositiveSmallIntegerField(_("capacity"))
     taken = models.PositiveSmallIntegerField(_("taken"), default=0)
@@ -311,7 +315,7 @@ class Hold(models.Model):
         "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
     )
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="holds")
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token = models.CharField(max_length=64, editable=False)
     slots = models.ManyToManyField(Slot, related_name="holds")
     units = models.PositiveSmallIntegerField(default=1)
     start = models.DateTimeField(_("start"))
@@ -333,6 +337,9 @@ class Hold(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(units__gte=1), name="hold_units_positive"),
+            # A constraint rather than ``unique=True``: on PostgreSQL the latter adds a second
+            # (pattern) index that no query uses and every hold would have to write.
+            models.UniqueConstraint(fields=["token"], name="hold_token_unique"),
         ]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
@@ -445,11 +452,16 @@ class AccountBookingLock(models.Model):
 class UsedChallenge(models.Model):
     """A solved proof-of-work challenge that has been spent; the unique key refuses a replay."""
 
+    # Rows live ten minutes; indexed only where looked up (the digest, and the expiry for the
+    # purge), since every spent solution writes each index.
     municipality = models.ForeignKey(
-        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    digest = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64)
     expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["digest"], name="used_challenge_once")]
 
     def __str__(self) -> str:
         return self.digest[:12]
