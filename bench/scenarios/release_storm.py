@@ -257,11 +257,12 @@ async def sustained(base_url, details: dict, solutions: list[str], clients: int,
     latencies: list[float] = []
     statuses: Counter = Counter()
     errors: list[str] = []
+    per_client: list[list[float]] = [[] for _ in range(clients)]
     connections = [_connection(base_url) for _ in range(clients)]
     started = time.monotonic()
     deadline = started + duration
 
-    async def worker(connection: Connection) -> None:
+    async def worker(index: int, connection: Connection) -> None:
         while pool and time.monotonic() < deadline:
             body = _hold_body(office, service, rng.choice(starts), pool.pop())
             begin = time.monotonic()
@@ -272,9 +273,10 @@ async def sustained(base_url, details: dict, solutions: list[str], clients: int,
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
                 continue
             latencies.append(time.monotonic() - begin)
+            per_client[index].append(latencies[-1])
 
     try:
-        await asyncio.gather(*(worker(connection) for connection in connections))
+        await asyncio.gather(*(worker(i, connection) for i, connection in enumerate(connections)))
     finally:
         _close_all(connections)
     elapsed = time.monotonic() - started
@@ -292,6 +294,11 @@ async def sustained(base_url, details: dict, solutions: list[str], clients: int,
         "decided_requests_per_s": round(decided / elapsed, 1),
         "successful_holds_per_s": round(statuses.get(201, 0) / elapsed, 1),
         "hold_latency": _stats(latencies),
+        # Each client's mean latency: a wide spread means some connections wait longer than
+        # others (e.g. more keep-alive connections on one server worker than on another).
+        "client_mean_latency": _stats(
+            [sum(values) / len(values) for values in per_client if values]
+        ),
     }
 
 
