@@ -23,7 +23,7 @@ if str(PROJECT_DIR) not in sys.path:
 
 from bench import scenarios  # noqa: E402
 from bench.lib.load import run_load  # noqa: E402
-from bench.lib.server import DEFAULT_DATABASE_URL, SERVERS, BenchServer  # noqa: E402
+from bench.lib.server import DEFAULT_DATABASE_URL, RUNTIME_MODES, SERVERS, BenchServer  # noqa: E402
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 
@@ -42,6 +42,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument(
+        "--runtime-mode",
+        default="mt",
+        choices=RUNTIME_MODES,
+        help="Granian's Rust runtime: mt (its default for WSGI) or st (single-threaded)",
+    )
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
@@ -99,6 +105,7 @@ def run_self(scenario, server, args) -> int:
             "kind": server.kind,
             "workers": args.workers,
             "threads": args.threads,
+            "runtime_mode": server.runtime_mode if server.kind == "granian" else None,
             "settings": "rathaus.settings.production",
             "database": "postgresql",
             "redis": bool(server.redis_url),
@@ -122,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         kind=args.server,
         workers=args.workers,
         threads=args.threads,
+        runtime_mode=args.runtime_mode,
         database_url=args.database_url,
         redis_url=None if args.no_redis else BenchServer.redis_url,
     )
@@ -193,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             "kind": server.kind,
             "workers": args.workers,
             "threads": args.threads,
+            "runtime_mode": server.runtime_mode if server.kind == "granian" else None,
             "settings": "rathaus.settings.production",
             "database": "postgresql",
             "redis": bool(server.redis_url),

@@ -62,6 +62,7 @@ def recreate_database(database_url: str) -> None:
 
 
 SERVERS = ("granian", "gunicorn")
+RUNTIME_MODES = ("mt", "st")
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -104,6 +105,7 @@ class BenchServer:
     workers: int = 2
     threads: int = 2
     kind: str = "granian"
+    runtime_mode: str = "mt"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = DEFAULT_REDIS_URL
     var_dir: Path = PROJECT_DIR / "var" / "bench"
@@ -164,8 +166,12 @@ class BenchServer:
 
     @property
     def description(self) -> str:
-        threads = "blocking threads" if self.kind == "granian" else "gthread threads"
-        return f"{self.kind}, {self.workers} workers x {self.threads} {threads}"
+        if self.kind == "granian":
+            return (
+                f"granian ({self.runtime_mode} runtime), {self.workers} workers x "
+                f"{self.threads} blocking threads"
+            )
+        return f"gunicorn, {self.workers} workers x {self.threads} gthread threads"
 
     def command(self) -> list[str]:
         bind = ["--host", "127.0.0.1", "--port", str(self.port)]
@@ -182,6 +188,8 @@ class BenchServer:
                 str(self.workers),
                 "--blocking-threads",
                 str(self.threads),
+                "--runtime-mode",
+                self.runtime_mode,
                 "--backlog",
                 "2048",
                 "--no-ws",
