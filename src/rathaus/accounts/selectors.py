@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from .constants import StaffRole
 from .models import StaffMembership, User
 
@@ -32,6 +36,40 @@ def staff_membership_for(*, user, municipality) -> StaffMembership | None:
         .filter(user=user, municipality=municipality)
         .first()
     )
+
+
+# The membership that ``staff_required`` checked for the view running now, so that the selectors
+# and services the view calls do not read it again (see ``staff_membership_checked``).
+_checked_membership: ContextVar[StaffMembership | None] = ContextVar(
+    "rathaus_checked_membership", default=None
+)
+
+
+@contextmanager
+def staff_membership_checked(membership: StaffMembership) -> Iterator[None]:
+    """While the block runs, ``is_staff_member`` knows ``membership`` without a query.
+
+    Scoped to the block (one view call) rather than stored on the user or the session, so it
+    cannot outlive the request that read it: the next request reads the membership again."""
+    token = _checked_membership.set(membership)
+    try:
+        yield
+    finally:
+        _checked_membership.reset(token)
+
+
+def is_staff_member(*, user, municipality) -> bool:
+    """Whether ``user`` (a staff account) has a membership in ``municipality``; one ``EXISTS``
+    query, none for the membership this request's ``staff_required`` already read."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    checked = _checked_membership.get()
+    if (
+        checked is not None
+        and checked.user_id == user.pk
+        and checked.municipality_id == municipality_id
+    ):
+        return True
+    return StaffMembership.objects.filter(user=user, municipality=municipality).exists()
 
 
 def staff_memberships_of(*, user) -> list[StaffMembership]:

@@ -11,7 +11,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from rathaus.accounts.models import StaffMembership
+from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
 
 from .constants import DRAFT_LIFETIME, CaseStatus
@@ -25,7 +25,7 @@ def owner_token_digest(owner_token: str) -> str:
 def is_staff_of(*, actor, municipality) -> bool:
     if actor is None or not actor.is_authenticated or not actor.is_staff:
         return False
-    return StaffMembership.objects.filter(user=actor, municipality=municipality).exists()
+    return is_staff_member(user=actor, municipality=municipality)
 
 
 def draft_cutoff():
