@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
+from rathaus.accounts.selectors import staff_membership_for
 from rathaus.accounts.services import totp_token_now
 from rathaus.cases.selectors import is_staff_of
 
@@ -158,3 +159,13 @@ def test_the_view_reuses_the_checked_membership_only_for_its_own_request(norders
     assert is_staff_of(actor=clerk, municipality=norderstedt) is False
     with pytest.raises(Http404):
         staff_required()(view)(_request(clerk, norderstedt))
+
+
+def test_staff_membership_is_read_in_one_query_with_the_town_passed_in(norderstedt, reinbek):
+    lead = staff_create(municipality=norderstedt, role=StaffRole.TEAM_LEAD)
+    with CaptureQueriesContext(connection) as captured:
+        membership = staff_membership_for(user=lead, municipality=norderstedt)
+        assert membership.municipality is norderstedt
+        assert membership.role == StaffRole.TEAM_LEAD
+    assert len(captured.captured_queries) == 1
+    assert staff_membership_for(user=lead, municipality=reinbek) is None

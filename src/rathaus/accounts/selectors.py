@@ -22,7 +22,9 @@ def role_satisfies(actual: str | None, required: str | None) -> bool:
 
 
 def staff_membership_for(*, user, municipality) -> StaffMembership | None:
-    """The active staff member's membership in ``municipality``, or None."""
+    """The active staff member's membership in ``municipality``, or None.
+
+    The membership's ``municipality`` is the object passed in (the same row): no join for it."""
     if (
         municipality is None
         or user is None
@@ -31,11 +33,10 @@ def staff_membership_for(*, user, municipality) -> StaffMembership | None:
         or not user.is_staff
     ):
         return None
-    return (
-        StaffMembership.objects.select_related("municipality")
-        .filter(user=user, municipality=municipality)
-        .first()
-    )
+    membership = StaffMembership.objects.filter(user=user, municipality=municipality).first()
+    if membership is not None:
+        membership.municipality = municipality
+    return membership
 
 
 # The membership that ``staff_required`` checked for the view running now, so that the selectors
