@@ -112,7 +112,8 @@ def test_plain_select_renders_exactly_what_djangos_select_renders():
 
 def test_filter_form_selects_render_as_before(clerk, second_clerk):
     data = {"status": "in_review", "assignee": str(second_clerk.pk), "sort": "status"}
-    form = InboxFilterForm(data=data, staff=[clerk, second_clerk])
+    choices = [(str(user.pk), str(user)) for user in (clerk, second_clerk)]
+    form = InboxFilterForm(data=data, staff_choices=choices)
     assert form.is_valid()
     for name in ("procedure", "status", "assignee", "sort"):
         bound = form[name]

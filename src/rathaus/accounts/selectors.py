@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -86,3 +88,37 @@ def user_by_email(*, email: str) -> User | None:
 def staff_users_for(*, municipality):
     """Staff accounts that belong to ``municipality``."""
     return User.objects.filter(is_staff=True, memberships__municipality=municipality).distinct()
+
+
+# The town's staff as filter choices, kept in each process for a short time: the inbox shows them
+# in its "assigned to" select on every request. A change to a user or a membership clears this
+# process's entries at once (signals); other processes follow within this many seconds. Only the
+# options of a filter come from here, never a permission (the staff check reads the database).
+STAFF_CHOICES_CACHE_SECONDS = 30
+
+_staff_choices: dict[int, tuple[float, tuple[tuple[str, str], ...]]] = {}
+_staff_choices_lock = threading.Lock()
+_staff_choices_generation = 0
+
+
+def staff_choices_cache_clear() -> None:
+    global _staff_choices_generation
+    with _staff_choices_lock:
+        _staff_choices.clear()
+        _staff_choices_generation += 1
+
+
+def staff_choices_for(*, municipality) -> tuple[tuple[str, str], ...]:
+    """``(user id, name)`` of the town's staff accounts, sorted by name, for filter selects."""
+    now = time.monotonic()
+    cached = _staff_choices.get(municipality.pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    generation = _staff_choices_generation
+    users = staff_users_for(municipality=municipality).only("given_name", "family_name")
+    choices = tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
+    with _staff_choices_lock:
+        # A change saved while this list was read must not be covered by it.
+        if generation == _staff_choices_generation:
+            _staff_choices[municipality.pk] = (now + STAFF_CHOICES_CACHE_SECONDS, choices)
+    return choices

@@ -53,10 +53,6 @@ class PlainSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
 
 
-def _staff_choices(staff) -> list[tuple[str, str]]:
-    return sorted(((str(user.pk), str(user)) for user in staff), key=lambda choice: choice[1])
-
-
 class InboxFilterForm(KernForm):
     """The inbox's filters (a GET form). Invalid values are reported and ignored."""
 
@@ -74,7 +70,7 @@ class InboxFilterForm(KernForm):
         label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=PlainSelect
     )
 
-    def __init__(self, *args, staff=(), **kwargs):
+    def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         procedures_load()
         self.fields["procedure"].choices = [
@@ -91,7 +87,7 @@ class InboxFilterForm(KernForm):
             ("", _("Anyone")),
             (ASSIGNEE_MINE, _("Me")),
             (ASSIGNEE_NONE, _("Nobody (unassigned)")),
-            *_staff_choices(staff),
+            *staff_choices,
         ]
 
     def filters(self) -> dict:
@@ -111,9 +107,9 @@ class ReadLogFilterForm(KernForm):
     reference = forms.CharField(label=_("Reference number"), required=False, max_length=24)
     staff_member = forms.ChoiceField(label=_("Staff member"), required=False)
 
-    def __init__(self, *args, staff=(), **kwargs):
+    def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff_member"].choices = [("", _("All staff members")), *_staff_choices(staff)]
+        self.fields["staff_member"].choices = [("", _("All staff members")), *staff_choices]
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
-from rathaus.accounts.selectors import role_satisfies, staff_users_for
+from rathaus.accounts.selectors import role_satisfies, staff_choices_for
 from rathaus.cases import selectors, services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
@@ -93,8 +93,10 @@ def _staff_case(request: HttpRequest, reference: str):
 @staff_required()
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    staff = list(staff_users_for(municipality=request.municipality))
-    form = InboxFilterForm(data=request.GET or None, staff=staff)
+    form = InboxFilterForm(
+        data=request.GET or None,
+        staff_choices=staff_choices_for(municipality=request.municipality),
+    )
     cases = selectors.case_list_for_staff(
         actor=request.user, municipality=request.municipality, **form.filters()
     )
@@ -353,8 +355,10 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required(role=StaffRole.ADMIN)
 @require_GET
 def read_log(request: HttpRequest) -> HttpResponse:
-    staff = list(staff_users_for(municipality=request.municipality))
-    form = ReadLogFilterForm(data=request.GET or None, staff=staff)
+    form = ReadLogFilterForm(
+        data=request.GET or None,
+        staff_choices=staff_choices_for(municipality=request.municipality),
+    )
     entries = selectors.case_read_log(municipality=request.municipality, **form.filters())
     page = Paginator(entries, READ_LOG_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
     labels = dict(CaseReadCategory.choices)
