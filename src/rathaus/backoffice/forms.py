@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
-from rathaus.core.forms import KernForm
+from rathaus.core.forms import INPUT_RENDERER, KernForm, attrs_html
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
     PAYMENT_LIST_ATTENTION,
@@ -16,17 +16,6 @@ from rathaus.procedures.registry import procedure_registry, procedures_load
 from .constants import SORT_CHOICES
 
 
-def _attrs_html(attrs: dict) -> str:
-    """Django's ``django/forms/widgets/attrs.html`` in Python."""
-    return mark_safe(  # noqa: S308 - every part is built with format_html
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
 class PlainSelect(forms.Select):
     """A ``<select>`` with exactly the markup of Django's ``Select``, built in Python instead of
     rendering one widget template per ``<option>`` (the inbox's filters render ~30 options on
@@ -34,7 +23,7 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
+        parts = [format_html('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('\n  <optgroup label="{}">', group_name))
@@ -43,7 +32,7 @@ class PlainSelect(forms.Select):
                     format_html(
                         '\n  <option value="{}"{}>{}</option>\n',
                         str(option["value"]),
-                        _attrs_html(option["attrs"]),
+                        attrs_html(option["attrs"]),
                         option["label"],
                     )
                 )
@@ -54,7 +43,10 @@ class PlainSelect(forms.Select):
 
 
 class InboxFilterForm(KernForm):
-    """The inbox's filters (a GET form). Invalid values are reported and ignored."""
+    """The inbox's filters (a GET form). Invalid values are reported and ignored. Rendered on
+    every inbox request, so its inputs and selects are built in Python (same markup)."""
+
+    default_renderer = INPUT_RENDERER
 
     search = forms.CharField(
         label=_("Reference number or name"),
