@@ -102,10 +102,13 @@ def test_input_widget_templates_only_include_input_html():
         forms.PasswordInput(render_value=True),
         forms.URLInput(),
         forms.CheckboxInput(attrs={"class": "kern-form-check__checkbox"}),
+        forms.Textarea(attrs={"rows": 6, "aria-invalid": "true"}),
     ],
 )
-@pytest.mark.parametrize("value", [None, "", "plain", HOSTILE, 0, 7, True, False])
-def test_input_renderer_builds_the_markup_of_input_html(widget, value):
+@pytest.mark.parametrize(
+    "value", [None, "", "plain", HOSTILE, "two\nlines &amp; more", 0, 7, True, False]
+)
+def test_input_renderer_builds_the_markup_of_djangos_templates(widget, value):
     attrs = {"id": "id_x", "disabled": True}
     expected = widget.render("x", value, attrs)
     assert widget.render("x", value, attrs, renderer=INPUT_RENDERER) == expected

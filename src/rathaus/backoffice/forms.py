@@ -113,7 +113,10 @@ class ReadLogFilterForm(KernForm):
 
 
 class ReasonForm(KernForm):
-    """Text the citizen will read: a rejection reason, a question, a Postfach message."""
+    """Text the citizen will read: a rejection reason, a question, a Postfach message. The case
+    page renders one on every request, so its textarea is built in Python (same markup)."""
+
+    default_renderer = INPUT_RENDERER
 
     text = forms.CharField(
         max_length=MESSAGE_MAX_LENGTH,

@@ -43,12 +43,24 @@ def attrs_html(attrs: dict) -> SafeString:
     )
 
 
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
 class InputRenderer(DjangoTemplates):
     """Django's form renderer, except that plain ``<input>`` widgets (``INPUT_WIDGET_TEMPLATES``)
-    are built in Python with exactly the markup of ``input.html``: a form rendered on every
-    request then spends no template engine time on them. Everything else renders as usual."""
+    and ``<textarea>`` are built in Python with exactly the markup of Django's templates: a form
+    rendered on every request then spends no template engine time on them. Everything else
+    renders as usual."""
 
     def render(self, template_name, context, request=None):
+        if template_name == TEXTAREA_TEMPLATE:
+            widget = context["widget"]
+            return format_html(
+                '<textarea name="{}"{}>\n{}</textarea>',
+                widget["name"],
+                attrs_html(widget["attrs"]),
+                widget["value"] or "",
+            )
         if template_name in INPUT_WIDGET_TEMPLATES:
             widget = context["widget"]
             value = widget["value"]
