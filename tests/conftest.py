@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.test import Client
 
+from rathaus.accounts.selectors import staff_choices_cache_clear
 from rathaus.appointments.selectors import short_cache
 from rathaus.tenants import demo as tenants_demo
 from rathaus.tenants.selectors import municipality_cache_clear
@@ -24,10 +25,12 @@ def _empty_cache():
     cache.clear()
     short_cache().clear()
     municipality_cache_clear()
+    staff_choices_cache_clear()
     yield
     cache.clear()
     short_cache().clear()
     municipality_cache_clear()
+    staff_choices_cache_clear()
 
 
 @pytest.fixture

@@ -1,14 +1,18 @@
 """Staff log in with password and TOTP code only; the back-office decorator checks roles."""
 
 import pytest
-from django.http import HttpResponse
+from django.db import connection
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
+from rathaus.accounts.selectors import staff_membership_for
 from rathaus.accounts.services import totp_token_now
+from rathaus.cases.selectors import is_staff_of
 
 from .factories import PASSWORD, login_verified, staff_create
 
@@ -81,7 +85,6 @@ def test_staff_required_roles_and_towns(norderstedt, reinbek):
     nor_clerk = staff_create(municipality=norderstedt, role=StaffRole.CLERK)
     nor_admin = staff_create(municipality=norderstedt, role=StaffRole.ADMIN)
     rei_admin = staff_create(municipality=reinbek, role=StaffRole.ADMIN)
-    from django.http import Http404
 
     assert staff_required()(_view)(_request(nor_clerk, norderstedt)).content == b"ok clerk"
     assert staff_required(StaffRole.TEAM_LEAD)(_view)(_request(nor_admin, norderstedt))
@@ -135,3 +138,34 @@ def test_code_step_while_throttled_says_so_and_checks_no_code(nor_client, norder
     assert response.status_code == 200
     assert "Zu viele Fehlversuche" in body and "Der Code ist falsch" not in body
     assert "_auth_user_id" not in nor_client.session
+
+
+def test_the_view_reuses_the_checked_membership_only_for_its_own_request(norderstedt, reinbek):
+    clerk = staff_create(municipality=norderstedt)
+    seen = {}
+
+    def view(request):
+        with CaptureQueriesContext(connection) as captured:
+            seen["own town"] = is_staff_of(actor=request.user, municipality=norderstedt)
+        seen["own town queries"] = len(captured.captured_queries)
+        seen["other town"] = is_staff_of(actor=request.user, municipality=reinbek)
+        return HttpResponse("ok")
+
+    staff_required()(view)(_request(clerk, norderstedt))
+    assert seen == {"own town": True, "own town queries": 0, "other town": False}
+
+    # After the view the membership is read again: a removed one no longer counts.
+    clerk.memberships.all().delete()
+    assert is_staff_of(actor=clerk, municipality=norderstedt) is False
+    with pytest.raises(Http404):
+        staff_required()(view)(_request(clerk, norderstedt))
+
+
+def test_staff_membership_is_read_in_one_query_with_the_town_passed_in(norderstedt, reinbek):
+    lead = staff_create(municipality=norderstedt, role=StaffRole.TEAM_LEAD)
+    with CaptureQueriesContext(connection) as captured:
+        membership = staff_membership_for(user=lead, municipality=norderstedt)
+        assert membership.municipality is norderstedt
+        assert membership.role == StaffRole.TEAM_LEAD
+    assert len(captured.captured_queries) == 1
+    assert staff_membership_for(user=lead, municipality=reinbek) is None

@@ -17,10 +17,12 @@ pytestmark = pytest.mark.django_db
 INBOX = "/verwaltung/"
 # Both include the session read (no save: the idle-timeout middleware writes the last-seen second at
 # most once a minute, and the warm-up request did that), the user, the OTP device and the staff
-# membership. The inbox counts its cases with a LIMIT-ed subquery (one query, as before).
-INBOX_QUERIES = 8
+# membership (read once: the case selectors' staff check reuses it). The inbox counts its cases
+# with a LIMIT-ed subquery (one query, as before); its list of clerks for the "assigned to" filter
+# comes from a short per-process cache (tests/accounts/test_staff_choices.py).
+INBOX_QUERIES = 6
 # The case page also asks for the case's files, issued documents and payment (one query each).
-CASE_PAGE_QUERIES = 12
+CASE_PAGE_QUERIES = 11
 
 
 def _queries(client, path, params=None) -> int:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from .constants import StaffRole
 from .models import StaffMembership, User
 
@@ -18,7 +24,9 @@ def role_satisfies(actual: str | None, required: str | None) -> bool:
 
 
 def staff_membership_for(*, user, municipality) -> StaffMembership | None:
-    """The active staff member's membership in ``municipality``, or None."""
+    """The active staff member's membership in ``municipality``, or None.
+
+    The membership's ``municipality`` is the object passed in (the same row): no join for it."""
     if (
         municipality is None
         or user is None
@@ -27,11 +35,44 @@ def staff_membership_for(*, user, municipality) -> StaffMembership | None:
         or not user.is_staff
     ):
         return None
-    return (
-        StaffMembership.objects.select_related("municipality")
-        .filter(user=user, municipality=municipality)
-        .first()
-    )
+    membership = StaffMembership.objects.filter(user=user, municipality=municipality).first()
+    if membership is not None:
+        membership.municipality = municipality
+    return membership
+
+
+# The membership that ``staff_required`` checked for the view running now, so that the selectors
+# and services the view calls do not read it again (see ``staff_membership_checked``).
+_checked_membership: ContextVar[StaffMembership | None] = ContextVar(
+    "rathaus_checked_membership", default=None
+)
+
+
+@contextmanager
+def staff_membership_checked(membership: StaffMembership) -> Iterator[None]:
+    """While the block runs, ``is_staff_member`` knows ``membership`` without a query.
+
+    Scoped to the block (one view call) rather than stored on the user or the session, so it
+    cannot outlive the request that read it: the next request reads the membership again."""
+    token = _checked_membership.set(membership)
+    try:
+        yield
+    finally:
+        _checked_membership.reset(token)
+
+
+def is_staff_member(*, user, municipality) -> bool:
+    """Whether ``user`` (a staff account) has a membership in ``municipality``; one ``EXISTS``
+    query, none for the membership this request's ``staff_required`` already read."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    checked = _checked_membership.get()
+    if (
+        checked is not None
+        and checked.user_id == user.pk
+        and checked.municipality_id == municipality_id
+    ):
+        return True
+    return StaffMembership.objects.filter(user=user, municipality=municipality).exists()
 
 
 def staff_memberships_of(*, user) -> list[StaffMembership]:
@@ -47,3 +88,37 @@ def user_by_email(*, email: str) -> User | None:
 def staff_users_for(*, municipality):
     """Staff accounts that belong to ``municipality``."""
     return User.objects.filter(is_staff=True, memberships__municipality=municipality).distinct()
+
+
+# The town's staff as filter choices, kept in each process for a short time: the inbox shows them
+# in its "assigned to" select on every request. A change to a user or a membership clears this
+# process's entries at once (signals); other processes follow within this many seconds. Only the
+# options of a filter come from here, never a permission (the staff check reads the database).
+STAFF_CHOICES_CACHE_SECONDS = 30
+
+_staff_choices: dict[int, tuple[float, tuple[tuple[str, str], ...]]] = {}
+_staff_choices_lock = threading.Lock()
+_staff_choices_generation = 0
+
+
+def staff_choices_cache_clear() -> None:
+    global _staff_choices_generation
+    with _staff_choices_lock:
+        _staff_choices.clear()
+        _staff_choices_generation += 1
+
+
+def staff_choices_for(*, municipality) -> tuple[tuple[str, str], ...]:
+    """``(user id, name)`` of the town's staff accounts, sorted by name, for filter selects."""
+    now = time.monotonic()
+    cached = _staff_choices.get(municipality.pk)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    generation = _staff_choices_generation
+    users = staff_users_for(municipality=municipality).only("given_name", "family_name")
+    choices = tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
+    with _staff_choices_lock:
+        # A change saved while this list was read must not be covered by it.
+        if generation == _staff_choices_generation:
+            _staff_choices[municipality.pk] = (now + STAFF_CHOICES_CACHE_SECONDS, choices)
+    return choices

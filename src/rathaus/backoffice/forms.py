@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
-from rathaus.core.forms import KernForm
+from rathaus.core.forms import INPUT_RENDERER, KernForm, attrs_html
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
     PAYMENT_LIST_ATTENTION,
@@ -16,17 +16,6 @@ from rathaus.procedures.registry import procedure_registry, procedures_load
 from .constants import SORT_CHOICES
 
 
-def _attrs_html(attrs: dict) -> str:
-    """Django's ``django/forms/widgets/attrs.html`` in Python."""
-    return mark_safe(  # noqa: S308 - every part is built with format_html
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
 class PlainSelect(forms.Select):
     """A ``<select>`` with exactly the markup of Django's ``Select``, built in Python instead of
     rendering one widget template per ``<option>`` (the inbox's filters render ~30 options on
@@ -34,7 +23,7 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
+        parts = [format_html('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('\n  <optgroup label="{}">', group_name))
@@ -43,7 +32,7 @@ class PlainSelect(forms.Select):
                     format_html(
                         '\n  <option value="{}"{}>{}</option>\n',
                         str(option["value"]),
-                        _attrs_html(option["attrs"]),
+                        attrs_html(option["attrs"]),
                         option["label"],
                     )
                 )
@@ -53,12 +42,11 @@ class PlainSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
 
 
-def _staff_choices(staff) -> list[tuple[str, str]]:
-    return sorted(((str(user.pk), str(user)) for user in staff), key=lambda choice: choice[1])
-
-
 class InboxFilterForm(KernForm):
-    """The inbox's filters (a GET form). Invalid values are reported and ignored."""
+    """The inbox's filters (a GET form). Invalid values are reported and ignored. Rendered on
+    every inbox request, so its inputs and selects are built in Python (same markup)."""
+
+    default_renderer = INPUT_RENDERER
 
     search = forms.CharField(
         label=_("Reference number or name"),
@@ -74,7 +62,7 @@ class InboxFilterForm(KernForm):
         label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=PlainSelect
     )
 
-    def __init__(self, *args, staff=(), **kwargs):
+    def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         procedures_load()
         self.fields["procedure"].choices = [
@@ -91,7 +79,7 @@ class InboxFilterForm(KernForm):
             ("", _("Anyone")),
             (ASSIGNEE_MINE, _("Me")),
             (ASSIGNEE_NONE, _("Nobody (unassigned)")),
-            *_staff_choices(staff),
+            *staff_choices,
         ]
 
     def filters(self) -> dict:
@@ -111,9 +99,9 @@ class ReadLogFilterForm(KernForm):
     reference = forms.CharField(label=_("Reference number"), required=False, max_length=24)
     staff_member = forms.ChoiceField(label=_("Staff member"), required=False)
 
-    def __init__(self, *args, staff=(), **kwargs):
+    def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff_member"].choices = [("", _("All staff members")), *_staff_choices(staff)]
+        self.fields["staff_member"].choices = [("", _("All staff members")), *staff_choices]
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -125,7 +113,10 @@ class ReadLogFilterForm(KernForm):
 
 
 class ReasonForm(KernForm):
-    """Text the citizen will read: a rejection reason, a question, a Postfach message."""
+    """Text the citizen will read: a rejection reason, a question, a Postfach message. The case
+    page renders one on every request, so its textarea is built in Python (same markup)."""
+
+    default_renderer = INPUT_RENDERER
 
     text = forms.CharField(
         max_length=MESSAGE_MAX_LENGTH,

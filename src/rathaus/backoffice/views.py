@@ -24,11 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
-from rathaus.accounts.selectors import role_satisfies, staff_users_for
+from rathaus.accounts.selectors import role_satisfies, staff_choices_for
 from rathaus.cases import selectors, services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
-from rathaus.cases.models import CaseReadCategory
+from rathaus.cases.models import Case, CaseReadCategory
 from rathaus.cases.transitions import transitions_available
 from rathaus.documents import selectors as document_selectors
 from rathaus.documents import services as document_services
@@ -93,8 +93,10 @@ def _staff_case(request: HttpRequest, reference: str):
 @staff_required()
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    staff = list(staff_users_for(municipality=request.municipality))
-    form = InboxFilterForm(data=request.GET or None, staff=staff)
+    form = InboxFilterForm(
+        data=request.GET or None,
+        staff_choices=staff_choices_for(municipality=request.municipality),
+    )
     cases = selectors.case_list_for_staff(
         actor=request.user, municipality=request.municipality, **form.filters()
     )
@@ -104,6 +106,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     detail_url = _reference_url_builder("backoffice:case_detail")
     assign_url = _reference_url_builder("backoffice:case_assign")
     now = timezone.now()
+    # The model's status labels, translated once per request rather than per row.
+    status_field = Case._meta.get_field("status")
+    status_labels = {value: str(label) for value, label in status_field.flatchoices}
     # Values are prepared here rather than with template filters: a page has 25 rows and the
     # template engine's per-value work was most of the page's cost (bench/README.md, "inbox").
     rows = []
@@ -118,7 +123,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "mine": case.assignee_id == request.user.pk,
                 "url": detail_url(case.reference),
                 "assign_url": assign_url(case.reference),
-                "status": case.get_status_display(),
+                "status": status_labels.get(case.status, case.status),
                 "submitted_iso": submitted.isoformat() if submitted else "",
                 "submitted": shown,
             }
@@ -350,8 +355,10 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required(role=StaffRole.ADMIN)
 @require_GET
 def read_log(request: HttpRequest) -> HttpResponse:
-    staff = list(staff_users_for(municipality=request.municipality))
-    form = ReadLogFilterForm(data=request.GET or None, staff=staff)
+    form = ReadLogFilterForm(
+        data=request.GET or None,
+        staff_choices=staff_choices_for(municipality=request.municipality),
+    )
     entries = selectors.case_read_log(municipality=request.municipality, **form.filters())
     page = Paginator(entries, READ_LOG_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
     labels = dict(CaseReadCategory.choices)

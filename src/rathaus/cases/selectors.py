@@ -11,7 +11,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from rathaus.accounts.models import StaffMembership
+from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
 
 from .constants import DRAFT_LIFETIME, CaseStatus
@@ -25,7 +25,7 @@ def owner_token_digest(owner_token: str) -> str:
 def is_staff_of(*, actor, municipality) -> bool:
     if actor is None or not actor.is_authenticated or not actor.is_staff:
         return False
-    return StaffMembership.objects.filter(user=actor, municipality=municipality).exists()
+    return is_staff_member(user=actor, municipality=municipality)
 
 
 def draft_cutoff():
@@ -232,18 +232,21 @@ def case_list_for_staff(
             Q(reference__startswith=search.upper())
             | Q(applicant_name_digest=applicant_name_digest(search))
         )
-    rank = SqlCase(
-        *[When(status=value, then=Value(index)) for index, value in enumerate(STATUS_ORDER)],
-        default=Value(len(STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
+    order = INBOX_SORTS.get(sort, INBOX_SORTS["-submitted"])
+    if "status_rank" in order[0]:
+        # Only the status sorts need the workflow rank (building it costs on every request).
+        rank = SqlCase(
+            *[When(status=value, then=Value(index)) for index, value in enumerate(STATUS_ORDER)],
+            default=Value(len(STATUS_ORDER)),
+            output_field=IntegerField(),
+        )
+        cases = cases.annotate(status_rank=rank)
     return (
-        cases.annotate(status_rank=rank)
-        .select_related("assignee")
+        cases.select_related("assignee")
         # A list shows no answers and only the assignee's name: the rest would be decrypted
         # for nothing, row by row.
         .defer("answers", *(f"assignee__{name}" for name in ASSIGNEE_UNLISTED))
-        .order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["-submitted"]))
+        .order_by(*order)
     )
 
 
