@@ -16,32 +16,19 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
+from bench.lib.inbox_cpu import target_paths
 from bench.lib.staff_login import staff_login
 
 from . import Scenario, Target
 
 HOST = "norderstedt.localhost"
-INBOX = "/verwaltung/"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 
 
 def details_file(server) -> Path:
     return server.var_dir / "inbox_details.json"
-
-
-def target_paths(search: dict) -> dict[str, str]:
-    """The measured pages, from the seeded data's sample values."""
-    return {
-        "inbox_first_page": INBOX,
-        "inbox_status": f"{INBOX}?{urlencode({'status': 'in_review'})}",
-        "search_reference": f"{INBOX}?{urlencode({'search': search['reference']})}",
-        "search_ref_prefix": f"{INBOX}?{urlencode({'search': search['reference_prefix']})}",
-        "search_name": f"{INBOX}?{urlencode({'search': search['name']})}",
-        "case_page": f"{INBOX}faelle/{search['reference']}/",
-    }
 
 
 def _python(server, *args: str) -> None:
