@@ -171,6 +171,16 @@ def test_the_documented_web_server_serves_the_app_over_http(tmp_path):
         server.wait(timeout=15)
 
 
+def test_loading_the_wsgi_application_loads_the_views_and_freezes_start_up_objects():
+    code = (
+        "import gc, sys; import rathaus.wsgi; "
+        "print(gc.get_freeze_count() > 0, 'rathaus.backoffice.views' in sys.modules)"
+    )
+    result = _run(code, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+
+
 def test_trusted_proxies_are_read_from_the_environment():
     result = _run(
         "import django; django.setup(); from django.conf import settings as s; "
