@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache, caches
+from django.db import connection
 from django.test import Client
 
 from rathaus.accounts.selectors import staff_choices_cache_clear
@@ -16,6 +17,15 @@ from tests.browser.harness import (  # noqa: F401
     server,
     town_url,
 )
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``postgres_only`` run against PostgreSQL only (``DATABASE_URL``)."""
+    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises all writes, so it cannot show row-level races, "
+            "and the project's PostgreSQL backend is not in use (set DATABASE_URL)"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 
 from rathaus.appointments import services
 from rathaus.appointments.models import (
@@ -19,19 +18,6 @@ NOW = dt.datetime(2026, 6, 8, 9, 0, tzinfo=TZ)
 TUESDAY = dt.date(2026, 6, 9)
 ANMELDUNG = "anmeldung"
 AUSWEIS = "personalausweis"
-
-
-def pytest_collection_modifyitems(config, items):
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" in engine:
-        return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL: SQLite serialises all writes, so it cannot show row-level "
-        "races between concurrent holds (set DATABASE_URL to a PostgreSQL database)"
-    )
-    for item in items:
-        if item.get_closest_marker("postgres_only"):
-            item.add_marker(skip)
 
 
 def at(day, hour, minute=0):

@@ -1,5 +1,4 @@
 import pytest
-from django.db import connection
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.models import StaffMembership, User
@@ -7,14 +6,6 @@ from rathaus.cases import services
 from rathaus.procedures.registry import procedure_get
 
 GENERAL = "allgemeines-anliegen"
-
-
-def pytest_runtest_setup(item):
-    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip(
-            "needs PostgreSQL: SQLite serialises all writes, so it cannot show row locking "
-            "under concurrent submits"
-        )
 
 
 def user_make(email, *, given="Erika", family="Mustermann", staff_of=None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django import forms
-from django.db import connection
 
 from rathaus.accounts.models import User
 from rathaus.cases import services as case_services
@@ -38,11 +37,6 @@ class PaidTestProcedure(Procedure):
 procedures_load()
 if PAID_KEY not in procedure_registry:
     procedure_registry.register(PAID_KEY)(PaidTestProcedure())
-
-
-def pytest_runtest_setup(item):
-    if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises all writes, so it cannot show the race")
 
 
 @pytest.fixture
