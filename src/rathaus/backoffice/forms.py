@@ -1,11 +1,11 @@
 from django import forms
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
 from rathaus.core.forms import INPUT_RENDERER, KernForm, attrs_html
+from rathaus.core.html import html_format
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
     PAYMENT_LIST_ATTENTION,
@@ -23,13 +23,13 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
+        parts = [html_format('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+                parts.append(html_format('\n  <optgroup label="{}">', group_name))
             for option in group_choices:
                 parts.append(
-                    format_html(
+                    html_format(
                         '\n  <option value="{}"{}>{}</option>\n',
                         str(option["value"]),
                         attrs_html(option["attrs"]),
@@ -39,7 +39,7 @@ class PlainSelect(forms.Select):
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
+        return mark_safe("".join(parts))  # noqa: S308 - every part is built with html_format
 
 
 class InboxFilterForm(KernForm):

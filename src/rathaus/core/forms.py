@@ -6,8 +6,9 @@ Render fields with ``components/field.html``; it uses the same ids as this mixin
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from rathaus.core.html import html_format
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -34,9 +35,9 @@ INPUT_WIDGET_TEMPLATES = frozenset(
 
 def attrs_html(attrs: dict) -> SafeString:
     """Django's ``django/forms/widgets/attrs.html`` in Python."""
-    return mark_safe(  # noqa: S308 - every part is built with format_html
+    return mark_safe(  # noqa: S308 - every part is built with html_format
         "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+            html_format(" {}", name) if value is True else html_format(' {}="{}"', name, str(value))
             for name, value in attrs.items()
             if value is not False
         )
@@ -55,7 +56,7 @@ class InputRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         if template_name == TEXTAREA_TEMPLATE:
             widget = context["widget"]
-            return format_html(
+            return html_format(
                 '<textarea name="{}"{}>\n{}</textarea>',
                 widget["name"],
                 attrs_html(widget["attrs"]),
@@ -64,11 +65,11 @@ class InputRenderer(DjangoTemplates):
         if template_name in INPUT_WIDGET_TEMPLATES:
             widget = context["widget"]
             value = widget["value"]
-            return format_html(
+            return html_format(
                 '<input type="{}" name="{}"{}{}>',
                 widget["type"],
                 widget["name"],
-                format_html(' value="{}"', str(value)) if value is not None else "",
+                html_format(' value="{}"', str(value)) if value is not None else "",
                 attrs_html(widget["attrs"]),
             )
         return super().render(template_name, context, request)

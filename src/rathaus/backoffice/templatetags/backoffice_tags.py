@@ -1,11 +1,12 @@
 """Markup the back office renders in Python because the template engine's per-node cost made up
 most of the inbox's rendering time (bench/README.md, "inbox"). Every value goes through
-``format_html``, which escapes it exactly as ``{{ value }}`` does in a template."""
+``html_format`` (``rathaus.core.html``), which escapes it exactly as ``{{ value }}`` does."""
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from rathaus.core.html import html_format
 
 register = template.Library()
 
@@ -37,7 +38,7 @@ _ASSIGN = (
 def inbox_rows(rows) -> SafeString:
     """The inbox table's body rows, from the values the view prepared (``views.inbox``)."""
     overdue, you, assign = gettext("overdue"), gettext("you"), gettext("Assign to me")
-    badge = format_html(_OVERDUE, overdue)
+    badge = html_format(_OVERDUE, overdue)
     html = []
     for row in rows:
         case = row["case"]
@@ -48,7 +49,7 @@ def inbox_rows(rows) -> SafeString:
         else:
             assignee = "–"
         html.append(
-            format_html(
+            html_format(
                 _ROW,
                 url=row["url"],
                 reference=case.reference,
@@ -61,7 +62,7 @@ def inbox_rows(rows) -> SafeString:
                 assignee=assignee,
                 action=""
                 if row["mine"]
-                else format_html(_ASSIGN, row["assign_url"], assign, case.reference),
+                else html_format(_ASSIGN, row["assign_url"], assign, case.reference),
             )
         )
-    return mark_safe("".join(html))  # noqa: S308 - every part is built with format_html
+    return mark_safe("".join(html))  # noqa: S308 - every part is built with html_format

@@ -2,15 +2,15 @@
 the same fields on every request (the inbox's filters): the template engine's per-node cost was
 ~0.2 ms per field. Same markup, byte for byte (``tests/core/test_kern_field.py`` renders both ways);
 hidden fields and grouped widgets (radios, multiple checkboxes) are left to the template. Values go
-through ``format_html``, which escapes them as ``{{ value }}`` does."""
+through ``html_format`` (``rathaus.core.html``), which escapes them as ``{{ value }}`` does."""
 
 from django import template
 from django.template.loader import get_template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from rathaus.core.forms import GROUP_WIDGETS
+from rathaus.core.html import html_format
 
 register = template.Library()
 
@@ -40,9 +40,9 @@ def _error_html(field) -> SafeString:
     if not field.errors:
         return mark_safe("\n")
     label = gettext("Error:")
-    items = [format_html(_ERROR_ITEM, label, error) for error in field.errors]
-    # Every part is built with format_html.
-    return mark_safe(format_html(_ERROR, field.auto_id, mark_safe("<br>".join(items))) + "\n")  # noqa: S308
+    items = [html_format(_ERROR_ITEM, label, error) for error in field.errors]
+    # Every part is built with html_format.
+    return mark_safe(html_format(_ERROR, field.auto_id, mark_safe("<br>".join(items))) + "\n")  # noqa: S308
 
 
 @register.simple_tag
@@ -50,9 +50,9 @@ def kern_field(field) -> SafeString:
     widget = field.field.widget
     if field.is_hidden or isinstance(widget, GROUP_WIDGETS):
         return get_template(FIELD_TEMPLATE).render({"field": field})
-    hint = format_html(_HINT, field.auto_id, field.help_text) if field.help_text else ""
+    hint = html_format(_HINT, field.auto_id, field.help_text) if field.help_text else ""
     if field.widget_type == "checkbox":
-        return format_html(
+        return html_format(
             _CHECKBOX,
             " kern-form-check--error" if field.errors else "",
             field,
@@ -61,8 +61,8 @@ def kern_field(field) -> SafeString:
             hint,
             _error_html(field),
         )
-    optional = "" if field.field.required else format_html(_OPTIONAL, gettext("optional"))
-    return format_html(
+    optional = "" if field.field.required else html_format(_OPTIONAL, gettext("optional"))
+    return html_format(
         _INPUT,
         " kern-form-input--error" if field.errors else "",
         field.id_for_label,
