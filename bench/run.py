@@ -44,9 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument(
         "--runtime-mode",
-        default="mt",
+        default="st",
         choices=RUNTIME_MODES,
-        help="Granian's Rust runtime: mt (its default for WSGI) or st (single-threaded)",
+        help="Granian's Rust runtime: st (single-threaded, as in production) or mt",
     )
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)

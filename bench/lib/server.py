@@ -105,7 +105,7 @@ class BenchServer:
     workers: int = 2
     threads: int = 2
     kind: str = "granian"
-    runtime_mode: str = "mt"
+    runtime_mode: str = "st"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = DEFAULT_REDIS_URL
     var_dir: Path = PROJECT_DIR / "var" / "bench"

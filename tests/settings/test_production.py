@@ -144,7 +144,11 @@ def test_the_documented_web_server_serves_the_app_over_http(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)  # rathaus.wsgi defaults to the production settings
     command = [sys.executable, "-m", "granian", "--interface", "wsgi", "rathaus.wsgi:application"]
     server = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-ws"],
+        [
+            *command,
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
+            *("--blocking-threads", "2", "--runtime-mode", "st", "--no-ws"),
+        ],
         env=env,
         cwd=PROJECT_DIR,
         stdout=subprocess.DEVNULL,
