@@ -53,6 +53,10 @@ class LoadResult:
     max_ms: float
     error_samples: list[str] = field(default_factory=list)
     client_cpu_share: float | None = None  # CPU seconds of the load generator per wall second
+    # Each client's (connection's) mean latency, slowest and fastest: far apart when the server
+    # gave some keep-alive connections more waiting than others (e.g. more on one worker).
+    client_mean_ms_max: float | None = None
+    client_mean_ms_min: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -100,8 +104,9 @@ async def _run(
     timeout: float,
     record: bool,
     cookies: dict[str, str] | None = None,
-) -> tuple[float, list[float], Counter, list[str]]:
+) -> tuple[float, list[float], Counter, list[str], list[float]]:
     latencies: list[float] = []
+    client_means: list[float] = []
     statuses: Counter = Counter()
     errors: list[str] = []
     sent = 0
@@ -117,6 +122,7 @@ async def _run(
 
     async def worker(connection: Connection) -> None:
         nonlocal sent
+        own: list[float] = []
         while time.perf_counter() < deadline and sent < max_requests:
             sent += 1
             begin = time.perf_counter()
@@ -128,7 +134,10 @@ async def _run(
                 continue
             if record:
                 latencies.append(time.perf_counter() - begin)
+                own.append(latencies[-1])
                 statuses[status] += 1
+        if own:
+            client_means.append(statistics.fmean(own))
 
     try:
         await asyncio.gather(*(worker(connection) for connection in connections))
@@ -137,7 +146,7 @@ async def _run(
             connection.close()
         await asyncio.sleep(0)  # let the transports finish closing before the loop ends
     elapsed = time.perf_counter() - started
-    return elapsed, latencies, statuses, errors
+    return elapsed, latencies, statuses, errors, client_means
 
 
 def run_load(
@@ -167,7 +176,7 @@ def run_load(
     if before_measure is not None:
         before_measure()
     cpu_before = time.process_time()
-    elapsed, latencies, statuses, errors = asyncio.run(
+    elapsed, latencies, statuses, errors, client_means = asyncio.run(
         _run(duration=duration, max_requests=max_requests, record=True, **common)
     )
     client_cpu = time.process_time() - cpu_before
@@ -182,4 +191,7 @@ def run_load(
         errors=errors,
     )
     result.client_cpu_share = round(client_cpu / elapsed, 2) if elapsed > 0 else None
+    if client_means:
+        result.client_mean_ms_max = round(max(client_means) * 1000, 2)
+        result.client_mean_ms_min = round(min(client_means) * 1000, 2)
     return result
