@@ -49,6 +49,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="Granian's Rust runtime: st (single-threaded, as in production) or mt",
     )
     parser.add_argument(
+        "--proxy",
+        choices=("nginx",),
+        default=None,
+        help="put a reverse proxy in front of the server, as in production (bench/lib/proxy.py)",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     )
     parser.add_argument(
@@ -106,6 +112,7 @@ def run_self(scenario, server, args) -> int:
             "workers": args.workers,
             "threads": args.threads,
             "runtime_mode": server.runtime_mode if server.kind == "granian" else None,
+            "proxy": server.proxy,
             "settings": "rathaus.settings.production",
             "database": "postgresql",
             "redis": bool(server.redis_url),
@@ -130,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         threads=args.threads,
         runtime_mode=args.runtime_mode,
+        proxy=args.proxy,
         database_url=args.database_url,
         redis_url=None if args.no_redis else BenchServer.redis_url,
     )
@@ -202,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers,
             "threads": args.threads,
             "runtime_mode": server.runtime_mode if server.kind == "granian" else None,
+            "proxy": server.proxy,
             "settings": "rathaus.settings.production",
             "database": "postgresql",
             "redis": bool(server.redis_url),

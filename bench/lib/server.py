@@ -111,6 +111,9 @@ class BenchServer:
     var_dir: Path = PROJECT_DIR / "var" / "bench"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    proxy: str | None = None  # "nginx": a reverse proxy on ``port``, the server behind it
+    upstream_port: int = field(default_factory=free_port)
+    proxy_process: subprocess.Popen | None = None
 
     def __post_init__(self) -> None:
         if self.redis_url and not redis_reachable(self.redis_url):
@@ -140,7 +143,15 @@ class BenchServer:
         )
         if self.redis_url:
             env["REDIS_URL"] = self.redis_url
+        if self.proxy:
+            # As in production behind a proxy: the client's address comes from X-Forwarded-For.
+            env["RATHAUS_TRUSTED_PROXIES"] = "127.0.0.1"
         return env
+
+    @property
+    def server_port(self) -> int:
+        """Where the web server itself listens: behind the proxy, or the public port."""
+        return self.upstream_port if self.proxy else self.port
 
     @property
     def base_url(self) -> str:
@@ -167,14 +178,16 @@ class BenchServer:
     @property
     def description(self) -> str:
         if self.kind == "granian":
-            return (
+            text = (
                 f"granian ({self.runtime_mode} runtime), {self.workers} workers x "
                 f"{self.threads} blocking threads"
             )
-        return f"gunicorn, {self.workers} workers x {self.threads} gthread threads"
+        else:
+            text = f"gunicorn, {self.workers} workers x {self.threads} gthread threads"
+        return f"{text} behind {self.proxy}" if self.proxy else text
 
     def command(self) -> list[str]:
-        bind = ["--host", "127.0.0.1", "--port", str(self.port)]
+        bind = ["--host", "127.0.0.1", "--port", str(self.server_port)]
         if self.kind == "granian":
             return [
                 sys.executable,
@@ -203,7 +216,7 @@ class BenchServer:
                 "gunicorn",
                 "rathaus.wsgi",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{self.server_port}",
                 "--worker-class",
                 "gthread",
                 "--workers",
@@ -223,10 +236,20 @@ class BenchServer:
         self.process = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
+        if self.proxy == "nginx":
+            from .proxy import nginx_start
+
+            self.proxy_process = nginx_start(
+                directory=self.var_dir / "nginx", port=self.port, upstream_port=self.upstream_port
+            )
+        elif self.proxy:
+            raise ValueError(f"unknown proxy {self.proxy!r}; only nginx")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.kind} exited; see {self.var_dir / 'server.log'}")
+            if self.proxy_process is not None and self.proxy_process.poll() is not None:
+                raise RuntimeError(f"nginx exited; see {self.var_dir / 'nginx'}")
             if self.status("/healthz") == 200:
                 return
             time.sleep(0.2)
@@ -255,6 +278,8 @@ class BenchServer:
             return None
         try:
             pids = _process_tree(self.process.pid)
+            if self.proxy_process is not None:
+                pids += _process_tree(self.proxy_process.pid)
             ticks = 0
             for pid in pids:
                 # Fields after the command name; utime and stime are fields 14 and 15.
@@ -265,14 +290,15 @@ class BenchServer:
             return None
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        for process in (self.proxy_process, self.process):
+            if process is None or process.poll() is not None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
 
     def __enter__(self) -> BenchServer:
         return self
