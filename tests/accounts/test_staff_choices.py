@@ -9,6 +9,7 @@ from rathaus.accounts import selectors
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.models import StaffMembership
 from rathaus.accounts.selectors import staff_choices_for
+from rathaus.core import cache
 
 from .factories import citizen_create, staff_create
 
@@ -60,6 +61,6 @@ def test_entries_expire(norderstedt, monkeypatch):
     # A change this process did not see (another process's admin, a bulk update): no signal.
     type(clerk).objects.filter(pk=clerk.pk).update(is_staff=False)
     assert staff_choices_for(municipality=norderstedt) != ()
-    later = selectors.time.monotonic() + selectors.STAFF_CHOICES_CACHE_SECONDS + 1
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    later = cache.time.monotonic() + selectors.STAFF_CHOICES_CACHE_SECONDS + 1
+    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
     assert staff_choices_for(municipality=norderstedt) == ()

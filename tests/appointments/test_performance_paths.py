@@ -16,6 +16,8 @@ from rathaus.appointments import selectors, services
 from rathaus.appointments.constants import ErrorCode
 from rathaus.appointments.models import Hold, Slot, UsedChallenge
 from rathaus.appointments.services import AppointmentError
+from rathaus.core import cache as brief_cache
+from rathaus.core.cache import BriefCache
 
 from .conftest import AUSWEIS, NOW, TUESDAY, at, office_make
 
@@ -309,15 +311,15 @@ def test_hold_written_without_the_orm_reads_back_as_the_orm_writes_it(nor_client
 
 
 def test_brief_cache_keeps_values_unpickled_for_its_seconds_and_bounded(monkeypatch):
-    store = selectors.BriefCache(2, max_entries=3)
+    store = BriefCache(2, max_entries=3)
     clock = time.monotonic()
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock)
+    monkeypatch.setattr(brief_cache.time, "monotonic", lambda: clock)
     office_setup = {"rows": [1, 2]}
     store.set("a", office_setup)
     assert store.get("a") is office_setup  # the object itself: no pickling per hit
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock + 1.99)
+    monkeypatch.setattr(brief_cache.time, "monotonic", lambda: clock + 1.99)
     assert store.get("a") is office_setup
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock + 2.0)
+    monkeypatch.setattr(brief_cache.time, "monotonic", lambda: clock + 2.0)
     assert store.get("a") is None
     for key in "bcde":
         store.set(key, key)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from rathaus.core.cache import BriefCache
 
 from .constants import StaffRole
 from .models import StaffMembership, User
@@ -96,29 +96,19 @@ def staff_users_for(*, municipality):
 # options of a filter come from here, never a permission (the staff check reads the database).
 STAFF_CHOICES_CACHE_SECONDS = 30
 
-_staff_choices: dict[int, tuple[float, tuple[tuple[str, str], ...]]] = {}
-_staff_choices_lock = threading.Lock()
-_staff_choices_generation = 0
+_staff_choices = BriefCache(STAFF_CHOICES_CACHE_SECONDS)
 
 
 def staff_choices_cache_clear() -> None:
-    global _staff_choices_generation
-    with _staff_choices_lock:
-        _staff_choices.clear()
-        _staff_choices_generation += 1
+    _staff_choices.clear()
 
 
 def staff_choices_for(*, municipality) -> tuple[tuple[str, str], ...]:
     """``(user id, name)`` of the town's staff accounts, sorted by name, for filter selects."""
-    now = time.monotonic()
-    cached = _staff_choices.get(municipality.pk)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    generation = _staff_choices_generation
-    users = staff_users_for(municipality=municipality).only("given_name", "family_name")
-    choices = tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
-    with _staff_choices_lock:
-        # A change saved while this list was read must not be covered by it.
-        if generation == _staff_choices_generation:
-            _staff_choices[municipality.pk] = (now + STAFF_CHOICES_CACHE_SECONDS, choices)
+    key = str(municipality.pk)
+    choices = _staff_choices.get(key)
+    if choices is None:
+        users = staff_users_for(municipality=municipality).only("given_name", "family_name")
+        choices = tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
+        _staff_choices.set(key, choices)
     return choices

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rathaus.accounts.models import StaffMembership
+from rathaus.core.cache import BriefCache
 
 from . import slots as slot_rules
 from .constants import HoldState
@@ -81,46 +81,6 @@ def free_starts(
 
 
 FREE_STARTS_CACHE_SECONDS = 2
-
-
-class BriefCache:
-    """A process-local cache of values that may be at most ``seconds`` old.
-
-    Kept in each process, not in Redis: a hit costs a dictionary lookup, with no network round
-    trip and no pickling (Django's local-memory cache pickles every value, which for the office
-    set-up cost more than the rest of a hold request). Values are shared between the threads of
-    a process as they are, so they must be treated as read-only.
-    """
-
-    def __init__(self, seconds: float, max_entries: int = 2000):
-        self.seconds = seconds
-        self.max_entries = max_entries
-        self._entries: dict[str, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        entry = self._entries.get(key)
-        if entry is None or entry[0] <= time.monotonic():
-            return None
-        return entry[1]
-
-    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
-        expires = time.monotonic() + (self.seconds if timeout is None else timeout)
-        with self._lock:
-            if len(self._entries) >= self.max_entries:
-                now = time.monotonic()
-                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
-                if len(self._entries) >= self.max_entries:
-                    self._entries.clear()
-            self._entries[key] = (expires, value)
-
-    def delete(self, key: str) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 # With a few processes each recomputes a key at most once per FREE_STARTS_CACHE_SECONDS, which

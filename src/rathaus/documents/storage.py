@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -85,8 +86,6 @@ def encrypted_files_older_than(seconds: float) -> list[tuple[str, bool]]:
 
     ``name`` is the storage name of a finished file, or the folder-relative path of a
     temporary file that a crashed write left behind (``finished`` False)."""
-    import time
-
     limit = time.time() - seconds
     found = []
     for folder in sorted(FOLDERS):
