@@ -18,8 +18,21 @@ from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 
 from .constants import DRAFT_LIFETIME, ActorRole, CaseStatus
-from .models import DRAFT_OWNER_PURPOSE, Case, CaseApproval, CaseEvent, CaseReadLog, Message
+from .models import (
+    APPLICANT_NAME_PURPOSE,
+    DRAFT_OWNER_PURPOSE,
+    Attachment,
+    Case,
+    CaseApproval,
+    CaseEvent,
+    CaseReadLog,
+    Message,
+)
 from .plugin import procedure_get, procedures
+
+
+def applicant_name_digest(name: str) -> str:
+    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
 
 
 def owner_token_digest(owner_token: str) -> str:
@@ -262,8 +275,6 @@ def case_list_for_staff(
         cases = cases.filter(overdue_condition())
     search = (search or "").strip()
     if search:
-        from .services import applicant_name_digest
-
         cases = cases.filter(
             Q(reference__startswith=search.upper())
             | Q(applicant_name_digest=applicant_name_digest(search))
@@ -365,7 +376,6 @@ def access_issued_document(*, actor, municipality, reference: str, public_id) ->
 
 
 def case_attachments(*, case: Case) -> QuerySet:
-    from .models import Attachment
 
     return Attachment.objects.filter(municipality=case.municipality_id, case=case)
 
