@@ -318,3 +318,36 @@ def test_api_stage_moves_follow_the_table_and_the_town(api, norderstedt, reinbek
     assert (
         other_town.post(f"/cases/{case.reference}/stage", {"to_stage": "sent"}).status_code == 401
     )
+
+
+# --- the back office: stage buttons, the stage filter, the wrong clerk --------------------------
+def test_back_office_moves_stages_and_filters_by_them(client, norderstedt, reinbek, citizen):
+    from tests.accounts.factories import login_verified, staff_create
+
+    members = [ADULT, CHILD, dict(CHILD, name="Ben"), dict(CHILD, name="Lea"), dict(ADULT)]
+    case = _submit(_draft(norderstedt, citizen, members), citizen)
+    clerk = staff_create(municipality=norderstedt, email="clara@norderstedt.example")
+    login_verified(client, clerk)
+    client.defaults["HTTP_HOST"] = "norderstedt.localhost"
+    page = client.get(f"/verwaltung/faelle/{case.reference}/").content.decode()
+    stage_url = f"/verwaltung/faelle/{case.reference}/schritt/"
+    assert f'action="{stage_url}printed/"' in page and f"{stage_url}sent/" not in page
+    assert client.post(f"{stage_url}sent/").status_code == 302  # refused with a message
+    assert Case.objects.get(pk=case.pk).stage == ""
+    client.post(f"{stage_url}printed/")
+    assert Case.objects.get(pk=case.pk).stage == "printed"
+    inbox = client.get("/verwaltung/", {"stage": f"{KEY}:printed"}).content.decode()
+    assert case.reference in inbox
+    assert (
+        case.reference not in client.get("/verwaltung/", {"stage": f"{KEY}:sent"}).content.decode()
+    )
+
+    other = staff_create(municipality=reinbek, email="rita@reinbek.example")
+    login_verified(client, other)
+    client.defaults["HTTP_HOST"] = "reinbek.localhost"
+    assert client.post(f"{stage_url}sent/").status_code == 404
+    client.defaults["HTTP_HOST"] = "norderstedt.localhost"
+    assert client.post(f"{stage_url}sent/").status_code in (302, 403, 404)
+    client.force_login(citizen)
+    assert client.post(f"{stage_url}sent/").status_code in (302, 403, 404)
+    assert Case.objects.get(pk=case.pk).stage == "printed"
