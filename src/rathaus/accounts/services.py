@@ -23,6 +23,7 @@ from django_otp.util import random_hex
 
 from rathaus.core.audit import audit_event_record
 from rathaus.notifications.services import email_send
+from rathaus.tenants.selectors import municipality_absolute_url
 
 from . import throttle
 from .constants import (
@@ -44,16 +45,17 @@ def email_verification_token(*, user: User) -> str:
     return signing.dumps({"u": user.pk, "d": user.email_digest[:16]}, salt=VERIFY_SALT)
 
 
-def _absolute(site_url: str, path: str) -> str:
-    return site_url.rstrip("/") + path
+def _absolute(municipality, path: str) -> str:
+    # From the town's configured address, never from the request's Host header.
+    return municipality_absolute_url(municipality, path)
 
 
-def email_verification_send(*, user: User, site_url: str, municipality=None) -> None:
+def email_verification_send(*, user: User, municipality) -> None:
     path = reverse("accounts:verify_email", args=[email_verification_token(user=user)])
     email_send(
         to=user.email,
         template="accounts/email/verify",
-        context={"url": _absolute(site_url, path), "municipality": municipality},
+        context={"url": _absolute(municipality, path), "municipality": municipality},
     )
 
 
@@ -64,8 +66,7 @@ def user_register(
     password: str,
     given_name: str,
     family_name: str,
-    site_url: str,
-    municipality=None,
+    municipality,
     language: str = "de",
 ) -> User | None:
     """Create an unverified citizen account and mail the confirmation link.
@@ -79,8 +80,8 @@ def user_register(
             to=existing.email,
             template="accounts/email/already_registered",
             context={
-                "login_url": _absolute(site_url, reverse("accounts:login")),
-                "reset_url": _absolute(site_url, reverse("accounts:password_reset")),
+                "login_url": _absolute(municipality, reverse("accounts:login")),
+                "reset_url": _absolute(municipality, reverse("accounts:password_reset")),
                 "municipality": municipality,
             },
         )
@@ -96,7 +97,7 @@ def user_register(
     user.full_clean()
     user.save()
     audit_event_record(action="accounts.user_registered", municipality=municipality, target=user)
-    email_verification_send(user=user, site_url=site_url, municipality=municipality)
+    email_verification_send(user=user, municipality=municipality)
     return user
 
 
@@ -116,10 +117,10 @@ def user_email_verify(*, token: str) -> User | None:
     return user
 
 
-def email_verification_resend(*, email: str, site_url: str, municipality=None) -> None:
+def email_verification_resend(*, email: str, municipality) -> None:
     user = user_by_email(email=email)
     if user is not None and user.is_active and not user.email_verified:
-        email_verification_send(user=user, site_url=site_url, municipality=municipality)
+        email_verification_send(user=user, municipality=municipality)
 
 
 # --- login -------------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def session_start(
 
 
 # --- password reset ----------------------------------------------------------------------------
-def password_reset_request(*, email: str, site_url: str, municipality=None) -> None:
+def password_reset_request(*, email: str, municipality) -> None:
     """Mail a reset link if the address has an active account; say nothing either way."""
     user = user_by_email(email=email)
     if user is None or not user.is_active:
@@ -215,7 +216,7 @@ def password_reset_request(*, email: str, site_url: str, municipality=None) -> N
         email_send(
             to=user.email,
             template="accounts/email/password_reset",
-            context={"url": _absolute(site_url, path), "municipality": municipality},
+            context={"url": _absolute(municipality, path), "municipality": municipality},
         )
 
 

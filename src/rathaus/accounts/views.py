@@ -43,10 +43,6 @@ from .models import User
 from .selectors import staff_memberships_of
 
 
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -177,7 +173,6 @@ def register(request):
             password=data["password1"],
             given_name=data["given_name"],
             family_name=data["family_name"],
-            site_url=_site_url(request),
             municipality=request.municipality,
             language=getattr(request, "LANGUAGE_CODE", "de")[:2],
         )
@@ -199,7 +194,6 @@ def resend_verification(request):
     if request.method == "POST" and form.is_valid():
         services.email_verification_resend(
             email=form.cleaned_data["email"],
-            site_url=_site_url(request),
             municipality=request.municipality,
         )
         return redirect("accounts:register_done")
@@ -212,7 +206,6 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(
             email=form.cleaned_data["email"],
-            site_url=_site_url(request),
             municipality=request.municipality,
         )
         return redirect("accounts:password_reset_done")

@@ -118,6 +118,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that needs no round trip (rathaus.core.db).
     DATABASES["default"]["ENGINE"] = "rathaus.core.db.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL, a busy timeout, IMMEDIATE transactions and a private file (rathaus.core.db.sqlite3).
+    DATABASES["default"]["ENGINE"] = "rathaus.core.db.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -134,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password-reset link works once (the token depends on the password hash) and for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 
@@ -178,7 +183,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "rathaus.core.huey.PrivateSqliteHuey",
         "name": "rathaus",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
