@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from rathaus.notifications.models import OutboxMessage
+
 from .factories import citizen_create
 
 pytestmark = pytest.mark.django_db

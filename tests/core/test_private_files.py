@@ -1,4 +1,4 @@
-"""Every SQLite file Rathaus creates (database, task queue, their WAL) is readable by its user only."""
+"""Every SQLite file Rathaus creates (database, task queue, their WAL) is private to its user."""
 
 import os
 import stat
