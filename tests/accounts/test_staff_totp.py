@@ -6,10 +6,10 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
+from rathaus.accounts.models import TOTPDevice
 from rathaus.accounts.selectors import staff_membership_for
 from rathaus.accounts.services import totp_token_now
 from rathaus.cases.selectors import is_staff_of
@@ -169,3 +169,22 @@ def test_staff_membership_is_read_in_one_query_with_the_town_passed_in(norderste
         assert membership.role == StaffRole.TEAM_LEAD
     assert len(captured.captured_queries) == 1
     assert staff_membership_for(user=lead, municipality=reinbek) is None
+
+
+@pytest.mark.django_db
+def test_totp_seed_is_encrypted_at_rest(norderstedt):
+    from django.db import connection
+
+    from rathaus.accounts.models import TOTPDevice
+
+    user = staff_create(municipality=norderstedt)
+    device = TOTPDevice.objects.get(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key FROM {TOTPDevice._meta.db_table} WHERE id = %s", [device.pk])
+        stored = cursor.fetchone()[0]
+    assert device.key not in stored
+    assert stored.startswith("t1$")
+    assert device.verify_token(totp_token_now(device.key))
+    # A code is accepted once only.
+    device.refresh_from_db()
+    assert not device.verify_token(totp_token_now(device.key))

@@ -18,8 +18,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 from rathaus.core.audit import audit_event_record
 from rathaus.notifications.services import email_send
@@ -33,7 +31,7 @@ from .constants import (
     LoginOutcome,
     TrustLevel,
 )
-from .models import User, email_digest
+from .models import TOTPDevice, User, email_digest, totp_key_random
 from .selectors import user_by_email
 
 VERIFY_SALT = "rathaus.accounts.email-verification"
@@ -276,7 +274,7 @@ def user_delete(*, user: User, password: str) -> bool:
 
 # --- two-factor authentication -----------------------------------------------------------------
 def totp_key_new() -> str:
-    return random_hex(20)
+    return totp_key_random()
 
 
 def totp_secret_base32(key: str) -> str:

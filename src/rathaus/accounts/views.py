@@ -16,7 +16,6 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services, throttle
 from .constants import (
@@ -39,7 +38,7 @@ from .forms import (
     RegistrationForm,
 )
 from .identity.registry import identity_providers_available
-from .models import User
+from .models import TOTPDevice, User
 from .selectors import staff_memberships_of
 
 

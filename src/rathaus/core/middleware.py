@@ -29,7 +29,7 @@ class SecurityHeadersMiddleware:
 
     Every response is ``Cache-Control: no-store`` unless its view or static-file server said
     otherwise: citizen and staff pages, PDFs, attachments and API answers carry personal data,
-    and no browser or shared cache may keep them. Public pages opt in to caching (``cache_control``).
+    and no browser or shared cache may keep them. Public pages opt in (``cache_control``).
 
     It is the outermost middleware, so it also covers responses that inner middleware returns
     early (the unknown-host page) before Django's clickjacking and security middleware run.
