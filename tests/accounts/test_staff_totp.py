@@ -117,8 +117,7 @@ def test_verified_staff_session_reaches_admin(rei_client, reinbek):
 
 
 def test_code_step_while_throttled_says_so_and_checks_no_code(nor_client, norderstedt, settings):
-    settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT = 2
-    settings.LOGIN_THROTTLE_MAX_PER_IP = 100
+    settings.LOGIN_THROTTLE_FREE_PER_PAIR = 2
     clerk = staff_create(municipality=norderstedt, email="clerk@example.org")
     nor_client.post(
         reverse("accounts:staff_login"), {"email": "clerk@example.org", "password": PASSWORD}

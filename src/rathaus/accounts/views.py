@@ -67,11 +67,14 @@ def login_view(request, *, staff: bool = False):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         result = services.login_password_check(
-            email=email, password=form.cleaned_data["password"], ip=throttle.client_ip(request)
+            email=email,
+            password=form.cleaned_data["password"],
+            ip=throttle.client_ip(request),
+            device_cookie=request.COOKIES.get(throttle.DEVICE_COOKIE, ""),
         )
         if result.outcome == LoginOutcome.OK:
             services.session_start(request=request, user=result.user)
-            return HttpResponseRedirect(next_url)
+            return _known_device_remember(request, HttpResponseRedirect(next_url), result.user)
         if result.outcome == LoginOutcome.CODE_REQUIRED:
             request.session[SESSION_PENDING_LOGIN] = {
                 "user": result.user.pk,
@@ -80,7 +83,7 @@ def login_view(request, *, staff: bool = False):
             }
             return redirect("accounts:login_code")
         if result.outcome == LoginOutcome.THROTTLED:
-            form.add_error(None, _throttled_message(result.retry_minutes))
+            form.add_error(None, _throttled_message(result.retry_seconds))
         elif result.outcome == LoginOutcome.UNVERIFIED:
             unverified = True
             form.add_error(
@@ -122,11 +125,25 @@ def _pending_user(request) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
-def _throttled_message(minutes: int) -> str:
+def _throttled_message(seconds: int) -> str:
     return _(
-        "Too many failed attempts. For your protection, logging in is paused. "
-        "Please try again in %(minutes)d minutes."
-    ) % {"minutes": minutes}
+        "Too many failed attempts. For your protection, the next attempt has to wait. "
+        "Please try again in %(seconds)d seconds."
+    ) % {"seconds": seconds}
+
+
+def _known_device_remember(request, response, user: User):
+    """Mark this browser as one the owner logs in from: its attempts are throttled on their own,
+    so nobody elsewhere can slow the owner down (accounts.throttle)."""
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        throttle.device_cookie_value(email=user.email),
+        max_age=throttle.DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def login_code(request):
@@ -137,14 +154,17 @@ def login_code(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = services.login_code_check(
-            user=user, token=form.cleaned_data["code"], ip=throttle.client_ip(request)
+            user=user,
+            token=form.cleaned_data["code"],
+            ip=throttle.client_ip(request),
+            device_cookie=request.COOKIES.get(throttle.DEVICE_COOKIE, ""),
         )
         if result.device is not None:
             pending = request.session.pop(SESSION_PENDING_LOGIN)
             services.session_start(request=request, user=user, device=result.device)
-            return HttpResponseRedirect(pending["next"])
+            return _known_device_remember(request, HttpResponseRedirect(pending["next"]), user)
         if result.throttled:
-            form.add_error("code", _throttled_message(result.retry_minutes))
+            form.add_error("code", _throttled_message(result.retry_seconds))
         else:
             form.add_error(
                 "code",
@@ -205,6 +225,7 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(
             email=form.cleaned_data["email"],
+            ip=throttle.client_ip(request),
             municipality=request.municipality,
         )
         return redirect("accounts:password_reset_done")

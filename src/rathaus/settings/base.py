@@ -207,10 +207,16 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-# Login throttling: failures allowed per window, per account and per client address.
-LOGIN_THROTTLE_MAX_PER_ACCOUNT = 5
-LOGIN_THROTTLE_MAX_PER_IP = 20
-LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+# Login throttling (rathaus.accounts.throttle): no lockout; after this many free failures in a
+# scope each further attempt waits a doubling delay of at most LOGIN_THROTTLE_MAX_DELAY seconds.
+LOGIN_THROTTLE_FREE_PER_PAIR = 5  # one account from one address, or from one known browser
+LOGIN_THROTTLE_FREE_PER_ACCOUNT = 20  # one account from anywhere
+LOGIN_THROTTLE_FREE_PER_ADDRESS = 50  # one address for any account
+LOGIN_THROTTLE_MAX_DELAY = 15 * 60
+LOGIN_THROTTLE_WINDOW_SECONDS = 60 * 60
+# Password-reset mails per hour.
+PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+PASSWORD_RESET_MAX_PER_ADDRESS = 10
 
 LOGGING = {
     "version": 1,
