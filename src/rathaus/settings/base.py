@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # Before MunicipalityMiddleware, so the unknown-host page is in the visitor's language too.
     "django.middleware.locale.LocaleMiddleware",
     "rathaus.tenants.middleware.MunicipalityMiddleware",
+    "rathaus.core.uploads.RequestSizeLimitMiddleware",
     "rathaus.core.page_cache.PublicPageCacheMiddleware",
     # Django's session, CSRF, auth, messages and django-otp's middleware, each skipped by an
     # API call that carries no cookie at all (rathaus.core.browser_middleware).
@@ -154,6 +155,14 @@ STATICFILES_DIRS = [BASE_DIR / "static", PROJECT_DIR / "frontend" / "dist"]
 # Uploaded files (logos, later attachments) live outside the static root and are served by views.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("RATHAUS_PRIVATE_STORAGE", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+# Largest request body accepted (uploads included): a bigger one is refused from its
+# Content-Length before a byte is read, and an upload is cut off once it grows past this.
+RATHAUS_MAX_REQUEST_BYTES = int(os.environ.get("RATHAUS_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "rathaus.core.uploads.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Virus scan of uploads through clamd's Unix socket (off when empty).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 MEDIA_URL = "/media/"
