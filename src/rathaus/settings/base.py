@@ -234,7 +234,15 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "rathaus.core.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Query-string values and e-mail addresses never reach a log line (core.logging.RedactFilter).
+    "filters": {"redact": {"()": "rathaus.core.logging.RedactFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines ("GET /verwaltung/?search=… HTTP/1.1" 200).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
