@@ -156,7 +156,6 @@ def test_demo_platform_is_404_outside_demo_settings(nor_client, settings, catalo
     )
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_ten_returns_racing_the_reconciliation_book_once(
     live_server, catalogue, norderstedt, citizen, client, fast_platform
