@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from rathaus.accounts.constants import StaffRole
-from rathaus.core.admin import MunicipalityScopedAdmin
+from rathaus.accounts.admin_scope import MunicipalityScopedAdmin
 from tests.accounts.factories import login_verified, staff_create
 
 from .conftest import office_make
