@@ -4,8 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.admin_scope import MunicipalityScopedAdmin
+from rathaus.accounts.constants import StaffRole
 from tests.accounts.factories import login_verified, staff_create
 
 from .conftest import office_make
