@@ -187,3 +187,23 @@ def test_totp_seed_is_encrypted_at_rest(norderstedt):
     # A code is accepted once only.
     device.refresh_from_db()
     assert not device.verify_token(totp_token_now(device.key))
+
+
+def test_superuser_enrols_an_authenticator_app_in_the_admin(nor_client, norderstedt):
+    superuser = staff_create(municipality=norderstedt, role=StaffRole.ADMIN)
+    superuser.is_superuser = True
+    superuser.save()
+    clerk = staff_create(municipality=norderstedt)
+    device = TOTPDevice.objects.get(user=clerk)
+    login_verified(nor_client, superuser)
+    page = nor_client.get(reverse("admin:accounts_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode() and device.key not in page.content.decode()
+
+
+def test_a_town_admin_cannot_see_authenticator_apps(nor_client, norderstedt):
+    town_admin = staff_create(municipality=norderstedt, role=StaffRole.ADMIN)
+    login_verified(nor_client, town_admin)
+    device = TOTPDevice.objects.get(user=town_admin)
+    page = nor_client.get(reverse("admin:accounts_totpdevice_change", args=[device.pk]))
+    assert page.status_code in (302, 403, 404)
