@@ -207,3 +207,10 @@ def test_trusted_proxies_are_read_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert "IPv4Network('127.0.0.1/32')" in result.stdout
     assert "IPv4Network('10.0.0.0/8')" in result.stdout
+
+
+def test_an_sqlite_database_url_gets_the_concurrent_sqlite_backend(tmp_path):
+    database = f"sqlite:///{tmp_path / 'rathaus.sqlite3'}"
+    result = _run(PRINT_SETTINGS, **{**REQUIRED, "DATABASE_URL": database})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["engine"] == "rathaus.core.db.sqlite3"
