@@ -18,8 +18,21 @@ from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 
 from .constants import DRAFT_LIFETIME, ActorRole, CaseStatus
-from .models import DRAFT_OWNER_PURPOSE, Case, CaseApproval, CaseEvent, CaseReadLog, Message
+from .models import (
+    APPLICANT_NAME_PURPOSE,
+    DRAFT_OWNER_PURPOSE,
+    Attachment,
+    Case,
+    CaseApproval,
+    CaseEvent,
+    CaseReadLog,
+    Message,
+)
 from .plugin import procedure_get, procedures
+
+
+def applicant_name_digest(name: str) -> str:
+    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
 
 
 def owner_token_digest(owner_token: str) -> str:
@@ -236,6 +249,7 @@ def case_list_for_staff(
     municipality,
     procedure_key: str = "",
     status: str = "",
+    stage: str = "",
     assignee: str = "",
     overdue: bool = False,
     search: str = "",
@@ -254,6 +268,8 @@ def case_list_for_staff(
         cases = cases.filter(procedure_key=procedure_key)
     if status:
         cases = cases.filter(status=status)
+    if stage:
+        cases = cases.filter(stage=stage)
     if assignee == ASSIGNEE_MINE:
         cases = cases.filter(assignee=actor)
     elif assignee == ASSIGNEE_NONE:
@@ -264,8 +280,6 @@ def case_list_for_staff(
         cases = cases.filter(overdue_condition())
     search = (search or "").strip()
     if search:
-        from .services import applicant_name_digest
-
         cases = cases.filter(
             Q(reference__startswith=search.upper())
             | Q(applicant_name_digest=applicant_name_digest(search))
@@ -367,7 +381,6 @@ def access_issued_document(*, actor, municipality, reference: str, public_id) ->
 
 
 def case_attachments(*, case: Case) -> QuerySet:
-    from .models import Attachment
 
     return Attachment.objects.filter(municipality=case.municipality_id, case=case)
 

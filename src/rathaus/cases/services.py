@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.constants import TrustLevel, trust_satisfies
 from rathaus.catalogue.selectors import service_offering
 from rathaus.core.audit import audit_event_record
-from rathaus.core.crypto import blind_index
 from rathaus.core.storage import (
     encrypted_file_delete,
     encrypted_file_write,
@@ -49,7 +48,6 @@ from .constants import (
 )
 from .errors import CaseError
 from .models import (
-    APPLICANT_NAME_PURPOSE,
     Attachment,
     Case,
     CaseApproval,
@@ -71,17 +69,19 @@ from .plugin import (
     procedure_get,
     procedures,
 )
-from .selectors import access_case_for_staff, case_attachments, is_staff_of, owner_token_digest
+from .selectors import (
+    access_case_for_staff,
+    applicant_name_digest,
+    case_attachments,
+    is_staff_of,
+    owner_token_digest,
+)
 from .transitions import stage_check, transition_check
 
 
 def owner_token_new() -> str:
     """A random token stored in an anonymous visitor's session to recognise their drafts."""
     return secrets.token_urlsafe(32)
-
-
-def applicant_name_digest(name: str) -> str:
-    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
 
 
 # --- status changes ------------------------------------------------------------------------------
