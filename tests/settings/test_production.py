@@ -16,6 +16,7 @@ REQUIRED = {
     "DATABASE_URL": "postgres://rathaus@127.0.0.1:5432/rathaus",
     "RATHAUS_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
     "RATHAUS_HASH_KEY": "a-hash-key",
+    "RATHAUS_NO_VIRUS_SCANNER": "1",
 }
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
@@ -30,7 +31,7 @@ def _run(code: str, **environment: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in REQUIRED and key not in {"REDIS_URL", "SECURE_SSL_REDIRECT"}
+        if key not in REQUIRED and key not in {"REDIS_URL", "SECURE_SSL_REDIRECT", "CLAMD_SOCKET"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="rathaus.settings.production",
@@ -80,6 +81,17 @@ def test_refuses_to_start_naming_the_one_missing_variable(missing):
         assert present not in message
 
 
+def test_refuses_to_start_without_a_virus_scanner_unless_the_operator_opts_out():
+    environment = {
+        key: value for key, value in REQUIRED.items() if key != "RATHAUS_NO_VIRUS_SCANNER"
+    }
+    refused = _run("import django; django.setup()", **environment)
+    assert refused.returncode != 0
+    assert "CLAMD_SOCKET" in refused.stderr.strip().splitlines()[-1]
+    with_scanner = _run("import django; django.setup()", **environment, CLAMD_SOCKET="/run/c.sock")
+    assert with_scanner.returncode == 0, with_scanner.stderr
+
+
 def test_blank_value_counts_as_missing():
     result = _run("import django; django.setup()", **{**REQUIRED, "SECRET_KEY": "   "})
     assert result.returncode != 0
@@ -112,9 +124,9 @@ def test_huey_uses_sqlite_without_redis_url(tmp_path):
     assert result.returncode == 0, result.stderr
     settings_line, huey_class = result.stdout.strip().splitlines()
     huey = json.loads(settings_line)["huey"]
-    assert huey["huey_class"] == "huey.SqliteHuey"
+    assert huey["huey_class"] == "rathaus.core.huey.PrivateSqliteHuey"
     assert huey["filename"] == str(tmp_path / "huey.sqlite3")
-    assert huey_class == "SqliteHuey"
+    assert huey_class == "PrivateSqliteHuey"
 
 
 def test_ssl_redirect_can_be_switched_off_behind_a_proxy_that_terminates_tls():
@@ -195,3 +207,10 @@ def test_trusted_proxies_are_read_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert "IPv4Network('127.0.0.1/32')" in result.stdout
     assert "IPv4Network('10.0.0.0/8')" in result.stdout
+
+
+def test_an_sqlite_database_url_gets_the_concurrent_sqlite_backend(tmp_path):
+    database = f"sqlite:///{tmp_path / 'rathaus.sqlite3'}"
+    result = _run(PRINT_SETTINGS, **{**REQUIRED, "DATABASE_URL": database})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["engine"] == "rathaus.core.db.sqlite3"
