@@ -24,7 +24,7 @@ def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
         pytest.skip(
             "needs PostgreSQL: SQLite serialises all writes, so it cannot show row-level races, "
-            "and the project's PostgreSQL backend is not in use (set DATABASE_URL)"
+            "and PostgreSQL is not in use (set DATABASE_URL)"
         )
 
 

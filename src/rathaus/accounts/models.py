@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.crypto import blind_index
-from rathaus.core.fields import EncryptedCharField, EncryptedDateField
+from rathaus.core.fields import EncryptedCharField, EncryptedDateField, EncryptionRowIdField
 
 from .constants import StaffRole
 
@@ -44,6 +44,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A citizen or a member of staff. Personal data is encrypted; the e-mail is found by its
     keyed hash (``email_digest``), which is also the login identifier."""
 
+    encryption_row_id = EncryptionRowIdField()
     email = EncryptedCharField(_("e-mail address"), max_length=254)
     email_digest = models.CharField(max_length=64, unique=True, editable=False)
     email_verified = models.BooleanField(_("e-mail verified"), default=False)

@@ -108,7 +108,9 @@ def staff_choices_for(*, municipality) -> tuple[tuple[str, str], ...]:
     key = str(municipality.pk)
     choices = _staff_choices.get(key)
     if choices is None:
-        users = staff_users_for(municipality=municipality).only("given_name", "family_name")
+        users = staff_users_for(municipality=municipality).only(
+            "encryption_row_id", "given_name", "family_name"
+        )
         choices = tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
         _staff_choices.set(key, choices)
     return choices

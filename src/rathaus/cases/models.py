@@ -5,7 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
+from rathaus.core.fields import (
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    EncryptionRowIdField,
+)
 
 from .constants import CaseStatus, Channel
 
@@ -42,6 +47,7 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
+    encryption_row_id = EncryptionRowIdField()
     answers = EncryptedJSONField(_("answers"), null=True, blank=True)
     applicant_name = EncryptedCharField(_("applicant's name"), max_length=200, blank=True)
     applicant_name_digest = models.CharField(max_length=64, blank=True, db_index=True)
@@ -121,6 +127,7 @@ class CaseEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     # A reason may quote the citizen's circumstances: encrypted like the answers.
+    encryption_row_id = EncryptionRowIdField()
     reason = EncryptedCharField(_("reason"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -178,6 +185,7 @@ class Message(models.Model):
         related_name="+",
     )
     sender_role = models.CharField(max_length=10)
+    encryption_row_id = EncryptionRowIdField()
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -302,6 +310,7 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploader_role = models.CharField(max_length=10)
+    encryption_row_id = EncryptionRowIdField()
     original_name = EncryptedCharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=40, choices=AttachmentKind.choices)
     size = models.PositiveIntegerField(_("size in bytes"))

@@ -1,12 +1,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField, EncryptedTextField
+from rathaus.core.fields import EncryptedCharField, EncryptedTextField, EncryptionRowIdField
 
 
 class OutboxMessage(models.Model):
     """A sent e-mail as the demo outbox shows it (demo and test settings only)."""
 
+    encryption_row_id = EncryptionRowIdField()
     recipients = EncryptedTextField(_("recipients"))
     subject = EncryptedCharField(_("subject"), max_length=255)
     body = EncryptedTextField(_("body"))
@@ -25,6 +26,7 @@ class OutboxAttachment(models.Model):
     """A file attached to a sent e-mail in the demo outbox (e.g. the appointment's ``.ics``)."""
 
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    encryption_row_id = EncryptionRowIdField()
     filename = EncryptedCharField(_("file name"), max_length=255)
     content = EncryptedTextField(_("content"))
     mimetype = models.CharField(_("media type"), max_length=100)
