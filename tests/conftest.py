@@ -43,6 +43,21 @@ def _empty_cache():
     staff_choices_cache_clear()
 
 
+class Clock:
+    """A monotonic clock the test moves by hand (``clock.now += 2``)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
 @pytest.fixture
 def page_cache(settings):
     """The anonymous page cache switched on (the test settings use a dummy one)."""
