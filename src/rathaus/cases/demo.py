@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from rathaus.accounts.models import User
-from rathaus.procedures.registry import procedure_get
 from rathaus.tenants.models import Municipality
 
 from . import services
 from .constants import CaseStatus
 from .models import Case
+from .plugin import procedure_get
 
 S = CaseStatus
 # (subject, message, contact preference, moves after submitting: (status, by clerk?, reason))

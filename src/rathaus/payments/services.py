@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.selectors import is_staff_of
-from rathaus.cases.services import case_transition
+from rathaus.cases.services import case_fee, case_transition
 from rathaus.core.audit import audit_event_record
 
 from .constants import (
@@ -180,10 +180,8 @@ def _service_texts(*, municipality, service_slug: str) -> tuple[str, str]:
 def payment_for_case_require(*, case, amount: Decimal | None = None) -> Payment | None:
     """Called from a paid procedure's ``on_submit``: the fee (from the catalogue unless given)
     becomes a Payment, and the case waits for it before it reaches the back office."""
-    from rathaus.procedures.registry import procedure_get
-
     if amount is None:
-        amount = procedure_get(case.procedure_key).fee(municipality=case.municipality)
+        amount = case_fee(case=case)
     if amount is None or amount <= 0:
         return None
     existing = Payment.objects.filter(case=case, municipality=case.municipality_id).first()

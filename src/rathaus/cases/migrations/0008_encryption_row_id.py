@@ -7,6 +7,6 @@ from rathaus.core.encryption_migrations import row_id_operations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_case_inbox_indexes")]
+    dependencies = [("cases", "0007_case_stage_and_decision_rule")]
 
     operations = row_id_operations("cases", ["Case", "CaseEvent", "Message", "Attachment"])
