@@ -40,12 +40,14 @@ demo: install assets messages
 test: install-dev assets messages
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The inner loop: lint and every test except the browser ones (make test runs them all).
 test-fast: install-dev messages
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: install-dev

@@ -183,10 +183,8 @@ def assign_references(planned: list[PlannedCase], *, prefixes: list[str], start:
 
 
 def _extra_clerks(town, count: int) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from rathaus.accounts.constants import StaffRole
-    from rathaus.accounts.models import StaffMembership, User
+    from rathaus.accounts.models import StaffMembership, TOTPDevice, User
 
     for number in range(1, count + 1):
         email = f"bench-clerk-{number:02d}@{town.slug}.example"
@@ -377,11 +375,9 @@ def sample_targets(*, town_slug: str = "norderstedt") -> dict:
 
 def login_details(*, town_slug: str = "norderstedt") -> dict:
     """The demo clerk of ``town_slug`` (e-mail, demo password and hex TOTP key) for a real login."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from rathaus.accounts.constants import StaffRole
     from rathaus.accounts.demo import DEMO_STAFF, STAFF_PASSWORD
-    from rathaus.accounts.models import email_digest
+    from rathaus.accounts.models import TOTPDevice, email_digest
 
     email = next(
         spec[2] for spec in DEMO_STAFF if spec[0] == town_slug and spec[1] == StaffRole.CLERK

@@ -76,9 +76,13 @@ def demo_data(transactional_db):
 
 
 @pytest.fixture
-def town_url(server, demo_data):
-    """Base URL of a town's portal on the live server: town_url("norderstedt") + "/leistungen/"."""
+def town_url(server, demo_data, settings):
+    """Base URL of a town's portal on the live server: town_url("norderstedt") + "/leistungen/".
+
+    Links that leave a request (e-mails, PDFs, the payment platform's way back) name the town's
+    configured address with ``RATHAUS_PUBLIC_PORT``, as ``make demo`` sets it to its port."""
     port = urlsplit(server.url).port
+    settings.RATHAUS_PUBLIC_PORT = str(port)
 
     def url(slug: str = "norderstedt") -> str:
         return f"http://{slug}.localhost:{port}"

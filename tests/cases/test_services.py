@@ -260,7 +260,8 @@ def test_the_catalogues_trust_level_is_enforced_without_account_required(
 
     procedure = Certificate()
     for actor, trust_level, code in [
-        (AnonymousUser(), None, CaseErrorCode.ACCOUNT_REQUIRED),
+        (AnonymousUser(), None, CaseErrorCode.TRUST_LEVEL_TOO_LOW),
+        (AnonymousUser(), "high", CaseErrorCode.TRUST_LEVEL_TOO_LOW),  # no login, no proof
         (citizen, None, CaseErrorCode.TRUST_LEVEL_TOO_LOW),
         (citizen, "substantial", CaseErrorCode.TRUST_LEVEL_TOO_LOW),
     ]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from rathaus.accounts.demo import demo_citizens
 from rathaus.accounts.models import User
 from rathaus.tenants.models import Municipality
 
@@ -56,7 +57,6 @@ def _clerk_of(town: Municipality) -> User | None:
 
 @transaction.atomic
 def load(*, stdout=None) -> None:
-    from rathaus.accounts.demo import demo_citizens
 
     citizens = demo_citizens()
     procedure = procedure_get("allgemeines-anliegen")

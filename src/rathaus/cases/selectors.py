@@ -18,8 +18,21 @@ from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 
 from .constants import DRAFT_LIFETIME, ActorRole, CaseStatus
-from .models import DRAFT_OWNER_PURPOSE, Case, CaseApproval, CaseEvent, CaseReadLog, Message
+from .models import (
+    APPLICANT_NAME_PURPOSE,
+    DRAFT_OWNER_PURPOSE,
+    Attachment,
+    Case,
+    CaseApproval,
+    CaseEvent,
+    CaseReadLog,
+    Message,
+)
 from .plugin import procedure_get, procedures
+
+
+def applicant_name_digest(name: str) -> str:
+    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
 
 
 def owner_token_digest(owner_token: str) -> str:
@@ -51,20 +64,22 @@ def _parse_uuid(value) -> uuid.UUID:
 
 
 def access_case_by_reference(*, actor, municipality, reference: str) -> Case:
-    """A submitted case for its applicant or a member of the town's staff; 404 for anyone else."""
+    """A submitted case for its applicant only; 404 for anyone else, staff included.
+
+    The citizen's pages (``/anliegen/meine/…``) use this. Staff read cases through the back
+    office and the API (``access_case_for_staff`` via ``services.case_read_logged``), where every
+    read is written to the §40 BMG read log; a citizen URL must not be a way around it."""
     if actor is None or not actor.is_authenticated:
         raise Http404
     case = (
-        Case.objects.filter(municipality=municipality, reference=reference)
+        Case.objects.filter(municipality=municipality, reference=reference, applicant=actor)
         .exclude(status=CaseStatus.DRAFT)
         .select_related("municipality")
         .first()
     )
     if case is None:
         raise Http404
-    if case.applicant_id == actor.pk or is_staff_of(actor=actor, municipality=municipality):
-        return case
-    raise Http404
+    return case
 
 
 def access_draft(*, actor, owner_token: str, municipality, public_id, procedure_key: str) -> Case:
@@ -234,6 +249,7 @@ def case_list_for_staff(
     municipality,
     procedure_key: str = "",
     status: str = "",
+    stage: str = "",
     assignee: str = "",
     overdue: bool = False,
     search: str = "",
@@ -252,6 +268,8 @@ def case_list_for_staff(
         cases = cases.filter(procedure_key=procedure_key)
     if status:
         cases = cases.filter(status=status)
+    if stage:
+        cases = cases.filter(stage=stage)
     if assignee == ASSIGNEE_MINE:
         cases = cases.filter(assignee=actor)
     elif assignee == ASSIGNEE_NONE:
@@ -262,8 +280,6 @@ def case_list_for_staff(
         cases = cases.filter(overdue_condition())
     search = (search or "").strip()
     if search:
-        from .services import applicant_name_digest
-
         cases = cases.filter(
             Q(reference__startswith=search.upper())
             | Q(applicant_name_digest=applicant_name_digest(search))
@@ -356,7 +372,7 @@ def issued_documents_titled(*, case: Case) -> list[IssuedDocument]:
 
 
 def access_issued_document(*, actor, municipality, reference: str, public_id) -> IssuedDocument:
-    """An issued document of a case the actor may see (``access_case_by_reference``); else 404."""
+    """An issued document of the actor's own case (``access_case_by_reference``); else 404."""
     case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
     document = case_issued_documents(case=case).filter(public_id=_parse_uuid(public_id)).first()
     if document is None:
@@ -365,7 +381,6 @@ def access_issued_document(*, actor, municipality, reference: str, public_id) ->
 
 
 def case_attachments(*, case: Case) -> QuerySet:
-    from .models import Attachment
 
     return Attachment.objects.filter(municipality=case.municipality_id, case=case)
 
@@ -376,7 +391,7 @@ def page_attachment(*, case: Case, page_slug: str):
 
 
 def access_attachment(*, actor, municipality, reference: str, public_id):
-    """An attachment of a case the actor may see (``access_case_by_reference``); else 404."""
+    """An attachment of the actor's own case (``access_case_by_reference``); else 404."""
     case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
     attachment = case_attachments(case=case).filter(public_id=_parse_uuid(public_id)).first()
     if attachment is None:

@@ -9,7 +9,7 @@ and the row. The row is named by ``encryption_row_id``, a random UUID every mode
 fields carries (``EncryptionRowIdField``), set when the object is created and never changed — the
 primary key is not known before the row is inserted. A ciphertext copied into another row or column
 fails to decrypt with ``crypto.DecryptionError`` instead of showing another person's data
-(docs/adr/0004-encrypted-values-bound-to-their-row.md).
+(docs/adr/0005-encrypted-values-bound-to-their-row.md).
 
 Values are decrypted where the row is known, on first attribute access (``EncryptedAttribute``), and
 encrypted in ``pre_save``. So encrypted values are written through ``Model.save()`` (or
@@ -51,7 +51,11 @@ def place(*, table: str, column: str, row_id: uuid.UUID) -> bytes:
     return f"{table}\x00{column}\x00{row_id}".encode()
 
 
-def row_id_of(instance: models.Model) -> uuid.UUID:
+def row_id_of(instance: models.Model) -> uuid.UUID | None:
+    """The row id of ``instance``; None for a model in a migration from before its row id existed
+    (its values are unbound then, and the migration adding the row id binds them)."""
+    if not any(field.name == ROW_ID_FIELD for field in instance._meta.concrete_fields):
+        return None
     row_id = getattr(instance, ROW_ID_FIELD)
     if row_id is None:
         raise ValueError(f"{type(instance).__name__} has no {ROW_ID_FIELD} to bind its data to")
@@ -113,7 +117,9 @@ class EncryptedTextField(models.TextField):
             return self.empty_value()
         return Sealed(value)  # decrypted on access, where the row is known
 
-    def place_of(self, row_id: uuid.UUID) -> bytes:
+    def place_of(self, row_id: uuid.UUID | None) -> bytes:
+        if row_id is None:
+            return b""  # unbound: a historical model before its row id (see ``row_id_of``)
         return place(table=self.model._meta.db_table, column=self.column, row_id=row_id)
 
     def open(self, instance: models.Model, token: str):

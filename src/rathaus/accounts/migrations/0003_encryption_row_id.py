@@ -7,6 +7,6 @@ from rathaus.core.encryption_migrations import row_id_operations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_initial")]
+    dependencies = [("accounts", "0002_totp_device_encrypted")]
 
-    operations = row_id_operations("accounts", ["User"])
+    operations = row_id_operations("accounts", ["User", "TOTPDevice"])

@@ -7,6 +7,6 @@ from rathaus.core.encryption_migrations import row_id_operations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appointments", "0006_lean_hold_indexes")]
+    dependencies = [("appointments", "0007_booking_case")]
 
     operations = row_id_operations("appointments", ["Booking"])

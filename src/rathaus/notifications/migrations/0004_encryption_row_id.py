@@ -7,6 +7,6 @@ from rathaus.core.encryption_migrations import row_id_operations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notifications", "0002_outbox_attachment")]
+    dependencies = [("notifications", "0003_queued_email")]
 
-    operations = row_id_operations("notifications", ["OutboxMessage", "OutboxAttachment"])
+    operations = row_id_operations("notifications", ["QueuedEmail", "OutboxMessage", "OutboxAttachment"])
