@@ -156,7 +156,7 @@ def test_transition_by_staff_writes_history_and_mails_after_commit(
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED
     assert case.decided_at is not None and case.closed_at is not None
-    events = list(CaseEvent.objects.filter(case=case).values_list("to_status", "reason"))
+    events = [(event.to_status, event.reason) for event in CaseEvent.objects.filter(case=case)]
     assert events == [("submitted", ""), ("in_review", ""), ("rejected", "Nicht zuständig")]
     mails = list(OutboxMessage.objects.all())
     assert len(mails) == 2
