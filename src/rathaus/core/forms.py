@@ -5,10 +5,6 @@ Render fields with ``components/field.html``; it uses the same ids as this mixin
 """
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
-from django.utils.safestring import SafeString, mark_safe
-
-from rathaus.core.html import html_format
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -24,58 +20,6 @@ def _widget_class(widget: forms.Widget) -> str:
     if isinstance(widget, forms.Select):
         return "kern-form-input__select"
     return "kern-form-input__input"
-
-
-# Django's widget templates that only include ``django/forms/widgets/input.html``.
-INPUT_WIDGET_TEMPLATES = frozenset(
-    f"django/forms/widgets/{name}.html"
-    for name in ("text", "checkbox", "email", "number", "password", "search", "tel", "url")
-)
-
-
-def attrs_html(attrs: dict) -> SafeString:
-    """Django's ``django/forms/widgets/attrs.html`` in Python."""
-    return mark_safe(  # noqa: S308 - every part is built with html_format
-        "".join(
-            html_format(" {}", name) if value is True else html_format(' {}="{}"', name, str(value))
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
-
-
-class InputRenderer(DjangoTemplates):
-    """Django's form renderer, except that plain ``<input>`` widgets (``INPUT_WIDGET_TEMPLATES``)
-    and ``<textarea>`` are built in Python with exactly the markup of Django's templates: a form
-    rendered on every request then spends no template engine time on them. Everything else
-    renders as usual."""
-
-    def render(self, template_name, context, request=None):
-        if template_name == TEXTAREA_TEMPLATE:
-            widget = context["widget"]
-            return html_format(
-                '<textarea name="{}"{}>\n{}</textarea>',
-                widget["name"],
-                attrs_html(widget["attrs"]),
-                widget["value"] or "",
-            )
-        if template_name in INPUT_WIDGET_TEMPLATES:
-            widget = context["widget"]
-            value = widget["value"]
-            return html_format(
-                '<input type="{}" name="{}"{}{}>',
-                widget["type"],
-                widget["name"],
-                html_format(' value="{}"', str(value)) if value is not None else "",
-                attrs_html(widget["attrs"]),
-            )
-        return super().render(template_name, context, request)
-
-
-INPUT_RENDERER = InputRenderer()
 
 
 class KernFormMixin:
