@@ -23,6 +23,7 @@ urlpatterns = [
         name="document_download",
     ),
     path("faelle/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("termine/", views.offices, name="offices"),
     path("zahlungen/", views.payment_list, name="payment_list"),
     path("zahlungen/export/", views.payment_export, name="payment_export"),
     path("zahlungen/<uuid:public_id>/", views.payment_detail, name="payment_detail"),

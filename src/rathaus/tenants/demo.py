@@ -1,4 +1,12 @@
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from .models import Municipality, MunicipalityHost
+
+# Simple logos drawn for the demo towns (not their real coats of arms).
+DEMO_LOGOS = Path(__file__).resolve().parent / "demo_logos"
 
 DEMO_TOWNS = [
     {
@@ -52,12 +60,21 @@ LEGAL_TEXTS = {
 }
 
 
+def _demo_logo(slug: str) -> str:
+    """The stored name of the town's demo logo, stored once under a fixed name."""
+    name = f"logos/demo-{slug}.svg"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile((DEMO_LOGOS / f"{slug}.svg").read_bytes()))
+    return name
+
+
 def load(*, stdout=None) -> list[Municipality]:
     towns = []
     for spec in DEMO_TOWNS:
         spec = dict(spec)
         hosts = spec.pop("hosts")
         texts = {key: text.format(**spec) for key, text in LEGAL_TEXTS.items()}
+        spec["logo"] = _demo_logo(spec["slug"])
         town, _ = Municipality.objects.update_or_create(ags=spec["ags"], defaults={**spec, **texts})
         for index, hostname in enumerate(hosts):
             MunicipalityHost.objects.update_or_create(
