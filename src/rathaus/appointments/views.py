@@ -257,7 +257,12 @@ def book_services(request, slug: str | None = None):
     return render(
         request,
         "appointments/book_services.html",
-        {"form": form, "offered": offered, "not_offered": not_offered},
+        {
+            "form": form,
+            "offered": offered,
+            "not_offered": not_offered,
+            "offices": selectors.office_list(municipality=request.municipality),
+        },
     )
 
 

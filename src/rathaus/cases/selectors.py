@@ -14,7 +14,7 @@ from django.utils import timezone
 from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
 
-from .constants import DRAFT_LIFETIME, CaseStatus
+from .constants import DRAFT_LIFETIME, ActorRole, CaseStatus
 from .models import DRAFT_OWNER_PURPOSE, Case, CaseApproval, CaseEvent, CaseReadLog, Message
 
 
@@ -117,6 +117,16 @@ def access_journey_case(
     if case.status == CaseStatus.DRAFT and case.updated_at < draft_cutoff():
         raise Http404
     return case
+
+
+def unread_message_count(*, actor, municipality) -> int:
+    """How many of the town's messages to ``actor``'s cases they have not opened yet."""
+    return Message.objects.filter(
+        municipality=municipality,
+        case__applicant=actor,
+        sender_role=ActorRole.STAFF,
+        read_by_applicant_at__isnull=True,
+    ).count()
 
 
 def case_messages(*, case: Case) -> QuerySet[Message]:

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rathaus.tenants.context_processors.municipality",
+                "rathaus.cases.context_processors.my_requests",
                 "rathaus.backoffice.context_processors.staff_navigation",
             ],
         },
