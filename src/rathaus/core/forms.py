@@ -5,6 +5,7 @@ Render fields with ``components/field.html``; it uses the same ids as this mixin
 """
 
 from django import forms
+from django.utils.translation import gettext
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -22,6 +23,23 @@ def _widget_class(widget: forms.Widget) -> str:
     return "kern-form-input__input"
 
 
+# Django's "This field is required." names no field: the error summary would list it once per
+# empty field. Fields without their own message get one that names the field and says what to do.
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def required_message(field: forms.Field) -> str:
+    label = str(field.label)
+    widget = field.widget
+    if isinstance(widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return gettext("Choose an answer for “%(label)s”.") % {"label": label}
+    if isinstance(widget, forms.CheckboxInput):
+        return gettext("Tick “%(label)s” to continue.") % {"label": label}
+    if isinstance(widget, forms.FileInput):
+        return gettext("Choose a file for “%(label)s”.") % {"label": label}
+    return gettext("Enter “%(label)s”.") % {"label": label}
+
+
 class KernFormMixin:
     """Adds KERN classes, ``aria-invalid`` and ``aria-describedby`` (hint and error) to widgets.
 
@@ -35,6 +53,8 @@ class KernFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", _widget_class(field.widget))
+            if field.label and field.error_messages.get("required") is _DJANGO_REQUIRED:
+                field.error_messages["required"] = required_message(field)
             self._wire_field(name, has_error=False)
 
     def _wire_field(self, name: str, *, has_error: bool) -> None:
