@@ -30,8 +30,16 @@ def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings):
     page.goto(base + "/termine/")
     assert_accessible(page)
 
-    page.locator("#id_count_anmeldung").focus()
-    page.keyboard.type("1")
+    # One checkbox per service, then a small select for how many people (1 preselected).
+    press(page, "input[name=services][value=anmeldung]", "Space")
+    press(page, "input[name=services][value=personalausweis]", "Space")
+    submit(page)
+    assert page.url.endswith("/termine/anzahl/"), page.locator("main").inner_text()
+    assert page.locator("#id_count_anmeldung").input_value() == "1"
+    assert_accessible(page)
+    page.locator("#id_count_personalausweis").focus()
+    page.keyboard.type("2")  # the select's type-ahead
+    assert page.locator("#id_count_personalausweis").input_value() == "2"
     submit(page)
     assert page.url.endswith("/termine/tag/"), page.locator("main").inner_text()
     assert_accessible(page)

@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core import signing
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,7 +19,7 @@ from rathaus.core.cache import BriefCache
 from . import slots as slot_rules
 from .constants import HoldState
 from .models import Booking, Counter, Hold, Office, OfficeService, Slot
-from .services import policy_for, resolve_services, window_for
+from .services import CONFIRM_SALT, policy_for, resolve_services, window_for
 
 
 def office_list(*, municipality) -> QuerySet[Office]:
@@ -280,3 +281,40 @@ def hold_get(*, municipality, token: str) -> Hold | None:
 
 def office_counters(*, municipality, office: Office) -> QuerySet[Counter]:
     return Counter.objects.filter(municipality=municipality, office=office, is_active=True)
+
+
+def booking_by_confirm_token(*, municipality, token: str) -> Booking | None:
+    """The appointment a confirmation link names, to show what is being confirmed; or None."""
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT)
+        code, hold_id = str(payload["c"]), int(payload["h"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return (
+        Booking.objects.select_related("office")
+        .filter(municipality=municipality, code=code, hold_id=hold_id)
+        .first()
+    )
+
+
+def booking_services_shown(*, municipality, booking: Booking) -> list[dict]:
+    """The booked services with how many and what to bring (from the catalogue), in the order
+    they were chosen."""
+    from rathaus.catalogue.selectors import service_list_for
+
+    items = list(booking.items.order_by("pk"))
+    offerings = service_list_for(municipality=municipality).filter(
+        service__slug__in=[item.service_slug for item in items]
+    )
+    services = {offering.service.slug: offering.service for offering in offerings}
+    shown = []
+    for item in items:
+        service = services.get(item.service_slug)
+        shown.append(
+            {
+                "name": service.name if service else item.service_slug,
+                "count": item.count,
+                "bring": service.required_documents.splitlines() if service else [],
+            }
+        )
+    return shown

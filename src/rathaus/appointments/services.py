@@ -208,7 +208,10 @@ def cancel_token_valid(*, booking: Booking, token: str, salt: str = CANCEL_SALT)
 
 
 def _booking_mail_context(booking: Booking) -> dict:
-    """What the booking e-mails say: time, place, code and the signed links; not the name."""
+    """What the booking e-mails say: time, place, services, what to bring, code and the signed
+    links; not the name."""
+    from .selectors import booking_services_shown
+
     municipality = booking.municipality
     kwargs = {"code": booking.code, "token": cancel_token_make(booking)}
     office = booking.office
@@ -219,6 +222,7 @@ def _booking_mail_context(booking: Booking) -> dict:
             part for part in (office.street, f"{office.postal_code} {office.city}".strip()) if part
         ),
         "start": booking.start.astimezone(slot_rules.TZ),
+        "services": booking_services_shown(municipality=municipality, booking=booking),
         "code": booking.code,
         "booking_url": municipality_absolute_url(
             municipality, reverse("appointments:booking", kwargs=kwargs)
