@@ -186,7 +186,7 @@ def test_confirmation_names_the_appointment_its_services_and_what_to_bring(nor_c
 
     # Before confirming: which appointment the link books.
     page = nor_client.get(link).content.decode()
-    assert "<h1 class=\"kern-heading-large\">Termin bestätigen</h1>" in page
+    assert '<h1 class="kern-heading-large">Termin bestätigen</h1>' in page
     assert "Dienstag, 9. Juni 2026, 08:00" in page and office.name in page
     assert booking.code in page
     assert "<li>2 × Personalausweis beantragen</li>" in page
@@ -197,7 +197,7 @@ def test_confirmation_names_the_appointment_its_services_and_what_to_bring(nor_c
     with TestCase.captureOnCommitCallbacks(execute=True):
         done = nor_client.post(link).content.decode()
     assert "<title>Ihr Termin ist gebucht – Stadt Norderstedt</title>" in done
-    assert "<h1 class=\"kern-heading-large\">Ihr Termin ist gebucht</h1>" in done
+    assert '<h1 class="kern-heading-large">Ihr Termin ist gebucht</h1>' in done
     assert "Das bringen Sie mit" in done and "2 × Personalausweis beantragen" in done
     mail = OutboxMessage.objects.order_by("-pk").first().body
     assert "- Wohnsitz anmelden (Anmeldung)\n- 2 × Personalausweis beantragen\n" in mail

@@ -24,9 +24,9 @@ from . import queue, selectors
 from .challenge import hold_create_with_challenge
 from .constants import ErrorCode, TicketStatus
 from .forms import (
-    CountsForm,
     CheckInForm,
     ChoiceForm,
+    CountsForm,
     DetailsForm,
     ServicesForm,
     StatisticsDayForm,
