@@ -5,6 +5,8 @@ from django.test import Client
 
 from rathaus.accounts.selectors import staff_choices_cache_clear
 from rathaus.appointments.selectors import short_cache
+from rathaus.cases.plugin import ProcedureRegistry, registry_override
+from rathaus.catalogue import demo as catalogue_demo
 from rathaus.tenants import demo as tenants_demo
 from rathaus.tenants.selectors import municipality_cache_clear
 
@@ -55,6 +57,14 @@ def page_cache(settings):
     caches["pages"].clear()
 
 
+@pytest.fixture
+def procedure_registry():
+    """A procedure registry of this test's own: the installed procedures, plus any the test
+    adds (``procedure_registry.add(MyProcedure)``); the installed one is back afterwards."""
+    with registry_override(ProcedureRegistry.from_settings()) as registry:
+        yield registry
+
+
 @pytest.fixture(autouse=True)
 def _mail_to_outbox_table(settings):
     """Django's test runner switches mail to the locmem backend; keep the project's promise that
@@ -64,8 +74,10 @@ def _mail_to_outbox_table(settings):
 
 @pytest.fixture
 def towns(db):
-    """The two demo municipalities: (Norderstedt, Reinbek)."""
+    """The two demo municipalities: (Norderstedt, Reinbek), each offering the demo catalogue
+    (the case engine starts a procedure only where the town offers its service)."""
     norderstedt, reinbek = tenants_demo.load()
+    catalogue_demo.load()
     return norderstedt, reinbek
 
 

@@ -239,14 +239,13 @@ def seed(
 
     from rathaus.accounts.selectors import staff_users_for
     from rathaus.cases.models import Case, ReferenceCounter
+    from rathaus.cases.plugin import procedures
     from rathaus.cases.services import applicant_name_digest
-    from rathaus.procedures.registry import procedure_registry, procedures_load
     from rathaus.tenants.models import Municipality
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    procedures_load()
-    procedure_keys = sorted(procedure_registry)
+    procedure_keys = sorted(procedure.key for procedure in procedures())
     if not procedure_keys:
         raise RuntimeError("no procedures registered")
     towns = [Municipality.objects.get(slug=slug) for slug in town_slugs]
@@ -277,7 +276,7 @@ def seed(
         fields = [field for field in Case._meta.concrete_fields if not field.primary_key]
         columns = [field.column for field in fields]
         digests = {name: applicant_name_digest(name) for name in {case.name for case in planned}}
-        service_slugs = {key: procedure_registry.get(key).service_slug for key in procedure_keys}
+        service_slugs = {procedure.key: procedure.service_slug for procedure in procedures()}
         encrypt_started = time.perf_counter()
 
         def rows():

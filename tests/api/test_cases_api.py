@@ -8,10 +8,10 @@ from django.utils import timezone
 from rathaus.cases import services as case_services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case, CaseEvent, CaseReadLog, Message
+from rathaus.cases.plugin import procedure_get
 from rathaus.core.models import AuditEvent
 from rathaus.documents.models import IssuedDocument
 from rathaus.notifications.models import OutboxMessage
-from rathaus.procedures.registry import procedure_get
 from tests.accounts.factories import staff_create
 from tests.cases.conftest import COMPLETE_ANSWERS, GENERAL, draft_make, submitted_make, user_make
 

@@ -2,7 +2,7 @@ import pytest
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.cases import services
-from rathaus.procedures.registry import procedure_get
+from rathaus.cases.plugin import procedure_get
 from tests.accounts.factories import citizen_create, login_verified, staff_create
 
 GENERAL = "allgemeines-anliegen"

@@ -114,7 +114,7 @@ def test_admin_sees_everything(as_staff, town_admin, nor_case):
 
 def test_draft_is_not_reachable(as_staff, clerk, norderstedt, citizen):
     from rathaus.cases import services
-    from rathaus.procedures.registry import procedure_get
+    from rathaus.cases.plugin import procedure_get
 
     draft = services.case_draft_start(
         municipality=norderstedt,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import CaseApproval, CaseEvent, CaseReadLog, Message
-from rathaus.procedures.registry import procedure_get
+from rathaus.cases.plugin import procedure_get
 
 pytestmark = pytest.mark.django_db
 

@@ -20,12 +20,12 @@ from PIL import Image
 from rathaus.cases import services as case_services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import CaseReadLog
+from rathaus.cases.plugin import procedure_get
 from rathaus.documents.models import IssuedDocument
 from rathaus.payments import services as payment_services
 from rathaus.payments.constants import LedgerSource, PaymentStatus
 from rathaus.payments.models import Payment, PaymentLedgerEntry
 from rathaus.payments.providers.base import TransactionState
-from rathaus.procedures.registry import procedure_get
 from tests.accounts.factories import login_verified
 
 from .conftest import GENERAL, NOR_HOST, REI_HOST, case_make
@@ -169,7 +169,7 @@ def test_four_eyes_issues_the_document_only_on_the_second_clerks_confirmation(
 def test_a_document_that_cannot_be_issued_leaves_the_case_unapproved(
     as_staff, clerk, nor_case, monkeypatch
 ):
-    monkeypatch.setattr(procedure_get(GENERAL), "issuable_document_types", ["no_such_type"])
+    monkeypatch.setattr(procedure_get(GENERAL), "approval_documents", ["no_such_type"])
     _review(nor_case, clerk)
     response = _approve(as_staff(clerk), nor_case)
     nor_case.refresh_from_db()
@@ -378,7 +378,7 @@ def _new_urls(case, attachment, document, payment):
 def everything(paid_case, citizen, clerk, second_clerk):
     attachment = _attach(paid_case, citizen)
     _review(paid_case, clerk)
-    from rathaus.documents.services import document_issue
+    from rathaus.cases.services import case_document_issue as document_issue
 
     document = document_issue(case=paid_case, document_type="reply_letter", actor=clerk)
     payment = paid_case.payment

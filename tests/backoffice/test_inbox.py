@@ -21,7 +21,7 @@ def _references(response):
 
 
 def test_inbox_url_and_drafts_hidden(as_staff, clerk, norderstedt, citizen, nor_case):
-    from rathaus.procedures.registry import procedure_get
+    from rathaus.cases.plugin import procedure_get
 
     services.case_draft_start(
         municipality=norderstedt,
@@ -165,7 +165,9 @@ def test_demo_cases_show_in_both_inboxes(client):
     from rathaus.core.demo import DEMO_LOADERS
 
     for dotted in DEMO_LOADERS:
-        if dotted.startswith(("rathaus.tenants", "rathaus.accounts", "rathaus.cases")):
+        if dotted.startswith(
+            ("rathaus.tenants", "rathaus.accounts", "rathaus.catalogue", "rathaus.cases")
+        ):
             import_string(dotted)()
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

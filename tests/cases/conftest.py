@@ -3,7 +3,7 @@ import pytest
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.models import StaffMembership, User
 from rathaus.cases import services
-from rathaus.procedures.registry import procedure_get
+from rathaus.cases.plugin import procedure_get
 
 GENERAL = "allgemeines-anliegen"
 

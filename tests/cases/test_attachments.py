@@ -24,7 +24,7 @@ from rathaus.cases.attachments import (
 from rathaus.cases.constants import AttachmentErrorCode
 from rathaus.cases.models import Attachment, Case
 from rathaus.core.audit import AuditEvent
-from rathaus.documents.storage import encrypted_file_read
+from rathaus.core.storage import encrypted_file_read
 
 from .conftest import GENERAL, draft_make, submitted_make
 

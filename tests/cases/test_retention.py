@@ -10,11 +10,10 @@ from django.utils import timezone
 from rathaus.cases import services, tasks
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Attachment, Case, CaseEvent, Message
+from rathaus.cases.services import case_document_issue as document_issue
 from rathaus.core.audit import AuditEvent
 from rathaus.documents.models import IssuedDocument
-from rathaus.documents.services import document_issue
 from rathaus.procedures.general_request.procedure import GeneralRequest
-from rathaus.procedures.registry import procedure_registry
 
 from .conftest import draft_make, submitted_make
 from .test_attachments import PDF
@@ -35,10 +34,8 @@ def private_root(settings, tmp_path):
 
 
 @pytest.fixture
-def long_procedure():
-    procedure_registry.register(LONG)(LongRetention())
-    yield
-    procedure_registry._items.pop(LONG)
+def long_procedure(procedure_registry):
+    procedure_registry.add(LongRetention)
 
 
 def closed_case(*, town, applicant, clerk, status, days_ago, key=None):
@@ -106,7 +103,8 @@ def test_purge_deletes_what_it_must_and_nothing_else(
     with django_capture_on_commit_callbacks(execute=True):
         totals = services.case_retention_purge()
 
-    assert totals == {"cases": 2, "attachments": 1, "documents": 1, "kept": 0}
+    # Two documents of the expired case: the reply letter issued on approval and the one above.
+    assert totals == {"cases": 2, "attachments": 1, "documents": 2, "kept": 0}
     remaining = set(Case.objects.values_list("pk", flat=True))
     assert remaining == {recent.pk, long_kept.pk, still_open.pk, draft.pk}
     assert expired_rei.pk not in remaining
@@ -118,7 +116,7 @@ def test_purge_deletes_what_it_must_and_nothing_else(
     assert (Path(private_root) / recent_file.storage_name).exists()
 
     audit = AuditEvent.objects.get(action="cases.retention_purged", municipality=norderstedt)
-    assert audit.data == {"cases": 1, "messages": 1, "events": 4, "attachments": 1, "documents": 1}
+    assert audit.data == {"cases": 1, "messages": 1, "events": 4, "attachments": 1, "documents": 2}
     assert audit.actor is None and audit.target_id == ""
     assert AuditEvent.objects.get(action="cases.retention_purged", municipality=reinbek)
 

@@ -182,7 +182,7 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(norderstedt, citizen,
 def test_refused_transition_changes_nothing(norderstedt, citizen, clerk):
     case = submitted_make(municipality=norderstedt, actor=citizen)
     with pytest.raises(CaseError) as excinfo:
-        services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
+        services.case_transition(case=case, to_status=CaseStatus.COMPLETED, actor=clerk)
     assert excinfo.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
@@ -233,29 +233,75 @@ def test_case_events_are_append_only(norderstedt, citizen):
         event.save()
 
 
-def test_account_required_procedure_refuses_anonymous_and_weak_identity(norderstedt, general):
+def test_account_required_procedure_refuses_anonymous(norderstedt, general):
     from django.contrib.auth.models import AnonymousUser
 
     class Strict(type(general)):
         key = "strict-test"
         account_required = True
-        trust_level = "high"
 
     with pytest.raises(CaseError) as excinfo:
-        services.procedure_access_check(procedure=Strict(), actor=AnonymousUser(), trust_level=None)
+        services.case_access_check(
+            procedure=Strict(), municipality=norderstedt, actor=AnonymousUser(), trust_level=None
+        )
     assert excinfo.value.code == CaseErrorCode.ACCOUNT_REQUIRED
 
 
-def test_weak_identity_is_refused(norderstedt, citizen, general):
-    class Strict(type(general)):
-        key = "strict-test"
-        account_required = True
-        trust_level = "high"
+def test_the_catalogues_trust_level_is_enforced_without_account_required(
+    norderstedt, citizen, general
+):
+    """The catalogue asks for "high" for the Meldebescheinigung: a procedure serving it needs
+    that proof even though it does not declare ``account_required`` itself."""
+    from django.contrib.auth.models import AnonymousUser
 
+    class Certificate(type(general)):
+        key = "certificate-test"
+        service_slug = "meldebescheinigung"
+
+    procedure = Certificate()
+    for actor, trust_level, code in [
+        (AnonymousUser(), None, CaseErrorCode.ACCOUNT_REQUIRED),
+        (citizen, None, CaseErrorCode.TRUST_LEVEL_TOO_LOW),
+        (citizen, "substantial", CaseErrorCode.TRUST_LEVEL_TOO_LOW),
+    ]:
+        with pytest.raises(CaseError) as excinfo:
+            services.case_draft_start(
+                municipality=norderstedt,
+                procedure=procedure,
+                actor=actor,
+                owner_token="t",
+                trust_level=trust_level,
+            )
+        assert excinfo.value.code == code
+    assert not Case.objects.exists()
+    case = services.case_draft_start(
+        municipality=norderstedt,
+        procedure=procedure,
+        actor=citizen,
+        owner_token="t",
+        trust_level="high",
+    )
+    assert case.is_draft
+
+
+def test_a_service_the_town_switched_off_starts_no_draft_and_submits_nothing(
+    norderstedt, citizen, general
+):
+    from rathaus.catalogue.models import MunicipalityService
+
+    draft = draft_make(municipality=norderstedt, actor=citizen)
+    MunicipalityService.objects.filter(
+        municipality=norderstedt, service__slug=general.service_slug
+    ).update(is_enabled=False)
     with pytest.raises(CaseError) as excinfo:
-        services.procedure_access_check(procedure=Strict(), actor=citizen, trust_level="basic")
-    assert excinfo.value.code == CaseErrorCode.TRUST_LEVEL_TOO_LOW
-    services.procedure_access_check(procedure=Strict(), actor=citizen, trust_level="high")
+        services.case_draft_start(
+            municipality=norderstedt, procedure=general, actor=citizen, owner_token="t"
+        )
+    assert excinfo.value.code == CaseErrorCode.SERVICE_NOT_OFFERED
+    with pytest.raises(CaseError) as excinfo:
+        services.case_submit(case=draft, actor=citizen, idempotency_key=draft.idempotency_key)
+    assert excinfo.value.code == CaseErrorCode.SERVICE_NOT_OFFERED
+    assert Case.objects.get().status == CaseStatus.DRAFT
 
 
 def test_expired_drafts_are_deleted_and_nothing_else(norderstedt, citizen):

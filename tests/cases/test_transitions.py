@@ -24,7 +24,9 @@ EXPECTED = {
     (S.AWAITING_PAYMENT, S.WITHDRAWN): {C},
     (S.SUBMITTED, S.AWAITING_PAYMENT): {Y},
     (S.SUBMITTED, S.IN_REVIEW): {T},
-    (S.SUBMITTED, S.REJECTED): {T},
+    # The system decides by a procedure's rule (Procedure.decide).
+    (S.SUBMITTED, S.APPROVED): {Y},
+    (S.SUBMITTED, S.REJECTED): {T, Y},
     (S.SUBMITTED, S.WITHDRAWN): {C},
     (S.IN_REVIEW, S.INFO_REQUESTED): {T},
     (S.IN_REVIEW, S.APPROVED): {T},

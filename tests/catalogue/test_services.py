@@ -91,6 +91,7 @@ def test_enable_writes_an_audit_event(catalogue):
 
 def test_load_catalogue_command_for_one_town(towns):
     norderstedt, reinbek = towns
+    MunicipalityService.objects.all().delete()  # the fixture's towns offer the demo catalogue
     call_command("load_catalogue", "--municipality", "reinbek")
     assert MunicipalityService.objects.filter(municipality=reinbek).count() == len(
         defaults.SERVICES

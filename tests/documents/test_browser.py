@@ -4,7 +4,7 @@ import pytest
 
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
-from rathaus.documents.services import document_issue
+from rathaus.cases.services import case_document_issue as document_issue
 from tests.browser.harness import DESKTOP, NARROW, assert_accessible, horizontal_overflow
 
 pytestmark = pytest.mark.browser

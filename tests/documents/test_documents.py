@@ -8,11 +8,13 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from rathaus.cases.services import case_document_issue as document_issue
+from rathaus.cases.services import receipt_render
 from rathaus.core.audit import AuditEvent
 from rathaus.documents.errors import DocumentError
 from rathaus.documents.models import IssuedDocument
 from rathaus.documents.selectors import code_display
-from rathaus.documents.services import document_issue, receipt_render, verification_code_new
+from rathaus.documents.services import verification_code_new
 
 NOR = {"HTTP_HOST": "norderstedt.localhost"}
 REI = {"HTTP_HOST": "reinbek.localhost"}

@@ -8,9 +8,9 @@ from django.core.management import call_command
 
 from rathaus.cases.selectors import attachment_content
 from rathaus.cases.services import attachment_add
+from rathaus.cases.services import case_document_issue as document_issue
+from rathaus.core.storage import encrypted_file_key_id
 from rathaus.documents.selectors import issued_document_content
-from rathaus.documents.services import document_issue
-from rathaus.documents.storage import encrypted_file_key_id
 from tests.cases.test_attachments import PDF
 
 OLD = "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU="

@@ -6,9 +6,9 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from rathaus.cases import services
 from rathaus.cases import services as case_services
-from rathaus.documents import services
-from rathaus.documents.storage import encrypted_file_exists, encrypted_file_write
+from rathaus.core.storage import encrypted_file_exists, encrypted_file_write
 from tests.cases.test_attachments import PDF
 
 pytestmark = pytest.mark.django_db

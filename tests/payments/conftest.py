@@ -8,11 +8,10 @@ from django import forms
 
 from rathaus.accounts.models import User
 from rathaus.cases import services as case_services
+from rathaus.cases.plugin import Procedure, QuestionPage, procedure_get
 from rathaus.catalogue import demo as catalogue_demo
 from rathaus.payments.models import ProviderConfig
 from rathaus.payments.services import payment_for_case_require
-from rathaus.procedures.base import Procedure, QuestionPage
-from rathaus.procedures.registry import procedure_registry, procedures_load
 from tests.accounts.factories import citizen_create, staff_create
 
 PAID_KEY = "gebuehren-test"
@@ -30,13 +29,14 @@ class PaidTestProcedure(Procedure):
     service_slug = "meldebescheinigung"
     pages = [NamePage]
 
-    def on_submit(self, *, case) -> None:
-        payment_for_case_require(case=case)
+    def on_submitted(self, context) -> None:
+        payment_for_case_require(case=context.case)
 
 
-procedures_load()
-if PAID_KEY not in procedure_registry:
-    procedure_registry.register(PAID_KEY)(PaidTestProcedure())
+@pytest.fixture(autouse=True)
+def paid_procedure(procedure_registry):
+    procedure_registry.add(PaidTestProcedure)
+    return procedure_registry.get(PAID_KEY)
 
 
 @pytest.fixture
@@ -66,15 +66,20 @@ def rei_clerk(reinbek):
 
 
 def paid_case_submit(*, municipality, actor, name="Erika Mustermann"):
-    procedure = procedure_registry.get(PAID_KEY)
+    procedure = procedure_get(PAID_KEY)
+    # The catalogue asks for an eID ("high") for the Meldebescheinigung.
     case = case_services.case_draft_start(
-        municipality=municipality, procedure=procedure, actor=actor, owner_token="t"
+        municipality=municipality,
+        procedure=procedure,
+        actor=actor,
+        owner_token="t",
+        trust_level="high",
     )
     case_services.case_draft_answers_save(
         case=case, page=NamePage, cleaned_data={"applicant_name": name}, actor=actor
     )
     case, _created = case_services.case_submit(
-        case=case, actor=actor, idempotency_key=case.idempotency_key
+        case=case, actor=actor, idempotency_key=case.idempotency_key, trust_level="high"
     )
     return case
 

@@ -9,15 +9,15 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from rathaus.cases.constants import CaseStatus
+from rathaus.cases.plugin import JourneyContext
 from rathaus.core.models import AuditEvent
 from rathaus.payments import services
 from rathaus.payments.constants import LedgerSource, PaymentStatus
 from rathaus.payments.errors import PaymentError
 from rathaus.payments.kassenzeichen import kassenzeichen_is_valid
 from rathaus.payments.models import Payment, PaymentLedgerEntry
-from rathaus.procedures.registry import procedure_registry
 
-from .conftest import PAID_KEY, demo_platform_configure, paid_case_submit
+from .conftest import demo_platform_configure, paid_case_submit
 
 
 @pytest.fixture
@@ -25,11 +25,14 @@ def paid_case(catalogue, norderstedt, citizen):
     return paid_case_submit(municipality=norderstedt, actor=citizen)
 
 
-def test_submitting_a_paid_procedure_creates_a_payment_and_holds_the_case(paid_case, norderstedt):
+def test_submitting_a_paid_procedure_creates_a_payment_and_holds_the_case(
+    paid_case, norderstedt, paid_procedure
+):
     payment = paid_case.payment
     assert paid_case.status == CaseStatus.AWAITING_PAYMENT
     assert payment.status == PaymentStatus.OPEN
-    expected = procedure_registry.get(PAID_KEY).fee(municipality=norderstedt)
+    context = JourneyContext(municipality=norderstedt, procedure=paid_procedure)
+    expected = paid_procedure.fee(context)
     assert expected is not None and payment.amount == expected
     assert payment.purpose == paid_case.reference and len(payment.purpose) <= 27
     assert kassenzeichen_is_valid(payment.kassenzeichen)

@@ -6,14 +6,16 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from rathaus.accounts.constants import TrustLevel
-from rathaus.procedures import fees
-from rathaus.procedures.base import Procedure, QuestionPage, answer_display, answer_to_json
-from rathaus.procedures.registry import (
+from rathaus.cases.plugin import (
+    Procedure,
+    ProcedureRegistry,
+    QuestionPage,
+    answer_display,
+    answer_to_json,
     procedure_get,
     procedure_get_or_404,
-    procedure_registry,
     procedure_title,
+    procedures,
 )
 
 GENERAL = "allgemeines-anliegen"
@@ -21,19 +23,24 @@ GENERAL = "allgemeines-anliegen"
 
 def test_general_request_is_registered_with_its_declarations():
     procedure = procedure_get(GENERAL)
-    assert GENERAL in procedure_registry
+    assert GENERAL in procedures()
     assert procedure.service_slug == "allgemeines-anliegen"
-    assert procedure.trust_level == TrustLevel.BASIC and procedure.account_required is False
+    assert procedure.account_required is False
+    assert not hasattr(procedure, "trust_level")  # the catalogue's service says which
     assert procedure.retention == datetime.timedelta(days=365)
     assert procedure.four_eyes is False
-    assert procedure.issuable_document_types == ["reply_letter"]
+    assert [kind.key for kind in procedure.document_types] == ["reply_letter"]
+    assert procedure.approval_documents == ["reply_letter"]
     assert all(issubclass(page, QuestionPage) for page in procedure.pages)
     assert len({page.slug for page in procedure.pages}) == len(procedure.pages)
 
 
 def test_registering_a_key_twice_is_an_error():
+    registry = ProcedureRegistry.from_settings()
     with pytest.raises(ValueError):
-        procedure_registry.register(GENERAL)(Procedure())
+        registry.add(type(procedure_get(GENERAL)))
+    with pytest.raises(ValueError):
+        registry.add(Procedure)  # no key
 
 
 def test_unknown_procedure():
@@ -85,7 +92,7 @@ def test_summary_rows_show_choice_labels():
                 "email": "",
             }
         )
-    values = [value for _page, _label, value in rows]
+    values = [value for _page, _name, _label, value in rows]
     assert values == ["S", "M", "No", "By letter", "E", ""]  # "No": no file added
 
 
@@ -99,22 +106,15 @@ def test_answer_serialisation_and_display():
     assert answer_display(forms.CharField(), "") == ""
 
 
-def test_fee_comes_from_the_catalogue_when_it_offers_a_fee_rule(monkeypatch):
-    procedure = procedure_get(GENERAL)
-    calls = []
+def test_a_test_registry_replaces_the_installed_one_only_for_its_test(procedure_registry):
+    class Extra(Procedure):
+        key = "extra-test"
+        title = "Extra"
 
-    class FakeSelectors:
-        @staticmethod
-        def service_fee(*, municipality, service_slug):
-            calls.append((municipality, service_slug))
-            return Decimal("0.00")
+    procedure_registry.add(Extra)
+    assert procedure_title("extra-test") == "Extra"
+    assert procedure_get(GENERAL) is procedure_registry.get(GENERAL)
 
-    monkeypatch.setattr(fees, "import_module", lambda name: FakeSelectors)
-    assert procedure.fee(municipality="town") == Decimal("0.00")
-    assert calls == [("town", "allgemeines-anliegen")]
 
-    def missing(name):
-        raise ImportError(name)
-
-    monkeypatch.setattr(fees, "import_module", missing)
-    assert procedure.fee(municipality="town") is None
+def test_the_test_procedure_of_another_test_is_gone():
+    assert "extra-test" not in procedures()

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from rathaus.core.admin import MunicipalityScopedAdmin, is_municipality_admin, request_municipality
-
+from . import admin_municipality  # noqa: F401  (registers the Municipality admin)
+from .admin_scope import MunicipalityScopedAdmin, is_municipality_admin, request_municipality
 from .models import StaffMembership, User, email_digest
 
 

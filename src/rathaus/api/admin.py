@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from rathaus.accounts.admin_scope import MunicipalityScopedAdmin, request_municipality
 from rathaus.accounts.models import User
-from rathaus.core.admin import MunicipalityScopedAdmin, request_municipality
 
 from . import services
 from .models import ApiToken

@@ -16,9 +16,9 @@ from rathaus.cases import services as case_services
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import CaseReadCategory, CaseReadChannel
+from rathaus.cases.plugin import procedure_title
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE
 from rathaus.cases.transitions import transitions_available
-from rathaus.procedures.registry import procedure_title
 
 from . import services
 from .auth import ApiTokenAuth

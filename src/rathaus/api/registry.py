@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rathaus.appointments.api import error_body, error_status
+
 ErrorMapper = Callable[[Exception], tuple[int, dict[str, Any]]]
 
 
@@ -25,7 +27,6 @@ class ApiRouter:
 
 
 def appointment_error_response(exc) -> tuple[int, dict[str, Any]]:
-    from rathaus.appointments.api import error_body, error_status
 
     return error_status(exc), error_body(exc)
 

@@ -20,7 +20,6 @@ from rathaus.cases import services as case_services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case, Message
 from rathaus.core.audit import audit_event_record
-from rathaus.documents.services import case_approve_and_issue
 
 from .constants import (
     LAST_USED_RESOLUTION_SECONDS,
@@ -135,7 +134,7 @@ def api_case_transition(*, token: ApiToken, case: Case, to_status: str, reason: 
     token's acting staff member. Approval takes the same path as in the back office: four-eyes
     where the procedure asks for it, and the procedure's document issued on approval."""
     if to_status == CaseStatus.APPROVED:
-        case, _approved, _document = case_approve_and_issue(case=case, actor=token.acting_user)
+        case, _approved = case_services.case_approve(case=case, actor=token.acting_user)
     else:
         case = case_services.case_transition(
             case=case, to_status=to_status, actor=token.acting_user, reason=reason

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from rathaus.core.admin import MunicipalityScopedAdmin, MunicipalityScopedInline
+from rathaus.accounts.admin_scope import MunicipalityScopedAdmin, MunicipalityScopedInline
 
 from .models import (
     Booking,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
+from rathaus.cases.plugin import procedures
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
 from rathaus.core.forms import KernForm
 from rathaus.payments.selectors import (
@@ -9,7 +10,6 @@ from rathaus.payments.selectors import (
     PAYMENT_LIST_ATTENTION,
     PAYMENT_LIST_WAITING,
 )
-from rathaus.procedures.registry import procedure_registry, procedures_load
 
 from .constants import SORT_CHOICES
 
@@ -31,11 +31,10 @@ class InboxFilterForm(KernForm):
 
     def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        procedures_load()
         self.fields["procedure"].choices = [
             ("", _("All services")),
             *sorted(
-                ((key, str(procedure.title)) for key, procedure in procedure_registry.items()),
+                ((procedure.key, str(procedure.title)) for procedure in procedures()),
                 key=lambda choice: choice[1],
             ),
         ]

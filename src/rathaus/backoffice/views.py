@@ -30,16 +30,15 @@ from rathaus.cases import selectors, services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case, CaseReadCategory
+from rathaus.cases.plugin import procedure_get_or_404, procedure_title
 from rathaus.cases.transitions import transitions_available
 from rathaus.documents import selectors as document_selectors
-from rathaus.documents import services as document_services
 from rathaus.documents.errors import DocumentError
 from rathaus.payments import selectors as payment_selectors
 from rathaus.payments import services as payment_services
 from rathaus.payments.constants import RETRYABLE_STATUSES, UNSETTLED_STATUSES, PaymentStatus
 from rathaus.payments.errors import PaymentError
 from rathaus.payments.kassenzeichen import kassenzeichen_display
-from rathaus.procedures.registry import procedure_get_or_404, procedure_title
 
 from . import selectors as backoffice_selectors
 from .constants import (
@@ -152,7 +151,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         data_categories=CASE_PAGE_DATA,
     )
     procedure = procedure_get_or_404(case.procedure_key)
-    rows = [(label, value, None) for _p, label, value in procedure.summary_rows(case.answers or {})]
+    rows = [
+        (label, value, None) for _p, _n, label, value in procedure.summary_rows(case.answers or {})
+    ]
     available = transitions_available(from_status=case.status, actor_role=ActorRole.STAFF)
     approvals = (
         list(selectors.case_approvals(case=case))
@@ -170,7 +171,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "procedure": procedure,
             "rows": rows,
-            "events": selectors.case_events(case=case).select_related("actor"),
+            "events": selectors.case_timeline(case=case),
             "postfach": selectors.case_messages(case=case),
             "overdue": selectors.case_is_overdue(case=case),
             "may_review": CaseStatus.IN_REVIEW in available,
@@ -185,10 +186,13 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _document_filename(case, document) -> str:
+    title = selectors.issued_document_title(case=case, document=document)
+    return f"{title}-{case.reference}.pdf".replace(" ", "-")
+
+
 def _documents_for_page(case) -> list:
-    documents = list(
-        document_selectors.case_issued_documents(case=case).select_related("issued_by")
-    )
+    documents = selectors.issued_documents_titled(case=case)
     for document in documents:
         document.verification_code_display = document_selectors.code_display(
             document.verification_code
@@ -221,9 +225,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 def case_approve(request: HttpRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference)
     try:
-        case, approved, document = document_services.case_approve_and_issue(
-            case=case, actor=request.user
-        )
+        case, approved = services.case_approve(case=case, actor=request.user)
+        document = selectors.case_issued_documents(case=case).last() if approved else None
     except (CaseError, DocumentError) as exc:
         messages.error(request, exc.message)
     else:
@@ -231,7 +234,7 @@ def case_approve(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(
                 request,
                 _("The case has been approved and the %(document)s has been issued.")
-                % {"document": document.title},
+                % {"document": selectors.issued_document_title(case=case, document=document)},
             )
         elif approved:
             messages.success(request, _("The case has been approved."))
@@ -451,16 +454,14 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id) -> 
 def document_download(request: HttpRequest, reference: str, document_id) -> HttpResponse:
     """An issued document of the case, for its town's staff (read log: documents)."""
     case = _staff_case(request, reference)
-    document = (
-        document_selectors.case_issued_documents(case=case).filter(public_id=document_id).first()
-    )
+    document = selectors.case_issued_documents(case=case).filter(public_id=document_id).first()
     if document is None:
         raise Http404
     _logged_read(request, case, CaseReadCategory.DOCUMENTS)
     return _file_response(
         document_selectors.issued_document_content(document=document),
         content_type="application/pdf",
-        filename=f"{document.title}-{case.reference}.pdf".replace(" ", "-"),
+        filename=_document_filename(case, document),
     )
 
 

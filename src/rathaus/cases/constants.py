@@ -54,6 +54,14 @@ class CaseErrorCode(models.TextChoices):
         "trust_level_too_low",
         _("This service needs a stronger proof of identity."),
     )
+    SERVICE_NOT_OFFERED = (
+        "service_not_offered",
+        _("The town does not offer this service online."),
+    )
+    ANSWERS_INVALID = "answers_invalid", _("Some answers need to be corrected.")
+    GROUP_FULL = "group_full", _("No more entries can be added.")
+    NOT_FOUND = "not_found", _("This entry does not exist.")
+    STAGE_NOT_ALLOWED = "stage_not_allowed", _("This change of stage is not possible.")
     FOUR_EYES_SAME_CLERK = (
         "four_eyes_same_clerk",
         _("You have already approved this case. A second, different clerk must confirm it."),

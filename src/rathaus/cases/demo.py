@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from rathaus.accounts.demo import demo_citizens
 from rathaus.accounts.models import User
-from rathaus.procedures.registry import procedure_get
 from rathaus.tenants.models import Municipality
 
 from . import services
 from .constants import CaseStatus
 from .models import Case
+from .plugin import procedure_get
 
 S = CaseStatus
 # (subject, message, contact preference, moves after submitting: (status, by clerk?, reason))
@@ -56,7 +57,6 @@ def _clerk_of(town: Municipality) -> User | None:
 
 @transaction.atomic
 def load(*, stdout=None) -> None:
-    from rathaus.accounts.demo import demo_citizens
 
     citizens = demo_citizens()
     procedure = procedure_get("allgemeines-anliegen")

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
-from rathaus.procedures.base import QuestionPage
 
 
 class SubmitForm(KernForm):
@@ -34,22 +33,19 @@ class MessageForm(KernForm):
     )
 
 
-ATTACHMENT_PAGE_PREFIX = "anhang"
+class ConfirmRemoveForm(KernForm):
+    """Yes or no before an entry of a repeating group is removed."""
 
+    confirm = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+        coerce=lambda value: value == "yes",
+        error_messages={"required": _("Select yes or no.")},
+    )
 
-class AttachmentPage(QuestionPage):
-    """A question page with one optional file (PDF, JPEG or PNG).
-
-    Served by ``views.attachment_page`` (its slug must start with "anhang"). The answer stored
-    for the field is the file's display name, so that the check page lists it."""
-
-    slug = ATTACHMENT_PAGE_PREFIX
-    attachment = forms.FileField(label=_("File"), required=False)
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if not cls.slug.startswith(ATTACHMENT_PAGE_PREFIX):
-            raise TypeError(f"{cls.__name__}.slug must start with {ATTACHMENT_PAGE_PREFIX!r}")
+    def __init__(self, *args, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
 
 
 class MessageWithFileForm(MessageForm):

@@ -42,6 +42,9 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
+    # The procedure's own stage (``Procedure.stages``), "" before the first; changes only
+    # through ``services.case_stage_set``.
+    stage = models.CharField(_("stage"), max_length=40, blank=True, default="")
     answers = EncryptedJSONField(_("answers"), null=True, blank=True)
     applicant_name = EncryptedCharField(_("applicant's name"), max_length=200, blank=True)
     applicant_name_digest = models.CharField(max_length=64, blank=True, db_index=True)
@@ -120,6 +123,11 @@ class CaseEvent(models.Model):
     actor_role = models.CharField(max_length=10)
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    # The procedure's stage before and after (equal for a status change).
+    from_stage = models.CharField(max_length=40, blank=True, default="")
+    to_stage = models.CharField(max_length=40, blank=True, default="")
+    # The procedure's rule by which the system decided ("" for people's moves).
+    rule = models.CharField(_("rule"), max_length=100, blank=True, default="")
     # A reason may quote the citizen's circumstances: encrypted like the answers.
     reason = EncryptedCharField(_("reason"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -141,6 +149,10 @@ class CaseEvent(models.Model):
     @property
     def to_status_label(self) -> str:
         return CaseStatus(self.to_status).label
+
+    @property
+    def is_stage_change(self) -> bool:
+        return self.from_stage != self.to_stage
 
 
 class ReferenceCounter(models.Model):

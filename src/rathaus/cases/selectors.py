@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
@@ -13,9 +14,25 @@ from django.utils import timezone
 
 from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
+from rathaus.core.storage import encrypted_file_read
+from rathaus.documents.models import IssuedDocument
 
 from .constants import DRAFT_LIFETIME, ActorRole, CaseStatus
-from .models import DRAFT_OWNER_PURPOSE, Case, CaseApproval, CaseEvent, CaseReadLog, Message
+from .models import (
+    APPLICANT_NAME_PURPOSE,
+    DRAFT_OWNER_PURPOSE,
+    Attachment,
+    Case,
+    CaseApproval,
+    CaseEvent,
+    CaseReadLog,
+    Message,
+)
+from .plugin import procedure_get, procedures
+
+
+def applicant_name_digest(name: str) -> str:
+    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
 
 
 def owner_token_digest(owner_token: str) -> str:
@@ -104,6 +121,43 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case, municipality=case.municipality_id)
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    created_at: datetime.datetime
+    label: str
+    reason: str
+    actor_role: str
+    actor: object
+    rule: str
+
+    @property
+    def by_system(self) -> bool:
+        return self.actor_role == ActorRole.SYSTEM
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """The case's history as the citizen and the clerk read it: each status change, and each
+    change of the procedure's own stage under the stage's name."""
+    procedure = procedures().get(case.procedure_key)
+    entries = []
+    for event in case_events(case=case).select_related("actor"):
+        if event.is_stage_change and procedure is not None:
+            label = procedure.stage_label(event.to_stage)
+        else:
+            label = str(event.to_status_label)
+        entries.append(
+            TimelineEntry(
+                created_at=event.created_at,
+                label=label,
+                reason=event.reason,
+                actor_role=event.actor_role,
+                actor=event.actor,
+                rule=event.rule,
+            )
+        )
+    return entries
+
+
 def access_journey_case(
     *, actor, owner_token: str, municipality, public_id, procedure_key: str
 ) -> Case:
@@ -176,20 +230,15 @@ def access_case_for_staff(*, actor, municipality, reference: str) -> Case:
 
 def overdue_condition(*, now=None) -> Q:
     """Undecided cases submitted longer ago than their procedure's target processing time."""
-    from rathaus.procedures.registry import procedure_registry, procedures_load
-
-    procedures_load()
     now = now or timezone.now()
     condition = Q(pk__in=[])
-    for key, procedure in procedure_registry.items():
+    for procedure in procedures():
         deadline = now - datetime.timedelta(days=procedure.target_days)
-        condition |= Q(procedure_key=key, submitted_at__lt=deadline)
+        condition |= Q(procedure_key=procedure.key, submitted_at__lt=deadline)
     return condition & Q(status__in=OPEN_STATUSES)
 
 
 def case_is_overdue(*, case: Case, now=None) -> bool:
-    from rathaus.procedures.registry import procedure_get
-
     if case.status not in OPEN_STATUSES or case.submitted_at is None:
         return False
     try:
@@ -236,8 +285,6 @@ def case_list_for_staff(
         cases = cases.filter(overdue_condition())
     search = (search or "").strip()
     if search:
-        from .services import applicant_name_digest
-
         cases = cases.filter(
             Q(reference__startswith=search.upper())
             | Q(applicant_name_digest=applicant_name_digest(search))
@@ -310,8 +357,35 @@ def case_statistics(*, municipality) -> dict:
 
 
 # --- attachments ---------------------------------------------------------------------------------
+def case_issued_documents(*, case: Case) -> QuerySet[IssuedDocument]:
+    return IssuedDocument.objects.filter(municipality=case.municipality_id, case=case)
+
+
+def issued_document_title(*, case: Case, document: IssuedDocument) -> str:
+    """A document's title in the reader's language; ``document.title`` is the one printed."""
+    procedure = procedures().get(case.procedure_key)
+    kind = procedure.document_type(document.document_type) if procedure is not None else None
+    return str(kind.title) if kind is not None else document.title
+
+
+def issued_documents_titled(*, case: Case) -> list[IssuedDocument]:
+    """The case's documents, each with ``display_title`` in the reader's language."""
+    documents = list(case_issued_documents(case=case).select_related("issued_by"))
+    for document in documents:
+        document.display_title = issued_document_title(case=case, document=document)
+    return documents
+
+
+def access_issued_document(*, actor, municipality, reference: str, public_id) -> IssuedDocument:
+    """An issued document of a case the actor may see (``access_case_by_reference``); else 404."""
+    case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
+    document = case_issued_documents(case=case).filter(public_id=_parse_uuid(public_id)).first()
+    if document is None:
+        raise Http404
+    return document
+
+
 def case_attachments(*, case: Case) -> QuerySet:
-    from .models import Attachment
 
     return Attachment.objects.filter(municipality=case.municipality_id, case=case)
 
@@ -332,6 +406,4 @@ def access_attachment(*, actor, municipality, reference: str, public_id):
 
 def attachment_content(*, attachment) -> bytes:
     """The decrypted bytes of an attachment (after an access check by the caller)."""
-    from rathaus.documents.storage import encrypted_file_read
-
     return encrypted_file_read(attachment.storage_name)

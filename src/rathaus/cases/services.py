@@ -8,18 +8,32 @@ import uuid
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from rathaus.accounts.constants import trust_satisfies
+from rathaus.accounts.constants import TrustLevel, trust_satisfies
+from rathaus.catalogue.selectors import service_offering
 from rathaus.core.audit import audit_event_record
-from rathaus.core.crypto import blind_index
+from rathaus.core.storage import (
+    encrypted_file_delete,
+    encrypted_file_write,
+    encrypted_files_older_than,
+    stale_temporary_file_delete,
+)
+from rathaus.documents.constants import DocumentErrorCode
+from rathaus.documents.errors import DocumentError
+from rathaus.documents.models import IssuedDocument
+from rathaus.documents.rendering import pdf_render
+from rathaus.documents.services import document_store
 from rathaus.notifications.services import email_send
-from rathaus.procedures.base import Procedure, QuestionPage, answer_to_json
-from rathaus.procedures.registry import procedure_get
+from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import municipality_absolute_url
 
+from .attachments import AttachmentError, content_check, size_label, virus_check
 from .constants import (
     CLOSED_STATUSES,
     DECIDED_STATUSES,
@@ -27,13 +41,14 @@ from .constants import (
     MESSAGE_MAX_LENGTH,
     REFERENCE_SEQUENCE_DIGITS,
     ActorRole,
+    AttachmentErrorCode,
     CaseErrorCode,
     CaseStatus,
     Channel,
 )
 from .errors import CaseError
 from .models import (
-    APPLICANT_NAME_PURPOSE,
+    Attachment,
     Case,
     CaseApproval,
     CaseEvent,
@@ -43,17 +58,30 @@ from .models import (
     Message,
     ReferenceCounter,
 )
-from .selectors import access_case_for_staff, is_staff_of, owner_token_digest
-from .transitions import transition_check
+from .plugin import (
+    DecisionOutcome,
+    JourneyContext,
+    Procedure,
+    QuestionPage,
+    answer_to_json,
+    journey_services,
+    prefill_sources,
+    procedure_get,
+    procedures,
+)
+from .selectors import (
+    access_case_for_staff,
+    applicant_name_digest,
+    case_attachments,
+    is_staff_of,
+    owner_token_digest,
+)
+from .transitions import stage_check, transition_check
 
 
 def owner_token_new() -> str:
     """A random token stored in an anonymous visitor's session to recognise their drafts."""
     return secrets.token_urlsafe(32)
-
-
-def applicant_name_digest(name: str) -> str:
-    return blind_index(name, purpose=APPLICANT_NAME_PURPOSE) if name.strip() else ""
 
 
 # --- status changes ------------------------------------------------------------------------------
@@ -70,24 +98,52 @@ def actor_role_for_case(*, actor, case: Case) -> ActorRole | None:
     return None
 
 
+def case_context(*, case: Case, actor=None, trust_level: str | None = None) -> JourneyContext:
+    """The context a procedure's hooks receive for ``case`` (``actor=None``: the system)."""
+    return JourneyContext(
+        municipality=case.municipality,
+        procedure=procedure_get(case.procedure_key),
+        actor=actor,
+        trust_level=trust_level,
+        case=case,
+        answers=case.answers or {},
+        system=actor is None,
+    )
+
+
 @transaction.atomic
-def case_transition(*, case: Case, to_status: str, actor, reason: str = "") -> Case:
+def case_transition(
+    *, case: Case, to_status: str, actor, reason: str = "", trust_level: str | None = None
+) -> Case:
     """Move ``case`` to ``to_status`` if the transition table allows it for this actor.
 
-    Writes the history event and an audit event in the same transaction and notifies the
-    applicant after commit. ``actor=None`` means the system (periodic tasks).
+    Writes the history event and an audit event in the same transaction, runs the procedure's
+    lifecycle hook (and, on reaching the back office, its decision rule) inside it, and notifies
+    the applicant after commit. ``actor=None`` means the system (periodic tasks, payments).
     Raises ``CaseError`` with a stable code on refusal.
     """
     role = actor_role_for_case(actor=actor, case=case)
     if role is None:
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
     return _transition_apply(
-        case=case, to_status=to_status, actor=actor, actor_role=role, reason=reason
+        case=case,
+        to_status=to_status,
+        actor=actor,
+        actor_role=role,
+        reason=reason,
+        trust_level=trust_level,
     )
 
 
 def _transition_apply(
-    *, case: Case, to_status: str, actor, actor_role: ActorRole, reason: str
+    *,
+    case: Case,
+    to_status: str,
+    actor,
+    actor_role: ActorRole,
+    reason: str,
+    rule: str = "",
+    trust_level: str | None = None,
 ) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
     from_status = locked.status
@@ -96,14 +152,14 @@ def _transition_apply(
     )
     now = timezone.now()
     locked.status = to_status
-    if to_status == CaseStatus.SUBMITTED:
+    if to_status == CaseStatus.SUBMITTED and locked.submitted_at is None:
         locked.submitted_at = now
     if to_status in DECIDED_STATUSES:
         locked.decided_at = now
     if to_status in CLOSED_STATUSES:
         locked.closed_at = now
     locked.full_clean(exclude=["answers", "applicant", "assignee", "municipality"])
-    locked.save()
+    locked.save(update_fields=["status", "submitted_at", "decided_at", "closed_at", "updated_at"])
     CaseEvent.objects.create(
         case=locked,
         municipality_id=locked.municipality_id,
@@ -111,6 +167,9 @@ def _transition_apply(
         actor_role=actor_role,
         from_status=from_status,
         to_status=to_status,
+        from_stage=locked.stage,
+        to_stage=locked.stage,
+        rule=rule,
         reason=reason.strip(),
     )
     audit_event_record(
@@ -118,7 +177,7 @@ def _transition_apply(
         actor=actor,
         municipality=locked.municipality,
         target=locked,
-        data={"from": from_status, "to": str(to_status), "role": str(actor_role)},
+        data={"from": from_status, "to": str(to_status), "role": str(actor_role), "rule": rule},
     )
     applicant_acted = actor is not None and actor.pk == locked.applicant_id
     if to_status == CaseStatus.SUBMITTED or not applicant_acted:
@@ -126,6 +185,107 @@ def _transition_apply(
     # The caller's object reflects the new state too.
     for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
         setattr(case, field, getattr(locked, field))
+    _lifecycle_run(
+        case=locked,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        trust_level=trust_level,
+    )
+    if locked.status != case.status:  # a hook or a decision moved it on
+        for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
+            setattr(case, field, getattr(locked, field))
+    return locked
+
+
+def _lifecycle_run(
+    *, case: Case, from_status: str, to_status: str, actor, trust_level: str | None
+) -> None:
+    """The procedure's hook for this move, then — when the case has just reached the back
+    office — the procedure's decision rule. All inside the caller's transaction."""
+    context = case_context(case=case, actor=actor, trust_level=trust_level)
+    procedure = context.procedure
+    if to_status == CaseStatus.SUBMITTED:
+        if from_status == CaseStatus.DRAFT:
+            procedure.on_submitted(context)
+        elif from_status == CaseStatus.AWAITING_PAYMENT:
+            procedure.on_paid(context)
+    elif to_status == CaseStatus.APPROVED:
+        for key in procedure.approval_documents:
+            case_document_issue(case=case, document_type=key, actor=actor)
+        procedure.on_approved(context)
+    elif to_status == CaseStatus.REJECTED:
+        procedure.on_rejected(context)
+        _bookings_release(case=case)
+    elif to_status == CaseStatus.WITHDRAWN:
+        procedure.on_withdrawn(context)
+        _bookings_release(case=case)
+    case.refresh_from_db(fields=["status", "submitted_at", "decided_at", "closed_at", "stage"])
+    if to_status == CaseStatus.SUBMITTED and case.status == CaseStatus.SUBMITTED:
+        _decision_apply(case=case, context=context.with_answers(case.answers or {}))
+
+
+def _decision_apply(*, case: Case, context: JourneyContext) -> None:
+    decision = context.procedure.decide(context)
+    if decision is None:
+        return
+    _transition_apply(
+        case=case,
+        to_status=DecisionOutcome(decision.outcome).value,
+        actor=None,
+        actor_role=ActorRole.SYSTEM,
+        reason=str(decision.reason),
+        rule=decision.rule,
+    )
+
+
+def _bookings_release(*, case: Case) -> None:
+    """A withdrawn or rejected case gives up the appointment booked in its journey."""
+    booking = journey_services.get("booking")
+    if booking is not None:
+        booking.case_closed(case=case)
+
+
+@transaction.atomic
+def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Case:
+    """Move ``case`` to its procedure's stage ``to_stage`` if the procedure's stage table
+    allows it for this actor; written to the history like a status change."""
+    role = actor_role_for_case(actor=actor, case=case)
+    if role is None:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    procedure = procedure_get(locked.procedure_key)
+    from_stage = locked.stage
+    stage_check(
+        procedure=procedure,
+        status=locked.status,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor_role=role,
+    )
+    locked.stage = to_stage
+    locked.save(update_fields=["stage", "updated_at"])
+    CaseEvent.objects.create(
+        case=locked,
+        municipality_id=locked.municipality_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=role,
+        from_status=locked.status,
+        to_status=locked.status,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason.strip(),
+    )
+    audit_event_record(
+        action="case.stage",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"from": from_stage, "to": to_stage, "role": str(role)},
+    )
+    if actor is None or actor.pk != locked.applicant_id:
+        transaction.on_commit(partial(case_notify_applicant, case_id=locked.pk))
+    case.stage, case.updated_at = locked.stage, locked.updated_at
     return locked
 
 
@@ -161,12 +321,27 @@ def reference_allocate(*, municipality, at: datetime.datetime) -> str:
 
 
 # --- drafts and submitting -----------------------------------------------------------------------
-def procedure_access_check(*, procedure: Procedure, actor, trust_level: str | None) -> None:
+def case_access_check(
+    *, procedure: Procedure, municipality, actor, trust_level: str | None
+) -> None:
+    """Whether ``actor`` may apply for ``procedure`` in ``municipality``: the one place for it,
+    used by the web journey and the API alike.
+
+    The town must offer the procedure's catalogue service (``service_not_offered``); the
+    catalogue's trust level for the service is the one source of the identity proof needed:
+    above "basic" it needs a login with at least that level, and a procedure that declares
+    ``account_required`` needs a login in any case.
+    """
+    offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
+    if offering is None:
+        raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
+    required = offering.service.trust_level
     authenticated = actor is not None and actor.is_authenticated
-    if procedure.account_required and not authenticated:
+    needs_login = procedure.account_required or required != TrustLevel.BASIC
+    if needs_login and not authenticated:
         raise CaseError(CaseErrorCode.ACCOUNT_REQUIRED)
-    if procedure.account_required and not trust_satisfies(trust_level, procedure.trust_level):
-        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW)
+    if required != TrustLevel.BASIC and not trust_satisfies(trust_level, required):
+        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW, details={"required": required})
 
 
 @transaction.atomic
@@ -174,11 +349,10 @@ def case_draft_start(
     *, municipality, procedure: Procedure, actor, owner_token: str, trust_level: str | None = None
 ) -> Case:
     """A new draft for ``procedure``, owned by the account or (anonymous) by the session token."""
-    procedure_access_check(procedure=procedure, actor=actor, trust_level=trust_level)
+    case_access_check(
+        procedure=procedure, municipality=municipality, actor=actor, trust_level=trust_level
+    )
     authenticated = actor is not None and actor.is_authenticated
-    initial: dict[str, Any] = {}
-    if authenticated and actor.full_name:
-        initial["applicant_name"] = actor.full_name
     case = Case(
         municipality=municipality,
         procedure_key=procedure.key,
@@ -187,7 +361,7 @@ def case_draft_start(
         owner_token_digest=owner_token_digest(owner_token),
         channel=Channel.ONLINE,
         status=CaseStatus.DRAFT,
-        answers=initial,
+        answers={},
         idempotency_key=uuid.uuid4().hex,
     )
     case.full_clean(exclude=["answers"])
@@ -202,36 +376,115 @@ def case_draft_start(
     return case
 
 
-@transaction.atomic
-def case_draft_answers_save(
-    *, case: Case, page: type[QuestionPage], cleaned_data: dict[str, Any], actor
-) -> Case:
-    """Store one page's answers in the draft; answers of pages no longer asked are dropped."""
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
-    if locked.status != CaseStatus.DRAFT:
-        raise CaseError(CaseErrorCode.NOT_A_DRAFT)
-    procedure = procedure_get(locked.procedure_key)
-    answers = dict(locked.answers or {})
-    for name in page.field_names():
-        answers[name] = answer_to_json(cleaned_data.get(name))
+def _answers_store(*, locked: Case, procedure: Procedure, answers: dict[str, Any], actor) -> None:
     locked.answers = procedure.clean_answers(answers)
     if locked.applicant_id is None and actor is not None and actor.is_authenticated:
         locked.applicant = actor  # a visitor who logged in mid-journey keeps their draft
-    locked.save()
+    locked.save(update_fields=["answers", "applicant", "updated_at"])
+
+
+def _draft_locked(case: Case) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    if locked.status != CaseStatus.DRAFT:
+        raise CaseError(CaseErrorCode.NOT_A_DRAFT)
+    return locked
+
+
+def _case_sync(case: Case, locked: Case) -> None:
     case.answers, case.applicant_id, case.updated_at = (
         locked.answers,
         locked.applicant_id,
         locked.updated_at,
     )
+
+
+@transaction.atomic
+def case_draft_answers_save(
+    *, case: Case, page: type[QuestionPage], cleaned_data: dict[str, Any], actor
+) -> Case:
+    """Store one page's answers in the draft; answers of pages no longer asked are dropped."""
+    locked = _draft_locked(case)
+    procedure = procedure_get(locked.procedure_key)
+    answers = dict(locked.answers or {})
+    for name in page.field_names():
+        answers[name] = answer_to_json(cleaned_data.get(name))
+    _answers_store(locked=locked, procedure=procedure, answers=answers, actor=actor)
+    _case_sync(case, locked)
     return locked
 
 
 @transaction.atomic
-def case_submit(*, case: Case, actor, idempotency_key: str) -> tuple[Case, bool]:
+def case_group_item_save(
+    *, case: Case, page, index: int | None, cleaned_data: dict[str, Any], actor
+) -> Case:
+    """Add (``index=None``) or replace one item of a repeating group in the draft."""
+    locked = _draft_locked(case)
+    procedure = procedure_get(locked.procedure_key)
+    answers = dict(locked.answers or {})
+    items = page.items(answers)
+    item = {name: answer_to_json(value) for name, value in cleaned_data.items()}
+    if index is None:
+        if len(items) >= page.max_items:
+            raise CaseError(CaseErrorCode.GROUP_FULL, details={"max": page.max_items})
+        items.append(item)
+    elif 0 <= index < len(items):
+        items[index] = item
+    else:
+        raise CaseError(CaseErrorCode.NOT_FOUND)
+    answers[page.group] = items
+    _answers_store(locked=locked, procedure=procedure, answers=answers, actor=actor)
+    _case_sync(case, locked)
+    return locked
+
+
+@transaction.atomic
+def case_group_item_remove(*, case: Case, page, index: int, actor) -> Case:
+    """Remove one item of a repeating group from the draft."""
+    locked = _draft_locked(case)
+    procedure = procedure_get(locked.procedure_key)
+    answers = dict(locked.answers or {})
+    items = page.items(answers)
+    if not 0 <= index < len(items):
+        raise CaseError(CaseErrorCode.NOT_FOUND)
+    del items[index]
+    answers[page.group] = items
+    _answers_store(locked=locked, procedure=procedure, answers=answers, actor=actor)
+    _case_sync(case, locked)
+    return locked
+
+
+def answers_as_json(answers: dict[str, Any]) -> dict[str, Any]:
+    """Cleaned form values as they are stored (dates as ISO strings …)."""
+    return {name: answer_to_json(value) for name, value in answers.items()}
+
+
+def prefill_source_label(source_key: str) -> str:
+    source = prefill_sources.get(source_key)
+    return str(source.label) if source is not None else source_key
+
+
+def answers_errors(
+    *, procedure: Procedure, answers: dict[str, Any], context: JourneyContext
+) -> list:
+    """What stops these answers from being submitted: the first unanswered page as an
+    ``incomplete_answers`` CaseError, else the procedure's cross-page rules' ``AnswerError``s."""
+    unanswered = procedure.first_unanswered_page(answers, context)
+    if unanswered is not None:
+        return [CaseError(CaseErrorCode.INCOMPLETE_ANSWERS, details={"page": unanswered.slug})]
+    return list(procedure.cross_check(context.with_answers(answers)))
+
+
+@transaction.atomic
+def case_submit(
+    *, case: Case, actor, idempotency_key: str, trust_level: str | None = None
+) -> tuple[Case, bool]:
     """Submit a draft: allocate the reference number and move it to ``submitted``.
 
     Returns ``(case, created)``. Submitting again with the same idempotency key (double click,
     reloaded POST, browser back) returns the already submitted case with ``created=False``.
+    The service must still be offered and the trust level still met; the answers must be
+    complete and pass the procedure's cross-page rules (``incomplete_answers``,
+    ``answers_invalid`` with the errors in ``details["errors"]``).
     """
     locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
     if not secrets.compare_digest(locked.idempotency_key, idempotency_key or ""):
@@ -239,28 +492,155 @@ def case_submit(*, case: Case, actor, idempotency_key: str) -> tuple[Case, bool]
     if locked.status != CaseStatus.DRAFT:
         return locked, False
     procedure = procedure_get(locked.procedure_key)
+    case_access_check(
+        procedure=procedure,
+        municipality=locked.municipality,
+        actor=actor,
+        trust_level=trust_level,
+    )
+    return _submit(
+        locked=locked,
+        procedure=procedure,
+        actor=actor,
+        role=ActorRole.CITIZEN,
+        trust_level=trust_level,
+    ), True
+
+
+def _submit(
+    *, locked: Case, procedure: Procedure, actor, role: ActorRole, trust_level: str | None
+) -> Case:
     answers = procedure.clean_answers(locked.answers or {})
-    unanswered = procedure.first_unanswered_page(answers)
-    if unanswered is not None:
-        raise CaseError(CaseErrorCode.INCOMPLETE_ANSWERS, details={"page": unanswered.slug})
+    context = JourneyContext(
+        municipality=locked.municipality,
+        procedure=procedure,
+        actor=actor,
+        trust_level=trust_level,
+        case=locked,
+        answers=answers,
+    )
+    errors = answers_errors(procedure=procedure, answers=answers, context=context)
+    if errors and isinstance(errors[0], CaseError):
+        raise errors[0]
+    if errors:
+        raise CaseError(
+            CaseErrorCode.ANSWERS_INVALID,
+            details={
+                "errors": [
+                    {"page": e.page, "field": e.field, "message": str(e.message)} for e in errors
+                ]
+            },
+        )
     now = timezone.now()
     name = procedure.applicant_name(answers)
-    if locked.applicant_id is None and actor is not None and actor.is_authenticated:
+    authenticated = actor is not None and actor.is_authenticated
+    if locked.applicant_id is None and authenticated and role == ActorRole.CITIZEN:
         locked.applicant = actor
     locked.answers = answers
     locked.applicant_name = name
     locked.applicant_name_digest = applicant_name_digest(name)
     locked.reference = reference_allocate(municipality=locked.municipality, at=now)
     locked.save()
-    locked = _transition_apply(
+    # A file added on a page the final answers no longer ask is not submitted.
+    attachments_of_skipped_pages_remove(case=locked, procedure=procedure)
+    return _transition_apply(
         case=locked,
         to_status=CaseStatus.SUBMITTED,
         actor=actor,
-        actor_role=ActorRole.CITIZEN,
+        actor_role=role,
         reason="",
+        trust_level=trust_level,
     )
-    procedure.on_submit(case=locked)
-    return locked, True
+
+
+@transaction.atomic
+def case_record(
+    *,
+    municipality,
+    procedure: Procedure,
+    answers: dict[str, Any],
+    actor,
+    trust_level: str | None,
+    channel: str = Channel.COUNTER,
+) -> Case:
+    """A complete application taken in by a clerk or a staff system (API): checked like an
+    online one — the town offers the service, the applicant's identity proof (``trust_level``,
+    as verified by the clerk or the submitting system) meets the catalogue's level, every page
+    validates with the journey context, the cross-page rules pass — and submitted at once.
+
+    Raises ``CaseError`` (``answers_invalid`` with per-field details for answers that do not
+    validate)."""
+    if not is_staff_of(actor=actor, municipality=municipality):
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
+    if offering is None:
+        raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
+    required = offering.service.trust_level
+    if required != TrustLevel.BASIC and not trust_satisfies(trust_level, required):
+        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW, details={"required": required})
+    context = JourneyContext(
+        municipality=municipality, procedure=procedure, actor=actor, trust_level=trust_level
+    )
+    cleaned: dict[str, Any] = {}
+    errors: list[dict[str, str]] = []
+    for page in procedure.active_pages(answers):
+        errors.extend(_page_validate(page=page, answers=answers, context=context, out=cleaned))
+    if errors:
+        raise CaseError(CaseErrorCode.ANSWERS_INVALID, details={"errors": errors})
+    case = Case(
+        municipality=municipality,
+        procedure_key=procedure.key,
+        service_slug=procedure.service_slug,
+        channel=channel,
+        status=CaseStatus.DRAFT,
+        answers=cleaned,
+        idempotency_key=uuid.uuid4().hex,
+    )
+    case.full_clean(exclude=["answers"])
+    case.save()
+    return _submit(
+        locked=case,
+        procedure=procedure,
+        actor=actor,
+        role=ActorRole.STAFF,
+        trust_level=trust_level,
+    )
+
+
+def _page_validate(
+    *, page, answers: dict[str, Any], context: JourneyContext, out: dict[str, Any]
+) -> list[dict[str, str]]:
+    """Validate one page's answers with its form (or each item of a repeating group) and put
+    the cleaned JSON values into ``out``; the problems as (page, field, message) dicts."""
+    errors: list[dict[str, str]] = []
+    group = getattr(page, "group", "")
+    if group:
+        items = answers.get(group)
+        if not isinstance(items, list) or not page.min_items <= len(items) <= page.max_items:
+            return [{"page": page.slug, "field": group, "message": str(page.too_few_message)}]
+        cleaned_items = []
+        for index, item in enumerate(items):
+            form = page.item_form(data=item if isinstance(item, dict) else {})
+            form.context = context
+            if not form.is_valid():
+                errors.extend(
+                    {"page": page.slug, "field": f"{group}.{index}.{name}", "message": str(m)}
+                    for name, messages in form.errors.items()
+                    for m in messages
+                )
+                continue
+            cleaned_items.append(answer_to_json(form.cleaned_data))
+        out[group] = cleaned_items
+        return errors
+    form = page(data={k: v for k, v in answers.items() if k in page.base_fields}, context=context)
+    if not form.is_valid():
+        return [
+            {"page": page.slug, "field": name, "message": str(m)}
+            for name, messages in form.errors.items()
+            for m in messages
+        ]
+    out.update({name: answer_to_json(form.cleaned_data.get(name)) for name in page.field_names()})
+    return errors
 
 
 @transaction.atomic
@@ -488,8 +868,6 @@ def attachment_file_name(name: str, content_type: str) -> str:
     """A safe display name: no path, no control characters; the extension matches the content.
 
     Raises ``AttachmentError(TYPE_MISMATCH)`` when the name claims another type."""
-    from .attachments import AttachmentError
-    from .constants import AttachmentErrorCode
 
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()[:200] or "file"
@@ -518,11 +896,6 @@ def attachment_add(
     ``message``: the Postfach message it belongs to. Raises ``AttachmentError`` (stable code,
     translated message) for a refused file; nothing is stored then.
     """
-    from rathaus.documents.storage import encrypted_file_delete, encrypted_file_write
-
-    from .attachments import AttachmentError, content_check, size_label, virus_check
-    from .constants import AttachmentErrorCode
-    from .models import Attachment
 
     role = _attachment_role(case=case, actor=actor, owner_token=owner_token)
     if role is None:
@@ -577,7 +950,6 @@ def attachment_add(
 
 
 def _attachment_remove(*, attachment) -> None:
-    from rathaus.documents.storage import encrypted_file_delete
 
     storage_name = attachment.storage_name
     attachment.delete()
@@ -587,8 +959,6 @@ def _attachment_remove(*, attachment) -> None:
 @transaction.atomic
 def attachment_remove(*, attachment, actor, owner_token: str = "") -> None:
     """Remove a file from a draft (the journey's "remove" button). Submitted files stay."""
-    from .attachments import AttachmentError
-    from .constants import AttachmentErrorCode
 
     case = attachment.case
     role = _attachment_role(case=case, actor=actor, owner_token=owner_token)
@@ -606,7 +976,6 @@ def attachment_remove(*, attachment, actor, owner_token: str = "") -> None:
 
 def attachments_of_skipped_pages_remove(*, case: Case, procedure: Procedure) -> int:
     """Remove files added on question pages that the final answers no longer ask (on submit)."""
-    from .models import Attachment
 
     active = {page.slug for page in procedure.active_pages(case.answers or {})}
     stale = Attachment.objects.filter(municipality=case.municipality_id, case=case).exclude(
@@ -627,6 +996,83 @@ def message_send_with_attachment(*, case: Case, sender, body: str, upload=None) 
     if upload:
         attachment_add(case=case, upload=upload, actor=sender, message=message)
     return message
+
+
+# --- fees --------------------------------------------------------------------------------------
+def case_fee(*, case: Case):
+    """The fee for ``case`` as its procedure reckons it from the catalogue (None: no fee)."""
+    return procedure_get(case.procedure_key).fee(case_context(case=case))
+
+
+# --- documents -----------------------------------------------------------------------------------
+def case_document_issue(*, case: Case, document_type: str, actor):
+    """Issue ``case``'s procedure's document ``document_type`` as a verifiable PDF, with the data
+    the document type's builder chooses. ``actor``: a staff member of the case's town, or None
+    for the system. Raises ``DocumentError``."""
+    procedure = procedure_get(case.procedure_key)
+    kind = procedure.document_type(document_type)
+    if kind is None:
+        raise DocumentError(DocumentErrorCode.UNKNOWN_DOCUMENT_TYPE)
+    if actor_role_for_case(actor=actor, case=case) not in (ActorRole.STAFF, ActorRole.SYSTEM):
+        raise DocumentError(DocumentErrorCode.ACTOR_NOT_PERMITTED)
+    if case.status in (CaseStatus.DRAFT, CaseStatus.AWAITING_PAYMENT):
+        raise DocumentError(DocumentErrorCode.CASE_NOT_SUBMITTED)
+    # A document is written in the applicant's language (German without an account).
+    applicant = case.applicant
+    language = applicant.preferred_language if applicant is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return document_store(case=case, kind=kind, data=kind.build(case), actor=actor)
+
+
+def receipt_render(*, case: Case) -> bytes:
+    """The Eingangsbestätigung: what was submitted, when, under which reference (not stored)."""
+    procedure = procedure_get(case.procedure_key)
+    rows = [(label, value) for _p, _n, label, value in procedure.summary_rows(case.answers or {})]
+    return pdf_render(
+        template="documents/pdf/receipt.html",
+        context={
+            "title": _("Eingangsbestätigung"),
+            "case": case,
+            "procedure_title": str(procedure.title),
+            "rows": rows,
+            "attachments": [a.original_name for a in case_attachments(case=case)],
+            "submitted_at": timezone.localtime(case.submitted_at) if case.submitted_at else None,
+        },
+        municipality=case.municipality,
+    )
+
+
+# An upload or a document is written to disk before its row is committed; a file whose row never
+# arrived (its transaction rolled back, the process died) is left alone for this long, so that a
+# write still in progress is never mistaken for an orphan.
+ORPHAN_GRACE_SECONDS = 24 * 3600
+
+
+def orphaned_files_delete(*, grace_seconds: float = ORPHAN_GRACE_SECONDS) -> dict[str, int]:
+    """Delete encrypted files that no attachment or issued document names, and temporary files
+    of crashed writes, once older than ``grace_seconds``. Returns the counts."""
+    candidates = encrypted_files_older_than(grace_seconds)
+    names = [name for name, finished in candidates if finished]
+    known: set[str] = set()
+    for start in range(0, len(names), 500):
+        batch = names[start : start + 500]
+        known.update(
+            Attachment.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True)
+        )
+        known.update(
+            IssuedDocument.objects.filter(storage_name__in=batch).values_list(
+                "storage_name", flat=True
+            )
+        )
+    counts = {"files": 0, "temporary": 0}
+    for name, finished in candidates:
+        if not finished:
+            stale_temporary_file_delete(name)
+            counts["temporary"] += 1
+        elif name not in known:
+            encrypted_file_delete(name)
+            counts["files"] += 1
+    return counts
 
 
 # --- retention -----------------------------------------------------------------------------------
@@ -655,20 +1101,12 @@ def case_retention_purge(*, now: datetime.datetime | None = None) -> dict[str, i
     record protects (e.g. a payment, kept under accounting law) stays and is counted as kept.
     Drafts are removed by ``case_drafts_expired_delete``.
     """
-    from django.db.models import ProtectedError
-
-    from rathaus.documents.models import IssuedDocument
-    from rathaus.documents.storage import encrypted_file_delete
-    from rathaus.procedures.registry import procedure_registry, procedures_load
-
-    from .models import Attachment
 
     now = now or timezone.now()
-    procedures_load()
     totals: dict[str, int] = {"cases": 0, "attachments": 0, "documents": 0, "kept": 0}
     per_town: dict[int, dict[str, int]] = {}
-    for key in list(procedure_registry):
-        procedure = procedure_registry.get(key)
+    for procedure in procedures():
+        key = procedure.key
         expired = Case.objects.filter(
             procedure_key=key,
             status__in=list(CLOSED_STATUSES),
@@ -708,8 +1146,6 @@ def case_retention_purge(*, now: datetime.datetime | None = None) -> dict[str, i
             totals["attachments"] += len(files)
             totals["documents"] += len(documents)
     if per_town:
-        from rathaus.tenants.models import Municipality
-
         for town in Municipality.objects.filter(pk__in=per_town):
             audit_event_record(
                 action="cases.retention_purged", municipality=town, data=per_town[town.pk]

@@ -1,7 +1,12 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .services import case_drafts_expired_delete, case_retention_purge, read_logs_purge
+from .services import (
+    case_drafts_expired_delete,
+    case_retention_purge,
+    orphaned_files_delete,
+    read_logs_purge,
+)
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
@@ -19,3 +24,9 @@ def cases_retention_purge() -> None:
 def case_read_logs_purge() -> None:
     """Daily: delete read-log entries older than twelve months (§40 BMG)."""
     read_logs_purge()
+
+
+@db_periodic_task(crontab(hour="4", minute="7"))
+def encrypted_orphans_delete() -> None:
+    """Daily: delete encrypted files that no attachment or document names any more."""
+    orphaned_files_delete()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .constants import ActorRole, CaseErrorCode, CaseStatus
 from .errors import CaseError
+from .plugin.procedure import STAGE_STATUSES
 
 S = CaseStatus
 CITIZEN = ActorRole.CITIZEN
@@ -29,7 +30,9 @@ ALLOWED_TRANSITIONS: dict[CaseStatus, dict[CaseStatus, frozenset[ActorRole]]] = 
         # A paid procedure's case waits for its payment (set by rathaus.payments on submit).
         S.AWAITING_PAYMENT: frozenset({SYSTEM}),
         S.IN_REVIEW: frozenset({STAFF}),
-        S.REJECTED: frozenset({STAFF}),
+        # The system decides by a procedure's rule (``Procedure.decide``), recorded with it.
+        S.APPROVED: frozenset({SYSTEM}),
+        S.REJECTED: frozenset({STAFF, SYSTEM}),
         S.WITHDRAWN: frozenset({CITIZEN}),
     },
     S.IN_REVIEW: {
@@ -78,6 +81,28 @@ def transition_check(
         )
     if target in REASON_REQUIRED_FOR and not reason.strip():
         raise CaseError(CaseErrorCode.REASON_REQUIRED, details={"to": target.value})
+
+
+def stage_check(
+    *, procedure, status: str, from_stage: str, to_stage: str, actor_role: ActorRole
+) -> None:
+    """Raise ``CaseError`` unless ``actor_role`` may move a case of ``procedure`` from its stage
+    ``from_stage`` to ``to_stage`` (the procedure's ``stage_transitions`` table) while the case
+    is in ``status``. Stages move only between submitting and closing."""
+    if status not in STAGE_STATUSES or procedure.stage(to_stage) is None:
+        raise CaseError(
+            CaseErrorCode.STAGE_NOT_ALLOWED, details={"from": from_stage, "to": to_stage}
+        )
+    roles = procedure.stage_roles(from_stage=from_stage, to_stage=to_stage)
+    if roles is None:
+        raise CaseError(
+            CaseErrorCode.STAGE_NOT_ALLOWED, details={"from": from_stage, "to": to_stage}
+        )
+    if actor_role not in roles:
+        raise CaseError(
+            CaseErrorCode.ACTOR_NOT_PERMITTED,
+            details={"from": from_stage, "to": to_stage, "role": str(actor_role)},
+        )
 
 
 def transitions_available(*, from_status: str, actor_role: ActorRole) -> list[CaseStatus]:

@@ -39,4 +39,20 @@ urlpatterns = [
         name="attachment_page",
     ),
     path("<slug:procedure_key>/<uuid:public_id>/<slug:page_slug>/", views.page, name="page"),
+    # Repeating groups ("add another"): add, change and remove one entry.
+    path(
+        "<slug:procedure_key>/<uuid:public_id>/<slug:page_slug>/neu/",
+        views.group_item,
+        name="group_add",
+    ),
+    path(
+        "<slug:procedure_key>/<uuid:public_id>/<slug:page_slug>/<int:index>/",
+        views.group_item,
+        name="group_item",
+    ),
+    path(
+        "<slug:procedure_key>/<uuid:public_id>/<slug:page_slug>/<int:index>/entfernen/",
+        views.group_remove,
+        name="group_remove",
+    ),
 ]

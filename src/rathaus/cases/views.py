@@ -7,18 +7,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
-from rathaus.procedures.registry import procedure_get_or_404, procedure_title
+from rathaus.documents.selectors import issued_document_content
 
 from . import selectors, services
-from .attachments import AttachmentError
+from .attachments import AttachmentError, size_label
 from .constants import SESSION_DRAFT_OWNER, CaseErrorCode, CaseStatus
 from .errors import CaseError
-from .forms import MessageWithFileForm, SubmitForm, WithdrawForm
+from .forms import ConfirmRemoveForm, MessageWithFileForm, SubmitForm, WithdrawForm
+from .plugin import (
+    AttachmentPage,
+    JourneyContext,
+    RepeatingGroupPage,
+    journey_services,
+    procedure_get_or_404,
+    procedure_title,
+)
+from .plugin.pages import AddAnotherForm, form_data
 from .transitions import citizen_may_withdraw
 
 RETURN_TO_CHECK = "pruefen"
@@ -32,18 +41,63 @@ def _owner_token(request: HttpRequest, *, create: bool = False) -> str:
     return token
 
 
-def _journey_case(request, procedure_key: str, public_id):
-    return selectors.access_journey_case(
+def _trust_level(request: HttpRequest) -> str | None:
+    return request.session.get(SESSION_TRUST_LEVEL)
+
+
+def _actor(request: HttpRequest):
+    return request.user if request.user.is_authenticated else None
+
+
+def _context(request: HttpRequest, procedure, case, answers=None) -> JourneyContext:
+    return JourneyContext(
+        municipality=request.municipality,
+        procedure=procedure,
+        actor=_actor(request),
+        trust_level=_trust_level(request),
+        case=case,
+        answers=case.answers or {} if answers is None else answers,
+    )
+
+
+def _journey(request: HttpRequest, procedure_key: str, public_id):
+    """The procedure and the visitor's draft; a draft whose service the town no longer offers,
+    or whose trust level this session no longer meets, goes back to the start page."""
+    procedure = procedure_get_or_404(procedure_key)
+    case = selectors.access_journey_case(
         actor=request.user,
         owner_token=_owner_token(request),
         municipality=request.municipality,
         public_id=public_id,
         procedure_key=procedure_key,
     )
+    if case.is_draft:
+        try:
+            services.case_access_check(
+                procedure=procedure,
+                municipality=request.municipality,
+                actor=request.user,
+                trust_level=_trust_level(request),
+            )
+        except CaseError as exc:
+            if exc.code == CaseErrorCode.SERVICE_NOT_OFFERED:
+                raise Http404 from exc
+            return procedure, case, redirect("cases:start", procedure_key=procedure.key)
+    return procedure, case, None
 
 
 def _page_url(case, page, *, back_to_check: bool = False) -> str:
     url = reverse("cases:page", args=[case.procedure_key, case.public_id, page.slug])
+    return f"{url}?{urlencode({RETURN_TO_CHECK: 1})}" if back_to_check else url
+
+
+def _item_url(case, page, index: int | None, *, back_to_check: bool = False) -> str:
+    if index is None:
+        url = reverse("cases:group_add", args=[case.procedure_key, case.public_id, page.slug])
+    else:
+        url = reverse(
+            "cases:group_item", args=[case.procedure_key, case.public_id, page.slug, index]
+        )
     return f"{url}?{urlencode({RETURN_TO_CHECK: 1})}" if back_to_check else url
 
 
@@ -55,18 +109,57 @@ def _confirmation_url(case) -> str:
     return reverse("cases:confirmation", args=[case.public_id])
 
 
+def _next_url(procedure, case, page, *, back_to_check: bool) -> str:
+    """Where saving ``page`` leads: the next unanswered page when coming from the check page,
+    else the next page asked, else the check page."""
+    answers = case.answers or {}
+    if back_to_check:
+        missing = procedure.first_unanswered_page(answers)
+        return _page_url(case, missing, back_to_check=True) if missing else _check_url(case)
+    active = procedure.active_pages(answers)
+    following = active[active.index(page) + 1 :] if page in active else []
+    return _page_url(case, following[0]) if following else _check_url(case)
+
+
+def _back_url(procedure, case, page, *, back_to_check: bool) -> str:
+    if back_to_check:
+        return _check_url(case)
+    active = procedure.active_pages(case.answers or {})
+    index = active.index(page)
+    return (
+        _page_url(case, active[index - 1])
+        if index > 0
+        else reverse("cases:start", args=[procedure.key])
+    )
+
+
+def _cross_page_errors_for(procedure, context: JourneyContext, page) -> list:
+    return [error for error in procedure.cross_check(context) if error.page == page.slug]
+
+
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
     procedure = procedure_get_or_404(procedure_key)
     error = None
-    if request.method == "POST":
+    try:
+        services.case_access_check(
+            procedure=procedure,
+            municipality=request.municipality,
+            actor=request.user,
+            trust_level=_trust_level(request),
+        )
+    except CaseError as exc:
+        if exc.code == CaseErrorCode.SERVICE_NOT_OFFERED:
+            raise Http404 from exc
+        error = exc
+    if request.method == "POST" and error is None:
         try:
             case = services.case_draft_start(
                 municipality=request.municipality,
                 procedure=procedure,
                 actor=request.user,
                 owner_token=_owner_token(request, create=True),
-                trust_level=request.session.get(SESSION_TRUST_LEVEL),
+                trust_level=_trust_level(request),
             )
         except CaseError as exc:
             error = exc
@@ -77,67 +170,262 @@ def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
         drafts = selectors.draft_list_for_citizen(
             actor=request.user, municipality=request.municipality
         ).filter(procedure_key=procedure.key)
+    needs_login = error is not None and error.code in (
+        CaseErrorCode.ACCOUNT_REQUIRED,
+        CaseErrorCode.TRUST_LEVEL_TOO_LOW,
+    )
     return render(
         request,
         "cases/start.html",
         {
             "procedure": procedure,
-            "error": error,
+            "error": error if request.method == "POST" or not needs_login else None,
             "drafts": drafts,
             "login_url": f"{reverse('accounts:login')}?{urlencode({'next': request.path})}",
-            "fee": procedure.fee(municipality=request.municipality),
-            "needs_login": procedure.account_required and not request.user.is_authenticated,
+            "fee": procedure.fee(_context(request, procedure, None, answers={})),
+            "needs_login": needs_login,
+            "needs_stronger_identity": error is not None
+            and error.code == CaseErrorCode.TRUST_LEVEL_TOO_LOW,
+        },
+    )
+
+
+def _prefill(form, procedure, context: JourneyContext, answers) -> None:
+    """Offer values from the page's pre-fill sources for fields not answered yet, and note
+    where each came from so the page can say so."""
+    for name, (source_key, value_name) in form.prefill.items():
+        if name in answers or name not in form.fields:
+            continue
+        value = context.prefill_values(source_key).get(value_name)
+        if value in (None, ""):
+            continue
+        form.initial[name] = value
+        source = services.prefill_source_label(source_key)
+        form.prefilled_from[name] = source
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) -> HttpResponse:
+    procedure, case, refused = _journey(request, procedure_key, public_id)
+    if refused is not None:
+        return refused
+    if not case.is_draft:
+        return redirect(_confirmation_url(case))
+    answers = case.answers or {}
+    page_class = procedure.page(page_slug)
+    if page_class is None or page_class not in procedure.active_pages(answers):
+        raise Http404
+    if issubclass(page_class, RepeatingGroupPage):
+        return _group_page(request, procedure, case, page_class)
+    back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
+    context = _context(request, procedure, case)
+    if request.method == "POST":
+        form = page_class(data=request.POST, context=context)
+        if form.is_valid():
+            proposed = {**answers, **form.cleaned_data}
+            for error in _cross_page_errors_for(
+                procedure, context.with_answers(services.answers_as_json(proposed)), page_class
+            ):
+                form.add_error(error.field or None, str(error.message))
+        if form.is_valid():
+            services.case_draft_answers_save(
+                case=case, page=page_class, cleaned_data=form.cleaned_data, actor=request.user
+            )
+            return redirect(_next_url(procedure, case, page_class, back_to_check=back_to_check))
+    else:
+        form = page_class(initial=procedure.page_data(page_class, answers), context=context)
+        _prefill(form, procedure, context, answers)
+    return render(
+        request,
+        "cases/page.html",
+        {
+            "procedure": procedure,
+            "page": page_class,
+            "form": form,
+            "prefill_sources": sorted(set(form.prefilled_from.values())),
+            "back_url": _back_url(procedure, case, page_class, back_to_check=back_to_check),
+        },
+    )
+
+
+# --- repeating groups ("add another") ------------------------------------------------------------
+def _group_page(request: HttpRequest, procedure, case, page_class) -> HttpResponse:
+    back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
+    answers = case.answers or {}
+    items = page_class.items(answers)
+    if not items and request.method == "GET" and page_class.group not in answers:
+        return redirect(_item_url(case, page_class, None, back_to_check=back_to_check))
+    full = len(items) >= page_class.max_items
+    form = AddAnotherForm(
+        data=request.POST if request.method == "POST" else None,
+        question=str(page_class.add_another_question),
+    )
+    if request.method == "POST":
+        add_another = (
+            False if full else (form.cleaned_data["add_another"] if form.is_valid() else None)
+        )
+        if add_another:
+            return redirect(_item_url(case, page_class, None, back_to_check=back_to_check))
+        if add_another is False:
+            if len(items) < page_class.min_items:
+                form.add_error(None, str(page_class.too_few_message))
+            else:
+                services.case_draft_answers_save(
+                    case=case,
+                    page=page_class,
+                    cleaned_data={page_class.group: items},
+                    actor=request.user,
+                )
+                return redirect(_next_url(procedure, case, page_class, back_to_check=back_to_check))
+    rows = [
+        (
+            page_class.item_number_title(index),
+            page_class.item_label(item),
+            _item_url(case, page_class, index, back_to_check=back_to_check),
+            reverse(
+                "cases:group_remove",
+                args=[case.procedure_key, case.public_id, page_class.slug, index],
+            ),
+        )
+        for index, item in enumerate(items)
+    ]
+    return render(
+        request,
+        "cases/group_page.html",
+        {
+            "procedure": procedure,
+            "page": page_class,
+            "rows": rows,
+            "form": form,
+            "full": full,
+            "back_url": _back_url(procedure, case, page_class, back_to_check=back_to_check),
+        },
+    )
+
+
+def _group_journey(request, procedure_key, public_id, page_slug):
+    procedure, case, refused = _journey(request, procedure_key, public_id)
+    if refused is not None:
+        return procedure, case, None, refused
+    if not case.is_draft:
+        return procedure, case, None, redirect(_confirmation_url(case))
+    page_class = procedure.page(page_slug)
+    if (
+        page_class is None
+        or not issubclass(page_class, RepeatingGroupPage)
+        or page_class not in procedure.active_pages(case.answers or {})
+    ):
+        raise Http404
+    return procedure, case, page_class, None
+
+
+@require_http_methods(["GET", "POST"])
+def group_item(
+    request: HttpRequest, procedure_key: str, public_id, page_slug: str, index: int | None = None
+) -> HttpResponse:
+    """Add an item to a repeating group (``index`` None) or change one."""
+    procedure, case, page_class, refused = _group_journey(
+        request, procedure_key, public_id, page_slug
+    )
+    if refused is not None:
+        return refused
+    items = page_class.items(case.answers or {})
+    if index is not None and not 0 <= index < len(items):
+        raise Http404
+    if index is None and len(items) >= page_class.max_items:
+        return redirect(_page_url(case, page_class))
+    back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
+    group_url = _page_url(case, page_class, back_to_check=back_to_check)
+    if request.method == "POST":
+        form = page_class.item_form(data=request.POST)
+    else:
+        initial = form_data(page_class.item_form, items[index]) if index is not None else {}
+        form = page_class.item_form(initial=initial)
+    form.context = _context(request, procedure, case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_group_item_save(
+                case=case,
+                page=page_class,
+                index=index,
+                cleaned_data=form.cleaned_data,
+                actor=request.user,
+            )
+        except CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(group_url)
+    title = page_class.item_number_title(index) if index is not None else str(page_class.add_title)
+    return render(
+        request,
+        "cases/group_item.html",
+        {
+            "procedure": procedure,
+            "page": page_class,
+            "title": title,
+            "form": form,
+            "back_url": group_url
+            if items
+            else _back_url(procedure, case, page_class, back_to_check=back_to_check),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) -> HttpResponse:
-    procedure = procedure_get_or_404(procedure_key)
-    case = _journey_case(request, procedure_key, public_id)
-    if not case.is_draft:
-        return redirect(_confirmation_url(case))
-    answers = case.answers or {}
-    page_class = procedure.page(page_slug)
-    active = procedure.active_pages(answers)
-    if page_class is None or page_class not in active:
+def group_remove(
+    request: HttpRequest, procedure_key: str, public_id, page_slug: str, index: int
+) -> HttpResponse:
+    """Ask before removing an item of a repeating group."""
+    procedure, case, page_class, refused = _group_journey(
+        request, procedure_key, public_id, page_slug
+    )
+    if refused is not None:
+        return refused
+    items = page_class.items(case.answers or {})
+    if not 0 <= index < len(items):
         raise Http404
-    back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
-    if request.method == "POST":
-        form = page_class(data=request.POST)
-        if form.is_valid():
-            services.case_draft_answers_save(
-                case=case, page=page_class, cleaned_data=form.cleaned_data, actor=request.user
+    group_url = _page_url(case, page_class)
+    form = ConfirmRemoveForm(
+        data=request.POST if request.method == "POST" else None,
+        label=_("Do you want to remove %(item)s?") % {"item": page_class.item_label(items[index])},
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm"]:
+            services.case_group_item_remove(
+                case=case, page=page_class, index=index, actor=request.user
             )
-            answers = case.answers
-            active = procedure.active_pages(answers)
-            if back_to_check:
-                missing = procedure.first_unanswered_page(answers)
-                if missing is not None:
-                    return redirect(_page_url(case, missing, back_to_check=True))
-                return redirect(_check_url(case))
-            following = active[active.index(page_class) + 1 :]
-            return redirect(_page_url(case, following[0]) if following else _check_url(case))
-    else:
-        form = page_class(initial=procedure.page_data(page_class, answers))
-    index = active.index(page_class)
-    if back_to_check:
-        back_url = _check_url(case)
-    elif index > 0:
-        back_url = _page_url(case, active[index - 1])
-    else:
-        back_url = reverse("cases:start", args=[procedure.key])
+            messages.success(request, _("The entry has been removed."))
+        return redirect(group_url)
     return render(
         request,
-        "cases/page.html",
-        {"procedure": procedure, "page": page_class, "form": form, "back_url": back_url},
+        "cases/group_remove.html",
+        {
+            "procedure": procedure,
+            "page": page_class,
+            "title": page_class.item_number_title(index),
+            "form": form,
+            "back_url": group_url,
+        },
     )
+
+
+# --- check and submit ----------------------------------------------------------------------------
+def _answer_error_links(case, procedure, errors) -> list[tuple[str, str]]:
+    links = []
+    for error in errors:
+        page_class = procedure.page(error.page)
+        url = _page_url(case, page_class, back_to_check=True) if page_class else _check_url(case)
+        anchor = f"#id_{error.field}" if error.field else ""
+        links.append((str(error.message), url + anchor))
+    return links
 
 
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, procedure_key: str, public_id) -> HttpResponse:
-    procedure = procedure_get_or_404(procedure_key)
-    case = _journey_case(request, procedure_key, public_id)
+    procedure, case, refused = _journey(request, procedure_key, public_id)
+    if refused is not None:
+        return refused
+    answer_errors = []
     if request.method == "POST":
         form = SubmitForm(data=request.POST)
         if form.is_valid():
@@ -146,24 +434,31 @@ def check(request: HttpRequest, procedure_key: str, public_id) -> HttpResponse:
                     case=case,
                     actor=request.user,
                     idempotency_key=form.cleaned_data["idempotency_key"],
+                    trust_level=_trust_level(request),
                 )
             except CaseError as exc:
                 if exc.code == CaseErrorCode.INCOMPLETE_ANSWERS:
                     return redirect(_page_url(case, procedure.page(exc.details["page"])))
-                form.add_error(None, exc.message)
+                if exc.code != CaseErrorCode.ANSWERS_INVALID:
+                    form.add_error(None, exc.message)
             else:
                 return redirect(_confirmation_url(case))
     else:
         if not case.is_draft:
             return redirect(_confirmation_url(case))
-        missing = procedure.first_unanswered_page(case.answers or {})
+        missing = procedure.first_unanswered_page(
+            case.answers or {}, _context(request, procedure, case)
+        )
         if missing is not None:
             return redirect(_page_url(case, missing))
         form = SubmitForm(initial={"idempotency_key": case.idempotency_key})
     answers = case.answers or {}
+    answer_errors = _answer_error_links(
+        case, procedure, procedure.cross_check(_context(request, procedure, case))
+    )
     rows = [
-        (label, value, _page_url(case, page_class, back_to_check=True))
-        for page_class, label, value in procedure.summary_rows(answers)
+        (label, value, _change_url(case, page_class, name))
+        for page_class, name, label, value in procedure.summary_rows(answers)
     ]
     active = procedure.active_pages(answers)
     return render(
@@ -173,9 +468,18 @@ def check(request: HttpRequest, procedure_key: str, public_id) -> HttpResponse:
             "procedure": procedure,
             "rows": rows,
             "form": form,
+            "answer_errors": answer_errors,
             "back_url": _page_url(case, active[-1]),
         },
     )
+
+
+def _change_url(case, page_class, name: str) -> str:
+    """The "Change" link of a check-page row: the page, or the group item it shows."""
+    if issubclass(page_class, RepeatingGroupPage):
+        index = int(name.rsplit(".", 1)[1])
+        return _item_url(case, page_class, index, back_to_check=True)
+    return _page_url(case, page_class, back_to_check=True)
 
 
 @require_http_methods(["GET"])
@@ -243,7 +547,10 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         form = MessageWithFileForm()
         services.messages_mark_read(case=case, reader=request.user)
     procedure = procedure_get_or_404(case.procedure_key)
-    rows = [(label, value, None) for _p, label, value in procedure.summary_rows(case.answers or {})]
+    rows = [
+        (label, value, None) for _p, _n, label, value in procedure.summary_rows(case.answers or {})
+    ]
+    booking = journey_services.get("booking")
     return render(
         request,
         "cases/case_detail.html",
@@ -251,7 +558,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "procedure": procedure,
             "rows": rows,
-            "events": selectors.case_events(case=case),
+            "stage_label": procedure.stage_label(case.stage) if case.stage else "",
+            "bookings": booking.for_case(case=case) if booking is not None else [],
+            "events": selectors.case_timeline(case=case),
             "postfach": selectors.case_messages(case=case),
             "form": form if is_applicant else None,
             "may_withdraw": is_applicant and citizen_may_withdraw(case.status),
@@ -296,8 +605,6 @@ def case_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 # --- attachments and documents -------------------------------------------------------------------
 def _file_response(data: bytes, *, content_type: str, filename: str, inline: bool = False):
-    from django.utils.http import content_disposition_header
-
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["Cache-Control"] = "private, no-store"
@@ -309,12 +616,10 @@ def _file_response(data: bytes, *, content_type: str, filename: str, inline: boo
 def attachment_page(
     request: HttpRequest, procedure_key: str, public_id, page_slug: str
 ) -> HttpResponse:
-    """A question page with one file (``forms.AttachmentPage``): upload, replace or remove."""
-    from .attachments import size_label
-    from .forms import AttachmentPage
-
-    procedure = procedure_get_or_404(procedure_key)
-    case = _journey_case(request, procedure_key, public_id)
+    """A question page with one file (``plugin.AttachmentPage``): upload, replace or remove."""
+    procedure, case, refused = _journey(request, procedure_key, public_id)
+    if refused is not None:
+        return refused
     if not case.is_draft:
         return redirect(_confirmation_url(case))
     page_class = procedure.page(page_slug)
@@ -365,22 +670,8 @@ def attachment_page(
                 cleaned_data={field_name: current.original_name},
                 actor=request.user,
             )
-            answers = case.answers
-            if back_to_check:
-                missing = procedure.first_unanswered_page(answers)
-                if missing is not None:
-                    return redirect(_page_url(case, missing, back_to_check=True))
-                return redirect(_check_url(case))
-            active = procedure.active_pages(answers)
-            following = active[active.index(page_class) + 1 :]
-            return redirect(_page_url(case, following[0]) if following else _check_url(case))
-    index = active.index(page_class)
-    if back_to_check:
-        back_url = _check_url(case)
-    elif index > 0:
-        back_url = _page_url(case, active[index - 1])
-    else:
-        back_url = reverse("cases:start", args=[procedure.key])
+            return redirect(_next_url(procedure, case, page_class, back_to_check=back_to_check))
+    back_url = _back_url(procedure, case, page_class, back_to_check=back_to_check)
     # Whoever reached this page chose to add a file: without one already stored it is needed,
     # so it is not labelled "optional" (validation above gives the page's own message).
     form.fields[field_name].required = current is None
@@ -416,13 +707,11 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id) -> 
 @require_http_methods(["GET"])
 def receipt_download(request: HttpRequest, reference: str) -> HttpResponse:
     """The Eingangsbestätigung (PDF receipt) from the citizen's case page."""
-    from rathaus.documents.services import receipt_render
-
     case = selectors.access_case_by_reference(
         actor=request.user, municipality=request.municipality, reference=reference
     )
     return _file_response(
-        receipt_render(case=case),
+        services.receipt_render(case=case),
         content_type="application/pdf",
         filename=f"Eingangsbestaetigung-{case.reference}.pdf",
     )
@@ -431,8 +720,6 @@ def receipt_download(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def confirmation_receipt_download(request: HttpRequest, public_id) -> HttpResponse:
     """The PDF receipt from the confirmation page (also for visitors without an account)."""
-    from rathaus.documents.services import receipt_render
-
     case = selectors.access_own_case(
         actor=request.user,
         owner_token=_owner_token(request),
@@ -442,7 +729,7 @@ def confirmation_receipt_download(request: HttpRequest, public_id) -> HttpRespon
     if case.is_draft:
         raise Http404
     return _file_response(
-        receipt_render(case=case),
+        services.receipt_render(case=case),
         content_type="application/pdf",
         filename=f"Eingangsbestaetigung-{case.reference}.pdf",
     )
@@ -450,9 +737,7 @@ def confirmation_receipt_download(request: HttpRequest, public_id) -> HttpRespon
 
 @require_http_methods(["GET"])
 def issued_document_download(request: HttpRequest, reference: str, document_id) -> HttpResponse:
-    from rathaus.documents.selectors import access_issued_document, issued_document_content
-
-    document = access_issued_document(
+    document = selectors.access_issued_document(
         actor=request.user,
         municipality=request.municipality,
         reference=reference,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.admin import MunicipalityScopedAdmin
+from rathaus.accounts.admin_scope import MunicipalityScopedAdmin
 
 from .models import LifeSituation, MunicipalityService, Service
 

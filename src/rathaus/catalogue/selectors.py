@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from importlib import import_module
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -48,6 +48,11 @@ def service_popular_for(*, municipality, limit: int = POPULAR_LIMIT) -> list[Mun
     )
 
 
+def service_offering(*, municipality, service_slug: str) -> MunicipalityService | None:
+    """The municipality's enabled offering of a service, or None where it is not offered."""
+    return _offerings(municipality=municipality).filter(service__slug=service_slug).first()
+
+
 def service_fee(
     *, municipality, service_slug: str, birth_date: date | None = None, on: date | None = None
 ) -> Decimal | None:
@@ -55,7 +60,7 @@ def service_fee(
 
     None when the service is not offered there, is free, or depends on an age not given.
     """
-    offering = _offerings(municipality=municipality).filter(service__slug=service_slug).first()
+    offering = service_offering(municipality=municipality, service_slug=service_slug)
     if offering is None:
         return None
     rule = offering.fee
@@ -109,17 +114,20 @@ def service_search(*, municipality, query: str) -> list[MunicipalityService]:
     return [item[3] for item in scored]
 
 
+# Which online procedure serves a catalogue service: the case engine sits above the catalogue and
+# tells it when Django starts (``online_procedure_finder_set``), so the catalogue imports nothing
+# of it. The finder takes a service slug and returns a procedure key or None.
+_online_procedure_finder: Callable[[str], str | None] = lambda service_slug: None  # noqa: E731
+
+
+def online_procedure_finder_set(finder: Callable[[str], str | None]) -> None:
+    global _online_procedure_finder
+    _online_procedure_finder = finder
+
+
 def _procedure_key_for(service_slug: str) -> str | None:
     """The key of the installed online procedure that serves this catalogue service, if any."""
-    try:
-        registry = import_module("rathaus.procedures.registry")
-    except ImportError:
-        return None
-    registry.procedures_load()
-    for key, procedure in registry.procedure_registry.items():
-        if procedure.service_slug == service_slug:
-            return key
-    return None
+    return _online_procedure_finder(service_slug)
 
 
 def service_start_url(*, offering: MunicipalityService) -> str | None:

@@ -1,9 +1,6 @@
-"""Document types a procedure can issue, and limits of the public verification page."""
+"""Limits of issued documents and of the public verification page; stable error codes."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,27 +8,6 @@ from django.utils.translation import gettext_lazy as _
 VERIFICATION_CODE_LENGTH = 16  # base32 of 10 random bytes: 80 bits
 VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 PDF_VARIANT = "pdf/a-3b"  # archival PDF/A-3b, as offered by WeasyPrint
-
-
-@dataclass(frozen=True)
-class DocumentType:
-    key: str
-    title: Any
-    template: str
-
-
-DOCUMENT_TYPES: dict[str, DocumentType] = {
-    "reply_letter": DocumentType(
-        key="reply_letter",
-        title=_("Reply letter"),
-        template="documents/pdf/reply_letter.html",
-    ),
-}
-
-
-def document_type_title(key: str) -> str:
-    document_type = DOCUMENT_TYPES.get(key)
-    return str(document_type.title) if document_type else key
 
 
 class DocumentErrorCode(models.TextChoices):

@@ -4,8 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import document_type_title
-
 
 class IssuedDocument(models.Model):
     """A PDF the town issued for a case (e.g. a reply letter), verifiable at ``/pruefen/<code>/``.
@@ -22,6 +20,8 @@ class IssuedDocument(models.Model):
     )
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_type = models.CharField(_("document type"), max_length=60)
+    # The title as printed on the document, in the language it was issued in.
+    title = models.CharField(_("title"), max_length=200, blank=True)
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
@@ -43,7 +43,3 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} {self.verification_code}"
-
-    @property
-    def title(self) -> str:
-        return document_type_title(self.document_type)

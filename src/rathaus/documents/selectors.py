@@ -5,15 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import uuid
 
-from django.db.models import QuerySet
 from django.http import Http404
 
-from rathaus.cases.selectors import access_case_by_reference
+from rathaus.core.storage import encrypted_file_read
 
 from .models import IssuedDocument
-from .storage import encrypted_file_read
 
 CODE_CHARS = re.compile(r"[^A-Z2-7]")
 
@@ -25,23 +22,6 @@ def code_normalise(code: str) -> str:
 
 def code_display(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def case_issued_documents(*, case) -> QuerySet[IssuedDocument]:
-    return IssuedDocument.objects.filter(municipality=case.municipality_id, case=case)
-
-
-def access_issued_document(*, actor, municipality, reference: str, public_id) -> IssuedDocument:
-    """An issued document of a case the actor may see (``access_case_by_reference``); else 404."""
-    case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
-    try:
-        public_uuid = uuid.UUID(str(public_id))
-    except ValueError as exc:
-        raise Http404 from exc
-    document = case_issued_documents(case=case).filter(public_id=public_uuid).first()
-    if document is None:
-        raise Http404
-    return document
 
 
 def issued_document_content(*, document: IssuedDocument) -> bytes:
@@ -64,9 +44,3 @@ def verification_get(*, municipality, code: str) -> IssuedDocument:
 def document_hash_matches(*, document: IssuedDocument, data: bytes) -> bool:
     """True when ``data`` is byte for byte the PDF that was issued."""
     return hmac.compare_digest(hashlib.sha256(data).hexdigest(), document.sha256)
-
-
-def issued_document_storage_names(*, case_ids) -> list[str]:
-    return list(
-        IssuedDocument.objects.filter(case_id__in=case_ids).values_list("storage_name", flat=True)
-    )

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .constants import document_type_title
 from .forms import CodeForm, VerifyUploadForm
 
 
@@ -49,7 +48,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         "documents/verify.html",
         {
             "document": document,
-            "document_title": document_type_title(document.document_type),
+            "document_title": document.title or document.document_type,
             "code": selectors.code_display(document.verification_code),
             "form": form,
             "result": result,

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from rathaus.core.admin import MunicipalityScopedAdmin
+from rathaus.accounts.admin_scope import MunicipalityScopedAdmin
 
 from .models import Payment, PaymentAttempt, PaymentLedgerEntry, ProviderConfig
 from .providers.registry import provider_choices

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from rathaus.cases.constants import CaseStatus
 from rathaus.cases.selectors import access_own_case, is_staff_of
 
+from .constants import PaymentStatus
 from .models import Payment, PaymentLedgerEntry
 
 
@@ -70,11 +72,6 @@ def payment_list_for_staff(
     ``attention``: flagged for a clerk (late payment, amount mismatch, platform error) or a refund
     waiting for a second clerk's confirmation. ``waiting``: cases still waiting for their fee
     (a clerk may waive it). ``all``: every payment. Newest change first."""
-    from django.db.models import Q
-
-    from rathaus.cases.constants import CaseStatus
-
-    from .constants import PaymentStatus
 
     if not is_staff_of(actor=actor, municipality=municipality):
         return Payment.objects.none()

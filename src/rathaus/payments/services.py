@@ -3,21 +3,28 @@ writes the ledger entry in the same transaction."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 import logging
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from rathaus.cases.constants import CaseStatus
+from rathaus.cases.models import Case
 from rathaus.cases.selectors import is_staff_of
-from rathaus.cases.services import case_transition
+from rathaus.cases.services import case_fee, case_transition
+from rathaus.catalogue.selectors import service_list_for
 from rathaus.core.audit import audit_event_record
+from rathaus.tenants.models import Municipality
 
 from .constants import (
     DEFAULT_ATTEMPT_EXPIRY,
@@ -166,7 +173,6 @@ def purpose_for(case) -> str:
 
 
 def _service_texts(*, municipality, service_slug: str) -> tuple[str, str]:
-    from rathaus.catalogue.selectors import service_list_for
 
     offering = (
         service_list_for(municipality=municipality).filter(service__slug=service_slug).first()
@@ -180,10 +186,8 @@ def _service_texts(*, municipality, service_slug: str) -> tuple[str, str]:
 def payment_for_case_require(*, case, amount: Decimal | None = None) -> Payment | None:
     """Called from a paid procedure's ``on_submit``: the fee (from the catalogue unless given)
     becomes a Payment, and the case waits for it before it reaches the back office."""
-    from rathaus.procedures.registry import procedure_get
-
     if amount is None:
-        amount = procedure_get(case.procedure_key).fee(municipality=case.municipality)
+        amount = case_fee(case=case)
     if amount is None or amount <= 0:
         return None
     existing = Payment.objects.filter(case=case, municipality=case.municipality_id).first()
@@ -336,7 +340,6 @@ def payment_start(*, payment: Payment, actor, return_url: str) -> str:
 
 
 def _release_case(payment: Payment) -> None:
-    from rathaus.cases.models import Case
 
     case = Case.objects.select_for_update().get(
         pk=payment.case_id, municipality=payment.municipality_id
@@ -593,7 +596,6 @@ def payments_reconcile(*, now: datetime.datetime | None = None) -> int:
     """Query every attempt that is not final (of any payment, not only its current one) and
     every unsettled payment; expire payments and attempts the platform never settled. Returns
     how many payments were asked about."""
-    from django.db.models import Exists, OuterRef, Q
 
     now = now or timezone.now()
     asked = 0
@@ -655,7 +657,6 @@ def payment_fee_waive(*, payment: Payment, actor, reason: str) -> Payment:
             actor=actor,
             note="fee waived",
         )
-    from rathaus.cases.models import Case
 
     case = Case.objects.select_for_update().get(pk=locked.case_id)
     if case.status == CaseStatus.AWAITING_PAYMENT:
@@ -766,9 +767,6 @@ def payments_booked_rows(*, municipality, day: datetime.date) -> list[dict[str, 
 
 def payments_export_render(rows: list[dict[str, str]]) -> tuple[str, str]:
     """(CSV, JSON) of export rows; CSV with ";" as German spreadsheet programs expect."""
-    import csv
-    import io
-    import json
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, delimiter=";", lineterminator="\n")
@@ -779,9 +777,6 @@ def payments_export_render(rows: list[dict[str, str]]) -> tuple[str, str]:
 
 def payments_export_write(*, day: datetime.date, directory) -> list:
     """Write ``<directory>/<town slug>/<day>.csv`` and ``.json`` for every active town."""
-    from pathlib import Path
-
-    from rathaus.tenants.models import Municipality
 
     written = []
     for municipality in Municipality.objects.filter(is_active=True):

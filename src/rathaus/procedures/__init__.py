@@ -1,5 +1,5 @@
 """Procedures: one package per online service, each a plugin for the case engine.
 
-A procedure subclasses ``base.Procedure`` and registers itself in ``registry.procedure_registry``.
-The built-in procedures are imported by ``registry.procedures_load()``.
+A procedure subclasses ``rathaus.cases.plugin.Procedure``; ``settings.RATHAUS_PROCEDURES``
+lists the installed ones (docs/case-engine.md).
 """

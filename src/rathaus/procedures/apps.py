@@ -8,8 +8,3 @@ class ProceduresConfig(AppConfig):
     name = "rathaus.procedures"
     label = "procedures"
     verbose_name = _("Procedures")
-
-    def ready(self) -> None:
-        from .registry import procedures_load
-
-        procedures_load()

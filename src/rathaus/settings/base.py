@@ -32,6 +32,12 @@ RATHAUS_DEMO = env_bool("RATHAUS_DEMO", False)
 # The port in links that leave a request (e-mails, PDFs, QR codes); empty behind a proxy on 443.
 RATHAUS_PUBLIC_PORT = os.environ.get("RATHAUS_PUBLIC_PORT", "").strip()
 
+# The online procedures this installation offers (a town offers one where its catalogue enables
+# the procedure's service). A neighbouring town's own procedure package is added here.
+RATHAUS_PROCEDURES = [
+    "rathaus.procedures.general_request.procedure.GeneralRequest",
+]
+
 INSTALLED_APPS = [
     "rathaus.accounts.admin_site.RathausAdminConfig",
     "django.contrib.auth",
@@ -69,14 +75,14 @@ MIDDLEWARE = [
     "rathaus.tenants.middleware.MunicipalityMiddleware",
     "rathaus.core.page_cache.PublicPageCacheMiddleware",
     # Django's session, CSRF, auth, messages and django-otp's middleware, each skipped by an
-    # API call that carries no cookie at all (rathaus.core.browser_middleware).
-    "rathaus.core.browser_middleware.BrowserSessionMiddleware",
+    # API call that carries no cookie at all (rathaus.accounts.browser_middleware).
+    "rathaus.accounts.browser_middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "rathaus.core.browser_middleware.BrowserCsrfViewMiddleware",
-    "rathaus.core.browser_middleware.BrowserAuthenticationMiddleware",
-    "rathaus.core.browser_middleware.BrowserOTPMiddleware",
-    "rathaus.core.browser_middleware.BrowserSessionIdleTimeoutMiddleware",
-    "rathaus.core.browser_middleware.BrowserMessageMiddleware",
+    "rathaus.accounts.browser_middleware.BrowserCsrfViewMiddleware",
+    "rathaus.accounts.browser_middleware.BrowserAuthenticationMiddleware",
+    "rathaus.accounts.browser_middleware.BrowserOTPMiddleware",
+    "rathaus.accounts.browser_middleware.BrowserSessionIdleTimeoutMiddleware",
+    "rathaus.accounts.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -2,8 +2,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.cases.forms import AttachmentPage
-from rathaus.procedures.base import Answers, QuestionPage
+from rathaus.cases.plugin import Answers, AttachmentPage, QuestionPage
 
 
 class ContactPreference(models.TextChoices):
@@ -69,6 +68,8 @@ class PhonePage(QuestionPage):
 class ApplicantPage(QuestionPage):
     slug = "angaben"
     title = _("Your details")
+
+    prefill = {"applicant_name": ("account", "full_name"), "email": ("account", "email")}
 
     applicant_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)

@@ -2,14 +2,28 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.accounts.constants import TrustLevel
-from rathaus.procedures.base import Procedure
-from rathaus.procedures.registry import register
+from rathaus.cases.plugin import DocumentType, Procedure
 
 from .forms import ApplicantPage, ContactPreferencePage, FilePage, PhonePage, RequestPage
 
 
-@register
+def reply_letter_data(case) -> dict:
+    """The reply letter names the applicant and the request's subject; nothing else."""
+    return {
+        "applicant_name": case.applicant_name,
+        "subject": (case.answers or {}).get("subject", ""),
+        "procedure_title": str(GeneralRequest.title),
+    }
+
+
+REPLY_LETTER = DocumentType(
+    key="reply_letter",
+    title=_("Reply letter"),
+    template="procedures/general_request/reply_letter.html",
+    build=reply_letter_data,
+)
+
+
 class GeneralRequest(Procedure):
     key = "allgemeines-anliegen"
     title = _("General request")
@@ -18,18 +32,12 @@ class GeneralRequest(Procedure):
     )
     service_slug = "allgemeines-anliegen"
     pages = [RequestPage, FilePage, ContactPreferencePage, PhonePage, ApplicantPage]
-    trust_level = TrustLevel.BASIC
     account_required = False
-    issuable_document_types = ["reply_letter"]
+    document_types = [REPLY_LETTER]
+    approval_documents = ["reply_letter"]
     retention = datetime.timedelta(days=365)
     four_eyes = False
     next_steps = _(
         "We will look at your request within five working days and reply the way you chose. "
         "Please keep your reference number for any questions."
     )
-
-    def on_submit(self, *, case) -> None:
-        from rathaus.cases.services import attachments_of_skipped_pages_remove
-
-        # A file added before the citizen unticked "add a file" is not submitted.
-        attachments_of_skipped_pages_remove(case=case, procedure=self)

@@ -11,12 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.cases.models import Attachment
 from rathaus.core import crypto
-from rathaus.documents.models import IssuedDocument
-from rathaus.documents.storage import (
+from rathaus.core.storage import (
     encrypted_file_exists,
     encrypted_file_key_id,
     encrypted_file_reencrypt,
 )
+from rathaus.documents.models import IssuedDocument
 
 
 def stored_files():

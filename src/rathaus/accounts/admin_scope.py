@@ -21,7 +21,10 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 
-from rathaus.accounts.constants import StaffRole
+from rathaus.tenants.models import Municipality
+
+from .constants import StaffRole
+from .selectors import role_satisfies, staff_membership_for
 
 
 def request_municipality(request):
@@ -30,8 +33,6 @@ def request_municipality(request):
 
 def is_municipality_admin(request) -> bool:
     """Superuser, or a staff member with the admin role in ``request.municipality``."""
-    from rathaus.accounts.selectors import role_satisfies, staff_membership_for
-
     user = request.user
     if not user.is_active or not user.is_staff:
         return False
@@ -45,18 +46,12 @@ def is_municipality_admin(request) -> bool:
     return role_satisfies(cached or None, StaffRole.ADMIN)
 
 
-def _municipality_model():
-    from rathaus.tenants.models import Municipality
-
-    return Municipality
-
-
 def _has_municipality_field(model) -> bool:
     try:
         field = model._meta.get_field("municipality")
     except FieldDoesNotExist:
         return False
-    return getattr(field, "related_model", None) is _municipality_model()
+    return getattr(field, "related_model", None) is Municipality
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
@@ -129,7 +124,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         if municipality is None:
             return queryset.none()
         model = queryset.model
-        if model is _municipality_model():
+        if model is Municipality:
             return queryset.filter(pk=municipality.pk)
         if _has_municipality_field(model):
             return queryset.filter(municipality=municipality)

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django_otp.middleware import OTPMiddleware
 
-from rathaus.accounts.middleware import SessionIdleTimeoutMiddleware
+from .middleware import SessionIdleTimeoutMiddleware
 
 API_PREFIX = "/api/"
 

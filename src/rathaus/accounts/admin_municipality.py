@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from rathaus.core.admin import MunicipalityScopedAdmin
+from rathaus.tenants.models import Municipality
 
-from .models import Municipality
+from .admin_scope import MunicipalityScopedAdmin
 
 
 @admin.register(Municipality)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_case_inbox_indexes'),
+        ("cases", "0007_case_stage_and_decision_rule"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='read_by_applicant_at',
+            model_name="message",
+            name="read_by_applicant_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
+from rathaus.accounts import browser_middleware as mw
 from rathaus.appointments import challenge as pow_
 from rathaus.appointments.models import Booking
-from rathaus.core import browser_middleware as mw
 from tests.accounts.factories import citizen_create
 from tests.appointments.conftest import NOW, TUESDAY, at, office_make
 

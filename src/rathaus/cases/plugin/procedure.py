@@ -1,0 +1,203 @@
+"""What a procedure declares and decides. The engine owns states, history, payments and bookings;
+a procedure only declares (pages, stages, documents) and decides (hooks, cross-page rules, the
+system's decisions)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.catalogue.selectors import service_fee
+from rathaus.documents.types import DocumentType
+
+from ..constants import ActorRole, CaseStatus
+from .pages import QuestionPage, form_data
+
+if TYPE_CHECKING:  # only for annotations
+    from .context import JourneyContext
+
+Answers = Mapping[str, Any]
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVE = "approved", _("approved")
+    REJECT = "rejected", _("rejected")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision the system takes by a procedure's rule, recorded in the history as the
+    system's with ``rule`` (a stable name of the rule) and ``reason`` (told to the citizen;
+    required for a rejection)."""
+
+    outcome: DecisionOutcome
+    rule: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A step of a procedure's own, layered on the engine's states (e.g. an ID card "in
+    production", "ready for pick-up"). Shown on the citizen's timeline and as an inbox filter."""
+
+    key: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    """A cross-page rule's complaint: which page and field the citizen should change, and why."""
+
+    page: str
+    field: str
+    message: Any
+
+
+# Engine states in which a case may move between its procedure's stages.
+STAGE_STATUSES = frozenset(
+    {CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED, CaseStatus.APPROVED}
+)
+
+
+class Procedure:
+    """Base class of a procedure plugin. Subclasses set the class attributes below and override
+    the hooks they need; every hook runs inside the engine's transaction, so what it writes is
+    committed together with the move that triggered it, or not at all."""
+
+    key: ClassVar[str] = ""
+    title: ClassVar[Any] = ""
+    description: ClassVar[Any] = ""
+    # The catalogue service (Leistung) this procedure serves. The catalogue is the one source of
+    # the trust level an applicant needs and of the fee; a town offers the procedure exactly
+    # when it offers that service.
+    service_slug: ClassVar[str] = ""
+    pages: ClassVar[list[type[QuestionPage]]] = []
+    # Drafts need an account even where the service's trust level would admit anyone.
+    account_required: ClassVar[bool] = False
+    retention: ClassVar[datetime.timedelta] = datetime.timedelta(days=365)
+    four_eyes: ClassVar[bool] = False
+    # Files a citizen may add (PDF, JPEG, PNG): size of one file and number per case.
+    attachment_max_bytes: ClassVar[int] = 10 * 1024 * 1024
+    attachment_max_count: ClassVar[int] = 5
+    # Target processing time in days from submitting to a decision (back-office "overdue").
+    target_days: ClassVar[int] = 14
+    # What the confirmation page says happens next.
+    next_steps: ClassVar[Any] = ""
+    # Stages and who may move between them: ``stage_transitions[from][to]`` is the set of actor
+    # roles allowed ("" is "no stage yet"). A move missing from the table is refused.
+    stages: ClassVar[list[Stage]] = []
+    stage_transitions: ClassVar[dict[str, dict[str, frozenset[ActorRole]]]] = {}
+    # Documents this procedure issues; those named in ``approval_documents`` are issued in the
+    # approval's transaction (by a clerk or by the system's decision).
+    document_types: ClassVar[list[DocumentType]] = []
+    approval_documents: ClassVar[list[str]] = []
+
+    # --- questions ---------------------------------------------------------------------------
+    def active_pages(self, answers: Answers) -> list[type[QuestionPage]]:
+        """The pages asked for these answers, in order. A page's condition sees only the
+        answers of the pages before it."""
+        active: list[type[QuestionPage]] = []
+        seen: dict[str, Any] = {}
+        for page in self.pages:
+            if page.condition(seen):
+                active.append(page)
+                seen.update({name: answers.get(name) for name in page.field_names()})
+        return active
+
+    def page(self, slug: str) -> type[QuestionPage] | None:
+        return next((page for page in self.pages if page.slug == slug), None)
+
+    def clean_answers(self, answers: Answers) -> dict[str, Any]:
+        """Only the answers of pages that are still asked (a changed branch drops the others)."""
+        kept: dict[str, Any] = {}
+        for page in self.active_pages(answers):
+            for name in page.field_names():
+                if name in answers:
+                    kept[name] = answers[name]
+        return kept
+
+    @staticmethod
+    def page_data(page: type[QuestionPage], answers: Answers) -> dict[str, Any]:
+        return form_data(page, answers)
+
+    def first_unanswered_page(
+        self, answers: Answers, context: JourneyContext | None = None
+    ) -> type[QuestionPage] | None:
+        for page in self.active_pages(answers):
+            if not page.is_answered(answers, context):
+                return page
+        return None
+
+    def summary_rows(self, answers: Answers) -> list[tuple[type[QuestionPage], str, str, str]]:
+        """(page, field name, label, display value) for every question asked."""
+        return [
+            (page, name, label, value)
+            for page in self.active_pages(answers)
+            for name, label, value in page.summary_rows(answers)
+        ]
+
+    def applicant_name(self, answers: Answers) -> str:
+        """The applicant's name for the case list and name search."""
+        return str(answers.get("applicant_name", "")).strip()
+
+    def cross_check(self, context: JourneyContext) -> list[AnswerError]:
+        """Rules across pages, run on the check page, on submit and when a page they name is
+        saved. Return one ``AnswerError`` per problem (none: all is well)."""
+        return []
+
+    # --- money -------------------------------------------------------------------------------
+    def fee(self, context: JourneyContext) -> decimal.Decimal | None:
+        """The fee through the catalogue's fee rule (None: free or not known). A procedure whose
+        fee depends on answers (an age, a surcharge) overrides this and still reads the amounts
+        from the catalogue."""
+        return service_fee(municipality=context.municipality, service_slug=self.service_slug)
+
+    # --- decisions and lifecycle hooks (inside the engine's transaction) ----------------------
+    def decide(self, context: JourneyContext) -> Decision | None:
+        """Called when a case reaches the back office (after submitting, or after payment).
+        Return a ``Decision`` to let the system approve or reject it by rule; None leaves it to
+        a clerk."""
+        return None
+
+    def on_submitted(self, context: JourneyContext) -> None:
+        """The citizen (or a clerk at the counter) submitted; the reference is allocated."""
+
+    def on_paid(self, context: JourneyContext) -> None:
+        """The fee was booked (or waived by a clerk); the case goes to the back office."""
+
+    def on_approved(self, context: JourneyContext) -> None:
+        """The case was approved; ``approval_documents`` are already issued."""
+
+    def on_rejected(self, context: JourneyContext) -> None:
+        """The case was rejected."""
+
+    def on_withdrawn(self, context: JourneyContext) -> None:
+        """The citizen withdrew the case."""
+
+    # --- stages and documents ----------------------------------------------------------------
+    def stage(self, key: str) -> Stage | None:
+        return next((stage for stage in self.stages if stage.key == key), None)
+
+    def stage_label(self, key: str) -> str:
+        stage = self.stage(key)
+        return str(stage.label) if stage is not None else key
+
+    def stage_roles(self, *, from_stage: str, to_stage: str) -> frozenset[ActorRole] | None:
+        """The roles that may move a case from ``from_stage`` to ``to_stage``; None: refused."""
+        return self.stage_transitions.get(from_stage, {}).get(to_stage)
+
+    def stages_available(self, *, from_stage: str, actor_role: ActorRole) -> list[Stage]:
+        return [
+            stage
+            for key, roles in self.stage_transitions.get(from_stage, {}).items()
+            if actor_role in roles and (stage := self.stage(key)) is not None
+        ]
+
+    def document_type(self, key: str) -> DocumentType | None:
+        return next((kind for kind in self.document_types if kind.key == key), None)
