@@ -202,6 +202,13 @@ def test_confirmation_names_the_appointment_its_services_and_what_to_bring(nor_c
     mail = OutboxMessage.objects.order_by("-pk").first().body
     assert "- Wohnsitz anmelden (Anmeldung)\n- 2 × Personalausweis beantragen\n" in mail
     assert "Bitte bringen Sie für „Personalausweis beantragen“ mit:" in mail
+    # Office names carry their article and case.
+    assert "Ihr Termin beim Bürgerbüro Stadt Norderstedt ist gebucht" in mail
+    assert "Ihr Termin beim Bürgerbüro Stadt Norderstedt am Dienstag" in done
+    from django.utils import translation
+
+    with translation.override("de"):
+        assert office.name_to == "zum Bürgerbüro Stadt Norderstedt"
     assert "&amp;" not in mail and "&quot;" not in mail
 
     booking_url = re.search(r"/termine/termin/\S+/", mail).group(0)
@@ -211,3 +218,28 @@ def test_confirmation_names_the_appointment_its_services_and_what_to_bring(nor_c
     # A forged link shows no appointment.
     forged = nor_client.get("/termine/bestaetigen/nope/").content.decode()
     assert booking.code not in forged
+
+
+def test_published_opening_hours_are_the_hours_that_make_the_slots(nor_client, office):
+    from rathaus.appointments import services
+    from rathaus.appointments.models import OpeningHours
+
+    # The office closes on Wednesdays: neither the published hours nor the slots show one.
+    OpeningHours.objects.filter(office=office, weekday=2).delete()
+    wednesday = TUESDAY + timezone.timedelta(days=1)
+    services.slots_materialise(
+        office=office, first_day=wednesday, last_day=wednesday + timezone.timedelta(days=1)
+    )
+    assert not Slot.objects.filter(office=office, start__date=wednesday).exists()
+    assert Slot.objects.filter(office=office, start__date=wednesday + timezone.timedelta(days=1))
+
+    html = nor_client.get("/").content.decode()
+    hours = html[html.index('<ul class="rh-hours">') :]
+    hours = hours[: hours.index("</ul>")]
+    days = re.findall(r'<span class="rh-hours__day">(\w+)</span>', hours)
+    assert days == ["Montag", "Dienstag", "Donnerstag", "Freitag"]
+    assert "08:00–12:00, 13:00–15:00" in hours
+    # The town's own text is only a note beneath them.
+    assert "An gesetzlichen Feiertagen geschlossen." in html
+    easy = nor_client.get("/leichte-sprache/").content.decode()
+    assert "Mittwoch" not in easy and "Donnerstag: 08:00–12:00, 13:00–15:00" in easy

@@ -18,7 +18,7 @@ from rathaus.core.cache import BriefCache
 
 from . import slots as slot_rules
 from .constants import HoldState
-from .models import Booking, Counter, Hold, Office, OfficeService, Slot
+from .models import Booking, Counter, Hold, Office, OfficeService, OpeningHours, Slot
 from .services import CONFIRM_SALT, policy_for, resolve_services, window_for
 
 
@@ -318,3 +318,23 @@ def booking_services_shown(*, municipality, booking: Booking) -> list[dict]:
             }
         )
     return shown
+
+
+def opening_hours_by_office(*, municipality) -> list[dict]:
+    """The published opening hours: the same rows the appointment slots are made from, per
+    active office, one entry per open weekday with its intervals ("08:00–12:00")."""
+    rows = (
+        OpeningHours.objects.filter(municipality=municipality, office__is_active=True)
+        .select_related("office")
+        .order_by("office__name", "office_id", "weekday", "opens")
+    )
+    offices: dict[int, dict] = {}
+    for row in rows:
+        office = offices.setdefault(row.office_id, {"office": row.office, "days": {}})
+        office["days"].setdefault(row.get_weekday_display(), []).append(
+            f"{row.opens:%H:%M}–{row.closes:%H:%M}"
+        )
+    return [
+        {"office": entry["office"], "days": list(entry["days"].items())}
+        for entry in offices.values()
+    ]

@@ -218,6 +218,7 @@ def _booking_mail_context(booking: Booking) -> dict:
     return {
         "municipality_name": municipality.name,
         "office_name": office.name,
+        "office_at": office.name_at,
         "office_address": ", ".join(
             part for part in (office.street, f"{office.postal_code} {office.city}".strip()) if part
         ),
@@ -697,6 +698,7 @@ def booking_confirm(
             context={
                 "municipality_name": municipality.name,
                 "office_name": hold.office.name,
+                "office_at": hold.office.name_at,
                 "start": hold.start.astimezone(slot_rules.TZ),
                 "minutes": policy.hold_minutes,
                 "url": municipality_absolute_url(municipality, path),

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rathaus.tenants.context_processors.municipality",
                 "rathaus.cases.context_processors.my_requests",
+                "rathaus.appointments.context_processors.opening_hours",
                 "rathaus.backoffice.context_processors.staff_navigation",
             ],
         },

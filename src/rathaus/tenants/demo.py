@@ -21,7 +21,7 @@ DEMO_TOWNS = [
         "phone": "040 535950",
         "email": "info@norderstedt.example",
         "accent_colour": "#005ca9",
-        "opening_hours": "Mo, Di 8–16 Uhr · Do 8–18 Uhr · Fr 8–12 Uhr",
+        "opening_hours": "An gesetzlichen Feiertagen geschlossen.",
         "hosts": ["norderstedt.localhost", "127.0.0.1", "localhost"],
     },
     {
@@ -36,7 +36,7 @@ DEMO_TOWNS = [
         "phone": "040 727500",
         "email": "info@reinbek.example",
         "accent_colour": "#2e7d32",
-        "opening_hours": "Mo–Fr 8–12 Uhr · Do 14–18 Uhr",
+        "opening_hours": "An gesetzlichen Feiertagen und am 24. und 31. Dezember geschlossen.",
         "hosts": ["reinbek.localhost"],
     },
 ]
