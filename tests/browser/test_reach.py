@@ -14,7 +14,7 @@ from tests.accounts.factories import citizen_create, staff_create
 from tests.backoffice.conftest import case_make
 
 from .harness import DESKTOP, NARROW, horizontal_overflow
-from .helpers_keyboard import activate, checked_page, main_text, tab_to
+from .helpers_keyboard import activate, checked_page, main_text, tab_to, type_into
 from .test_look import logged_in_page
 
 pytestmark = pytest.mark.browser
@@ -83,3 +83,27 @@ def test_waiting_number_and_document_check_are_reached_by_clicking(new_page, tow
     page.goto(base + "/")
     activate(page, "main a[href='/pruefen/']")
     assert page.locator("h1").inner_text() == "Dokument prüfen"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["1280", "320"])
+def test_search_ranks_the_whole_query_and_says_plainly_when_nothing_matches(
+    new_page, town_url, viewport
+):
+    base = town_url()
+    page = new_page(viewport=viewport)
+    page.goto(base + "/")
+    type_into(page, "#home-search", "Hund anmelden")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Keine Leistungen für „Hund anmelden“ gefunden" in main_text(page)
+    assert page.locator("main .rh-service-card, main article").count() == 0
+    checked_page(page)
+    activate(page, "main .kern-alert a[href='/leistungen/']")
+    assert page.locator("h1").count() == 1
+    checked_page(page)
+
+    page.goto(base + "/leistungen/suche/?q=Wohnsitz+anmelden")
+    first = page.locator("main h2 a, main h2").first.inner_text()
+    assert "Wohnsitz anmelden" in first
+    assert horizontal_overflow(page) == 0
+    checked_page(page)

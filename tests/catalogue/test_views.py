@@ -35,7 +35,7 @@ def test_home_shows_search_popular_services_and_contact(
         "meldebescheinigung",
     ]
     assert reverse("catalogue:service_detail", kwargs={"slug": "anmeldung"}) in html
-    assert "Rathausallee 50" in html and "Do 8–18 Uhr" in html
+    assert "Rathausallee 50" in html and "An gesetzlichen Feiertagen geschlossen." in html
     assert 'id="kontakt"' in html
 
 

@@ -282,7 +282,6 @@ def book_services(request, slug: str | None = None):
             "form": form,
             "offered": offered,
             "not_offered": not_offered,
-            "offices": selectors.office_list(municipality=request.municipality),
         },
     )
 

@@ -5,7 +5,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from rathaus.appointments.selectors import office_list
 from rathaus.catalogue.selectors import service_popular_for
 from rathaus.core.language import language_cookie_set
 from rathaus.core.page_cache import public_page
@@ -54,8 +53,7 @@ def demo_tools(request):
 @public_page
 def home(request):
     popular = service_popular_for(municipality=request.municipality)
-    offices = office_list(municipality=request.municipality)
-    return render(request, "web/home.html", {"popular": popular, "offices": offices})
+    return render(request, "web/home.html", {"popular": popular})
 
 
 @require_GET
