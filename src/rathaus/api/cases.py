@@ -11,12 +11,19 @@ from typing import Any, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from rathaus.accounts.constants import TrustLevel
 from rathaus.cases import selectors as case_selectors
 from rathaus.cases import services as case_services
-from rathaus.cases.constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
+from rathaus.cases.constants import (
+    MESSAGE_MAX_LENGTH,
+    ActorRole,
+    CaseErrorCode,
+    CaseStatus,
+    Channel,
+)
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import CaseReadCategory, CaseReadChannel
-from rathaus.cases.plugin import procedure_title
+from rathaus.cases.plugin import procedure_title, procedures
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE
 from rathaus.cases.transitions import transitions_available
 
@@ -35,6 +42,11 @@ CASE_ERROR_STATUS = {
     CaseErrorCode.REASON_REQUIRED: 422,
     CaseErrorCode.UNKNOWN_STATUS: 422,
     CaseErrorCode.EMPTY_MESSAGE: 422,
+    CaseErrorCode.STAGE_NOT_ALLOWED: 409,
+    CaseErrorCode.SERVICE_NOT_OFFERED: 404,
+    CaseErrorCode.TRUST_LEVEL_TOO_LOW: 403,
+    CaseErrorCode.ANSWERS_INVALID: 422,
+    CaseErrorCode.INCOMPLETE_ANSWERS: 422,
 }
 
 
@@ -56,6 +68,7 @@ class CaseOut(Schema):
     service: str
     channel: str
     status: CaseStatus
+    stage: str = Field(..., description="the procedure's own stage, empty before the first")
     applicant_name: str
     assignee: PersonOut | None
     submitted_at: datetime.datetime | None
@@ -74,7 +87,10 @@ class CasePageOut(Schema):
 class EventOut(Schema):
     from_status: CaseStatus
     to_status: CaseStatus
+    from_stage: str
+    to_stage: str
     actor_role: str
+    rule: str = Field(..., description="the procedure's rule by which the system decided")
     reason: str
     created_at: datetime.datetime
 
@@ -98,6 +114,7 @@ class CaseDetailOut(CaseOut):
 class CaseListQuery(Schema):
     procedure: str | None = Field(None, description="procedure key, e.g. allgemeines-anliegen")
     status: CaseStatus | None = None
+    stage: str | None = Field(None, max_length=40, description="a procedure's stage key")
     assignee: str | None = Field(
         None,
         pattern=rf"^({ASSIGNEE_MINE}|{ASSIGNEE_NONE}|[0-9]+)$",
@@ -122,6 +139,28 @@ class TransitionIn(Schema):
     reason: str = Field("", max_length=2000, description="required for rejected, info_requested")
 
 
+class StageIn(Schema):
+    to_stage: str = Field(..., min_length=1, max_length=40, description="a stage of the procedure")
+    reason: str = Field("", max_length=2000)
+
+
+class CaseRecordIn(Schema):
+    procedure: str = Field(
+        ..., max_length=60, description="procedure key, e.g. allgemeines-anliegen"
+    )
+    answers: dict[str, Any] = Field(
+        ...,
+        description="the answers by field name as the procedure's pages ask them; a repeating "
+        "group is a list of objects",
+    )
+    identity_trust_level: TrustLevel | None = Field(
+        None,
+        description="the applicant's proof of identity as the clerk or the submitting system "
+        "verified it; must meet the service's trust level",
+    )
+    channel: Channel = Channel.COUNTER
+
+
 class MessageIn(Schema):
     body: str = Field(..., min_length=1, max_length=MESSAGE_MAX_LENGTH)
 
@@ -135,6 +174,7 @@ def _case_out(case) -> dict[str, Any]:
         "service": case.service_slug,
         "channel": case.channel,
         "status": case.status,
+        "stage": case.stage,
         "applicant_name": case.applicant_name,
         "assignee": {"id": assignee.pk, "name": assignee.full_name} if assignee else None,
         "submitted_at": case.submitted_at,
@@ -181,6 +221,7 @@ def list_cases(request, filters: Query[CaseListQuery]):
         municipality=request.municipality,
         procedure_key=filters.procedure or "",
         status=filters.status or "",
+        stage=filters.stage or "",
         assignee=filters.assignee or "",
         overdue=filters.overdue,
         search=filters.search or "",
@@ -255,3 +296,42 @@ def add_message(request, reference: str, payload: MessageIn):
     case = _access(request, reference)
     message = services.api_message_send(token=request.auth, case=case, body=payload.body)
     return Status(201, _message_out(message))
+
+
+@router.post(
+    "",
+    response={201: CaseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    operation_id="record_case",
+    summary="Record an application",
+)
+def record_case(request, payload: CaseRecordIn):
+    """A complete application taken in at the counter or by another system, checked as the
+    online journey checks it (the town offers the service, the identity proof meets the
+    service's trust level, every answer validates, the procedure's cross-page rules pass) and
+    submitted at once; the procedure may decide it by rule right away."""
+    procedure = procedures().get(payload.procedure)
+    if procedure is None:
+        raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
+    case = services.api_case_record(
+        token=request.auth,
+        procedure=procedure,
+        answers=payload.answers,
+        trust_level=payload.identity_trust_level,
+        channel=payload.channel,
+    )
+    return Status(201, _case_out(case))
+
+
+@router.post(
+    "/{reference}/stage",
+    response={200: CaseOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    operation_id="set_case_stage",
+    summary="Move a case to a stage of its procedure",
+)
+def set_case_stage(request, reference: str, payload: StageIn):
+    """Move the case to one of its procedure's own stages through the procedure's stage table."""
+    case = _access(request, reference)
+    case = services.api_case_stage_set(
+        token=request.auth, case=case, to_stage=payload.to_stage, reason=payload.reason
+    )
+    return Status(200, _case_out(case))

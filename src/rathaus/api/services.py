@@ -161,3 +161,41 @@ def api_message_send(*, token: ApiToken, case: Case, body: str) -> Message:
         data={"token": token.prefix, "message": message.pk},
     )
     return message
+
+
+@transaction.atomic
+def api_case_record(
+    *, token: ApiToken, procedure, answers: dict, trust_level: str | None, channel: str
+) -> Case:
+    """Record a complete application as the token's acting staff member (``case_record``)."""
+    case = case_services.case_record(
+        municipality=token.municipality,
+        procedure=procedure,
+        answers=answers,
+        actor=token.acting_user,
+        trust_level=trust_level,
+        channel=channel,
+    )
+    audit_event_record(
+        action="api.case_recorded",
+        actor=token.acting_user,
+        municipality=case.municipality,
+        target=case,
+        data={"token": token.prefix, "procedure": procedure.key},
+    )
+    return case
+
+
+@transaction.atomic
+def api_case_stage_set(*, token: ApiToken, case: Case, to_stage: str, reason: str = "") -> Case:
+    case = case_services.case_stage_set(
+        case=case, to_stage=to_stage, actor=token.acting_user, reason=reason
+    )
+    audit_event_record(
+        action="api.case_stage",
+        actor=token.acting_user,
+        municipality=case.municipality,
+        target=case,
+        data={"token": token.prefix, "to": to_stage},
+    )
+    return case

@@ -387,6 +387,11 @@ class Booking(models.Model):
     citizen = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The case whose journey booked this appointment (an ID card's counter appointment …): it is
+    # shown on the case and cancelled when the case is withdrawn or rejected.
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)

@@ -25,6 +25,8 @@ class InboxFilterForm(KernForm):
     )
     procedure = forms.ChoiceField(label=_("Service"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    # A procedure's own stage, as "<procedure key>:<stage key>" (stage keys are per procedure).
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue cases"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
@@ -41,6 +43,14 @@ class InboxFilterForm(KernForm):
         self.fields["status"].choices = [("", _("All statuses"))] + [
             (status.value, status.label) for status in STATUS_ORDER
         ]
+        self.fields["stage"].choices = [
+            ("", _("All stages")),
+            *(
+                (f"{procedure.key}:{stage.key}", f"{procedure.title}: {stage.label}")
+                for procedure in procedures()
+                for stage in procedure.stages
+            ),
+        ]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             (ASSIGNEE_MINE, _("Me")),
@@ -51,9 +61,13 @@ class InboxFilterForm(KernForm):
     def filters(self) -> dict:
         """The valid filters as keyword arguments for ``case_list_for_staff``."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        stage_procedure, _sep, stage = (data.get("stage") or "").partition(":")
+        if stage_procedure and data.get("procedure") not in ("", None, stage_procedure):
+            stage = "-"  # a stage of another procedure than the one chosen: nothing matches
         return {
-            "procedure_key": data.get("procedure", ""),
+            "procedure_key": data.get("procedure") or stage_procedure,
             "status": data.get("status", ""),
+            "stage": stage,
             "assignee": data.get("assignee", ""),
             "overdue": bool(data.get("overdue")),
             "search": data.get("search", ""),

@@ -23,6 +23,7 @@ urlpatterns = [
         name="document_download",
     ),
     path("faelle/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
+    path("faelle/<str:reference>/schritt/<slug:stage>/", views.case_stage, name="case_stage"),
     path("termine/", views.offices, name="offices"),
     path("zahlungen/", views.payment_list, name="payment_list"),
     path("zahlungen/export/", views.payment_export, name="payment_export"),

@@ -31,7 +31,7 @@ from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case, CaseReadCategory
 from rathaus.cases.plugin import procedure_get_or_404, procedure_title
-from rathaus.cases.transitions import transitions_available
+from rathaus.cases.transitions import STAGE_STATUSES, transitions_available
 from rathaus.documents import selectors as document_selectors
 from rathaus.documents.errors import DocumentError
 from rathaus.payments import selectors as payment_selectors
@@ -179,6 +179,12 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "may_complete": CaseStatus.COMPLETED in available,
             "may_reject": CaseStatus.REJECTED in available,
             "may_request_info": CaseStatus.INFO_REQUESTED in available,
+            "stage_label": procedure.stage_label(case.stage) if case.stage else "",
+            "stages_available": (
+                procedure.stages_available(from_stage=case.stage, actor_role=ActorRole.STAFF)
+                if case.status in STAGE_STATUSES
+                else []
+            ),
             "approvals": approvals,
             "approved_by_me": any(a.clerk_id == request.user.pk for a in approvals),
             "message_form": _message_form(),
@@ -217,6 +223,21 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             request,
             _("The case is now: %(status)s.") % {"status": CaseStatus(to_status).label},
         )
+    return redirect(_case_url(case))
+
+
+@staff_required()
+@require_POST
+def case_stage(request: HttpRequest, reference: str, stage: str) -> HttpResponse:
+    """Move the case to a stage of its procedure (the procedure's stage table decides)."""
+    case = _staff_case(request, reference)
+    try:
+        services.case_stage_set(case=case, to_stage=stage, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        label = procedure_get_or_404(case.procedure_key).stage_label(stage)
+        messages.success(request, _("The case is now at the stage: %(stage)s.") % {"stage": label})
     return redirect(_case_url(case))
 
 

@@ -257,6 +257,7 @@ def case_list_for_staff(
     municipality,
     procedure_key: str = "",
     status: str = "",
+    stage: str = "",
     assignee: str = "",
     overdue: bool = False,
     search: str = "",
@@ -275,6 +276,8 @@ def case_list_for_staff(
         cases = cases.filter(procedure_key=procedure_key)
     if status:
         cases = cases.filter(status=status)
+    if stage:
+        cases = cases.filter(stage=stage)
     if assignee == ASSIGNEE_MINE:
         cases = cases.filter(assignee=actor)
     elif assignee == ASSIGNEE_NONE:

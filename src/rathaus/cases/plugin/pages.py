@@ -55,11 +55,25 @@ def answer_display(field: forms.Field, value: Any) -> str:
     return str(value)
 
 
+def _stored_value(field: forms.Field, value: Any) -> Any:
+    """A stored JSON value as a form accepts it again: ISO dates become dates, so a field with
+    its own input formats (``31.12.2026``) still validates what was stored."""
+    if isinstance(value, str) and value:
+        try:
+            if isinstance(field, forms.DateTimeField):
+                return datetime.datetime.fromisoformat(value)
+            if isinstance(field, forms.DateField):
+                return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def form_data(form_class: type[forms.Form], values: Answers) -> dict[str, Any]:
     """The stored answers of ``form_class``'s fields as form data (for validating them again)."""
     return {
-        name: values[name]
-        for name in form_class.base_fields
+        name: _stored_value(field, values[name])
+        for name, field in form_class.base_fields.items()
         if name in values and values[name] is not None
     }
 

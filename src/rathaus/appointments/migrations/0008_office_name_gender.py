@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0006_lean_hold_indexes'),
+        ('appointments', '0007_booking_case'),
     ]
 
     operations = [
