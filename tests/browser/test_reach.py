@@ -107,3 +107,38 @@ def test_search_ranks_the_whole_query_and_says_plainly_when_nothing_matches(
     assert "Wohnsitz anmelden" in first
     assert horizontal_overflow(page) == 0
     checked_page(page)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["1280", "320"])
+def test_service_pages_offer_only_ways_that_exist(new_page, town_url, viewport):
+    from rathaus.catalogue.selectors import service_list_for
+
+    town = Municipality.objects.get(slug="norderstedt")
+    base = town_url()
+    page = new_page(viewport=viewport)
+    kinds = set()
+    for offering in service_list_for(municipality=town):
+        page.goto(base + f"/leistungen/{offering.slug}/")
+        buttons = page.locator("main .rh-catalogue-start a.kern-btn")
+        labels = buttons.all_inner_texts()
+        assert labels, offering.slug
+        assert "noch nicht verfügbar" not in main_text(page)
+        kind = tuple(labels)
+        if kind in kinds:
+            continue
+        kinds.add(kind)
+        assert horizontal_overflow(page) == 0
+        checked_page(page)
+        # The first way, by keyboard: it leads to a page that offers what it promised.
+        activate(page, buttons.first)
+        if labels[0] == "Termin buchen":
+            assert page.locator("h1").inner_text() == "Welche Leistungen benötigen Sie?"
+            assert page.locator(f"input[name=services][value={offering.slug}]").is_checked()
+            assert "Kein Standort bietet" not in main_text(page)
+        elif labels[0] == "Kontakt aufnehmen":
+            assert page.url.endswith("#kontakt")
+            assert page.locator("#kontakt").is_visible()
+        else:
+            assert labels[0] == "Online starten" and "/anliegen/" in page.url
+        checked_page(page)
+    assert len(kinds) >= 3, kinds

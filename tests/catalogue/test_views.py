@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 HOME_QUERIES = 3
 LIST_QUERIES = 4
 SEARCH_QUERIES = 3
-DETAIL_QUERIES = 3
+# (+1: the offices' opening hours in the contact section, the same rows that make the slots.)
+DETAIL_QUERIES = 4
 
 
 def _text(response) -> str:
@@ -117,11 +118,21 @@ def test_personalausweis_page_shows_age_bands_and_appointment(catalogue, nor_cli
     assert "27,60 EUR" in html and "46,00 EUR" in html
     assert re.search(r"unter 24 Jahre", html)
     assert re.search(r"24 Jahre und älter", html)
-    # No online procedure for an appointment service; the button goes to the booking pages.
+    # No online procedure for an appointment service, and no office takes bookings for it yet:
+    # the page offers the real way (contact) and no link that ends in "not offered".
     assert "/anliegen/personalausweis/start/" not in html
     booking = reverse("appointments:book_service", kwargs={"slug": "personalausweis"})
-    assert f'href="{booking}"' in html
-    assert nor_client.get(booking).status_code == 200  # no dead link, even without an office
+    assert booking not in html
+    assert "nicht online beantragen oder buchen" in html and 'href="#kontakt"' in html
+
+    from tests.appointments.conftest import office_make
+
+    office_make(catalogue[0])
+    html = _text(nor_client.get(url, HTTP_ACCEPT_LANGUAGE="de"))
+    assert f'href="{booking}"' in html and "Buchen Sie einen Termin" in html
+    assert "Kontakt aufnehmen" not in html
+    page = nor_client.get(booking)
+    assert page.status_code == 200 and not page.context["not_offered"]
 
 
 def test_free_service_page(catalogue, nor_client):

@@ -338,3 +338,8 @@ def opening_hours_by_office(*, municipality) -> list[dict]:
         {"office": entry["office"], "days": list(entry["days"].items())}
         for entry in offices.values()
     ]
+
+
+def service_offered_at_an_office(municipality_id: int, service_slug: str) -> bool:
+    """Whether an active office of the town takes appointments for the catalogue service."""
+    return services_offered(municipality=municipality_id).filter(service_slug=service_slug).exists()
