@@ -142,3 +142,22 @@ def test_service_pages_offer_only_ways_that_exist(new_page, town_url, viewport):
             assert labels[0] == "Online starten" and "/anliegen/" in page.url
         checked_page(page)
     assert len(kinds) >= 3, kinds
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["1280", "320"])
+def test_english_pages_show_english_content(new_page, town_url, viewport):
+    base = town_url()
+    page = new_page(viewport=viewport)
+    page.goto(base + "/")
+    activate(page, "header a[hreflang=en]")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto(base + "/leistungen/personalausweis/")
+    assert page.locator("h1").inner_text() == "Apply for an ID card (Personalausweis)"
+    assert "Current ID card or passport" in main_text(page)
+    assert "Closed on public holidays." in main_text(page)
+    assert horizontal_overflow(page) == 0
+    checked_page(page)
+    activate(page, "footer a[href='/impressum/']")
+    assert page.locator("main div[lang=en]").inner_text().startswith("Stadt Norderstedt")
+    assert "Represented by the mayor." in main_text(page)
+    checked_page(page)

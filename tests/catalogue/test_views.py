@@ -206,3 +206,29 @@ def test_pages_render_in_english(catalogue, nor_client):
     )
     html = _text(response)
     assert "What it costs" in html and "13.00 EUR" in html
+
+
+def test_catalogue_content_is_english_on_english_pages(catalogue, nor_client):
+    from rathaus.catalogue.models import MunicipalityService
+
+    url = reverse("catalogue:service_detail", kwargs={"slug": "personalausweis"})
+    nor_client.cookies["django_language"] = "en"
+    html = _text(nor_client.get(url))
+    assert '<h1 class="kern-heading-large">Apply for an ID card (Personalausweis)</h1>' in html
+    assert "<li>Current ID card or passport (or birth certificate)</li>" in html
+    assert "§ 9 ID Card Act (PAuswG) – issue" in html
+    assert "About three to four weeks after the appointment" in html
+    assert "Bisheriger Personalausweis" not in html
+    listing = _text(nor_client.get(reverse("catalogue:service_list")))
+    assert ">Moving</h2>" in listing and "Register your address (Anmeldung)" in listing
+
+    # A town's own English text comes first; German pages keep the German texts.
+    offering = MunicipalityService.objects.get(
+        municipality=catalogue[0], service__slug="personalausweis"
+    )
+    offering.name_override_en = "ID card (Norderstedt)"
+    offering.save(update_fields=["name_override_en"])
+    assert "ID card (Norderstedt)</h1>" in _text(nor_client.get(url))
+    nor_client.cookies["django_language"] = "de"
+    german = _text(nor_client.get(url))
+    assert "Personalausweis beantragen</h1>" in german and "Current ID card" not in german

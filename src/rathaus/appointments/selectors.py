@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rathaus.accounts.models import StaffMembership
 from rathaus.core.cache import BriefCache
+from rathaus.core.translated import translated
 
 from . import slots as slot_rules
 from .constants import HoldState
@@ -256,7 +257,7 @@ def catalogue_names(*, municipality) -> dict[str, str]:
     from rathaus.catalogue.selectors import service_list_for
 
     return {
-        offering.service.slug: offering.service.name
+        offering.service.slug: offering.name
         for offering in service_list_for(municipality=municipality)
     }
 
@@ -306,15 +307,16 @@ def booking_services_shown(*, municipality, booking: Booking) -> list[dict]:
     offerings = service_list_for(municipality=municipality).filter(
         service__slug__in=[item.service_slug for item in items]
     )
-    services = {offering.service.slug: offering.service for offering in offerings}
+    offered = {offering.service.slug: offering for offering in offerings}
     shown = []
     for item in items:
-        service = services.get(item.service_slug)
+        offering = offered.get(item.service_slug)
+        bring = translated(offering.service, "required_documents") if offering else ""
         shown.append(
             {
-                "name": service.name if service else item.service_slug,
+                "name": offering.name if offering else item.service_slug,
                 "count": item.count,
-                "bring": service.required_documents.splitlines() if service else [],
+                "bring": [line for line in bring.splitlines() if line.strip()],
             }
         )
     return shown

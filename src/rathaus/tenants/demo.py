@@ -60,6 +60,24 @@ LEGAL_TEXTS = {
 }
 
 
+LEGAL_TEXTS_EN = {
+    "imprint_en": "{name}\n{street}\n{postal_code} {city}\n\nRepresented by the mayor.\n"
+    "Phone: {phone}\nE-mail: {email}\n\n(Demo installation, fictitious contact details.)",
+    "privacy_notice_en": "{name} is responsible. We process your data only to deal with your "
+    "request (Art. 6 (1) (c) and (e) GDPR). Personal data is stored encrypted and deleted when "
+    "the statutory periods end. You have the right to information, correction, deletion and to "
+    "complain to the supervisory authority.",
+    "accessibility_statement_en": "{name} strives to make this portal accessible (BITV 2.0, "
+    "WCAG 2.1 AA). Status: largely compliant.\n\nFeedback and contact: if you notice a "
+    "barrier, write to {email} or call {phone}.\n\nEnforcement procedure: you can turn to the "
+    "state's ombudsperson for accessible information technology.",
+}
+OPENING_NOTES_EN = {
+    "norderstedt": "Closed on public holidays.",
+    "reinbek": "Closed on public holidays and on 24 and 31 December.",
+}
+
+
 def _demo_logo(slug: str) -> str:
     """The stored name of the town's demo logo, stored once under a fixed name."""
     name = f"logos/demo-{slug}.svg"
@@ -74,6 +92,8 @@ def load(*, stdout=None) -> list[Municipality]:
         spec = dict(spec)
         hosts = spec.pop("hosts")
         texts = {key: text.format(**spec) for key, text in LEGAL_TEXTS.items()}
+        texts |= {key: text.format(**spec) for key, text in LEGAL_TEXTS_EN.items()}
+        texts["opening_hours_en"] = OPENING_NOTES_EN[spec["slug"]]
         spec["logo"] = _demo_logo(spec["slug"])
         town, _ = Municipality.objects.update_or_create(ags=spec["ags"], defaults={**spec, **texts})
         for index, hostname in enumerate(hosts):

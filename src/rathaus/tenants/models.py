@@ -46,6 +46,13 @@ class Municipality(models.Model):
     privacy_notice = models.TextField(_("privacy notice"), blank=True)
     accessibility_statement = models.TextField(_("accessibility statement"), blank=True)
     easy_language = models.TextField(_("Leichte Sprache text"), blank=True)
+    # The same texts in English; empty ones show the German text (rathaus.core.translated).
+    imprint_en = models.TextField(_("imprint (English)"), blank=True)
+    privacy_notice_en = models.TextField(_("privacy notice (English)"), blank=True)
+    accessibility_statement_en = models.TextField(
+        _("accessibility statement (English)"), blank=True
+    )
+    opening_hours_en = models.TextField(_("note on opening hours (English)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
