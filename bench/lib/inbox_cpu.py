@@ -51,9 +51,8 @@ def session_cookies(email: str) -> dict[str, str]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from rathaus.accounts.models import User, email_digest
+    from rathaus.accounts.models import TOTPDevice, User, email_digest
 
     user = User.objects.get(email_digest=email_digest(email))
     session = SessionStore()

@@ -23,9 +23,8 @@ def explain_paths(*, paths: dict[str, str], host: str, email: str, repeat: int =
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from rathaus.accounts.models import User, email_digest
+    from rathaus.accounts.models import TOTPDevice, User, email_digest
 
     user = User.objects.get(email_digest=email_digest(email))
     client = Client(HTTP_HOST=host)

@@ -183,10 +183,8 @@ def assign_references(planned: list[PlannedCase], *, prefixes: list[str], start:
 
 
 def _extra_clerks(town, count: int) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from rathaus.accounts.constants import StaffRole
-    from rathaus.accounts.models import StaffMembership, User
+    from rathaus.accounts.models import StaffMembership, TOTPDevice, User
 
     for number in range(1, count + 1):
         email = f"bench-clerk-{number:02d}@{town.slug}.example"
@@ -241,6 +239,7 @@ def seed(
     from rathaus.cases.models import Case, ReferenceCounter
     from rathaus.cases.plugin import procedures
     from rathaus.cases.services import applicant_name_digest
+    from rathaus.core.fields import EncryptedTextField
     from rathaus.tenants.models import Municipality
 
     timings: dict[str, float] = {}
@@ -291,6 +290,7 @@ def seed(
                     "email": "",
                 }
                 values = {
+                    "encryption_row_id": uuid.uuid4(),
                     "municipality": town.pk,
                     "public_id": uuid.uuid4(),
                     "reference": reference,
@@ -318,6 +318,8 @@ def seed(
                 row = []
                 for field in fields:
                     value = values[field.name] if field.name in values else field.get_default()
+                    if isinstance(field, EncryptedTextField):
+                        value = field.seal(value, row_id=values["encryption_row_id"])
                     row.append(field.get_db_prep_save(value, connection))
                 yield row
 
@@ -373,11 +375,9 @@ def sample_targets(*, town_slug: str = "norderstedt") -> dict:
 
 def login_details(*, town_slug: str = "norderstedt") -> dict:
     """The demo clerk of ``town_slug`` (e-mail, demo password and hex TOTP key) for a real login."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from rathaus.accounts.constants import StaffRole
     from rathaus.accounts.demo import DEMO_STAFF, STAFF_PASSWORD
-    from rathaus.accounts.models import email_digest
+    from rathaus.accounts.models import TOTPDevice, email_digest
 
     email = next(
         spec[2] for spec in DEMO_STAFF if spec[0] == town_slug and spec[1] == StaffRole.CLERK

@@ -138,6 +138,8 @@ class BenchServer:
             RATHAUS_ENCRYPTION_KEYS="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
             RATHAUS_HASH_KEY=secrets.token_urlsafe(32),
             RATHAUS_VAR_DIR=str(self.var_dir),
+            # No clamd on the bench machine; the benchmarks upload no files.
+            RATHAUS_NO_VIRUS_SCANNER="1",
             # Plain HTTP on loopback; in production TLS ends at the proxy in front of the server.
             SECURE_SSL_REDIRECT="0",
         )

@@ -6,10 +6,9 @@ import datetime
 import itertools
 
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import StaffRole
-from rathaus.accounts.models import StaffMembership, User
+from rathaus.accounts.models import StaffMembership, TOTPDevice, User
 
 PASSWORD = "korrekt-Pferd-Batterie-9"
 _counter = itertools.count(1)

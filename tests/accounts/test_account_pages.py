@@ -6,10 +6,9 @@ import time
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import SESSION_LAST_SEEN
-from rathaus.accounts.models import User
+from rathaus.accounts.models import TOTPDevice, User
 from rathaus.accounts.services import totp_token_now
 
 from .factories import PASSWORD, citizen_create

@@ -130,9 +130,7 @@ def test_reinbek_clerk_has_no_access_to_norderstedt_rows(rei_client, reinbek, no
 
 
 def test_superuser_sees_the_hosts_town_only(rei_client, reinbek, norderstedt):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from rathaus.accounts.models import User
+    from rathaus.accounts.models import TOTPDevice, User
 
     root = User.objects.create_superuser("root@example.org", "x" * 12)
     TOTPDevice.objects.create(user=root, name="d", confirmed=True)

@@ -4,7 +4,6 @@ import pytest
 from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts import demo
 from rathaus.accounts.constants import (
@@ -14,7 +13,7 @@ from rathaus.accounts.constants import (
     TrustLevel,
 )
 from rathaus.accounts.decorators import require_trust_level
-from rathaus.accounts.models import StaffMembership, User, email_digest
+from rathaus.accounts.models import StaffMembership, TOTPDevice, User, email_digest
 from rathaus.accounts.services import totp_token_now
 
 from .factories import citizen_create, staff_create

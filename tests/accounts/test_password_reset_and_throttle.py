@@ -1,12 +1,17 @@
-"""Password reset end to end, and login throttling per account and per client address."""
+"""Password reset end to end, and login throttling that slows guessing without any lockout."""
+
+import os
 
 import pytest
-from django.test import override_settings
+from django.core.cache import cache
+from django.test import Client, override_settings
 from django.urls import reverse
 
+from rathaus.accounts import throttle
+from rathaus.accounts.throttle import delay_seconds
 from rathaus.notifications.models import OutboxMessage
 
-from .factories import PASSWORD, citizen_create
+from .factories import PASSWORD, citizen_create, staff_create
 
 pytestmark = pytest.mark.django_db
 
@@ -64,39 +69,118 @@ def _login(client, email, password, ip="10.0.0.1"):
     )
 
 
-@override_settings(LOGIN_THROTTLE_MAX_PER_ACCOUNT=3, LOGIN_THROTTLE_MAX_PER_IP=100)
-def test_throttle_per_account(nor_client, norderstedt):
-    citizen_create(email="erika@example.org")
-    for attempt in range(3):
-        response = _login(nor_client, "erika@example.org", "wrong", ip=f"10.0.0.{attempt}")
-        assert "Too many" not in str(response.context["form"].non_field_errors())
-    # Even the right password is refused now, from any address, with a clear message.
-    response = _login(nor_client, "erika@example.org", PASSWORD, ip="10.9.9.9")
-    assert response.status_code == 200
-    assert "_auth_user_id" not in nor_client.session
+def _throttled(response) -> bool:
     body = response.content.decode()
-    assert "Zu viele" in body or "Too many" in body
-    assert response.context["form"]["email"].value() == "erika@example.org"
-    # Another account is not affected.
-    citizen_create(email="max@example.org")
-    assert _login(nor_client, "max@example.org", PASSWORD, ip="10.9.9.9").status_code == 302
+    return response.status_code == 200 and ("Zu viele" in body or "Too many" in body)
 
 
-@override_settings(LOGIN_THROTTLE_MAX_PER_ACCOUNT=100, LOGIN_THROTTLE_MAX_PER_IP=4)
-def test_throttle_per_ip(nor_client, norderstedt):
+@pytest.fixture(params=["locmem", "redis"])
+def shared_cache(request, settings):
+    """The counters in the process's memory and in Redis, as production keeps them."""
+    if request.param == "redis":
+        url = os.environ.get("RATHAUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"throttle-test-{os.getpid()}",
+            },
+        }
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Move the throttle's clock forward by some seconds."""
+    import time as time_module
+
+    def move(seconds):
+        now = time_module.time() + seconds
+        monkeypatch.setattr("rathaus.accounts.throttle.time.time", lambda: now)
+
+    return move
+
+
+def test_delays_double_up_to_the_cap(settings):
+    settings.LOGIN_THROTTLE_MAX_DELAY = 60
+    delays = [delay_seconds(failures=n, free_failures=3) for n in range(12)]
+    assert delays == [0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+@override_settings(LOGIN_THROTTLE_FREE_PER_PAIR=3)
+def test_guessing_one_account_from_one_address_is_slowed_not_locked(
+    nor_client, norderstedt, shared_cache, later
+):
     citizen_create(email="erika@example.org")
-    for number in range(4):
-        _login(nor_client, f"guess{number}@example.org", "wrong", ip="10.1.1.1")
-    response = _login(nor_client, "erika@example.org", PASSWORD, ip="10.1.1.1")
-    assert response.status_code == 200
+    for _ in range(3):
+        assert not _throttled(_login(nor_client, "erika@example.org", "wrong"))
+    # The next attempt, even with the right password, has to wait; the input is kept.
+    response = _login(nor_client, "erika@example.org", PASSWORD)
+    assert _throttled(response)
     assert "_auth_user_id" not in nor_client.session
     assert response.context["form"]["email"].value() == "erika@example.org"
-    # The same account from another address still works.
-    assert _login(nor_client, "erika@example.org", PASSWORD, ip="10.2.2.2").status_code == 302
+    # The owner at another address is not affected ...
+    other = Client(HTTP_HOST="norderstedt.localhost")
+    assert _login(other, "erika@example.org", PASSWORD, ip="10.9.9.9").status_code == 302
+    # ... and after the delay the same address may try again: no lockout.
+    later(2)
+    assert _login(nor_client, "erika@example.org", PASSWORD).status_code == 302
 
 
-@override_settings(LOGIN_THROTTLE_MAX_PER_ACCOUNT=2, LOGIN_THROTTLE_MAX_PER_IP=100)
-def test_throttle_message_is_translated(nor_client, norderstedt):
+@override_settings(LOGIN_THROTTLE_FREE_PER_PAIR=3, LOGIN_THROTTLE_FREE_PER_ACCOUNT=6)
+def test_attack_from_many_addresses_cannot_lock_the_owner_out(
+    nor_client, norderstedt, shared_cache
+):
+    citizen_create(email="erika@example.org")
+    assert _login(nor_client, "erika@example.org", PASSWORD).status_code == 302
+    assert throttle.DEVICE_COOKIE in nor_client.cookies
+    nor_client.post(reverse("accounts:logout"))
+
+    attacker = Client(HTTP_HOST="norderstedt.localhost")
+    for number in range(20):
+        _login(attacker, "erika@example.org", "wrong", ip=f"10.5.0.{number}")
+    # A new browser at a new address waits (the account is under attack) ...
+    stranger = Client(HTTP_HOST="norderstedt.localhost")
+    assert _throttled(_login(stranger, "erika@example.org", PASSWORD, ip="10.6.6.6"))
+    # ... but the owner's own browser gets in at once.
+    assert _login(nor_client, "erika@example.org", PASSWORD, ip="10.7.7.7").status_code == 302
+
+
+@override_settings(LOGIN_THROTTLE_FREE_PER_PAIR=100, LOGIN_THROTTLE_FREE_PER_ADDRESS=4)
+def test_one_address_trying_many_accounts_is_slowed(nor_client, norderstedt, shared_cache):
+    citizen_create(email="erika@example.org")
+    assert _login(nor_client, "erika@example.org", PASSWORD, ip="10.1.1.1").status_code == 302
+    nor_client.post(reverse("accounts:logout"))
+    attacker = Client(HTTP_HOST="norderstedt.localhost")
+    for number in range(4):
+        _login(attacker, f"guess{number}@example.org", "wrong", ip="10.1.1.1")
+    assert _throttled(_login(attacker, "erika@example.org", PASSWORD, ip="10.1.1.1"))
+    # A colleague behind the same address, in the browser she used before, is not slowed.
+    assert _login(nor_client, "erika@example.org", PASSWORD, ip="10.1.1.1").status_code == 302
+
+
+@override_settings(LOGIN_THROTTLE_FREE_PER_PAIR=2, LOGIN_THROTTLE_FREE_PER_ACCOUNT=3)
+def test_staff_owner_is_told_once_when_delays_begin(
+    nor_client, norderstedt, shared_cache, django_capture_on_commit_callbacks
+):
+    staff_create(municipality=norderstedt, email="clara@norderstedt.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(6):
+            nor_client.post(
+                reverse("accounts:staff_login"),
+                {"email": "clara@norderstedt.example", "password": "wrong"},
+                REMOTE_ADDR=f"10.3.0.{number}",
+            )
+    mails = [m for m in OutboxMessage.objects.all() if "clara" in m.recipients]
+    assert len(mails) == 1
+    assert "10.3.0" not in mails[0].body
+
+
+@override_settings(LOGIN_THROTTLE_FREE_PER_PAIR=2)
+def test_throttle_message_is_translated(nor_client, norderstedt, shared_cache):
     citizen_create(email="erika@example.org")
     _login(nor_client, "erika@example.org", "wrong")
     _login(nor_client, "erika@example.org", "wrong")
@@ -104,5 +188,39 @@ def test_throttle_message_is_translated(nor_client, norderstedt):
         reverse("accounts:login"),
         {"email": "erika@example.org", "password": PASSWORD},
         HTTP_ACCEPT_LANGUAGE="de",
+        REMOTE_ADDR="10.0.0.1",
     )
     assert "Zu viele Fehlversuche" in response.content.decode()
+
+
+def test_reset_mails_are_limited_and_the_answer_never_changes(
+    nor_client, norderstedt, shared_cache, django_capture_on_commit_callbacks
+):
+    citizen_create(email="erika@example.org")
+    answers = set()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(10):
+            response = nor_client.post(
+                reverse("accounts:password_reset"), {"email": "erika@example.org"}
+            )
+            answers.add((response.status_code, response["Location"]))
+        response = nor_client.post(
+            reverse("accounts:password_reset"), {"email": "nobody@example.org"}
+        )
+        answers.add((response.status_code, response["Location"]))
+    assert answers == {(302, reverse("accounts:password_reset_done"))}
+    assert OutboxMessage.objects.count() == 3
+
+
+@override_settings(PASSWORD_RESET_MAX_PER_ACCOUNT=100, PASSWORD_RESET_MAX_PER_ADDRESS=4)
+def test_reset_requests_per_address_are_limited(
+    nor_client, norderstedt, shared_cache, django_capture_on_commit_callbacks
+):
+    for number in range(6):
+        citizen_create(email=f"person{number}@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(6):
+            nor_client.post(
+                reverse("accounts:password_reset"), {"email": f"person{number}@example.org"}
+            )
+    assert OutboxMessage.objects.count() == 4

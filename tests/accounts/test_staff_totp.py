@@ -6,10 +6,10 @@ from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
+from rathaus.accounts.models import TOTPDevice
 from rathaus.accounts.selectors import staff_membership_for
 from rathaus.accounts.services import totp_token_now
 from rathaus.cases.selectors import is_staff_of
@@ -117,8 +117,7 @@ def test_verified_staff_session_reaches_admin(rei_client, reinbek):
 
 
 def test_code_step_while_throttled_says_so_and_checks_no_code(nor_client, norderstedt, settings):
-    settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT = 2
-    settings.LOGIN_THROTTLE_MAX_PER_IP = 100
+    settings.LOGIN_THROTTLE_FREE_PER_PAIR = 2
     clerk = staff_create(municipality=norderstedt, email="clerk@example.org")
     nor_client.post(
         reverse("accounts:staff_login"), {"email": "clerk@example.org", "password": PASSWORD}
@@ -169,3 +168,42 @@ def test_staff_membership_is_read_in_one_query_with_the_town_passed_in(norderste
         assert membership.role == StaffRole.TEAM_LEAD
     assert len(captured.captured_queries) == 1
     assert staff_membership_for(user=lead, municipality=reinbek) is None
+
+
+@pytest.mark.django_db
+def test_totp_seed_is_encrypted_at_rest(norderstedt):
+    from django.db import connection
+
+    from rathaus.accounts.models import TOTPDevice
+
+    user = staff_create(municipality=norderstedt)
+    device = TOTPDevice.objects.get(user=user)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key FROM {TOTPDevice._meta.db_table} WHERE id = %s", [device.pk])
+        stored = cursor.fetchone()[0]
+    assert device.key not in stored
+    assert stored.startswith("t1$")
+    assert device.verify_token(totp_token_now(device.key))
+    # A code is accepted once only.
+    device.refresh_from_db()
+    assert not device.verify_token(totp_token_now(device.key))
+
+
+def test_superuser_enrols_an_authenticator_app_in_the_admin(nor_client, norderstedt):
+    superuser = staff_create(municipality=norderstedt, role=StaffRole.ADMIN)
+    superuser.is_superuser = True
+    superuser.save()
+    clerk = staff_create(municipality=norderstedt)
+    device = TOTPDevice.objects.get(user=clerk)
+    login_verified(nor_client, superuser)
+    page = nor_client.get(reverse("admin:accounts_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode() and device.key not in page.content.decode()
+
+
+def test_a_town_admin_cannot_see_authenticator_apps(nor_client, norderstedt):
+    town_admin = staff_create(municipality=norderstedt, role=StaffRole.ADMIN)
+    login_verified(nor_client, town_admin)
+    device = TOTPDevice.objects.get(user=town_admin)
+    page = nor_client.get(reverse("admin:accounts_totpdevice_change", args=[device.pk]))
+    assert page.status_code in (302, 403, 404)

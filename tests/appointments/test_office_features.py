@@ -179,7 +179,6 @@ def test_names_on_a_booking_cannot_be_changed(norderstedt):
         assert "name" not in inspect.signature(service).parameters
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_parallel_confirmations_by_one_identity_respect_the_limit(towns):
     from rathaus.tenants.models import Municipality

@@ -203,7 +203,6 @@ def test_a_clerk_of_the_other_town_sees_nothing_of_this_queue(office2, norderste
     assert ticket.status == TicketStatus.WAITING
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_calling_at_once_never_get_the_same_ticket(norderstedt):
     office = office_make(norderstedt, slug="amt", counters=10)

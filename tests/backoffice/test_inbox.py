@@ -169,9 +169,7 @@ def test_demo_cases_show_in_both_inboxes(client):
             ("rathaus.tenants", "rathaus.accounts", "rathaus.catalogue", "rathaus.cases")
         ):
             import_string(dotted)()
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from rathaus.accounts.models import User
+    from rathaus.accounts.models import TOTPDevice, User
     from rathaus.tenants.models import Municipality
     from tests.accounts.factories import login_verified
 

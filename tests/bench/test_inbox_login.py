@@ -3,8 +3,8 @@
 import pytest
 from bench.lib.staff_login import LoginFailed, staff_login, totp
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rathaus.accounts.models import TOTPDevice
 from tests.accounts.factories import PASSWORD, staff_create
 
 RFC_KEY = "3132333435363738393031323334353637383930"  # "12345678901234567890", RFC 6238 SHA-1

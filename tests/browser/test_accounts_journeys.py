@@ -11,10 +11,9 @@ import re
 import time
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS, DEMO_STAFF, STAFF_PASSWORD
-from rathaus.accounts.models import User, email_digest
+from rathaus.accounts.models import TOTPDevice, User, email_digest
 
 from .harness import NARROW
 from .helpers_focus import assert_focus_visible_everywhere

@@ -13,7 +13,6 @@ from .conftest import draft_make
 SUBMITTERS = 20
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_submits_get_gap_free_unique_numbers(norderstedt, citizen):
     # One earlier submit creates this year's counter row, so the race is on the row lock itself.
@@ -53,7 +52,6 @@ def test_twenty_concurrent_submits_get_gap_free_unique_numbers(norderstedt, citi
     assert ReferenceCounter.objects.get(municipality=norderstedt).last_value == SUBMITTERS + 1
 
 
-@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_submit_of_one_draft_creates_one_case(norderstedt, citizen):
     case = draft_make(municipality=norderstedt, actor=citizen)

@@ -2,10 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.accounts.constants import StaffRole
-from rathaus.accounts.models import User
+from rathaus.accounts.models import TOTPDevice, User
 from rathaus.catalogue.models import MunicipalityService, Service
 from tests.accounts.factories import PASSWORD, login_verified, staff_create
 

@@ -86,6 +86,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://rathaus@db.invalid:5432/rathaus",
     "RATHAUS_ENCRYPTION_KEYS": "p1:cHJvZHVjdGlvbi10ZXN0LWtleS0xMjM0NTY3ODkwMTI=",
     "RATHAUS_HASH_KEY": "production-hash-key",
+    "RATHAUS_NO_VIRUS_SCANNER": "1",
 }
 
 DUMP_SETTINGS = """

@@ -162,7 +162,11 @@ def test_downloads_are_404_for_everyone_else(client, case, other_citizen, rei_cl
         client.force_login(rei_clerk)
         assert client.get(url, **REI).status_code == 404, url
         assert client.get(url, **NOR).status_code == 404, url
+    # The town's own clerk too: staff download through the back office, where it is logged.
     client.force_login(clerk)
+    for url in urls:
+        assert client.get(url, **NOR).status_code == 404, url
+    client.force_login(case.applicant)
     assert client.get(urls[0], **NOR).status_code == 200
     wrong = reverse("cases:issued_document_download", args=[case.reference, case.public_id])
     assert client.get(wrong, **NOR).status_code == 404

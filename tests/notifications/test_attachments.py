@@ -1,12 +1,10 @@
-"""Attachments go through the queued task (as JSON-safe strings) and into the demo outbox."""
-
-import json
+"""Attachments wait encrypted with their mail and reach the demo outbox."""
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 
-from rathaus.notifications.models import OutboxAttachment, OutboxMessage
+from rathaus.notifications.models import OutboxAttachment, OutboxMessage, QueuedEmail
 from rathaus.notifications.services import email_send
 
 from .test_email import RECIPIENT, mail_templates  # noqa: F401
@@ -16,7 +14,7 @@ FILE = ("termin-ABCD2345.ics", ICS, "text/calendar; method=PUBLISH")
 
 
 @pytest.mark.django_db
-def test_attachment_arguments_are_json_serialisable_strings(
+def test_attachment_waits_encrypted_and_the_task_gets_the_id_only(
     mail_templates,  # noqa: F811
     django_capture_on_commit_callbacks,
     monkeypatch,
@@ -27,8 +25,12 @@ def test_attachment_arguments_are_json_serialisable_strings(
     )
     with django_capture_on_commit_callbacks(execute=True):
         email_send(to=RECIPIENT, template=mail_templates, context={}, attachments=[FILE])
-    assert len(queued) == 1
-    assert json.loads(json.dumps(queued[0]))["attachments"] == [list(FILE)]
+    waiting = QueuedEmail.objects.get()
+    assert queued == [{"email_id": waiting.pk}]
+    assert waiting.attachments == [list(FILE)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attachments FROM notifications_queuedemail")
+        assert "VCALENDAR" not in cursor.fetchone()[0]
 
 
 @pytest.mark.django_db

@@ -16,12 +16,15 @@ REQUIRED = {
     "DATABASE_URL": "postgres://rathaus@127.0.0.1:5432/rathaus",
     "RATHAUS_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
     "RATHAUS_HASH_KEY": "a-hash-key",
+    "RATHAUS_NO_VIRUS_SCANNER": "1",
 }
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'demo': s.RATHAUS_DEMO, 'huey': s.HUEY, "
     "'formatter': s.LOGGING['handlers']['console']['formatter'], "
     "'hosts': s.ALLOWED_HOSTS, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'database': {k: s.DATABASES['default'][k] for k in "
+    "('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'OPTIONS', 'DISABLE_SERVER_SIDE_CURSORS')}, "
     "'ssl_redirect': s.SECURE_SSL_REDIRECT}))"
 )
 
@@ -30,7 +33,7 @@ def _run(code: str, **environment: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in REQUIRED and key not in {"REDIS_URL", "SECURE_SSL_REDIRECT"}
+        if key not in REQUIRED and key not in {"REDIS_URL", "SECURE_SSL_REDIRECT", "CLAMD_SOCKET"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="rathaus.settings.production",
@@ -54,7 +57,13 @@ def test_starts_with_every_required_variable():
     assert loaded["debug"] is False
     assert loaded["demo"] is False
     assert loaded["hosts"] == ["rathaus.example.de"]
-    assert loaded["engine"] == "rathaus.core.db.postgresql"  # Django's, checked more cheaply
+    # Django's own backend, kept connections checked before use, half-open ones ended by TCP.
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert loaded["database"]["CONN_MAX_AGE"] == 60
+    assert loaded["database"]["CONN_HEALTH_CHECKS"] is True
+    assert loaded["database"]["OPTIONS"]["keepalives"] == 1
+    assert loaded["database"]["OPTIONS"]["tcp_user_timeout"] == 30_000
+    assert loaded["database"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert loaded["formatter"] == "json"
     assert loaded["ssl_redirect"] is True
 
@@ -78,6 +87,17 @@ def test_refuses_to_start_naming_the_one_missing_variable(missing):
     assert missing in message
     for present in environment:
         assert present not in message
+
+
+def test_refuses_to_start_without_a_virus_scanner_unless_the_operator_opts_out():
+    environment = {
+        key: value for key, value in REQUIRED.items() if key != "RATHAUS_NO_VIRUS_SCANNER"
+    }
+    refused = _run("import django; django.setup()", **environment)
+    assert refused.returncode != 0
+    assert "CLAMD_SOCKET" in refused.stderr.strip().splitlines()[-1]
+    with_scanner = _run("import django; django.setup()", **environment, CLAMD_SOCKET="/run/c.sock")
+    assert with_scanner.returncode == 0, with_scanner.stderr
 
 
 def test_blank_value_counts_as_missing():
@@ -112,9 +132,9 @@ def test_huey_uses_sqlite_without_redis_url(tmp_path):
     assert result.returncode == 0, result.stderr
     settings_line, huey_class = result.stdout.strip().splitlines()
     huey = json.loads(settings_line)["huey"]
-    assert huey["huey_class"] == "huey.SqliteHuey"
+    assert huey["huey_class"] == "rathaus.core.huey.PrivateSqliteHuey"
     assert huey["filename"] == str(tmp_path / "huey.sqlite3")
-    assert huey_class == "SqliteHuey"
+    assert huey_class == "PrivateSqliteHuey"
 
 
 def test_ssl_redirect_can_be_switched_off_behind_a_proxy_that_terminates_tls():
@@ -195,3 +215,25 @@ def test_trusted_proxies_are_read_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert "IPv4Network('127.0.0.1/32')" in result.stdout
     assert "IPv4Network('10.0.0.0/8')" in result.stdout
+
+
+def test_pgbouncer_in_transaction_mode_turns_off_server_side_cursors_and_url_options_win():
+    result = _run(
+        PRINT_SETTINGS,
+        **{
+            **REQUIRED,
+            "DATABASE_URL": REQUIRED["DATABASE_URL"] + "?keepalives_idle=5",
+            "DB_DISABLE_SERVER_SIDE_CURSORS": "1",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    database = json.loads(result.stdout)["database"]
+    assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert database["OPTIONS"]["keepalives_idle"] == 5
+
+
+def test_an_sqlite_database_url_gets_the_concurrent_sqlite_backend(tmp_path):
+    database = f"sqlite:///{tmp_path / 'rathaus.sqlite3'}"
+    result = _run(PRINT_SETTINGS, **{**REQUIRED, "DATABASE_URL": database})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["engine"] == "rathaus.core.db.sqlite3"

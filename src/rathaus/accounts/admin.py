@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from . import admin_municipality  # noqa: F401  (registers the Municipality admin)
 from .admin_scope import MunicipalityScopedAdmin, is_municipality_admin, request_municipality
-from .models import StaffMembership, User, email_digest
+from .models import StaffMembership, TOTPDevice, User, email_digest
 
 
 @admin.register(StaffMembership)
@@ -79,3 +81,38 @@ class UserAdmin(admin.ModelAdmin):
         from django.http import Http404
 
         raise Http404
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Authenticator apps of staff accounts, for superusers: add one for a new staff member and
+    show its QR code once to enrol the app; delete one so that a lost phone can be replaced."""
+
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    fields = ["user", "name", "confirmed", "enrolment_qr_code"]
+    readonly_fields = ["enrolment_qr_code"]
+    raw_id_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("QR code for the authenticator app"))
+    def enrolment_qr_code(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save first; the QR code is shown then.")
+        from .services import totp_provisioning_uri, totp_qr_svg
+
+        uri = totp_provisioning_uri(key=obj.key, account=obj.user.email, issuer="Rathaus")
+        return mark_safe(totp_qr_svg(uri=uri, title=str(_("QR code"))))  # noqa: S308 - segno's SVG

@@ -18,6 +18,8 @@ their foreign-key choices (done automatically for related models with a ``munici
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.filters import RelatedFieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 
@@ -52,6 +54,18 @@ def _has_municipality_field(model) -> bool:
     except FieldDoesNotExist:
         return False
     return getattr(field, "related_model", None) is Municipality
+
+
+class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+    """A list filter on a relation that offers the own municipality's rows only (Django's own
+    offers every row of the related table, e.g. every town's offices)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = model_admin._scope_related(request, field.related_model._default_manager.all())
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(row.pk, str(row)) for row in queryset]
 
 
 class MunicipalityScopedAdmin(admin.ModelAdmin):
@@ -119,6 +133,14 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
     # --- choices -----------------------------------------------------------------------------
+    def get_list_filter(self, request):
+        scoped = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+                item = (item, ScopedRelatedFieldListFilter)
+            scoped.append(item)
+        return scoped
+
     def _scope_related(self, request, queryset):
         municipality = request_municipality(request)
         if municipality is None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import StaffRole
-from .models import StaffMembership, User, email_digest
+from .models import StaffMembership, TOTPDevice, User, email_digest
 
 STAFF_PASSWORD = "Rathaus-Demo-2026"
 CITIZEN_PASSWORD = "Buerger-Demo-2026"

@@ -18,11 +18,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 from rathaus.core.audit import audit_event_record
 from rathaus.notifications.services import email_send
+from rathaus.tenants.selectors import municipality_absolute_url
 
 from . import throttle
 from .constants import (
@@ -32,7 +31,7 @@ from .constants import (
     LoginOutcome,
     TrustLevel,
 )
-from .models import User, email_digest
+from .models import TOTPDevice, User, email_digest, totp_key_random
 from .selectors import user_by_email
 
 VERIFY_SALT = "rathaus.accounts.email-verification"
@@ -44,16 +43,17 @@ def email_verification_token(*, user: User) -> str:
     return signing.dumps({"u": user.pk, "d": user.email_digest[:16]}, salt=VERIFY_SALT)
 
 
-def _absolute(site_url: str, path: str) -> str:
-    return site_url.rstrip("/") + path
+def _absolute(municipality, path: str) -> str:
+    # From the town's configured address, never from the request's Host header.
+    return municipality_absolute_url(municipality, path)
 
 
-def email_verification_send(*, user: User, site_url: str, municipality=None) -> None:
+def email_verification_send(*, user: User, municipality) -> None:
     path = reverse("accounts:verify_email", args=[email_verification_token(user=user)])
     email_send(
         to=user.email,
         template="accounts/email/verify",
-        context={"url": _absolute(site_url, path), "municipality": municipality},
+        context={"url": _absolute(municipality, path), "municipality": municipality},
     )
 
 
@@ -64,8 +64,7 @@ def user_register(
     password: str,
     given_name: str,
     family_name: str,
-    site_url: str,
-    municipality=None,
+    municipality,
     language: str = "de",
 ) -> User | None:
     """Create an unverified citizen account and mail the confirmation link.
@@ -79,8 +78,8 @@ def user_register(
             to=existing.email,
             template="accounts/email/already_registered",
             context={
-                "login_url": _absolute(site_url, reverse("accounts:login")),
-                "reset_url": _absolute(site_url, reverse("accounts:password_reset")),
+                "login_url": _absolute(municipality, reverse("accounts:login")),
+                "reset_url": _absolute(municipality, reverse("accounts:password_reset")),
                 "municipality": municipality,
             },
         )
@@ -96,7 +95,7 @@ def user_register(
     user.full_clean()
     user.save()
     audit_event_record(action="accounts.user_registered", municipality=municipality, target=user)
-    email_verification_send(user=user, site_url=site_url, municipality=municipality)
+    email_verification_send(user=user, municipality=municipality)
     return user
 
 
@@ -116,10 +115,10 @@ def user_email_verify(*, token: str) -> User | None:
     return user
 
 
-def email_verification_resend(*, email: str, site_url: str, municipality=None) -> None:
+def email_verification_resend(*, email: str, municipality) -> None:
     user = user_by_email(email=email)
     if user is not None and user.is_active and not user.email_verified:
-        email_verification_send(user=user, site_url=site_url, municipality=municipality)
+        email_verification_send(user=user, municipality=municipality)
 
 
 # --- login -------------------------------------------------------------------------------------
@@ -127,17 +126,33 @@ def email_verification_resend(*, email: str, site_url: str, municipality=None) -
 class LoginResult:
     outcome: LoginOutcome
     user: User | None = None
-    retry_minutes: int = 0
+    retry_seconds: int = 0
 
 
-def login_password_check(*, email: str, password: str, ip: str) -> LoginResult:
-    """The password step. Counts failures per account and per client address."""
-    state = throttle.login_throttle_state(email=email, ip=ip)
+def _login_failure(*, email: str, ip: str, device: str | None, user: User | None) -> None:
+    """Count a failed step; a staff member hears of failures that reach their account's delays."""
+    if throttle.login_failure_record(email=email, ip=ip, device=device) and device is None:
+        owner = user or user_by_email(email=email)
+        if owner is not None and owner.is_staff and owner.is_active:
+            email_send(
+                to=owner.email,
+                template="accounts/email/failed_logins",
+                context={"municipality": None},
+            )
+
+
+def login_password_check(
+    *, email: str, password: str, ip: str, device_cookie: str = ""
+) -> LoginResult:
+    """The password step. While a scope of the attempt waits out its delay (accounts.throttle)
+    the password is not checked at all."""
+    device = throttle.device_from_cookie(email=email, cookie=device_cookie)
+    state = throttle.login_throttle_state(email=email, ip=ip, device=device)
     if state.blocked:
-        return LoginResult(LoginOutcome.THROTTLED, retry_minutes=state.retry_minutes)
+        return LoginResult(LoginOutcome.THROTTLED, retry_seconds=state.retry_seconds)
     user = authenticate(None, email=email, password=password)
     if user is None:
-        throttle.login_failure_record(email=email, ip=ip)
+        _login_failure(email=email, ip=ip, device=device, user=None)
         audit_event_record(action="accounts.login_failed", data={"step": "password"})
         return LoginResult(LoginOutcome.INVALID)
     if not user.email_verified:
@@ -147,7 +162,7 @@ def login_password_check(*, email: str, password: str, ip: str) -> LoginResult:
         return LoginResult(LoginOutcome.NO_SECOND_FACTOR, user=user)
     if has_device:
         return LoginResult(LoginOutcome.CODE_REQUIRED, user=user)
-    throttle.login_success_record(email=email)
+    throttle.login_success_record(email=email, ip=ip, device=device)
     return LoginResult(LoginOutcome.OK, user=user)
 
 
@@ -157,23 +172,24 @@ class CodeResult:
 
     device: TOTPDevice | None = None
     throttled: bool = False
-    retry_minutes: int = 0
+    retry_seconds: int = 0
 
 
-def login_code_check(*, user: User, token: str, ip: str) -> CodeResult:
+def login_code_check(*, user: User, token: str, ip: str, device_cookie: str = "") -> CodeResult:
     """The code step: a matching confirmed TOTP device, or none (counted as a failure).
 
-    While the account or the address is throttled no code is checked at all, and the answer
+    While the attempt's scope waits out its delay no code is checked at all, and the answer
     says so, so the person is not told to retype a code that was never looked at."""
-    state = throttle.login_throttle_state(email=user.email, ip=ip)
+    device_id = throttle.device_from_cookie(email=user.email, cookie=device_cookie)
+    state = throttle.login_throttle_state(email=user.email, ip=ip, device=device_id)
     if state.blocked:
-        return CodeResult(throttled=True, retry_minutes=state.retry_minutes)
+        return CodeResult(throttled=True, retry_seconds=state.retry_seconds)
     token = "".join((token or "").split())
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_is_allowed()[0] and device.verify_token(token):
-            throttle.login_success_record(email=user.email)
+            throttle.login_success_record(email=user.email, ip=ip, device=device_id)
             return CodeResult(device=device)
-    throttle.login_failure_record(email=user.email, ip=ip)
+    _login_failure(email=user.email, ip=ip, device=device_id, user=user)
     audit_event_record(action="accounts.login_failed", target=user, data={"step": "code"})
     return CodeResult()
 
@@ -202,8 +218,11 @@ def session_start(
 
 
 # --- password reset ----------------------------------------------------------------------------
-def password_reset_request(*, email: str, site_url: str, municipality=None) -> None:
-    """Mail a reset link if the address has an active account; say nothing either way."""
+def password_reset_request(*, email: str, ip: str, municipality) -> None:
+    """Mail a reset link if the address has an active account; say nothing either way. A few
+    mails per account and per client address an hour; further requests are dropped silently."""
+    if not throttle.password_reset_allowed(email=email, ip=ip):
+        return
     user = user_by_email(email=email)
     if user is None or not user.is_active:
         return
@@ -215,7 +234,7 @@ def password_reset_request(*, email: str, site_url: str, municipality=None) -> N
         email_send(
             to=user.email,
             template="accounts/email/password_reset",
-            context={"url": _absolute(site_url, path), "municipality": municipality},
+            context={"url": _absolute(municipality, path), "municipality": municipality},
         )
 
 
@@ -226,7 +245,6 @@ def password_set(*, user: User, password: str) -> User:
         # The reset link reached the mailbox, which proves the address.
         user.email_verified = True
     user.save()
-    throttle.login_success_record(email=user.email)
     audit_event_record(action="accounts.password_changed", actor=user, target=user)
     return user
 
@@ -275,7 +293,7 @@ def user_delete(*, user: User, password: str) -> bool:
 
 # --- two-factor authentication -----------------------------------------------------------------
 def totp_key_new() -> str:
-    return random_hex(20)
+    return totp_key_random()
 
 
 def totp_secret_base32(key: str) -> str:

@@ -1,61 +1,156 @@
-"""Counting failed logins per account and per client address in the shared cache.
+"""Slowing down password guessing without letting anyone lock out someone else.
 
-The cache is Redis in production, so every web process sees the same counters. A window starts
-with the first failure and lasts ``LOGIN_THROTTLE_WINDOW_SECONDS``; while a counter is at its
-limit, further attempts are refused without checking the password.
+There is no lockout. Failed logins are counted in the shared cache (Redis in production, so every
+web process sees the same counters), and after a few free failures each further attempt in a
+scope has to wait a delay that doubles with every failure, up to ``LOGIN_THROTTLE_MAX_DELAY``:
+
+* a browser that has logged in to the account before carries a signed *known-device* cookie;
+  its attempts count only against that browser. An attacker elsewhere cannot slow it down, so
+  the owner always gets in from their own browser;
+* any other attempt counts against the pair of account and client address (an attacker guessing
+  one password from one address), against the account from anywhere (guessing from many
+  addresses) and against the address for every account (one address trying many accounts).
+  The account and address scopes allow many more free failures than the pair, so colleagues
+  behind one town-hall address are not slowed by one person's typos.
+
+A staff member is told by e-mail when their account's failures reach the point where delays
+begin. Password-reset mail is limited per account and per address (``password_reset_allowed``).
+Addresses are kept only as keyed hashes.
 """
 
 from __future__ import annotations
 
-import hashlib
+import math
+import secrets
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
+
+from rathaus.core.crypto import blind_index
 
 from .models import email_digest
 
-PREFIX = "accounts:login-fail"
+PREFIX = "accounts:throttle"
+DEVICE_COOKIE = "rathaus_device"
+DEVICE_COOKIE_SALT = "rathaus.accounts.known-device"
+DEVICE_COOKIE_MAX_AGE = 180 * 24 * 60 * 60
+RESET_WINDOW_SECONDS = 60 * 60
 
 
-def _account_key(email: str) -> str:
-    return f"{PREFIX}:account:{email_digest(email or '-')}"
-
-
-def _ip_key(ip: str) -> str:
-    return f"{PREFIX}:ip:{hashlib.sha256((ip or '-').encode()).hexdigest()}"
+@dataclass(frozen=True)
+class Scope:
+    key: str
+    free_failures: int
 
 
 @dataclass(frozen=True)
 class ThrottleState:
     blocked: bool
-    retry_minutes: int
+    retry_seconds: int = 0
+
+
+def _address(ip: str) -> str:
+    return blind_index(ip or "-", purpose="login-address")
+
+
+def _scopes(*, email: str, ip: str, device: str | None) -> list[Scope]:
+    account = email_digest(email or "-")
+    if device:
+        return [Scope(f"{PREFIX}:device:{device}", settings.LOGIN_THROTTLE_FREE_PER_PAIR)]
+    address = _address(ip)
+    return [
+        Scope(f"{PREFIX}:pair:{account}:{address}", settings.LOGIN_THROTTLE_FREE_PER_PAIR),
+        Scope(f"{PREFIX}:account:{account}", settings.LOGIN_THROTTLE_FREE_PER_ACCOUNT),
+        Scope(f"{PREFIX}:address:{address}", settings.LOGIN_THROTTLE_FREE_PER_ADDRESS),
+    ]
+
+
+def delay_seconds(*, failures: int, free_failures: int) -> int:
+    """The wait before the next attempt after ``failures`` failures in a scope."""
+    if failures < free_failures:
+        return 0
+    return min(2 ** (failures - free_failures), settings.LOGIN_THROTTLE_MAX_DELAY)
 
 
 def _window() -> int:
     return settings.LOGIN_THROTTLE_WINDOW_SECONDS
 
 
-def login_throttle_state(*, email: str, ip: str) -> ThrottleState:
-    counts = cache.get_many([_account_key(email), _ip_key(ip)])
-    blocked = (
-        counts.get(_account_key(email), 0) >= settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT
-        or counts.get(_ip_key(ip), 0) >= settings.LOGIN_THROTTLE_MAX_PER_IP
+def login_throttle_state(*, email: str, ip: str, device: str | None = None) -> ThrottleState:
+    scopes = _scopes(email=email, ip=ip, device=device)
+    stored = cache.get_many([scope.key for scope in scopes])
+    now = time.time()
+    wait = 0.0
+    for scope in scopes:
+        failures, last = stored.get(scope.key, (0, 0.0))
+        delay = delay_seconds(failures=failures, free_failures=scope.free_failures)
+        wait = max(wait, last + delay - now)
+    return ThrottleState(blocked=wait > 0, retry_seconds=math.ceil(wait) if wait > 0 else 0)
+
+
+def login_failure_record(*, email: str, ip: str, device: str | None = None) -> bool:
+    """Count a failure in every scope of the attempt. True when this failure made the account
+    (from anywhere) reach its delays, the moment its owner is told."""
+    scopes = _scopes(email=email, ip=ip, device=device)
+    stored = cache.get_many([scope.key for scope in scopes])
+    now = time.time()
+    updated = {}
+    account_reached = False
+    for scope in scopes:
+        failures = stored.get(scope.key, (0, 0.0))[0] + 1
+        updated[scope.key] = (failures, now)
+        if ":account:" in scope.key and failures == scope.free_failures:
+            account_reached = True
+    cache.set_many(updated, _window())
+    return account_reached
+
+
+def login_success_record(*, email: str, ip: str, device: str | None = None) -> None:
+    """The owner got in: their own scope starts afresh (the account- and address-wide counters
+    keep counting an attack that may still go on)."""
+    cache.delete_many([scope.key for scope in _scopes(email=email, ip=ip, device=device)[:1]])
+
+
+def device_cookie_value(*, email: str) -> str:
+    return signing.dumps(
+        {"a": email_digest(email)[:16], "d": secrets.token_urlsafe(12)}, salt=DEVICE_COOKIE_SALT
     )
-    return ThrottleState(blocked=blocked, retry_minutes=max(1, _window() // 60))
 
 
-def login_failure_record(*, email: str, ip: str) -> None:
-    for key in (_account_key(email), _ip_key(ip)):
-        cache.add(key, 0, _window())
+def device_from_cookie(*, email: str, cookie: str) -> str | None:
+    """The known-device id in ``cookie`` if it was issued for ``email``'s account, else None."""
+    if not cookie:
+        return None
+    try:
+        data = signing.loads(cookie, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if data.get("a") != email_digest(email or "-")[:16]:
+        return None
+    return str(data.get("d") or "") or None
+
+
+def password_reset_allowed(*, email: str, ip: str) -> bool:
+    """Count a reset request; False once the account or the address had its share this hour."""
+    keys = {
+        f"{PREFIX}:reset-account:{email_digest(email or '-')}": (
+            settings.PASSWORD_RESET_MAX_PER_ACCOUNT
+        ),
+        f"{PREFIX}:reset-address:{_address(ip)}": settings.PASSWORD_RESET_MAX_PER_ADDRESS,
+    }
+    allowed = True
+    for key, limit in keys.items():
+        cache.add(key, 0, RESET_WINDOW_SECONDS)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, _window())
-
-
-def login_success_record(*, email: str) -> None:
-    cache.delete(_account_key(email))
+            cache.set(key, 1, RESET_WINDOW_SECONDS)
+            count = 1
+        allowed = allowed and count <= limit
+    return allowed
 
 
 def client_ip(request) -> str:

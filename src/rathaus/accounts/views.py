@@ -16,7 +16,6 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services, throttle
 from .constants import (
@@ -39,12 +38,8 @@ from .forms import (
     RegistrationForm,
 )
 from .identity.registry import identity_providers_available
-from .models import User
+from .models import TOTPDevice, User
 from .selectors import staff_memberships_of
-
-
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/")
 
 
 def _safe_next(request, default: str) -> str:
@@ -72,11 +67,14 @@ def login_view(request, *, staff: bool = False):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         result = services.login_password_check(
-            email=email, password=form.cleaned_data["password"], ip=throttle.client_ip(request)
+            email=email,
+            password=form.cleaned_data["password"],
+            ip=throttle.client_ip(request),
+            device_cookie=request.COOKIES.get(throttle.DEVICE_COOKIE, ""),
         )
         if result.outcome == LoginOutcome.OK:
             services.session_start(request=request, user=result.user)
-            return HttpResponseRedirect(next_url)
+            return _known_device_remember(request, HttpResponseRedirect(next_url), result.user)
         if result.outcome == LoginOutcome.CODE_REQUIRED:
             request.session[SESSION_PENDING_LOGIN] = {
                 "user": result.user.pk,
@@ -85,7 +83,7 @@ def login_view(request, *, staff: bool = False):
             }
             return redirect("accounts:login_code")
         if result.outcome == LoginOutcome.THROTTLED:
-            form.add_error(None, _throttled_message(result.retry_minutes))
+            form.add_error(None, _throttled_message(result.retry_seconds))
         elif result.outcome == LoginOutcome.UNVERIFIED:
             unverified = True
             form.add_error(
@@ -127,11 +125,25 @@ def _pending_user(request) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
-def _throttled_message(minutes: int) -> str:
+def _throttled_message(seconds: int) -> str:
     return _(
-        "Too many failed attempts. For your protection, logging in is paused. "
-        "Please try again in %(minutes)d minutes."
-    ) % {"minutes": minutes}
+        "Too many failed attempts. For your protection, the next attempt has to wait. "
+        "Please try again in %(seconds)d seconds."
+    ) % {"seconds": seconds}
+
+
+def _known_device_remember(request, response, user: User):
+    """Mark this browser as one the owner logs in from: its attempts are throttled on their own,
+    so nobody elsewhere can slow the owner down (accounts.throttle)."""
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        throttle.device_cookie_value(email=user.email),
+        max_age=throttle.DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def login_code(request):
@@ -142,14 +154,17 @@ def login_code(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = services.login_code_check(
-            user=user, token=form.cleaned_data["code"], ip=throttle.client_ip(request)
+            user=user,
+            token=form.cleaned_data["code"],
+            ip=throttle.client_ip(request),
+            device_cookie=request.COOKIES.get(throttle.DEVICE_COOKIE, ""),
         )
         if result.device is not None:
             pending = request.session.pop(SESSION_PENDING_LOGIN)
             services.session_start(request=request, user=user, device=result.device)
-            return HttpResponseRedirect(pending["next"])
+            return _known_device_remember(request, HttpResponseRedirect(pending["next"]), user)
         if result.throttled:
-            form.add_error("code", _throttled_message(result.retry_minutes))
+            form.add_error("code", _throttled_message(result.retry_seconds))
         else:
             form.add_error(
                 "code",
@@ -177,7 +192,6 @@ def register(request):
             password=data["password1"],
             given_name=data["given_name"],
             family_name=data["family_name"],
-            site_url=_site_url(request),
             municipality=request.municipality,
             language=getattr(request, "LANGUAGE_CODE", "de")[:2],
         )
@@ -199,7 +213,6 @@ def resend_verification(request):
     if request.method == "POST" and form.is_valid():
         services.email_verification_resend(
             email=form.cleaned_data["email"],
-            site_url=_site_url(request),
             municipality=request.municipality,
         )
         return redirect("accounts:register_done")
@@ -212,7 +225,7 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         services.password_reset_request(
             email=form.cleaned_data["email"],
-            site_url=_site_url(request),
+            ip=throttle.client_ip(request),
             municipality=request.municipality,
         )
         return redirect("accounts:password_reset_done")

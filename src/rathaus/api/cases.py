@@ -29,7 +29,7 @@ from rathaus.cases.transitions import transitions_available
 
 from . import services
 from .auth import ApiTokenAuth
-from .constants import CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT
+from .constants import CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT, CASE_LIST_MAX_OFFSET
 from .errors import ErrorOut, error_body
 
 router = Router(tags=["cases"], auth=ApiTokenAuth())
@@ -117,7 +117,7 @@ class CaseListQuery(Schema):
     stage: str | None = Field(None, max_length=40, description="a procedure's stage key")
     assignee: str | None = Field(
         None,
-        pattern=rf"^({ASSIGNEE_MINE}|{ASSIGNEE_NONE}|[0-9]+)$",
+        pattern=rf"^({ASSIGNEE_MINE}|{ASSIGNEE_NONE}|[0-9]{{1,18}})$",
         description=f'"{ASSIGNEE_MINE}" (the token\'s acting user), "{ASSIGNEE_NONE}" or a staff '
         "user id",
     )
@@ -131,7 +131,7 @@ class CaseListQuery(Schema):
     )
     sort: Literal["-submitted", "submitted", "status", "-status"] = "-submitted"
     limit: int = Field(CASE_LIST_DEFAULT_LIMIT, ge=1, le=CASE_LIST_MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=CASE_LIST_MAX_OFFSET)
 
 
 class TransitionIn(Schema):

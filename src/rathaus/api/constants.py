@@ -12,6 +12,8 @@ class ApiErrorCode(models.TextChoices):
     FORBIDDEN = "forbidden", _("You may not do this.")
     NOT_FOUND = "not_found", _("Not found.")
     INVALID_REQUEST = "invalid_request", _("The request is not valid.")
+    MALFORMED_REQUEST = "malformed_request", _("The request body could not be read.")
+    REQUEST_TOO_LARGE = "request_too_large", _("The request is too large.")
     METHOD_NOT_ALLOWED = "method_not_allowed", _("This method is not allowed here.")
     INTERNAL_ERROR = "internal_error", _("Something went wrong on our side.")
 
@@ -27,3 +29,5 @@ LAST_USED_RESOLUTION_SECONDS = 60
 
 CASE_LIST_DEFAULT_LIMIT = 20
 CASE_LIST_MAX_LIMIT = 100
+# Far beyond any town's case count, far below the 64-bit limit of SQL's OFFSET.
+CASE_LIST_MAX_OFFSET = 1_000_000_000

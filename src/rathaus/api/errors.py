@@ -60,12 +60,42 @@ def validation_details(errors: list[dict]) -> dict[str, Any]:
 
 
 HTTP_ERROR_CODES = {
+    400: ApiErrorCode.MALFORMED_REQUEST,
     401: ApiErrorCode.UNAUTHORIZED,
     403: ApiErrorCode.FORBIDDEN,
     404: ApiErrorCode.NOT_FOUND,
     405: ApiErrorCode.METHOD_NOT_ALLOWED,
     422: ApiErrorCode.INVALID_REQUEST,
 }
+
+
+# Answers any operation may give besides its own, added to each operation in the OpenAPI
+# document (``common_errors_document``) so a client knows every status it can receive.
+ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+COMMON_ERRORS = {
+    "input": {
+        "400": "The request body is not well-formed JSON (`malformed_request`).",
+        "422": "A parameter or the body is not valid (`invalid_request`); `details.errors` "
+        "names each field.",
+    },
+    "body": {"413": "The request body is too large (`request_too_large`)."},
+}
+
+
+def common_errors_document(document: dict) -> dict:
+    """Document the common error answers on every operation of an OpenAPI ``document``."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            kinds = []
+            if operation.get("parameters") or "requestBody" in operation:
+                kinds.append("input")
+            if "requestBody" in operation:
+                kinds.append("body")
+            responses = operation.setdefault("responses", {})
+            for kind in kinds:
+                for status, description in COMMON_ERRORS[kind].items():
+                    responses.setdefault(status, {"description": description, "content": ERROR_REF})
+    return document
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

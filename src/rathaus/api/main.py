@@ -5,14 +5,19 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
-from .errors import install_error_handlers
+from .errors import common_errors_document, install_error_handlers
 from .registry import ROUTERS, ApiRouter
 
 API_VERSION = "1.0.0"
 
 
+class RathausApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return common_errors_document(super().get_openapi_schema(**kwargs))
+
+
 def api_build(routers: list[ApiRouter], *, urls_namespace: str = "api-v1") -> NinjaAPI:
-    api = NinjaAPI(
+    api = RathausApi(
         title="Rathaus API",
         version=API_VERSION,
         description=(

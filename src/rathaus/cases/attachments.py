@@ -31,6 +31,10 @@ MAX_IMAGE_PIXELS = 60_000_000
 # compressed object streams are not seen; the virus scanner is the second line of defence.
 PDF_ACTIVE_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
 PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# Files carried inside a PDF (attachment annotations, the embedded-files name tree).
+PDF_EMBEDDED_NAMES = re.compile(rb"/(?:EmbeddedFiles?|FileAttachment)(?![A-Za-z0-9])")
+# Markup a browser would render if the file were ever taken for HTML: a PDF/HTML polyglot.
+PDF_MARKUP = re.compile(rb"<\s*(?:html|head|body|script|iframe|svg|object|embed|!doctype)\b", re.I)
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
@@ -70,8 +74,10 @@ def _pdf_check(data: bytes) -> bytes:
     if b"%%EOF" not in tail or b"startxref" not in tail:
         raise AttachmentError(AttachmentErrorCode.DAMAGED)
     unescaped = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    if PDF_ACTIVE_NAMES.search(unescaped):
+    if PDF_ACTIVE_NAMES.search(unescaped) or PDF_MARKUP.search(data):
         raise AttachmentError(AttachmentErrorCode.ACTIVE_CONTENT)
+    if PDF_EMBEDDED_NAMES.search(unescaped):
+        raise AttachmentError(AttachmentErrorCode.EMBEDDED_FILES)
     return data
 
 

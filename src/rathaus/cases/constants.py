@@ -93,6 +93,10 @@ class AttachmentErrorCode(models.TextChoices):
         "active_content",
         _("The PDF contains scripts or actions and was not accepted. Please send a plain PDF."),
     )
+    EMBEDDED_FILES = (
+        "embedded_files",
+        _("The PDF contains other files and was not accepted. Please send a PDF without them."),
+    )
     INFECTED = (
         "infected",
         _(

@@ -64,20 +64,22 @@ def _parse_uuid(value) -> uuid.UUID:
 
 
 def access_case_by_reference(*, actor, municipality, reference: str) -> Case:
-    """A submitted case for its applicant or a member of the town's staff; 404 for anyone else."""
+    """A submitted case for its applicant only; 404 for anyone else, staff included.
+
+    The citizen's pages (``/anliegen/meine/…``) use this. Staff read cases through the back
+    office and the API (``access_case_for_staff`` via ``services.case_read_logged``), where every
+    read is written to the §40 BMG read log; a citizen URL must not be a way around it."""
     if actor is None or not actor.is_authenticated:
         raise Http404
     case = (
-        Case.objects.filter(municipality=municipality, reference=reference)
+        Case.objects.filter(municipality=municipality, reference=reference, applicant=actor)
         .exclude(status=CaseStatus.DRAFT)
         .select_related("municipality")
         .first()
     )
     if case is None:
         raise Http404
-    if case.applicant_id == actor.pk or is_staff_of(actor=actor, municipality=municipality):
-        return case
-    raise Http404
+    return case
 
 
 def access_draft(*, actor, owner_token: str, municipality, public_id, procedure_key: str) -> Case:
@@ -380,7 +382,7 @@ def issued_documents_titled(*, case: Case) -> list[IssuedDocument]:
 
 
 def access_issued_document(*, actor, municipality, reference: str, public_id) -> IssuedDocument:
-    """An issued document of a case the actor may see (``access_case_by_reference``); else 404."""
+    """An issued document of the actor's own case (``access_case_by_reference``); else 404."""
     case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
     document = case_issued_documents(case=case).filter(public_id=_parse_uuid(public_id)).first()
     if document is None:
@@ -399,7 +401,7 @@ def page_attachment(*, case: Case, page_slug: str):
 
 
 def access_attachment(*, actor, municipality, reference: str, public_id):
-    """An attachment of a case the actor may see (``access_case_by_reference``); else 404."""
+    """An attachment of the actor's own case (``access_case_by_reference``); else 404."""
     case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
     attachment = case_attachments(case=case).filter(public_id=_parse_uuid(public_id)).first()
     if attachment is None:

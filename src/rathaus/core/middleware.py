@@ -27,6 +27,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 class SecurityHeadersMiddleware:
     """CSP without 'unsafe-inline' and a restrictive Permissions-Policy on every response.
 
+    Every response is ``Cache-Control: no-store`` unless its view or static-file server said
+    otherwise: citizen and staff pages, PDFs, attachments and API answers carry personal data,
+    and no browser or shared cache may keep them. Public pages opt in (``cache_control``).
+
     It is the outermost middleware, so it also covers responses that inner middleware returns
     early (the unknown-host page) before Django's clickjacking and security middleware run.
     """
@@ -41,6 +45,7 @@ class SecurityHeadersMiddleware:
         response.setdefault("X-Frame-Options", "DENY")
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", "same-origin")
+        response.setdefault("Cache-Control", "no-store")
         return response
 
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from .models import QueuedEmail
 from .tasks import deliver_email
 
 
@@ -20,15 +21,13 @@ def email_send(
     ``template`` names ``<template>_subject.txt`` and ``<template>_body.txt``. E-mails say only
     what the recipient needs: a link, never case contents or another person's data.
     ``attachments`` are ``(filename, text, media type)`` triples, e.g.
-    ``("termin.ics", "...", "text/calendar; method=PUBLISH")``; text only, so the queued task's
-    arguments stay JSON-serialisable.
+    ``("termin.ics", "...", "text/calendar; method=PUBLISH")``.
     """
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
     files = [[str(name), str(content), str(kind)] for name, content, kind in attachments or ()]
-    if files:
-        transaction.on_commit(
-            lambda: deliver_email(to=[to], subject=subject, body=body, attachments=files)
-        )
-    else:
-        transaction.on_commit(lambda: deliver_email(to=[to], subject=subject, body=body))
+    # The mail waits encrypted in the database; the task queue sees its id only.
+    queued = QueuedEmail.objects.create(
+        recipients=[to], subject=subject, body=body, attachments=files or None
+    )
+    transaction.on_commit(lambda: deliver_email(email_id=queued.pk))

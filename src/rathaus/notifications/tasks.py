@@ -1,14 +1,20 @@
 from django.core.mail import EmailMessage
 from huey.contrib.djhuey import db_task
 
+from .models import QueuedEmail
+
 
 @db_task(retries=3, retry_delay=30)
-def deliver_email(
-    *, to: list[str], subject: str, body: str, attachments: list[list[str]] | None = None
-) -> None:
-    """Send one e-mail. ``attachments`` holds ``[filename, text, media type]`` triples (strings,
-    so the task's arguments stay JSON-serialisable)."""
-    message = EmailMessage(subject=subject, body=body, from_email=None, to=to)
-    for filename, content, mimetype in attachments or []:
+def deliver_email(*, email_id: int) -> None:
+    """Send one queued e-mail, then delete it. Only its id passes through the task queue; a
+    failed delivery keeps the (encrypted) row for the next retry."""
+    queued = QueuedEmail.objects.filter(pk=email_id).first()
+    if queued is None:  # delivered by an earlier run of this task
+        return
+    message = EmailMessage(
+        subject=queued.subject, body=queued.body, from_email=None, to=queued.recipients
+    )
+    for filename, content, mimetype in queued.attachments or []:
         message.attach(filename, content, mimetype)
     message.send()
+    queued.delete()

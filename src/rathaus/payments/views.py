@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from rathaus.cases.constants import SESSION_DRAFT_OWNER
+from rathaus.tenants.selectors import municipality_absolute_url
 
 from . import selectors, services
 from .constants import RETRYABLE_STATUSES, LedgerSource, PaymentStatus
@@ -43,8 +44,8 @@ def overview(request: HttpRequest, public_id) -> HttpResponse:
     payment = _payment(request, public_id)
     error = None
     if request.method == "POST":
-        return_url = request.build_absolute_uri(
-            reverse("payments:return", args=[payment.public_id])
+        return_url = municipality_absolute_url(
+            request.municipality, reverse("payments:return", args=[payment.public_id])
         )
         try:
             pay_url = services.payment_start(

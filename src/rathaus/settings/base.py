@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "ninja",
     "rathaus.core",
@@ -73,6 +72,7 @@ MIDDLEWARE = [
     # Before MunicipalityMiddleware, so the unknown-host page is in the visitor's language too.
     "django.middleware.locale.LocaleMiddleware",
     "rathaus.tenants.middleware.MunicipalityMiddleware",
+    "rathaus.core.uploads.RequestSizeLimitMiddleware",
     "rathaus.core.page_cache.PublicPageCacheMiddleware",
     # Django's session, CSRF, auth, messages and django-otp's middleware, each skipped by an
     # API call that carries no cookie at all (rathaus.accounts.browser_middleware).
@@ -125,8 +125,26 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip (rathaus.core.db).
-    DATABASES["default"]["ENGINE"] = "rathaus.core.db.postgresql"
+    # A kept connection is checked with a round trip before a request's first query
+    # (CONN_HEALTH_CHECKS). TCP keepalives and a user timeout end a half-open connection (a
+    # failover that sent no reset) within about half a minute rather than the kernel's hours.
+    # Values given in DATABASE_URL's query string win.
+    for option, value in {
+        "connect_timeout": 10,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
+    }.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
+    # Behind PgBouncer in transaction pooling mode (docs/operations.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL, a busy timeout, IMMEDIATE transactions and a private file (rathaus.core.db.sqlite3).
+    DATABASES["default"]["ENGINE"] = "rathaus.core.db.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -143,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password-reset link works once (the token depends on the password hash) and for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 
@@ -159,6 +179,14 @@ STATICFILES_DIRS = [BASE_DIR / "static", PROJECT_DIR / "frontend" / "dist"]
 # Uploaded files (logos, later attachments) live outside the static root and are served by views.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("RATHAUS_PRIVATE_STORAGE", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+# Largest request body accepted (uploads included): a bigger one is refused from its
+# Content-Length before a byte is read, and an upload is cut off once it grows past this.
+RATHAUS_MAX_REQUEST_BYTES = int(os.environ.get("RATHAUS_MAX_REQUEST_BYTES", str(12 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "rathaus.core.uploads.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Virus scan of uploads through clamd's Unix socket (off when empty).
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 MEDIA_URL = "/media/"
@@ -187,7 +215,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "rathaus.core.huey.PrivateSqliteHuey",
         "name": "rathaus",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
@@ -212,10 +240,16 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-# Login throttling: failures allowed per window, per account and per client address.
-LOGIN_THROTTLE_MAX_PER_ACCOUNT = 5
-LOGIN_THROTTLE_MAX_PER_IP = 20
-LOGIN_THROTTLE_WINDOW_SECONDS = 15 * 60
+# Login throttling (rathaus.accounts.throttle): no lockout; after this many free failures in a
+# scope each further attempt waits a doubling delay of at most LOGIN_THROTTLE_MAX_DELAY seconds.
+LOGIN_THROTTLE_FREE_PER_PAIR = 5  # one account from one address, or from one known browser
+LOGIN_THROTTLE_FREE_PER_ACCOUNT = 20  # one account from anywhere
+LOGIN_THROTTLE_FREE_PER_ADDRESS = 50  # one address for any account
+LOGIN_THROTTLE_MAX_DELAY = 15 * 60
+LOGIN_THROTTLE_WINDOW_SECONDS = 60 * 60
+# Password-reset mails per hour.
+PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+PASSWORD_RESET_MAX_PER_ADDRESS = 10
 
 LOGGING = {
     "version": 1,
@@ -224,7 +258,15 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "rathaus.core.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Query-string values and e-mail addresses never reach a log line (core.logging.RedactFilter).
+    "filters": {"redact": {"()": "rathaus.core.logging.RedactFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines ("GET /verwaltung/?search=… HTTP/1.1" 200).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

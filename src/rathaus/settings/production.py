@@ -15,6 +15,9 @@ REQUIRED = (
     "RATHAUS_HASH_KEY",
 )
 _missing = [name for name in REQUIRED if not os.environ.get(name, "").strip()]
+# Uploads are scanned by clamd; running without a scanner is an explicit, documented choice.
+if not os.environ.get("CLAMD_SOCKET", "").strip() and not env_bool("RATHAUS_NO_VIRUS_SCANNER"):
+    _missing.append("CLAMD_SOCKET (or RATHAUS_NO_VIRUS_SCANNER=1 to run without a virus scanner)")
 if _missing:
     raise ImproperlyConfigured(
         "Rathaus production settings refuse to start. Missing environment variable(s): "

@@ -21,7 +21,7 @@ CACHES = {
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    DATABASES["default"] = {"ENGINE": "rathaus.core.db.sqlite3", "NAME": ":memory:"}
     # A file (not :memory:) so live-server threads share it; one per test run so that runs
     # side by side do not collide. The test runner deletes it at the end.
     DATABASES["default"]["TEST"] = {

@@ -1,5 +1,6 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .selectors import municipality_for_host
 
@@ -16,5 +17,10 @@ class MunicipalityMiddleware:
     def __call__(self, request: HttpRequest):
         request.municipality = municipality_for_host(request.get_host())
         if request.municipality is None and not request.path.startswith(TENANT_FREE_PREFIXES):
+            if request.path.startswith("/api/"):
+                # The API's error format (rathaus.api.errors), for machines that call it.
+                message = _("No municipality is reached under this host name.")
+                body = {"code": "unknown_host", "message": message, "details": {}}
+                return JsonResponse(body, status=404)
             return render(request, "tenants/unknown_host.html", status=404)
         return self.get_response(request)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_case_stage_and_decision_rule"),
+        ("cases", "0008_encryption_row_id"),
     ]
 
     operations = [
