@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0007_booking_case'),
+        ('appointments', '0008_encryption_row_id'),
     ]
 
     operations = [
