@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from django.utils import translation
 
 from rathaus.cases import selectors, services
 from rathaus.cases.constants import ActorRole, CaseErrorCode, CaseStatus
@@ -98,7 +99,8 @@ def test_a_logged_in_family_of_two_is_approved_by_the_system_with_its_rule(norde
     # The hooks ran inside the engine's transaction, in order; the approval hook set a stage.
     assert [("submitted", case.reference), ("approved", case.reference)] == HOOK_CALLS
     assert case.stage == "printed"
-    timeline = [entry.label for entry in selectors.case_timeline(case=case)]
+    with translation.override("de"):
+        timeline = [entry.label for entry in selectors.case_timeline(case=case)]
     assert timeline == ["eingereicht", "bewilligt", "Pass gedruckt"]
     assert IssuedDocument.objects.get(case=case).document_type == "familienpass"
 
