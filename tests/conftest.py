@@ -1,3 +1,6 @@
+import os
+import uuid
+
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
@@ -21,12 +24,20 @@ from tests.browser.harness import (  # noqa: F401
 )
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is a browser test (``make test-fast`` leaves them out),
+    whether or not its module says so."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_runtest_setup(item):
     """Tests marked ``postgres_only`` run against PostgreSQL only (``DATABASE_URL``)."""
     if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
         pytest.skip(
             "needs PostgreSQL: SQLite serialises all writes, so it cannot show row-level races, "
-            "and the project's PostgreSQL backend is not in use (set DATABASE_URL)"
+            "and PostgreSQL is not in use (set DATABASE_URL)"
         )
 
 
@@ -43,6 +54,53 @@ def _empty_cache():
     short_cache().clear()
     municipality_cache_clear()
     staff_choices_cache_clear()
+
+
+# Redis for the tests that count in the cache (proof-of-work difficulty, throttles); .ci/run sets
+# it. Keys get a prefix of their own per test, so nothing is flushed and runs side by side do not
+# see each other's counters.
+TEST_REDIS_URL = os.environ.get("RATHAUS_TEST_REDIS_URL", "")
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    """The default cache as local memory (one process) and as Redis (shared by all processes, as
+    in production with ``REDIS_URL``): counters and limits must hold with both."""
+    if request.param == "redis":
+        if not TEST_REDIS_URL:
+            pytest.skip("set RATHAUS_TEST_REDIS_URL (as .ci/run does) to test against Redis")
+        prefix = f"rathaus-test-{uuid.uuid4().hex}"
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": TEST_REDIS_URL,
+                "KEY_PREFIX": prefix,
+            },
+        }
+        assert type(caches["default"]).__name__ == "RedisCache"
+        yield request.param
+        client = caches["default"]._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+        yield request.param
+
+
+class Clock:
+    """A monotonic clock the test moves by hand (``clock.now += 2``)."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
 
 
 @pytest.fixture

@@ -239,6 +239,7 @@ def seed(
     from rathaus.cases.models import Case, ReferenceCounter
     from rathaus.cases.plugin import procedures
     from rathaus.cases.services import applicant_name_digest
+    from rathaus.core.fields import EncryptedTextField
     from rathaus.tenants.models import Municipality
 
     timings: dict[str, float] = {}
@@ -289,6 +290,7 @@ def seed(
                     "email": "",
                 }
                 values = {
+                    "encryption_row_id": uuid.uuid4(),
                     "municipality": town.pk,
                     "public_id": uuid.uuid4(),
                     "reference": reference,
@@ -316,6 +318,8 @@ def seed(
                 row = []
                 for field in fields:
                     value = values[field.name] if field.name in values else field.get_default()
+                    if isinstance(field, EncryptedTextField):
+                        value = field.seal(value, row_id=values["encryption_row_id"])
                     row.append(field.get_db_prep_save(value, connection))
                 yield row
 

@@ -55,12 +55,16 @@ def test_a_new_or_removed_clerk_clears_the_cache_at_once(norderstedt):
     assert staff_choices_for(municipality=norderstedt) == ((str(first.pk), "Sam Renamed"),)
 
 
-def test_entries_expire(norderstedt, monkeypatch):
+def test_entries_expire(norderstedt, monkeypatch, clock):
+    monkeypatch.setattr(
+        selectors,
+        "_staff_choices",
+        cache.ProcessCache(seconds=selectors.STAFF_CHOICES_CACHE_SECONDS, timer=clock),
+    )
     clerk = staff_create(municipality=norderstedt)
     staff_choices_for(municipality=norderstedt)
     # A change this process did not see (another process's admin, a bulk update): no signal.
     type(clerk).objects.filter(pk=clerk.pk).update(is_staff=False)
     assert staff_choices_for(municipality=norderstedt) != ()
-    later = cache.time.monotonic() + selectors.STAFF_CHOICES_CACHE_SECONDS + 1
-    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
+    clock.now += selectors.STAFF_CHOICES_CACHE_SECONDS
     assert staff_choices_for(municipality=norderstedt) == ()

@@ -203,3 +203,20 @@ def test_free_slot_listing_is_cached_briefly_and_the_hold_stays_the_truth(
     page_cache.clear()  # what happens after at most two seconds
     fresh = nor_client.get(url, query).json()["starts"]
     assert fresh[0].startswith("2026-06-09T08:20:00+02:00")
+
+
+def test_challenge_rate_limit_and_replay_hold_with_the_shared_cache(
+    cache_backend, nor_client, rei_client, office, settings
+):
+    """Local memory and Redis alike: the fourth challenge in the window from one address is
+    twice as hard, another town counts apart, and a spent solution is refused over HTTP."""
+    settings.RATHAUS_POW_MAX_NUMBER = 1000
+    levels = [nor_client.get("/api/v1/challenge").json()["maxnumber"] for _ in range(5)]
+    assert levels == [1000, 1000, 1000, 2000, 4000]
+    assert rei_client.get("/api/v1/challenge").json()["maxnumber"] == 1000
+
+    body = hold_body(nor_client, at(TUESDAY, 9))
+    assert post(nor_client, "/api/v1/holds", body).status_code == 201
+    replay = post(nor_client, "/api/v1/holds", body | {"start": at(TUESDAY, 10).isoformat()})
+    assert replay.status_code == 403
+    assert replay.json()["code"] == "challenge_reused"

@@ -5,7 +5,6 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.cache import cache
 
 from rathaus.appointments import challenge as pow_
 from rathaus.appointments.constants import ErrorCode
@@ -18,9 +17,9 @@ NOW = dt.datetime(2026, 6, 8, 7, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def easy(settings):
+def easy(settings, cache_backend):
+    """Every test here against local memory and against Redis (``cache_backend``)."""
     settings.RATHAUS_POW_MAX_NUMBER = 2000
-    cache.clear()
 
 
 def fresh(municipality, address="192.0.2.1"):

@@ -1,7 +1,6 @@
 """The release-storm hot paths: the free-slot listing from a cache of at most two seconds, and a
 hold in one transaction with few statements, without giving up any guarantee."""
 
-import threading
 import time
 
 import pytest
@@ -16,8 +15,7 @@ from rathaus.appointments import selectors, services
 from rathaus.appointments.constants import ErrorCode
 from rathaus.appointments.models import Hold, Slot, UsedChallenge
 from rathaus.appointments.services import AppointmentError
-from rathaus.core import cache as brief_cache
-from rathaus.core.cache import BriefCache
+from rathaus.core.cache import ProcessCache
 
 from .conftest import AUSWEIS, NOW, TUESDAY, at, office_make
 
@@ -119,46 +117,15 @@ def test_after_a_hold_the_listing_may_be_stale_but_the_hold_refuses_the_taken_sl
     assert Hold.objects.filter(office=office).count() == 1
 
 
-def test_one_recompute_per_key_under_concurrent_misses():
-    calls = []
-    gate = threading.Event()
-
-    def compute():
-        calls.append(1)
-        gate.wait(1)
-        return ["answer"]
-
-    results = []
-    workers = [
-        threading.Thread(
-            target=lambda: results.append(selectors.cached_briefly("perf-test:stampede", compute))
-        )
-        for _ in range(8)
-    ]
-    for worker in workers:
-        worker.start()
-    time.sleep(0.2)
-    gate.set()
-    for worker in workers:
-        worker.join(5)
-    assert results == [["answer"]] * 8
-    assert len(calls) == 1
-
-
 def slot_updates(sql: list[str]) -> int:
     return sum("UPDATE APPOINTMENTS_SLOT SET TAKEN" in s for s in sql)
 
 
 def test_hold_request_uses_one_transaction_and_few_statements(nor_client, office):
     # The first request loads the office's set-up: the office with its policy and its services.
-    # Then, on PostgreSQL a one-slot hold is one statement (spend the solution, take the slot,
-    # write the hold and its link); elsewhere, and for a hold of two slots: the spent
-    # solution, (the slots' locks in start order,) the slot update, the hold, its slot links.
-    one_statement = connection.vendor == "postgresql"
-    for service, start, statements in (
-        ("anmeldung", 9, 3 if one_statement else 6),
-        ("personalausweis", 10, 5),
-    ):
+    # Then, on every database: the spent solution, (for a hold of two slots the slots' locks in
+    # start order,) the slot update, the hold, its slot links.
+    for service, start, statements in (("anmeldung", 9, 6), ("personalausweis", 10, 5)):
         solution = solved(nor_client)
         with CaptureQueriesContext(connection) as queries:
             response = hold_post(nor_client, at(TUESDAY, start), service, solution=solution)
@@ -213,23 +180,21 @@ def test_multi_slot_hold_gives_back_what_it_took_when_a_later_slot_is_full(norde
 
 
 def office_setup_key(office):
-    return f"appointments:office-hold:{office.municipality_id}:{office.slug}"
+    return ("office-hold", office.municipality_id, office.slug)
 
 
 def test_warm_hold_request_reads_no_office_policy_or_service_rows(nor_client, office):
     # Anmeldung: one slot. The first request loads the office set-up.
     assert hold_post(nor_client, at(TUESDAY, 8), "anmeldung").status_code == 201
     Slot.objects.filter(office=office, start=at(TUESDAY, 9)).update(taken=1)
-    one_statement = connection.vendor == "postgresql"
-    for start, status, writes in ((10, 201, 1 if one_statement else 4), (9, 409, 2)):
+    for start, status, writes in ((10, 201, 4), (9, 409, 2)):
         solution = solved(nor_client)
         with CaptureQueriesContext(connection) as queries:
             response = hold_post(nor_client, at(TUESDAY, start), "anmeldung", solution=solution)
         assert response.status_code == status
         sql = [q["sql"].upper() for q in queries.captured_queries]
         assert not [s for s in sql if s.startswith("SELECT")], sql
-        # Spent solution, slot update (, hold, slot link): nothing else; on PostgreSQL all of
-        # it in one statement.
+        # Spent solution, slot update (, hold, slot link): nothing else.
         assert len([s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE"))]) <= writes, sql
         assert slot_updates(sql) == 1
     # The refused request spent its solution all the same, and took nothing.
@@ -251,16 +216,18 @@ def test_office_setup_cache_is_per_town(nor_client, rei_client, office, reinbek)
     assert Slot.objects.get(office=office, start=at(TUESDAY, 8)).taken == 1
 
 
-def test_office_setup_changes_take_effect_within_two_seconds(nor_client, office):
+def test_office_setup_changes_take_effect_within_two_seconds(
+    nor_client, office, monkeypatch, clock
+):
+    store = ProcessCache(seconds=selectors.FREE_STARTS_CACHE_SECONDS, timer=clock)
+    monkeypatch.setattr(selectors, "_SHORT_CACHE", store)
     assert hold_post(nor_client, at(TUESDAY, 8)).status_code == 201
-    store = selectors.short_cache()
-    cached = store.get(office_setup_key(office))
-    assert cached is not None
+    assert store.get(office_setup_key(office)) is not None
     office.services.filter(service_slug=AUSWEIS).update(is_active=False)
     # Within the two seconds the cached set-up may still offer the service ...
+    clock.now += 1.9
     assert hold_post(nor_client, at(TUESDAY, 9)).status_code == 201
-    store.set(office_setup_key(office), cached, 0.2)  # what the two-second timeout does, shortened
-    time.sleep(0.3)
+    clock.now += 0.1
     refused = hold_post(nor_client, at(TUESDAY, 10))
     assert refused.status_code == 422
     assert refused.json()["code"] == "service_not_offered"
@@ -281,10 +248,7 @@ def test_unknown_office_is_not_cached(nor_client, office):
     assert (
         nor_client.post("/api/v1/holds", body, content_type="application/json").status_code == 404
     )
-    assert (
-        selectors.short_cache().get(f"appointments:office-hold:{office.municipality_id}:nirgendwo")
-        is None
-    )
+    assert selectors.short_cache().get(("office-hold", office.municipality_id, "nirgendwo")) is None
     # A 404 spends nothing: the solution still works for a real office.
     body["office"] = "rathaus"
     assert (
@@ -292,7 +256,7 @@ def test_unknown_office_is_not_cached(nor_client, office):
     )
 
 
-def test_hold_written_without_the_orm_reads_back_as_the_orm_writes_it(nor_client, office):
+def test_hold_reads_back_as_written(nor_client, office):
     response = hold_post(nor_client, at(TUESDAY, 10), "personalausweis")
     assert response.status_code == 201
     hold = Hold.objects.get(token=response.json()["token"])
@@ -308,22 +272,3 @@ def test_hold_written_without_the_orm_reads_back_as_the_orm_writes_it(nor_client
         at(TUESDAY, 10),
         at(TUESDAY, 10, 10),
     ]
-
-
-def test_brief_cache_keeps_values_unpickled_for_its_seconds_and_bounded(monkeypatch):
-    store = BriefCache(2, max_entries=3)
-    clock = time.monotonic()
-    monkeypatch.setattr(brief_cache.time, "monotonic", lambda: clock)
-    office_setup = {"rows": [1, 2]}
-    store.set("a", office_setup)
-    assert store.get("a") is office_setup  # the object itself: no pickling per hit
-    monkeypatch.setattr(brief_cache.time, "monotonic", lambda: clock + 1.99)
-    assert store.get("a") is office_setup
-    monkeypatch.setattr(brief_cache.time, "monotonic", lambda: clock + 2.0)
-    assert store.get("a") is None
-    for key in "bcde":
-        store.set(key, key)
-    assert len(store._entries) <= 3
-    assert store.get("e") == "e"
-    store.delete("e")
-    assert store.get("e") is None

@@ -1,4 +1,4 @@
-"""Playwright harness: one headless Debian Chromium per session, axe-core for WCAG 2.1 AA.
+"""Playwright harness: one headless Debian Chromium per session, axe-core for WCAG 2.2 AA.
 
 No browser is ever downloaded: we launch /usr/bin/chromium. Pages are served by pytest-django's
 ``live_server``; Chromium resolves every ``*.localhost`` name to the loopback address, so
@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_SOURCE = Path(__file__).resolve().parents[2] / "frontend/node_modules/axe-core/axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 320, "height": 640}
@@ -139,7 +139,7 @@ def new_page(browser, town_url):
 
 
 def run_axe(page) -> list[dict]:
-    """Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page and returns its violations.
+    """Runs axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the page and returns its violations.
 
     The script is evaluated through the DevTools protocol, which the page's CSP does not govern,
     so the page under test keeps its real CSP and axe never has to be served by Rathaus.

@@ -156,7 +156,7 @@ def test_transition_by_staff_writes_history_and_mails_after_commit(
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED
     assert case.decided_at is not None and case.closed_at is not None
-    events = list(CaseEvent.objects.filter(case=case).values_list("to_status", "reason"))
+    events = [(event.to_status, event.reason) for event in CaseEvent.objects.filter(case=case)]
     assert events == [("submitted", ""), ("in_review", ""), ("rejected", "Nicht zuständig")]
     mails = list(OutboxMessage.objects.all())
     assert len(mails) == 2
@@ -260,7 +260,8 @@ def test_the_catalogues_trust_level_is_enforced_without_account_required(
 
     procedure = Certificate()
     for actor, trust_level, code in [
-        (AnonymousUser(), None, CaseErrorCode.ACCOUNT_REQUIRED),
+        (AnonymousUser(), None, CaseErrorCode.TRUST_LEVEL_TOO_LOW),
+        (AnonymousUser(), "high", CaseErrorCode.TRUST_LEVEL_TOO_LOW),  # no login, no proof
         (citizen, None, CaseErrorCode.TRUST_LEVEL_TOO_LOW),
         (citizen, "substantial", CaseErrorCode.TRUST_LEVEL_TOO_LOW),
     ]:

@@ -89,10 +89,11 @@ def test_search_only_finds_services_of_that_municipality(catalogue):
 
 
 @pytest.mark.django_db
-def test_search_is_fast_enough_for_a_few_hundred_services(catalogue, django_assert_max_num_queries):
-    """300 more services: one query for the rows; well under a second."""
-    import time
-
+def test_search_over_a_few_hundred_services_reads_them_in_one_query(
+    catalogue, django_assert_max_num_queries
+):
+    """300 more services: one query for the rows, and the best match still first. (How long it
+    takes is a benchmark's business, not a test's.)"""
     from rathaus.catalogue.models import MunicipalityService, Service
 
     norderstedt, _reinbek = catalogue
@@ -109,9 +110,6 @@ def test_search_is_fast_enough_for_a_few_hundred_services(catalogue, django_asse
     MunicipalityService.objects.bulk_create(
         MunicipalityService(municipality=norderstedt, service=service) for service in services
     )
-    start = time.perf_counter()
     with django_assert_max_num_queries(1):
         results = service_search(municipality=norderstedt, query="Persnalausweis")
-    elapsed = time.perf_counter() - start
     assert _names(results)[0] == "personalausweis"
-    assert elapsed < 1.0

@@ -8,20 +8,23 @@ from rathaus.core import crypto
 
 OLD_KEY = "old:" + base64.b64encode(b"o" * 32).decode()
 NEW_KEY = "new:" + base64.b64encode(b"n" * 32).decode()
+PLACE = b"table\x00column\x00row"
 
 
 def test_round_trip_of_text_with_umlauts():
-    token = crypto.encrypt_text("Jürgen Müller-Lüdenscheidt")
+    token = crypto.encrypt_text("Jürgen Müller-Lüdenscheidt", associated_data=PLACE)
     assert "Jürgen" not in token
-    assert crypto.decrypt_text(token) == "Jürgen Müller-Lüdenscheidt"
+    assert crypto.decrypt_text(token, associated_data=PLACE) == "Jürgen Müller-Lüdenscheidt"
 
 
 def test_same_plaintext_gives_different_ciphertexts():
-    assert crypto.encrypt_text("Anna") != crypto.encrypt_text("Anna")
+    assert crypto.encrypt_text("Anna", associated_data=PLACE) != crypto.encrypt_text(
+        "Anna", associated_data=PLACE
+    )
 
 
 def test_ciphertext_names_the_primary_key():
-    token = crypto.encrypt_text("Anna")
+    token = crypto.encrypt_text("Anna", associated_data=PLACE)
     assert crypto.key_id_of(token) == "t1"
     assert token.startswith("t1$")
 
@@ -34,15 +37,15 @@ def _flip_one_byte(token: str) -> str:
 
 
 def test_tampered_ciphertext_is_refused():
-    token = crypto.encrypt_text("Anna")
+    token = crypto.encrypt_text("Anna", associated_data=PLACE)
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(_flip_one_byte(token))
+        crypto.decrypt_text(_flip_one_byte(token), associated_data=PLACE)
 
 
 @pytest.mark.parametrize("token", ["", "t1", "t1$", "t1$not-base64!!", "zz$AAAA", "plain text"])
 def test_garbage_is_refused(token):
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(token)
+        crypto.decrypt_text(token, associated_data=PLACE)
 
 
 def test_associated_data_binds_the_ciphertext():
@@ -54,14 +57,14 @@ def test_associated_data_binds_the_ciphertext():
 
 def test_key_rotation_old_key_still_decrypts_new_key_encrypts():
     with override_settings(RATHAUS_ENCRYPTION_KEYS=OLD_KEY):
-        old_token = crypto.encrypt_text("Anna")
+        old_token = crypto.encrypt_text("Anna", associated_data=PLACE)
     with override_settings(RATHAUS_ENCRYPTION_KEYS=f"{NEW_KEY},{OLD_KEY}"):
-        assert crypto.decrypt_text(old_token) == "Anna"
-        new_token = crypto.encrypt_text("Anna")
+        assert crypto.decrypt_text(old_token, associated_data=PLACE) == "Anna"
+        new_token = crypto.encrypt_text("Anna", associated_data=PLACE)
         assert crypto.key_id_of(new_token) == "new"
     # Once the old key is removed, its ciphertexts can no longer be read.
     with override_settings(RATHAUS_ENCRYPTION_KEYS=NEW_KEY), pytest.raises(crypto.DecryptionError):
-        crypto.decrypt_text(old_token)
+        crypto.decrypt_text(old_token, associated_data=PLACE)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +73,7 @@ def test_key_rotation_old_key_still_decrypts_new_key_encrypts():
 )
 def test_bad_key_configuration_is_refused(spec):
     with override_settings(RATHAUS_ENCRYPTION_KEYS=spec), pytest.raises(ImproperlyConfigured):
-        crypto.encrypt_text("x")
+        crypto.encrypt_text("x", associated_data=PLACE)
 
 
 def test_blind_index_normalises_case_space_and_unicode_form():

@@ -112,7 +112,7 @@ def world(catalogue, norderstedt, citizen, clerk):
         "page_slug": "name",
         "index": 0,
         "action": "abschliessen",
-        "stage": "pruefung",
+        "stage": "printed",
     }
     return case, values
 

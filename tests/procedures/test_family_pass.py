@@ -351,3 +351,29 @@ def test_back_office_moves_stages_and_filters_by_them(client, norderstedt, reinb
     client.force_login(citizen)
     assert client.post(f"{stage_url}sent/").status_code in (302, 403, 404)
     assert Case.objects.get(pk=case.pk).stage == "printed"
+
+
+def test_removing_an_entry_asks_first_and_an_empty_group_is_refused(
+    nor_client, norderstedt, citizen
+):
+    case = _draft(norderstedt, citizen, [ADULT, CHILD])
+    nor_client.force_login(citizen)
+    base = f"/anliegen/{KEY}/{case.public_id}/familie/"
+    page = nor_client.get(base).content.decode()
+    assert "Mia Mustermann" in page and f"{base}1/entfernen/" in page
+    question = nor_client.get(f"{base}1/entfernen/").content.decode()
+    assert "Möchten Sie Mia Mustermann entfernen?" in question
+    nor_client.post(f"{base}1/entfernen/", {"confirm": "no"})
+    assert len(Case.objects.get(pk=case.pk).answers["members"]) == 2
+    nor_client.post(f"{base}1/entfernen/", {"confirm": "yes"})
+    nor_client.post(f"{base}0/entfernen/", {"confirm": "yes"})
+    assert Case.objects.get(pk=case.pk).answers["members"] == []
+    # Going on without anyone: the group's own message, and nothing moves on.
+    response = nor_client.post(base, {"add_another": "no"})
+    assert response.status_code == 200
+    assert "Fügen Sie mindestens eine Person hinzu." in response.content.decode()
+    # Another visitor's draft is not found.
+    other = user_make("max@example.org", given="Max")
+    nor_client.force_login(other)
+    assert nor_client.get(base).status_code == 404
+    assert nor_client.post(f"{base}0/", {"name": "X"}).status_code == 404

@@ -23,6 +23,8 @@ PRINT_SETTINGS = (
     "print(json.dumps({'debug': s.DEBUG, 'demo': s.RATHAUS_DEMO, 'huey': s.HUEY, "
     "'formatter': s.LOGGING['handlers']['console']['formatter'], "
     "'hosts': s.ALLOWED_HOSTS, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'database': {k: s.DATABASES['default'][k] for k in "
+    "('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'OPTIONS', 'DISABLE_SERVER_SIDE_CURSORS')}, "
     "'ssl_redirect': s.SECURE_SSL_REDIRECT}))"
 )
 
@@ -55,7 +57,13 @@ def test_starts_with_every_required_variable():
     assert loaded["debug"] is False
     assert loaded["demo"] is False
     assert loaded["hosts"] == ["rathaus.example.de"]
-    assert loaded["engine"] == "rathaus.core.db.postgresql"  # Django's, checked more cheaply
+    # Django's own backend, kept connections checked before use, half-open ones ended by TCP.
+    assert loaded["engine"] == "django.db.backends.postgresql"
+    assert loaded["database"]["CONN_MAX_AGE"] == 60
+    assert loaded["database"]["CONN_HEALTH_CHECKS"] is True
+    assert loaded["database"]["OPTIONS"]["keepalives"] == 1
+    assert loaded["database"]["OPTIONS"]["tcp_user_timeout"] == 30_000
+    assert loaded["database"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert loaded["formatter"] == "json"
     assert loaded["ssl_redirect"] is True
 
@@ -207,6 +215,21 @@ def test_trusted_proxies_are_read_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert "IPv4Network('127.0.0.1/32')" in result.stdout
     assert "IPv4Network('10.0.0.0/8')" in result.stdout
+
+
+def test_pgbouncer_in_transaction_mode_turns_off_server_side_cursors_and_url_options_win():
+    result = _run(
+        PRINT_SETTINGS,
+        **{
+            **REQUIRED,
+            "DATABASE_URL": REQUIRED["DATABASE_URL"] + "?keepalives_idle=5",
+            "DB_DISABLE_SERVER_SIDE_CURSORS": "1",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    database = json.loads(result.stdout)["database"]
+    assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert database["OPTIONS"]["keepalives_idle"] == 5
 
 
 def test_an_sqlite_database_url_gets_the_concurrent_sqlite_backend(tmp_path):

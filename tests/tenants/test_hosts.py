@@ -40,16 +40,19 @@ def test_unknown_and_inactive_hosts_resolve_to_nothing(norderstedt, reinbek):
 
 @pytest.mark.django_db
 def test_resolved_hosts_need_no_query_until_the_cache_expires(
-    norderstedt, django_assert_num_queries, monkeypatch
+    norderstedt, django_assert_num_queries, monkeypatch, clock
 ):
+    from rathaus.core.cache import ProcessCache
     from rathaus.tenants import selectors
 
+    monkeypatch.setattr(
+        selectors, "_hosts", ProcessCache(seconds=selectors.HOST_CACHE_SECONDS, timer=clock)
+    )
     with django_assert_num_queries(1):
         assert municipality_for_host("norderstedt.localhost") == norderstedt
     with django_assert_num_queries(0):
         assert municipality_for_host("NORDERSTEDT.localhost:8000") == norderstedt
-    later = selectors.time.monotonic() + selectors.HOST_CACHE_SECONDS + 1
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    clock.now += selectors.HOST_CACHE_SECONDS
     with django_assert_num_queries(1):
         assert municipality_for_host("norderstedt.localhost") == norderstedt
 

@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
 from rathaus.core.crypto import blind_index
-from rathaus.core.fields import EncryptedCharField, EncryptedDateField
+from rathaus.core.fields import EncryptedCharField, EncryptedDateField, EncryptionRowIdField
 
 from .constants import StaffRole
 
@@ -49,6 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A citizen or a member of staff. Personal data is encrypted; the e-mail is found by its
     keyed hash (``email_digest``), which is also the login identifier."""
 
+    encryption_row_id = EncryptionRowIdField()
     email = EncryptedCharField(_("e-mail address"), max_length=254)
     email_digest = models.CharField(max_length=64, unique=True, editable=False)
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
@@ -132,6 +133,7 @@ class TOTPDevice(ThrottlingMixin, TimestampMixin, Device):
     TOLERANCE = 1
     THROTTLE_FACTOR = 1
 
+    encryption_row_id = EncryptionRowIdField()
     key = EncryptedCharField(_("secret key"), max_length=80, default=totp_key_random)
     drift = models.SmallIntegerField(_("clock drift in steps"), default=0)
     last_t = models.BigIntegerField(_("last accepted time step"), default=-1)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from rathaus.core.cache import BriefCache
+from rathaus.core.cache import ProcessCache
 
 from .constants import StaffRole
 from .models import StaffMembership, User
@@ -96,7 +96,7 @@ def staff_users_for(*, municipality):
 # options of a filter come from here, never a permission (the staff check reads the database).
 STAFF_CHOICES_CACHE_SECONDS = 30
 
-_staff_choices = BriefCache(STAFF_CHOICES_CACHE_SECONDS)
+_staff_choices = ProcessCache(seconds=STAFF_CHOICES_CACHE_SECONDS)
 
 
 def staff_choices_cache_clear() -> None:
@@ -105,10 +105,11 @@ def staff_choices_cache_clear() -> None:
 
 def staff_choices_for(*, municipality) -> tuple[tuple[str, str], ...]:
     """``(user id, name)`` of the town's staff accounts, sorted by name, for filter selects."""
-    key = str(municipality.pk)
-    choices = _staff_choices.get(key)
-    if choices is None:
-        users = staff_users_for(municipality=municipality).only("given_name", "family_name")
-        choices = tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
-        _staff_choices.set(key, choices)
-    return choices
+
+    def load() -> tuple[tuple[str, str], ...]:
+        users = staff_users_for(municipality=municipality).only(
+            "encryption_row_id", "given_name", "family_name"
+        )
+        return tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
+
+    return _staff_choices.get_or_compute(municipality.pk, load)

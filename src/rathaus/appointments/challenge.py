@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -24,14 +23,14 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from rathaus.core.crypto import blind_index
 
 from .constants import ErrorCode
-from .models import Hold, Slot, UsedChallenge
+from .models import UsedChallenge
 from .services import AppointmentError
 
 ALGORITHM = "SHA-256"
@@ -122,20 +121,19 @@ def _challenge_check(*, municipality, payload: str, now: dt.datetime) -> tuple[s
 
 
 def _challenge_spend(*, municipality, digest: str, expires: int) -> None:
-    """Store the solution as spent, inside the caller's transaction; refuses a replay.
+    """Store the solution as spent; must run inside an atomic block that a replay ends.
 
-    ``INSERT … ON CONFLICT DO NOTHING RETURNING``: a replay inserts nothing and leaves the
-    transaction usable (no error to roll back to a savepoint).
+    The unique key decides: a replay's insert fails, and the ``AppointmentError`` raised for it
+    leaves (and so rolls back) the caller's block before anything else is written.
     """
-    expires_at = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO appointments_usedchallenge (municipality_id, digest, expires_at)"
-            " VALUES (%s, %s, %s) ON CONFLICT (digest) DO NOTHING RETURNING id",
-            [municipality.pk, digest, connection.ops.adapt_datetimefield_value(expires_at)],
+    try:
+        UsedChallenge.objects.create(
+            municipality=municipality,
+            digest=digest,
+            expires_at=dt.datetime.fromtimestamp(expires, tz=dt.UTC),
         )
-        if cursor.fetchone() is None:
-            raise AppointmentError(ErrorCode.CHALLENGE_REUSED)
+    except IntegrityError as exc:
+        raise AppointmentError(ErrorCode.CHALLENGE_REUSED) from exc
 
 
 def challenge_verify(*, municipality, payload: str, now: dt.datetime | None = None) -> None:
@@ -189,10 +187,9 @@ def hold_create_with_challenge(
         with transaction.atomic():
             _challenge_spend(municipality=municipality, digest=digest, expires=expires)
         raise
-    if connection.vendor == "postgresql" and len(plan.wanted) == 1:
-        return _single_slot_hold_in_one_statement(plan=plan, digest=digest, expires=expires)
     refusal = None
     with transaction.atomic():
+        # First the solution, so a replay is refused before any slot is touched.
         _challenge_spend(municipality=municipality, digest=digest, expires=expires)
         try:
             hold = hold_write(plan)
@@ -201,65 +198,3 @@ def hold_create_with_challenge(
     if refusal is not None:
         raise refusal
     return hold
-
-
-def _single_slot_hold_in_one_statement(*, plan, digest: str, expires: int):
-    """PostgreSQL: spend the solution, take the slot and write the hold and its slot link in
-    one statement (data-modifying CTEs), so a hold costs one round trip and no transaction
-    commands. The same decisions as the general path, in the same order: a spent solution
-    stops everything else; the conditional ``UPDATE`` decides capacity (re-checked on the
-    current row under its lock); the hold and the link are written only when the slot was
-    taken; the solution stays spent when the slot was full.
-    """
-    from .services import hold_row, hold_saved, hold_unsaved
-
-    hold = hold_unsaved(plan)
-    _columns, hold_params = hold_row(hold)
-    adapt = connection.ops.adapt_datetimefield_value
-    params = [
-        plan.municipality.pk,
-        digest,
-        adapt(dt.datetime.fromtimestamp(expires, tz=dt.UTC)),
-        plan.units,
-        plan.municipality.pk,
-        plan.office.pk,
-        adapt(plan.wanted[0]),
-        plan.units,
-        *hold_params,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_one_statement_hold_sql(), params)
-        spent, hold_id = cursor.fetchone()
-    if not spent:
-        raise AppointmentError(ErrorCode.CHALLENGE_REUSED)
-    if hold_id is None:
-        raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
-    hold.pk = hold_id
-    return hold_saved(hold)
-
-
-@functools.cache
-def _one_statement_hold_sql() -> str:
-    """The statement of ``_single_slot_hold_in_one_statement``, built once per process."""
-    from .services import HOLD_COLUMNS
-
-    # Table names as ``_slots_take`` writes them; columns quoted ("end" is a keyword).
-    table = {
-        model: model._meta.db_table for model in (UsedChallenge, Slot, Hold, Hold.slots.through)
-    }
-    columns = ", ".join(connection.ops.quote_name(name) for name in HOLD_COLUMNS)
-    marks = ", ".join(["%s"] * len(HOLD_COLUMNS))
-    # Only the models' table and column names and placeholders are in the text; values are params.
-    return (
-        f"WITH spent AS (INSERT INTO {table[UsedChallenge]}"  # noqa: S608
-        " (municipality_id, digest, expires_at)"
-        " VALUES (%s, %s, %s) ON CONFLICT (digest) DO NOTHING RETURNING id"
-        f"), taken AS (UPDATE {table[Slot]} SET taken = taken + %s"
-        " WHERE municipality_id = %s AND office_id = %s AND start = %s AND taken + %s <= capacity"
-        " AND EXISTS (SELECT 1 FROM spent) RETURNING id"
-        f"), hold AS (INSERT INTO {table[Hold]} ({columns}) SELECT {marks} FROM taken"
-        " RETURNING id"
-        f"), link AS (INSERT INTO {table[Hold.slots.through]} (hold_id, slot_id)"
-        " SELECT hold.id, taken.id FROM hold, taken"
-        ") SELECT (SELECT count(*) FROM spent), (SELECT id FROM hold)"
-    )

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField
+from rathaus.core.fields import EncryptedCharField, EncryptionRowIdField
 
 from .constants import BookingStatus, HoldState, TicketKind, TicketStatus, Weekday
 
@@ -362,6 +362,7 @@ class Booking(models.Model):
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+    encryption_row_id = EncryptionRowIdField()
     name = EncryptedCharField(_("name"), max_length=200)
     email = EncryptedCharField(_("e-mail address"), max_length=254)
     email_digest = models.CharField(max_length=64, db_index=True, editable=False)

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import zlib
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from rathaus.accounts.models import StaffMembership
-from rathaus.core.cache import BriefCache
+from rathaus.core.cache import ProcessCache, Row
 
 from . import slots as slot_rules
 from .constants import HoldState
-from .models import Booking, Counter, Hold, Office, OfficeService, Slot
+from .models import Booking, BookingPolicy, Counter, Hold, Office, OfficeService, Slot
 from .services import policy_for, resolve_services, window_for
 
 
@@ -85,31 +82,12 @@ FREE_STARTS_CACHE_SECONDS = 2
 
 # With a few processes each recomputes a key at most once per FREE_STARTS_CACHE_SECONDS, which
 # the database does not notice.
-_BRIEF_CACHE = BriefCache(FREE_STARTS_CACHE_SECONDS)
-# One recompute per key and process: a miss takes the key's lock, looks again, then computes.
-_KEY_LOCKS = tuple(threading.Lock() for _ in range(64))
+_SHORT_CACHE = ProcessCache(seconds=FREE_STARTS_CACHE_SECONDS)
 
 
-def short_cache() -> BriefCache:
+def short_cache() -> ProcessCache:
     """The cache for answers that may be at most ``FREE_STARTS_CACHE_SECONDS`` old."""
-    return _BRIEF_CACHE
-
-
-def cached_briefly(key: str, compute: Callable[[], Any]) -> Any:
-    """``compute()`` cached for at most ``FREE_STARTS_CACHE_SECONDS`` (stampede-safe per process).
-
-    ``compute`` may raise (e.g. 404); nothing is cached then.
-    """
-    store = short_cache()
-    value = store.get(key)
-    if value is not None:
-        return value
-    with _KEY_LOCKS[zlib.crc32(key.encode()) % len(_KEY_LOCKS)]:
-        value = store.get(key)
-        if value is None:
-            value = compute()
-            store.set(key, value, FREE_STARTS_CACHE_SECONDS)
-    return value
+    return _SHORT_CACHE
 
 
 def free_starts_key(
@@ -139,23 +117,26 @@ def free_starts_cached(
     A listed start may be gone already; ``hold_create`` decides, so a short cache is safe.
     """
     chosen = sorted((slug, int(count)) for slug, count in services)
-    key = "appointments:free:" + free_starts_key(
+    key = "free:" + free_starts_key(
         municipality_id=municipality.pk,
         office=str(office.pk),
         services=chosen,
         first=first_day,
         last=last_day,
     )
-    return cached_briefly(
+    starts = short_cache().get_or_compute(
         key,
-        lambda: free_starts(
-            municipality=municipality,
-            office=office,
-            services=chosen,
-            first_day=first_day,
-            last_day=last_day,
+        lambda: tuple(
+            free_starts(
+                municipality=municipality,
+                office=office,
+                services=chosen,
+                first_day=first_day,
+                last_day=last_day,
+            )
         ),
     )
+    return list(starts)
 
 
 def office_for_hold(*, municipality, slug: str) -> tuple[Office, dict[str, OfficeService]]:
@@ -168,16 +149,29 @@ def office_for_hold(*, municipality, slug: str) -> tuple[Office, dict[str, Offic
     missing or foreign office raises 404 and is not cached.
     """
 
-    def load() -> tuple[Office, dict[str, OfficeService]]:
-        office = office_get(municipality=municipality, slug=slug)
-        policy_for(office)  # loaded with the office; a missing policy gives the defaults
-        rows = {
-            row.service_slug: row
-            for row in office_services(municipality=municipality, office=office)
-        }
-        return office, rows
+    def load() -> tuple[Row, Row | None, tuple[Row, ...]]:
+        office = office_get(municipality=municipality, slug=slug)  # with its policy, if any
+        try:
+            policy = office.policy
+        except BookingPolicy.DoesNotExist:
+            policy = None
+        rows = office_services(municipality=municipality, office=office)
+        return Row.of(office), policy and Row.of(policy), tuple(Row.of(row) for row in rows)
 
-    return cached_briefly(f"appointments:office-hold:{municipality.pk}:{slug}", load)
+    office_row, policy_row, service_rows = short_cache().get_or_compute(
+        ("office-hold", municipality.pk, slug), load
+    )
+    # Fresh instances for this caller, linked to each other and to the caller's municipality.
+    office = office_row.instance()
+    Office.municipality.field.set_cached_value(office, municipality)
+    policy = policy_row.instance() if policy_row else None
+    Office.policy.related.set_cached_value(office, policy)
+    services = {}
+    for service_row in service_rows:
+        service = service_row.instance()
+        OfficeService.office.field.set_cached_value(service, office)
+        services[service.service_slug] = service
+    return office, services
 
 
 def booking_get(*, municipality, code: str) -> Booking:

@@ -338,43 +338,37 @@ def hold_create(
 def _slots_take(*, municipality, office: Office, wanted: list[dt.datetime], units: int) -> list:
     """Take ``units`` from every slot starting at ``wanted``: all of them, or change nothing.
 
-    One conditional ``UPDATE … WHERE taken + units <= capacity RETURNING id``: the database
-    decides. A multi-slot appointment first locks its slots in start order (as every such hold
-    does, so two of them cannot deadlock); if not every slot had room, the units taken by this
-    statement are given back in the same transaction before anyone else can see them.
+    One conditional ``UPDATE … WHERE taken + units <= capacity RETURNING id`` (PostgreSQL and
+    SQLite alike): the database decides, on the current row under its write lock, so no two
+    requests can both take the last unit. The ORM's ``update()`` cannot say which rows it
+    changed, hence the SQL. A multi-slot appointment first locks its slots in start order (as
+    every such hold does, so two of them cannot deadlock); if not every slot had room, the units
+    this statement took are given back in the same transaction before anyone else can see them.
     """
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        if len(wanted) == 1:
-            cursor.execute(
-                "UPDATE appointments_slot SET taken = taken + %s WHERE municipality_id = %s"
-                " AND office_id = %s AND start = %s AND taken + %s <= capacity RETURNING id",
-                [units, municipality.pk, office.pk, adapt(wanted[0]), units],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        slot_ids = list(
+    if len(wanted) > 1:
+        locked = list(
             Slot.objects.select_for_update()
             .filter(municipality=municipality, office=office, start__in=wanted)
             .order_by("start")
             .values_list("pk", flat=True)
         )
-        if len(slot_ids) != len(wanted):
+        if len(locked) != len(wanted):
             return []
-        marks = ", ".join(["%s"] * len(slot_ids))  # placeholders only, values are parameters
+    adapt = connection.ops.adapt_datetimefield_value
+    starts = ", ".join(["%s"] * len(wanted))  # placeholders only, values are parameters
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE appointments_slot SET taken = taken + %s WHERE id IN ({marks})"  # noqa: S608
+            "UPDATE appointments_slot SET taken = taken + %s"  # noqa: S608
+            f" WHERE municipality_id = %s AND office_id = %s AND start IN ({starts})"
             " AND taken + %s <= capacity RETURNING id",
-            [units, *slot_ids, units],
+            [units, municipality.pk, office.pk, *(adapt(start) for start in wanted), units],
         )
         taken = [row[0] for row in cursor.fetchall()]
-        if 0 < len(taken) < len(slot_ids):
-            marks = ", ".join(["%s"] * len(taken))
-            cursor.execute(
-                f"UPDATE appointments_slot SET taken = taken - %s WHERE id IN ({marks})",  # noqa: S608
-                [units, *taken],
-            )
-            return []
-        return slot_ids if len(taken) == len(slot_ids) else []
+    if len(taken) == len(wanted):
+        return taken
+    if taken:
+        Slot.objects.filter(pk__in=taken).update(taken=F("taken") - units)
+    return []
 
 
 @dataclass(frozen=True)
@@ -444,84 +438,25 @@ def hold_take(**request) -> Hold:
 def hold_write(plan: HoldPlan) -> Hold:
     """Take the plan's slots, all or none, and write the hold; inside the caller's transaction.
 
-    Raises ``SLOT_UNAVAILABLE`` having changed nothing when any slot is missing or full.
+    Raises ``SLOT_UNAVAILABLE`` having changed nothing when any slot is missing or full. No
+    audit event: a hold carries no personal data and its row is its record (created, expires,
+    released); what a person does with it (confirm, cancel, move) is audited.
     """
     slot_ids = _slots_take(
         municipality=plan.municipality, office=plan.office, wanted=plan.wanted, units=plan.units
     )
     if len(slot_ids) != len(plan.wanted):
         raise AppointmentError(ErrorCode.SLOT_UNAVAILABLE)
-    hold = hold_unsaved(plan)
-    columns, params = hold_row(hold)
-    links = Hold.slots.through._meta.db_table
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(Hold._meta.db_table)} ({columns})"  # noqa: S608
-            f" VALUES ({', '.join(['%s'] * len(params))}) RETURNING id",
-            params,
-        )
-        hold.pk = cursor.fetchone()[0]
-        cursor.execute(
-            f"INSERT INTO {quote(links)} (hold_id, slot_id) VALUES "  # noqa: S608
-            + ", ".join(["(%s, %s)"] * len(slot_ids)),
-            [value for slot_id in slot_ids for value in (hold.pk, slot_id)],
-        )
-    return hold_saved(hold)
-
-
-# A successful hold is the write of a release-time rush, so it is done in plain SQL: the ORM's
-# per-save work (signals, SQL compilation) cost more CPU than the database did. No audit event:
-# a hold carries no personal data and its row is its record (created, expires, released); what a
-# person does with it (confirm, cancel, move) is audited.
-HOLD_COLUMNS = (
-    "municipality_id",
-    "office_id",
-    "token",
-    "units",
-    "start",
-    "end",
-    "services",
-    "state",
-    "expires_at",
-    "created_at",
-)
-
-
-def hold_unsaved(plan: HoldPlan) -> Hold:
-    return Hold(
+    hold = Hold.objects.create(
         municipality=plan.municipality,
         office=plan.office,
         token=secrets.token_urlsafe(32),
         units=plan.units,
-        created_at=timezone.now(),
         **plan.values,
     )
-
-
-def hold_row(hold: Hold) -> tuple[str, list]:
-    """The quoted column list (``HOLD_COLUMNS``) and the database values of a new hold's row."""
-    moment = connection.ops.adapt_datetimefield_value
-    services = Hold._meta.get_field("services").get_db_prep_save(hold.services, connection)
-    params = [
-        hold.municipality_id,
-        hold.office_id,
-        hold.token,
-        hold.units,
-        moment(hold.start),
-        moment(hold.end),
-        services,
-        hold.state,
-        moment(hold.expires_at),
-        moment(hold.created_at),
-    ]
-    return ", ".join(connection.ops.quote_name(name) for name in HOLD_COLUMNS), params
-
-
-def hold_saved(hold: Hold) -> Hold:
-    """Mark a hold written with plain SQL as loaded from the database."""
-    hold._state.adding = False
-    hold._state.db = connection.alias
+    # One INSERT for the links (``hold.slots.add`` would first read which links exist).
+    link = Hold.slots.through
+    link.objects.bulk_create(link(hold=hold, slot_id=slot_id) for slot_id in slot_ids)
     return hold
 
 

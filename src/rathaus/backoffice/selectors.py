@@ -55,9 +55,11 @@ class CappedCountPaginator(Paginator):
         return self.count_limit is not None and self.count > self.count_limit
 
 
-# What an inbox row shows or needs (the overdue badge: status, date, procedure). Loading no more
-# saves building and decrypting values nobody sees.
+# What an inbox row shows or needs (the overdue badge: status, date, procedure; the row ids the
+# names are encrypted for). Loading no more saves building and decrypting values nobody sees.
 INBOX_ROW_FIELDS = (
+    "encryption_row_id",
+    "assignee__encryption_row_id",
     "reference",
     "procedure_key",
     "status",

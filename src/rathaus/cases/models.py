@@ -5,7 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
+from rathaus.core.fields import (
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    EncryptionRowIdField,
+)
 
 from .constants import CaseStatus, Channel
 
@@ -42,6 +47,7 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
+    encryption_row_id = EncryptionRowIdField()
     # The procedure's own stage (``Procedure.stages``), "" before the first; changes only
     # through ``services.case_stage_set``.
     stage = models.CharField(_("stage"), max_length=40, blank=True, default="")
@@ -129,6 +135,7 @@ class CaseEvent(models.Model):
     # The procedure's rule by which the system decided ("" for people's moves).
     rule = models.CharField(_("rule"), max_length=100, blank=True, default="")
     # A reason may quote the citizen's circumstances: encrypted like the answers.
+    encryption_row_id = EncryptionRowIdField()
     reason = EncryptedCharField(_("reason"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -190,6 +197,7 @@ class Message(models.Model):
         related_name="+",
     )
     sender_role = models.CharField(max_length=10)
+    encryption_row_id = EncryptionRowIdField()
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -314,6 +322,7 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploader_role = models.CharField(max_length=10)
+    encryption_row_id = EncryptionRowIdField()
     original_name = EncryptedCharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=40, choices=AttachmentKind.choices)
     size = models.PositiveIntegerField(_("size in bytes"))

@@ -160,17 +160,14 @@ def _transition_apply(
         locked.closed_at = now
     locked.full_clean(exclude=["answers", "applicant", "assignee", "municipality"])
     locked.save(update_fields=["status", "submitted_at", "decided_at", "closed_at", "updated_at"])
-    CaseEvent.objects.create(
+    _history_write(
         case=locked,
-        municipality_id=locked.municipality_id,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_role=actor_role,
-        from_status=from_status,
-        to_status=to_status,
-        from_stage=locked.stage,
-        to_stage=locked.stage,
+        actor=actor,
+        role=actor_role,
+        statuses=(from_status, to_status),
+        stages=(locked.stage, locked.stage),
+        reason=reason,
         rule=rule,
-        reason=reason.strip(),
     )
     audit_event_record(
         action="case.transition",
@@ -196,6 +193,24 @@ def _transition_apply(
         for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
             setattr(case, field, getattr(locked, field))
     return locked
+
+
+def _history_write(
+    *, case: Case, actor, role: ActorRole, statuses, stages, reason: str, rule: str = ""
+) -> CaseEvent:
+    """One history event: a change of status, or of the procedure's stage."""
+    return CaseEvent.objects.create(
+        case=case,
+        municipality_id=case.municipality_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=role,
+        from_status=statuses[0],
+        to_status=statuses[1],
+        from_stage=stages[0],
+        to_stage=stages[1],
+        rule=rule,
+        reason=reason.strip(),
+    )
 
 
 def _lifecycle_run(
@@ -265,16 +280,13 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
     )
     locked.stage = to_stage
     locked.save(update_fields=["stage", "updated_at"])
-    CaseEvent.objects.create(
+    _history_write(
         case=locked,
-        municipality_id=locked.municipality_id,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_role=role,
-        from_status=locked.status,
-        to_status=locked.status,
-        from_stage=from_stage,
-        to_stage=to_stage,
-        reason=reason.strip(),
+        actor=actor,
+        role=role,
+        statuses=(locked.status, locked.status),
+        stages=(from_stage, to_stage),
+        reason=reason,
     )
     audit_event_record(
         action="case.stage",
@@ -337,11 +349,12 @@ def case_access_check(
         raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
     required = offering.service.trust_level
     authenticated = actor is not None and actor.is_authenticated
-    needs_login = procedure.account_required or required != TrustLevel.BASIC
-    if needs_login and not authenticated:
-        raise CaseError(CaseErrorCode.ACCOUNT_REQUIRED)
-    if required != TrustLevel.BASIC and not trust_satisfies(trust_level, required):
+    if required != TrustLevel.BASIC and not (
+        authenticated and trust_satisfies(trust_level, required)
+    ):
         raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW, details={"required": required})
+    if procedure.account_required and not authenticated:
+        raise CaseError(CaseErrorCode.ACCOUNT_REQUIRED)
 
 
 @transaction.atomic

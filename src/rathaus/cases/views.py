@@ -71,19 +71,26 @@ def _journey(request: HttpRequest, procedure_key: str, public_id):
         public_id=public_id,
         procedure_key=procedure_key,
     )
-    if case.is_draft:
-        try:
-            services.case_access_check(
-                procedure=procedure,
-                municipality=request.municipality,
-                actor=request.user,
-                trust_level=_trust_level(request),
-            )
-        except CaseError as exc:
-            if exc.code == CaseErrorCode.SERVICE_NOT_OFFERED:
-                raise Http404 from exc
-            return procedure, case, redirect("cases:start", procedure_key=procedure.key)
+    if case.is_draft and _access_error(request, procedure) is not None:
+        return procedure, case, redirect("cases:start", procedure_key=procedure.key)
     return procedure, case, None
+
+
+def _access_error(request: HttpRequest, procedure) -> CaseError | None:
+    """Why this visitor may not apply for ``procedure`` here (None: they may). A service the town
+    does not offer is a 404, as if the procedure did not exist."""
+    try:
+        services.case_access_check(
+            procedure=procedure,
+            municipality=request.municipality,
+            actor=request.user,
+            trust_level=_trust_level(request),
+        )
+    except CaseError as exc:
+        if exc.code == CaseErrorCode.SERVICE_NOT_OFFERED:
+            raise Http404 from exc
+        return exc
+    return None
 
 
 def _page_url(case, page, *, back_to_check: bool = False) -> str:
@@ -140,18 +147,7 @@ def _cross_page_errors_for(procedure, context: JourneyContext, page) -> list:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
     procedure = procedure_get_or_404(procedure_key)
-    error = None
-    try:
-        services.case_access_check(
-            procedure=procedure,
-            municipality=request.municipality,
-            actor=request.user,
-            trust_level=_trust_level(request),
-        )
-    except CaseError as exc:
-        if exc.code == CaseErrorCode.SERVICE_NOT_OFFERED:
-            raise Http404 from exc
-        error = exc
+    error = _access_error(request, procedure)
     if request.method == "POST" and error is None:
         try:
             case = services.case_draft_start(

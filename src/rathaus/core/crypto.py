@@ -4,6 +4,10 @@ Keys come from settings (environment): ``RATHAUS_ENCRYPTION_KEYS`` is a comma-se
 ``keyid:base64(32 bytes)``; the first key encrypts, every listed key decrypts, so a key can be
 rotated by putting the new key first and running ``manage.py rotate_encryption_keys``.
 A ciphertext is ``<keyid>$<base64(nonce || AES-256-GCM(ciphertext || tag))>``.
+
+The associated data says where a ciphertext belongs (for a column value: table, column and row,
+see ``core.fields``); decryption with other associated data fails, so a ciphertext moved to another
+place is refused instead of read.
 """
 
 from __future__ import annotations
@@ -78,12 +82,12 @@ def decrypt_bytes(token: str, *, associated_data: bytes = b"") -> bytes:
         raise DecryptionError("ciphertext does not verify") from exc
 
 
-def encrypt_text(value: str) -> str:
-    return encrypt_bytes(value.encode("utf-8"))
+def encrypt_text(value: str, *, associated_data: bytes) -> str:
+    return encrypt_bytes(value.encode("utf-8"), associated_data=associated_data)
 
 
-def decrypt_text(token: str) -> str:
-    return decrypt_bytes(token).decode("utf-8")
+def decrypt_text(token: str, *, associated_data: bytes) -> str:
+    return decrypt_bytes(token, associated_data=associated_data).decode("utf-8")
 
 
 def key_id_of(token: str) -> str:

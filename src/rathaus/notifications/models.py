@@ -1,7 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
+from rathaus.core.fields import (
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    EncryptionRowIdField,
+)
 
 
 class QueuedEmail(models.Model):
@@ -10,6 +15,7 @@ class QueuedEmail(models.Model):
     The row is deleted once the mail is handed to the mail server, so neither the task queue
     nor this table keeps an address, a link or a body after delivery."""
 
+    encryption_row_id = EncryptionRowIdField()
     recipients = EncryptedJSONField(_("recipients"))
     subject = EncryptedCharField(_("subject"), max_length=255)
     body = EncryptedTextField(_("body"))
@@ -28,6 +34,7 @@ class QueuedEmail(models.Model):
 class OutboxMessage(models.Model):
     """A sent e-mail as the demo outbox shows it (demo and test settings only)."""
 
+    encryption_row_id = EncryptionRowIdField()
     recipients = EncryptedTextField(_("recipients"))
     subject = EncryptedCharField(_("subject"), max_length=255)
     body = EncryptedTextField(_("body"))
@@ -46,6 +53,7 @@ class OutboxAttachment(models.Model):
     """A file attached to a sent e-mail in the demo outbox (e.g. the appointment's ``.ics``)."""
 
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    encryption_row_id = EncryptionRowIdField()
     filename = EncryptedCharField(_("file name"), max_length=255)
     content = EncryptedTextField(_("content"))
     mimetype = models.CharField(_("media type"), max_length=100)

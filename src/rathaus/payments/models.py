@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.core.fields import EncryptedCharField
+from rathaus.core.fields import EncryptedCharField, EncryptionRowIdField
 
 from .constants import AttemptBooking, LedgerKind, LedgerSource, PaymentStatus
 
@@ -27,6 +27,7 @@ class ProviderConfig(models.Model):
     originator_id = models.CharField(_("originator id"), max_length=36)
     endpoint_id = models.CharField(_("end point id"), max_length=36)
     client_id = models.CharField(_("client id"), max_length=200, blank=True)
+    encryption_row_id = EncryptionRowIdField()
     client_secret = EncryptedCharField(_("client secret"), max_length=500, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -95,6 +96,7 @@ class Payment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    encryption_row_id = EncryptionRowIdField()
     fee_waived_reason = EncryptedCharField(
         _("reason for waiving the fee"), max_length=500, blank=True
     )

@@ -122,8 +122,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip (rathaus.core.db).
-    DATABASES["default"]["ENGINE"] = "rathaus.core.db.postgresql"
+    # A kept connection is checked with a round trip before a request's first query
+    # (CONN_HEALTH_CHECKS). TCP keepalives and a user timeout end a half-open connection (a
+    # failover that sent no reset) within about half a minute rather than the kernel's hours.
+    # Values given in DATABASE_URL's query string win.
+    for option, value in {
+        "connect_timeout": 10,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
+    }.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
+    # Behind PgBouncer in transaction pooling mode (docs/operations.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DB_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL, a busy timeout, IMMEDIATE transactions and a private file (rathaus.core.db.sqlite3).
     DATABASES["default"]["ENGINE"] = "rathaus.core.db.sqlite3"

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import threading
-import time
-
 from django.conf import settings
+
+from rathaus.core.cache import ProcessCache, Row
 
 from .models import Municipality, MunicipalityHost
 
@@ -12,8 +11,8 @@ from .models import Municipality, MunicipalityHost
 # this process at once (signals clear the cache) and every other process within this many seconds.
 HOST_CACHE_SECONDS = 30
 
-_cache: dict[str, tuple[float, Municipality | None]] = {}
-_lock = threading.Lock()
+# Unknown hosts are kept too (as None), up to this many names in all.
+_hosts = ProcessCache(seconds=HOST_CACHE_SECONDS, max_entries=1000)
 
 
 def _host_without_port(host: str) -> str:
@@ -24,31 +23,23 @@ def _host_without_port(host: str) -> str:
 
 
 def municipality_cache_clear() -> None:
-    with _lock:
-        _cache.clear()
+    _hosts.clear()
 
 
-def _municipality_lookup(hostname: str) -> Municipality | None:
+def _municipality_row(hostname: str) -> Row | None:
     host = (
         MunicipalityHost.objects.filter(hostname=hostname, municipality__is_active=True)
         .select_related("municipality")
         .first()
     )
-    return host.municipality if host else None
+    return Row.of(host.municipality) if host else None
 
 
 def municipality_for_host(host: str) -> Municipality | None:
+    """The active municipality serving ``host``: a fresh instance for each caller."""
     hostname = _host_without_port(host)
-    now = time.monotonic()
-    cached = _cache.get(hostname)
-    if cached is not None and cached[0] > now:
-        return cached[1]
-    municipality = _municipality_lookup(hostname)
-    with _lock:
-        if len(_cache) > 1000:  # unknown hosts must not grow the cache without bound
-            _cache.clear()
-        _cache[hostname] = (now + HOST_CACHE_SECONDS, municipality)
-    return municipality
+    row = _hosts.get_or_compute(hostname, lambda: _municipality_row(hostname))
+    return row.instance() if row is not None else None
 
 
 def municipality_primary_host(municipality: Municipality) -> str | None:

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models.functions import Cast
 
 from rathaus.core import crypto
-from rathaus.core.fields import EncryptedTextField
+from rathaus.core.fields import ROW_ID_FIELD, EncryptedTextField
 
 RAW_PREFIX = "_raw_"
 
@@ -69,19 +69,26 @@ def rotate_model(model: type[models.Model], fields: list[models.Field], *, batch
         .values_list("pk", flat=True)
         .iterator(chunk_size=batch_size)
     )
-    names = [f.name for f in fields]
+    names = [f.attname for f in fields]
     done = 0
     for batch in _batches(pks, batch_size):
         with transaction.atomic():
-            objs = list(
+            objs = (
                 model._base_manager.select_for_update()
                 .filter(pk__in=batch)
-                .only("pk", *names)
+                .only("pk", ROW_ID_FIELD, *names)
                 .order_by("pk")
             )
-            # Saving writes every listed field with a fresh nonce under the primary key.
-            model._base_manager.bulk_update(objs, names, batch_size=batch_size)
-            done += len(objs)
+            for obj in objs:
+                # Each value is opened with the key that sealed it and sealed again for the same
+                # row and column under the primary key. An update, not save(): append-only
+                # models (case events) refuse save() on existing rows, and nothing else changes.
+                sealed = {
+                    f.attname: f.seal(getattr(obj, f.attname), row_id=obj.encryption_row_id)
+                    for f in fields
+                }
+                model._base_manager.filter(pk=obj.pk).update(**sealed)
+                done += 1
     return done
 
 

@@ -1,1 +1,0 @@
-"""Database backends of Rathaus: Django's own, with a cheaper connection health check."""

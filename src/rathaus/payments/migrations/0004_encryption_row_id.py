@@ -1,0 +1,12 @@
+"""Bind the encrypted values to their rows: a random row id per row, and every existing
+ciphertext re-encrypted with its table, column and row id as associated data (core.fields)."""
+
+from django.db import migrations
+
+from rathaus.core.encryption_migrations import row_id_operations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("payments", "0003_payment_attempts")]
+
+    operations = row_id_operations("payments", ["ProviderConfig", "Payment"])
