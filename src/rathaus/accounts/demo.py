@@ -98,6 +98,21 @@ def _user_upsert(*, email: str, password: str, **fields) -> User:
     return user
 
 
+def _demo_device_keep(*, user, key: str) -> None:
+    """The staff member's one confirmed demo device with ``key``. Keys are encrypted per row, so
+    they are compared after decrypting, never in a query."""
+    devices = list(TOTPDevice.objects.filter(user=user))
+    kept = next((device for device in devices if device.key == key), None)
+    for device in devices:
+        if device is not kept:
+            device.delete()
+    if kept is None:
+        TOTPDevice.objects.create(user=user, key=key, name="Demo", confirmed=True)
+    elif not kept.confirmed or kept.name != "Demo":
+        kept.name, kept.confirmed = "Demo", True
+        kept.save(update_fields=["name", "confirmed"])
+
+
 @transaction.atomic
 def load(*, stdout=None) -> None:
     from rathaus.tenants.models import Municipality
@@ -117,10 +132,7 @@ def load(*, stdout=None) -> None:
         StaffMembership.objects.update_or_create(
             user=user, municipality=town, defaults={"role": role}
         )
-        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
-        TOTPDevice.objects.update_or_create(
-            user=user, key=key, defaults={"name": "Demo", "confirmed": True}
-        )
+        _demo_device_keep(user=user, key=key)
     for spec in DEMO_CITIZENS:
         spec = dict(spec)
         _user_upsert(email=spec.pop("email"), password=CITIZEN_PASSWORD, is_staff=False, **spec)

@@ -12,3 +12,10 @@ class AppointmentsConfig(AppConfig):
         from .case_bookings import CaseBookings
 
         journey_services.provide(CaseBookings.name, CaseBookings())
+
+        from rathaus.catalogue.selectors import appointment_finder_set
+
+        from .selectors import service_offered_at_an_office
+
+        # The catalogue sits below: tell it which services the town's offices take bookings for.
+        appointment_finder_set(service_offered_at_an_office)
