@@ -6,8 +6,11 @@ import datetime
 
 from django.db import transaction
 
+from rathaus.tenants.models import Municipality
+
 from .constants import StaffRole
 from .models import StaffMembership, TOTPDevice, User, email_digest
+from .services import totp_secret_base32
 
 STAFF_PASSWORD = "Rathaus-Demo-2026"
 CITIZEN_PASSWORD = "Buerger-Demo-2026"
@@ -115,7 +118,6 @@ def _demo_device_keep(*, user, key: str) -> None:
 
 @transaction.atomic
 def load(*, stdout=None) -> None:
-    from rathaus.tenants.models import Municipality
 
     towns = {m.slug: m for m in Municipality.objects.all()}
     for slug, role, email, given, family, key in DEMO_STAFF:
@@ -141,8 +143,6 @@ def load(*, stdout=None) -> None:
 
 
 def login_lines(*, host: str, port: str) -> list[str]:
-    from .services import totp_secret_base32
-
     lines = [
         "",
         "Citizens (log in at /konto/anmelden/, or via the demo BundID at /konto/demo/bundid/):",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.forms import KernForm, KernFormMixin, KernModelForm
 
 from .models import User
+from .services import password_set
 
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
@@ -101,8 +102,6 @@ class KernSetPasswordForm(KernFormMixin, SetPasswordForm):
     """Django's set-password form in KERN markup; saving goes through the service."""
 
     def save(self, commit=True):
-        from .services import password_set
-
         return password_set(user=self.user, password=self.cleaned_data["new_password1"])
 
 

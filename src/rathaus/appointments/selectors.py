@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from rathaus.accounts.models import StaffMembership
+from rathaus.catalogue.selectors import service_list_for
 from rathaus.core.cache import ProcessCache, Row
 from rathaus.core.translated import translated
 
@@ -248,7 +249,6 @@ def offices_offering(*, municipality, services: Sequence[tuple[str, int]]) -> li
 
 def catalogue_names(*, municipality) -> dict[str, str]:
     """Display names of the catalogue's services by slug (the slug where none is found)."""
-    from rathaus.catalogue.selectors import service_list_for
 
     return {
         offering.service.slug: offering.name
@@ -295,7 +295,6 @@ def booking_by_confirm_token(*, municipality, token: str) -> Booking | None:
 def booking_services_shown(*, municipality, booking: Booking) -> list[dict]:
     """The booked services with how many and what to bring (from the catalogue), in the order
     they were chosen."""
-    from rathaus.catalogue.selectors import service_list_for
 
     items = list(booking.items.order_by("pk"))
     offerings = service_list_for(municipality=municipality).filter(

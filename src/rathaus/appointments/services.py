@@ -210,6 +210,7 @@ def cancel_token_valid(*, booking: Booking, token: str, salt: str = CANCEL_SALT)
 def _booking_mail_context(booking: Booking) -> dict:
     """What the booking e-mails say: time, place, services, what to bring, code and the signed
     links; not the name."""
+    # The selectors import this module (its errors): a top-level import would be a circle.
     from .selectors import booking_services_shown
 
     municipality = booking.municipality
