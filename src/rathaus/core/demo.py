@@ -1,5 +1,7 @@
 """Demo data loaders, in dependency order. Each loader is idempotent (safe to run twice)."""
 
+from django.conf import settings
+
 from django.utils.module_loading import import_string
 
 DEMO_LOADERS = [
@@ -24,8 +26,6 @@ DEMO_LOGIN_SECTIONS = [
 
 def scanner_lines(*, host: str, port: str) -> list[str]:
     """Says so when uploads are not scanned for malware (no clamd configured)."""
-    from django.conf import settings
-
     if settings.CLAMD_SOCKET or getattr(settings, "ATTACHMENT_SCANNER", ""):
         return []
     return [
