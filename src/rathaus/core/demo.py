@@ -1,7 +1,6 @@
 """Demo data loaders, in dependency order. Each loader is idempotent (safe to run twice)."""
 
 from django.conf import settings
-
 from django.utils.module_loading import import_string
 
 DEMO_LOADERS = [
