@@ -123,6 +123,20 @@ def procedure_registry():
         yield registry
 
 
+@pytest.fixture
+def procedure_variant(procedure_registry):
+    """``procedure_variant(key, four_eyes=True)``: this test's own variant of an installed
+    procedure, with some declarations changed; every other test sees the installed one."""
+
+    def swap(key: str, **declarations):
+        base = type(procedure_registry.get(key))
+        variant = type(f"{base.__name__}Variant", (base,), declarations)
+        procedure_registry.swap(variant)
+        return procedure_registry.get(key)
+
+    return swap
+
+
 @pytest.fixture(autouse=True)
 def _mail_to_outbox_table(settings):
     """Django's test runner switches mail to the locmem backend; keep the project's promise that

@@ -24,6 +24,7 @@ PUBLIC_MODULES = {
     "notifications": {"models", "services", "selectors"},
     "payments": {"models", "services", "selectors", "constants", "errors", "kassenzeichen"},
     "tenants": {"models", "services", "selectors"},
+    "register": {"models", "services", "selectors", "constants", "errors", "interface"},
 }
 
 

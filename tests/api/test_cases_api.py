@@ -220,8 +220,8 @@ def test_approval_issues_the_document_as_in_the_back_office(nor_api, nor_case):
     assert IssuedDocument.objects.filter(case=nor_case).count() == 1
 
 
-def test_approval_keeps_four_eyes(nor_api, nor_case, norderstedt, monkeypatch):
-    monkeypatch.setattr(procedure_get(nor_case.procedure_key), "four_eyes", True)
+def test_approval_keeps_four_eyes(nor_api, nor_case, norderstedt, procedure_variant):
+    procedure_variant(nor_case.procedure_key, four_eyes=True)
     url = f"/cases/{nor_case.reference}/transitions"
     assert nor_api.post(url, {"to_status": "in_review"}).status_code == 200
     first = nor_api.post(url, {"to_status": "approved"})

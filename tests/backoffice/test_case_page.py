@@ -6,7 +6,6 @@ from django.urls import reverse
 from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import CaseApproval, CaseEvent, CaseReadLog, Message
-from rathaus.cases.plugin import procedure_get
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +160,8 @@ def test_assign_to_me_on_case_page(as_staff, clerk, nor_case):
 
 
 @pytest.fixture
-def four_eyes(monkeypatch):
-    monkeypatch.setattr(procedure_get("allgemeines-anliegen"), "four_eyes", True)
+def four_eyes(procedure_variant):
+    procedure_variant("allgemeines-anliegen", four_eyes=True)
 
 
 def test_four_eyes_refuses_the_same_clerk_twice(as_staff, clerk, nor_case, four_eyes):

@@ -20,7 +20,6 @@ from PIL import Image
 from rathaus.cases import services as case_services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import CaseReadLog
-from rathaus.cases.plugin import procedure_get
 from rathaus.documents.models import IssuedDocument
 from rathaus.payments import services as payment_services
 from rathaus.payments.constants import LedgerSource, PaymentStatus
@@ -149,9 +148,9 @@ def test_approve_issues_one_document_for_clerk_and_applicant_not_other_town(
 
 
 def test_four_eyes_issues_the_document_only_on_the_second_clerks_confirmation(
-    as_staff, clerk, second_clerk, nor_case, monkeypatch
+    as_staff, clerk, second_clerk, nor_case, procedure_variant
 ):
-    monkeypatch.setattr(procedure_get(GENERAL), "four_eyes", True)
+    procedure_variant(GENERAL, four_eyes=True)
     _review(nor_case, clerk)
     _approve(as_staff(clerk), nor_case)
     nor_case.refresh_from_db()
@@ -167,9 +166,9 @@ def test_four_eyes_issues_the_document_only_on_the_second_clerks_confirmation(
 
 
 def test_a_document_that_cannot_be_issued_leaves_the_case_unapproved(
-    as_staff, clerk, nor_case, monkeypatch
+    as_staff, clerk, nor_case, procedure_variant
 ):
-    monkeypatch.setattr(procedure_get(GENERAL), "approval_documents", ["no_such_type"])
+    procedure_variant(GENERAL, approval_documents=["no_such_type"])
     _review(nor_case, clerk)
     response = _approve(as_staff(clerk), nor_case)
     nor_case.refresh_from_db()

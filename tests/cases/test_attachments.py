@@ -166,15 +166,16 @@ def test_name_without_extension_gets_one_from_the_content(norderstedt, citizen):
     assert attachment.original_name == "scan.jpg"
 
 
-def test_size_and_count_limits_come_from_the_procedure(norderstedt, citizen, general, monkeypatch):
+def test_size_and_count_limits_come_from_the_procedure(
+    norderstedt, citizen, general, procedure_variant
+):
     case = draft_make(municipality=norderstedt, actor=citizen)
-    monkeypatch.setattr(type(general), "attachment_max_bytes", len(PDF) - 1)
+    procedure_variant(general.key, attachment_max_bytes=len(PDF) - 1)
     with pytest.raises(AttachmentError) as refused:
         services.attachment_add(case=case, upload=upload("a.pdf", PDF), actor=citizen)
     assert refused.value.code == AttachmentErrorCode.TOO_LARGE
     assert "Bytes" in refused.value.message or "bytes" in refused.value.message
-    monkeypatch.setattr(type(general), "attachment_max_bytes", 10_000)
-    monkeypatch.setattr(type(general), "attachment_max_count", 2)
+    procedure_variant(general.key, attachment_max_bytes=10_000, attachment_max_count=2)
     services.attachment_add(case=case, upload=upload("a.pdf", PDF), actor=citizen)
     services.attachment_add(case=case, upload=upload("b.pdf", PDF), actor=citizen)
     with pytest.raises(AttachmentError) as refused:

@@ -125,13 +125,13 @@ def test_purge_deletes_what_it_must_and_nothing_else(
 
 
 def test_retention_counts_from_the_procedure_and_the_task_runs(
-    norderstedt, citizen, clerk, general, monkeypatch
+    norderstedt, citizen, clerk, general, procedure_variant
 ):
     case = closed_case(
         town=norderstedt, applicant=citizen, clerk=clerk, status="completed", days_ago=40
     )
     tasks.cases_retention_purge.call_local()
     assert Case.objects.filter(pk=case.pk).exists()
-    monkeypatch.setattr(type(general), "retention", datetime.timedelta(days=30))
+    procedure_variant(general.key, retention=datetime.timedelta(days=30))
     tasks.cases_retention_purge.call_local()
     assert not Case.objects.filter(pk=case.pk).exists()

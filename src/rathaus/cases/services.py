@@ -189,9 +189,9 @@ def _transition_apply(
         actor=actor,
         trust_level=trust_level,
     )
-    if locked.status != case.status:  # a hook or a decision moved it on
-        for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
-            setattr(case, field, getattr(locked, field))
+    # A hook or the procedure's decision may have moved it on: the caller sees where it stands.
+    for field in ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"):
+        setattr(case, field, getattr(locked, field))
     return locked
 
 
@@ -235,9 +235,11 @@ def _lifecycle_run(
     elif to_status == CaseStatus.WITHDRAWN:
         procedure.on_withdrawn(context)
         _bookings_release(case=case)
-    case.refresh_from_db(fields=["status", "submitted_at", "decided_at", "closed_at", "stage"])
+    moved = ["status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"]
+    case.refresh_from_db(fields=moved)
     if to_status == CaseStatus.SUBMITTED and case.status == CaseStatus.SUBMITTED:
         _decision_apply(case=case, context=context.with_answers(case.answers or {}))
+        case.refresh_from_db(fields=moved)  # the decision moved it on
 
 
 def _decision_apply(*, case: Case, context: JourneyContext) -> None:

@@ -7,6 +7,7 @@ DEMO_LOADERS = [
     "rathaus.tenants.demo.load",
     "rathaus.catalogue.demo.load",
     "rathaus.accounts.demo.load",
+    "rathaus.register.demo.load",
     "rathaus.cases.demo.load",
     "rathaus.appointments.demo.load",
     "rathaus.payments.demo.load",

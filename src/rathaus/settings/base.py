@@ -34,6 +34,14 @@ RATHAUS_PUBLIC_PORT = os.environ.get("RATHAUS_PUBLIC_PORT", "").strip()
 
 # The online procedures this installation offers (a town offers one where its catalogue enables
 # the procedure's service). A neighbouring town's own procedure package is added here.
+# The resident register Rathaus speaks to (a town's own register product plugs in here).
+RATHAUS_RESIDENT_REGISTER = os.environ.get(
+    "RATHAUS_RESIDENT_REGISTER", "rathaus.register.interface.BuiltinRegister"
+)
+
+# Invented residents per demo town in the demo register (the tests load fewer).
+RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))
+
 RATHAUS_PROCEDURES = [
     "rathaus.procedures.general_request.procedure.GeneralRequest",
 ]
@@ -58,6 +66,7 @@ INSTALLED_APPS = [
     "rathaus.documents",
     "rathaus.appointments",
     "rathaus.payments",
+    "rathaus.register",
     "rathaus.backoffice",
     "rathaus.api",
     "rathaus.web",

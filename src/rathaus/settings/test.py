@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import DATABASES, PROJECT_DIR
 
 RATHAUS_DEMO = True
+# The demo register with a few households: the tests load the demo data often.
+RATHAUS_DEMO_RESIDENTS = 40
 RATHAUS_PUBLIC_PORT = ""  # links name the bare host, whatever the environment says
 SECRET_KEY = "test-secret-key"
 ALLOWED_HOSTS = [".localhost", "127.0.0.1", "localhost", "testserver"]

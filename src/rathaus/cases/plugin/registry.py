@@ -35,6 +35,14 @@ class ProcedureRegistry:
         self._items[cls.key] = cls()
         return cls
 
+    def swap(self, cls: type[Procedure]) -> type[Procedure]:
+        """Install ``cls`` in place of the procedure registered under its key (a test's own
+        variant of an installed procedure)."""
+        if cls.key not in self._items:
+            raise KeyError(cls.key)
+        self._items[cls.key] = cls()
+        return cls
+
     def get(self, key: str) -> Procedure | None:
         return self._items.get(key)
 

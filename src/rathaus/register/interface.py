@@ -1,0 +1,124 @@
+"""The resident register as the rest of Rathaus sees it. Real towns run a register product of
+their own; ``settings.RATHAUS_RESIDENT_REGISTER`` names the class that speaks to it, with the
+built-in register (``BuiltinRegister``) as the default.
+
+Every method takes the municipality (or a person of it) and answers for that town only."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+from .constants import RegisterErrorCode
+from .models import Person, Residence
+
+
+class ResidentRegister(Protocol):
+    def person_match(
+        self, *, municipality, family_name: str, given_names: str, birth_date, entitled: bool
+    ) -> Person | None: ...
+
+    def residence_current(self, *, person: Person) -> Residence | None: ...
+
+    def family_for_prefill(self, *, person: Person) -> list[tuple[str, Person]]: ...
+
+    def has_auskunftssperre(self, *, person: Person) -> bool: ...
+
+    def address_check(
+        self, *, municipality, street: str, house_number: str, postal_code: str
+    ) -> RegisterErrorCode | None: ...
+
+    def street_suggestions(self, *, municipality, text: str) -> list: ...
+
+    def move_in(
+        self, *, person: Person, address, kind: str, moved_in: datetime.date, actor, case
+    ) -> Residence: ...
+
+
+class BuiltinRegister:
+    """Rathaus's own register (the models of this app)."""
+
+    def person_match(self, *, municipality, family_name, given_names, birth_date, entitled):
+        return selectors.person_match(
+            municipality=municipality,
+            family_name=family_name,
+            given_names=given_names,
+            birth_date=birth_date,
+            entitled=entitled,
+        )
+
+    def residence_current(self, *, person):
+        return selectors.residence_current(person=person)
+
+    def family_for_prefill(self, *, person):
+        return selectors.family_for_prefill(person=person)
+
+    def has_auskunftssperre(self, *, person):
+        return selectors.has_auskunftssperre(person=person)
+
+    def address_check(self, *, municipality, street, house_number, postal_code):
+        return selectors.address_check(
+            municipality=municipality,
+            street=street,
+            house_number=house_number,
+            postal_code=postal_code,
+        )
+
+    def street_suggestions(self, *, municipality, text):
+        return selectors.street_suggestions(municipality=municipality, text=text)
+
+    def move_in(self, *, person, address, kind, moved_in, actor, case):
+        return services.residence_move_in(
+            person=person, address=address, kind=kind, moved_in=moved_in, actor=actor, case=case
+        )
+
+
+def resident_register() -> ResidentRegister:
+    return import_string(settings.RATHAUS_RESIDENT_REGISTER)()
+
+
+class RegisterSource:
+    """Pre-fill from the register: the logged-in person, matched exactly by the account's name and
+    date of birth (the eID's data), and their current main address. Nothing for a person the
+    register does not know, or knows twice."""
+
+    key = "register"
+
+    label = _("the resident register")
+
+    def values(self, context) -> dict:
+        person = context.person
+        if person is None or person.birth_date is None or context.municipality is None:
+            return {}
+        register = resident_register()
+        found = register.person_match(
+            municipality=context.municipality,
+            family_name=person.family_name,
+            given_names=person.given_name,
+            birth_date=person.birth_date,
+            entitled=True,  # the person themself
+        )
+        if found is None:
+            return {}
+        home = register.residence_current(person=found)
+        values = {
+            "family_name": found.family_name,
+            "given_names": found.given_names,
+            "birth_name": found.birth_name,
+            "birth_date": found.birth_date.isoformat(),
+            "birth_place": found.birth_place,
+            "nationalities": found.nationalities,
+        }
+        if home is not None:
+            values.update(
+                street=home.street,
+                house_number=home.house_number,
+                postal_code=home.postal_code,
+                city=home.city,
+            )
+        return values
