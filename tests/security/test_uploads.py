@@ -74,3 +74,12 @@ def test_upload_stream_is_cut_off_past_the_limit(settings):
     big = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n" + b"0" * 5000)
     request = RequestFactory().post("/", {"file": big, "note": "x"})
     assert "file" not in request.FILES
+
+
+def test_the_demo_says_when_it_has_no_virus_scanner(settings):
+    from rathaus.core.demo import demo_logins_text
+
+    settings.CLAMD_SOCKET = ""
+    assert "No virus scanner" in demo_logins_text(host="localhost", port="8000")
+    settings.CLAMD_SOCKET = "/run/clamav/clamd.ctl"
+    assert "No virus scanner" not in demo_logins_text(host="localhost", port="8000")

@@ -1,5 +1,6 @@
 """Demo data loaders, in dependency order. Each loader is idempotent (safe to run twice)."""
 
+from django.conf import settings
 from django.utils.module_loading import import_string
 
 DEMO_LOADERS = [
@@ -19,7 +20,19 @@ DEMO_LOGIN_SECTIONS = [
     "rathaus.backoffice.demo.login_lines",
     "rathaus.appointments.demo.login_lines",
     "rathaus.payments.demo.login_lines",
+    "rathaus.core.demo.scanner_lines",
 ]
+
+
+def scanner_lines(*, host: str, port: str) -> list[str]:
+    """Says so when uploads are not scanned for malware (no clamd configured)."""
+    if settings.CLAMD_SOCKET or getattr(settings, "ATTACHMENT_SCANNER", ""):
+        return []
+    return [
+        "",
+        "No virus scanner: uploaded files are checked for their type, not scanned for malware",
+        "(set CLAMD_SOCKET to clamd's socket to scan them).",
+    ]
 
 
 def demo_logins_text(*, host: str, port: str) -> str:

@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -20,11 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         self.stdout.write(demo_logins_text(host=host, port=port))
-        if not (settings.CLAMD_SOCKET or getattr(settings, "ATTACHMENT_SCANNER", "")):
-            self.stdout.write(
-                "This demo has no virus scanner: uploaded files are checked for their type "
-                "but not scanned for malware (set CLAMD_SOCKET to use clamd)."
-            )
         worker = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "2"])
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
