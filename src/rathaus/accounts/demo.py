@@ -117,10 +117,11 @@ def load(*, stdout=None) -> None:
         StaffMembership.objects.update_or_create(
             user=user, municipality=town, defaults={"role": role}
         )
-        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
-        TOTPDevice.objects.update_or_create(
-            user=user, key=key, defaults={"name": "Demo", "confirmed": True}
-        )
+        # The key is encrypted, so it is compared here, not in SQL.
+        devices = TOTPDevice.objects.filter(user=user)
+        if [device.key for device in devices] != [key]:
+            devices.delete()
+            TOTPDevice.objects.create(user=user, key=key, name="Demo", confirmed=True)
     for spec in DEMO_CITIZENS:
         spec = dict(spec)
         _user_upsert(email=spec.pop("email"), password=CITIZEN_PASSWORD, is_staff=False, **spec)
