@@ -14,6 +14,7 @@ def _warm_up() -> None:
     then move all objects alive at start-up out of the garbage collector's sight: they live as
     long as the process, and otherwise every full collection walks them again, which shows as
     pauses of a few milliseconds on busy pages."""
+    # Django is set up only once the application object exists (above).
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports the URL modules and views

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from rathaus.appointments.constants import BookingStatus
 from rathaus.appointments.models import Booking
 from rathaus.notifications.models import OutboxMessage
-from tests.browser.harness import assert_accessible
+from tests.browser.harness import DESKTOP, NARROW, assert_accessible, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +23,27 @@ def submit(page):
         press(page, "main form button[type=submit]")
 
 
-def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings):
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280", "320"])
+def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings, viewport):
     settings.RATHAUS_POW_MAX_NUMBER = 2000
-    page = new_page()
+    page = new_page(viewport=viewport)
     base = town_url()
     page.goto(base + "/termine/")
     assert_accessible(page)
 
-    page.locator("#id_count_anmeldung").focus()
-    page.keyboard.type("1")
+    # One checkbox per service, then a small select for how many people (1 preselected).
+    press(page, "input[name=services][value=anmeldung]", "Space")
+    press(page, "input[name=services][value=personalausweis]", "Space")
+    submit(page)
+    assert page.url.endswith("/termine/anzahl/"), page.locator("main").inner_text()
+    assert page.locator("#id_count_anmeldung").input_value() == "1"
+    # Two small selects, not a wall of number boxes, and nothing wider than the screen.
+    assert page.locator("main select").count() == 2
+    assert horizontal_overflow(page) == 0
+    assert_accessible(page)
+    page.locator("#id_count_personalausweis").focus()
+    page.keyboard.type("2")  # the select's type-ahead
+    assert page.locator("#id_count_personalausweis").input_value() == "2"
     submit(page)
     assert page.url.endswith("/termine/tag/"), page.locator("main").inner_text()
     assert_accessible(page)
@@ -59,9 +71,20 @@ def test_book_confirm_and_cancel_by_keyboard(new_page, town_url, settings):
     body = OutboxMessage.objects.order_by("-pk").first().body
     # The e-mail names the town's host without the test server's port: follow its path.
     page.goto(base + re.search(r"/termine/bestaetigen/\S+/", body).group(0))
+    # Before confirming, the page says which appointment it books.
+    assert page.locator("h1").inner_text() == "Termin bestätigen"
+    pending = page.locator("main").inner_text()
+    assert Booking.objects.get().code in pending and "Bürgerbüro im Rathaus" in pending
+    assert "2 × Personalausweis beantragen" in pending
+    assert horizontal_overflow(page) == 0
     assert_accessible(page)
     submit(page)
     assert page.locator(".kern-alert--success").is_visible()
+    assert page.locator("h1").inner_text() == "Ihr Termin ist gebucht"
+    booked_page = page.locator("main").inner_text()
+    assert "Ihr Termin beim Bürgerbüro im Rathaus am" in booked_page
+    assert "Das bringen Sie mit" in booked_page and "Wohnungsgeberbestätigung" in booked_page
+    assert horizontal_overflow(page) == 0
     assert_accessible(page)
     assert Booking.objects.get().status == BookingStatus.CONFIRMED
 

@@ -27,6 +27,7 @@ def _urls(reference):
         ("post", reverse("backoffice:case_action", args=[reference, "abschliessen"])),
         ("get", reverse("backoffice:read_log")),
         ("get", reverse("backoffice:statistics")),
+        ("get", reverse("backoffice:offices")),
     ]
 
 
@@ -71,6 +72,7 @@ def test_clerk_of_other_town_gets_404_and_no_log(client, nor_case, rei_admin, ho
             reverse("backoffice:inbox"),
             reverse("backoffice:read_log"),
             reverse("backoffice:statistics"),
+            reverse("backoffice:offices"),
         ):
             continue  # his own town's pages; checked below that they show nothing of Norderstedt
         response = _request(client, method, url)

@@ -198,3 +198,32 @@ def test_demo_login_text_points_to_the_back_office():
     text = demo_logins_text(host="localhost", port="8000")
     assert "http://norderstedt.localhost:8000/verwaltung/" in text
     assert "http://reinbek.localhost:8000/verwaltung/" in text
+
+
+def test_inbox_markup_comes_from_templates_with_kern_selects(as_staff, clerk, norderstedt):
+    hostile = "<script>alert(1)</script> & Co"
+    case_make(municipality=norderstedt, name=hostile)
+    html = as_staff(clerk).get(INBOX).content.decode()
+    # Every filter select sits in KERN's wrapper, which draws its box and arrow.
+    for name in ("procedure", "status", "assignee", "sort"):
+        assert f'<div class="kern-form-input__select-wrapper"><select name="{name}"' in html
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert html.count('form="bo-assign"') == 1
+
+
+def test_offices_page_lists_the_towns_own_offices_with_their_screens(
+    as_staff, clerk, team_lead, norderstedt, reinbek
+):
+    from rathaus.appointments.models import Office
+
+    Office.objects.create(municipality=reinbek, name="Rathaus Reinbek", slug="rathaus-reinbek")
+    office = Office.objects.create(municipality=norderstedt, name="Bürgerbüro", slug="bb")
+    html = as_staff(clerk).get("/verwaltung/termine/").content.decode()
+    assert f'href="/termine/schalter/{office.slug}/"' in html
+    assert f'href="/termine/verwaltung/{office.slug}/tag/"' in html
+    assert "Rathaus Reinbek" not in html
+    assert "/termine/statistik/" not in html  # figures are for team leads
+    assert 'aria-current="page">Appointments and counters<' in html
+    lead_html = as_staff(team_lead).get("/verwaltung/termine/").content.decode()
+    assert f'href="/termine/statistik/{office.slug}/"' in lead_html

@@ -147,3 +147,34 @@ def staff_log_in(page, base: str, *, email: str, password: str, hex_key: str, pa
     type_into(page, "#id_code", totp_code(hex_key=hex_key))
     submit_form(page)
     assert page.url.endswith(path), main_text(page)
+
+
+def assert_summary_actions_aligned(page) -> None:
+    """Every "Change" link of a summary list stands on its value's line (on wide screens also on
+    its key's), and all of them end at the same right edge, so they read as one column."""
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.rh-summary-list .kern-description-list-item')]
+            .filter((item) => item.querySelector('.rh-summary-list__action a'))
+            .map((item) => {
+                const box = (el) => {
+                    const r = el.getBoundingClientRect();
+                    return {top: r.top, left: r.left, right: r.right};
+                };
+                return {
+                    key: box(item.querySelector('.kern-description-list-item__key')),
+                    value: box(item.querySelector('.kern-description-list-item__value')),
+                    action: box(item.querySelector('.rh-summary-list__action a')),
+                };
+            })"""
+    )
+    assert rows, "no summary list with a Change link"
+    wide = page.viewport_size["width"] >= 768
+    for row in rows:
+        assert abs(row["action"]["top"] - row["value"]["top"]) < 8, row
+        assert row["action"]["left"] > row["value"]["left"], row
+        if wide:
+            assert abs(row["action"]["top"] - row["key"]["top"]) < 8, row
+        else:
+            assert row["key"]["top"] < row["value"]["top"], row
+    rights = [row["action"]["right"] for row in rows]
+    assert max(rights) - min(rights) < 2, rights

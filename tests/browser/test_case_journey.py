@@ -21,6 +21,7 @@ from .helpers_focus import assert_focus_visible_everywhere
 from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
+    assert_summary_actions_aligned,
     checked_page,
     focus,
     follow_error_link,
@@ -98,6 +99,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     summary = page.locator("main .rh-summary-list")
     assert "Bank am Teich" in summary.inner_text()
     assert "040 5550123" in summary.inner_text()
+    assert_summary_actions_aligned(page)
     checked_page(page)
     activate(page, summary.locator("a", has_text="Betreff"))
     assert "?pruefen=1" in page.url

@@ -19,6 +19,20 @@ def test_registration_errors_take_focus_and_link_to_fields(new_page, town_url):
         assert summary.is_visible()
         # rathaus.js moves focus to the summary, so screen readers announce it first.
         assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+        # Each message names its field and says what to do, in the summary and at the field.
+        expected = [
+            "Geben Sie Ihren Vornamen ein.",
+            "Geben Sie Ihren Familiennamen ein.",
+            "Geben Sie Ihre E-Mail-Adresse ein.",
+            "Wählen Sie ein Passwort.",
+            "Geben Sie das Passwort noch einmal ein.",
+        ]
+        assert summary.locator("li").all_inner_texts() == expected
+        for name, message in zip(
+            ["given_name", "family_name", "email", "password1", "password2"], expected, strict=True
+        ):
+            shown = " ".join(page.locator(f"#id_{name}_error").text_content().split())
+            assert shown == f"Fehler: {message}"
 
         first_link = summary.locator("a").first
         target_id = first_link.get_attribute("href").removeprefix("#")

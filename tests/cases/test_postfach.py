@@ -81,3 +81,41 @@ def test_postfach_over_http(nor_client, norderstedt, citizen, other_citizen, cle
     html = nor_client.get(url).content.decode()
     assert "Wir prüfen das." in html and "Danke!" in html
     assert list(Message.objects.values_list("sender_role", flat=True)) == ["staff", "citizen"]
+
+
+def test_my_requests_in_the_header_counts_unread_messages_until_the_case_is_opened(
+    client, norderstedt, reinbek, citizen, clerk
+):
+    from tests.accounts.factories import citizen_create
+
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    services.message_send(case=case, sender=clerk, body="Bitte Foto der Laterne")
+    services.message_send(case=case, sender=clerk, body="Und die Hausnummer")
+    services.message_send(case=case, sender=citizen, body="Foto folgt")  # own: never unread
+    other = citizen_create(email="other@example.org")
+    other_case = submitted_make(municipality=norderstedt, actor=other)
+    services.message_send(case=other_case, sender=clerk, body="Nicht für Sie")
+    client.force_login(citizen)
+    client.defaults["HTTP_HOST"] = "norderstedt.localhost"
+    link = '<a class="kern-link" href="/anliegen/meine/">Meine Anliegen'
+    unread = ' <span class="rh-count" aria-hidden="true">2</span><span class="rh-visually-hidden">'
+    for path in ("/", "/konto/", "/leistungen/"):
+        html = client.get(path).content.decode()
+        assert html.count(link + unread + " (2 ungelesene Nachrichten)") >= 1, path
+    # The start page and the account page link it in their content as well.
+    assert client.get("/").content.decode().count(link) == 2
+    assert client.get("/konto/").content.decode().count(link) == 2
+
+    # Another citizen opening the page (404) marks nothing; the applicant opening it does.
+    client.force_login(other)
+    assert client.get(reverse("cases:case_detail", args=[case.reference])).status_code == 404
+    client.force_login(citizen)
+    assert client.get(reverse("cases:case_detail", args=[case.reference])).status_code == 200
+    html = client.get("/").content.decode()
+    assert link + "</a>" in html and "rh-count" not in html
+    assert Message.objects.filter(case=other_case, read_by_applicant_at=None).count() == 1
+
+    # In another town the header counts only that town's requests.
+    client.defaults["HTTP_HOST"] = "reinbek.localhost"
+    services.message_send(case=case, sender=clerk, body="Noch etwas")
+    assert "rh-count" not in client.get("/").content.decode()

@@ -68,10 +68,24 @@ def test_umzug_finds_the_registration_services(catalogue):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["Hundesteuer", "xyzzy", "Baugenehmigung", "", "   "])
+@pytest.mark.parametrize(
+    "query", ["Hundesteuer", "xyzzy", "Baugenehmigung", "", "   ", "Hund anmelden", "Auto abmelden"]
+)
 def test_search_without_match_is_empty(catalogue, query):
     norderstedt, _reinbek = catalogue
     assert service_search(municipality=norderstedt, query=query) == []
+
+
+@pytest.mark.django_db
+def test_the_whole_query_ranks(catalogue):
+    norderstedt, _reinbek = catalogue
+    # The exact words rank first ("anmelden" is one letter from "abmelden").
+    assert _names(service_search(municipality=norderstedt, query="Wohnsitz anmelden"))[0] == (
+        "anmeldung"
+    )
+    assert _names(service_search(municipality=norderstedt, query="Wohnsitz abmelden"))[0] == (
+        "abmeldung"
+    )
 
 
 @pytest.mark.django_db

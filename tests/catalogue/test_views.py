@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 HOME_QUERIES = 3
 LIST_QUERIES = 4
 SEARCH_QUERIES = 3
-DETAIL_QUERIES = 3
+# (+1: the offices' opening hours in the contact section, the same rows that make the slots.)
+DETAIL_QUERIES = 4
 
 
 def _text(response) -> str:
@@ -35,7 +36,7 @@ def test_home_shows_search_popular_services_and_contact(
         "meldebescheinigung",
     ]
     assert reverse("catalogue:service_detail", kwargs={"slug": "anmeldung"}) in html
-    assert "Rathausallee 50" in html and "Do 8–18 Uhr" in html
+    assert "Rathausallee 50" in html and "An gesetzlichen Feiertagen geschlossen." in html
     assert 'id="kontakt"' in html
 
 
@@ -117,11 +118,21 @@ def test_personalausweis_page_shows_age_bands_and_appointment(catalogue, nor_cli
     assert "27,60 EUR" in html and "46,00 EUR" in html
     assert re.search(r"unter 24 Jahre", html)
     assert re.search(r"24 Jahre und älter", html)
-    # No online procedure for an appointment service; the button goes to the booking pages.
+    # No online procedure for an appointment service, and no office takes bookings for it yet:
+    # the page offers the real way (contact) and no link that ends in "not offered".
     assert "/anliegen/personalausweis/start/" not in html
     booking = reverse("appointments:book_service", kwargs={"slug": "personalausweis"})
-    assert f'href="{booking}"' in html
-    assert nor_client.get(booking).status_code == 200  # no dead link, even without an office
+    assert booking not in html
+    assert "nicht online beantragen oder buchen" in html and 'href="#kontakt"' in html
+
+    from tests.appointments.conftest import office_make
+
+    office_make(catalogue[0])
+    html = _text(nor_client.get(url, HTTP_ACCEPT_LANGUAGE="de"))
+    assert f'href="{booking}"' in html and "Buchen Sie einen Termin" in html
+    assert "Kontakt aufnehmen" not in html
+    page = nor_client.get(booking)
+    assert page.status_code == 200 and not page.context["not_offered"]
 
 
 def test_free_service_page(catalogue, nor_client):
@@ -195,3 +206,29 @@ def test_pages_render_in_english(catalogue, nor_client):
     )
     html = _text(response)
     assert "What it costs" in html and "13.00 EUR" in html
+
+
+def test_catalogue_content_is_english_on_english_pages(catalogue, nor_client):
+    from rathaus.catalogue.models import MunicipalityService
+
+    url = reverse("catalogue:service_detail", kwargs={"slug": "personalausweis"})
+    nor_client.cookies["django_language"] = "en"
+    html = _text(nor_client.get(url))
+    assert '<h1 class="kern-heading-large">Apply for an ID card (Personalausweis)</h1>' in html
+    assert "<li>Current ID card or passport (or birth certificate)</li>" in html
+    assert "§ 9 ID Card Act (PAuswG) – issue" in html
+    assert "About three to four weeks after the appointment" in html
+    assert "Bisheriger Personalausweis" not in html
+    listing = _text(nor_client.get(reverse("catalogue:service_list")))
+    assert ">Moving</h2>" in listing and "Register your address (Anmeldung)" in listing
+
+    # A town's own English text comes first; German pages keep the German texts.
+    offering = MunicipalityService.objects.get(
+        municipality=catalogue[0], service__slug="personalausweis"
+    )
+    offering.name_override_en = "ID card (Norderstedt)"
+    offering.save(update_fields=["name_override_en"])
+    assert "ID card (Norderstedt)</h1>" in _text(nor_client.get(url))
+    nor_client.cookies["django_language"] = "de"
+    german = _text(nor_client.get(url))
+    assert "Personalausweis beantragen</h1>" in german and "Current ID card" not in german

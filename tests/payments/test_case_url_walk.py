@@ -64,6 +64,7 @@ STAFF = {
     "backoffice:attachment_download",
     "backoffice:document_download",
     "backoffice:case_action",
+    "backoffice:case_stage",
     "backoffice:payment_detail",
     "backoffice:payment_waive",
     "backoffice:payment_refund_request",
@@ -72,6 +73,7 @@ STAFF = {
     "api-v1:get_case",
     "api-v1:transition_case",
     "api-v1:add_message",
+    "api-v1:set_case_stage",
 }
 # Namespaces whose ids are not a case's (demo platform transactions, admin rows, bookings).
 OTHER_NAMESPACES = {"admin", "payments_demo", "appointments", "accounts", "notifications"}
@@ -110,6 +112,7 @@ def world(catalogue, norderstedt, citizen, clerk):
         "page_slug": "name",
         "index": 0,
         "action": "abschliessen",
+        "stage": "printed",
     }
     return case, values
 

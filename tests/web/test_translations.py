@@ -49,6 +49,19 @@ def test_pages_in_english_have_no_german_interface_text(
         assert text in html
     for text in german:
         assert text not in html
-    # The town's own texts are German; they are marked so screen readers switch language.
+    # The town's own texts are shown in English where the town wrote them (the demo does).
     if url != "/gibt-es-nicht/":
-        assert '<div lang="de"><p>' in html
+        assert '<div lang="en"><p>' in html
+
+
+@pytest.mark.django_db
+def test_a_town_text_without_english_shows_the_german_marked_as_german(nor_client, norderstedt):
+    norderstedt.imprint_en = ""
+    norderstedt.save(update_fields=["imprint_en"])
+    nor_client.cookies["django_language"] = "en"
+    html = nor_client.get("/impressum/").content.decode()
+    # German text, marked so screen readers switch language.
+    assert '<div lang="de"><p>Stadt Norderstedt' in html
+    nor_client.cookies["django_language"] = "de"
+    html = nor_client.get("/impressum/").content.decode()
+    assert '<div lang="de"><p>Stadt Norderstedt' in html and "Represented by" not in html

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.db.models import Q
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_municipality  # noqa: F401  (registers the Municipality admin)
 from .admin_scope import MunicipalityScopedAdmin, is_municipality_admin, request_municipality
 from .models import StaffMembership, TOTPDevice, User, email_digest
+from .services import totp_provisioning_uri, totp_qr_svg
 
 
 @admin.register(StaffMembership)
@@ -78,7 +80,6 @@ class UserAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
-        from django.http import Http404
 
         raise Http404
 
@@ -112,7 +113,5 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
     def enrolment_qr_code(self, obj):
         if obj is None or obj.pk is None:
             return _("Save first; the QR code is shown then.")
-        from .services import totp_provisioning_uri, totp_qr_svg
-
         uri = totp_provisioning_uri(key=obj.key, account=obj.user.email, issuer="Rathaus")
         return mark_safe(totp_qr_svg(uri=uri, title=str(_("QR code"))))  # noqa: S308 - segno's SVG

@@ -17,6 +17,7 @@ class RathausAdminSite(AdminSite):
     index_title = _("Administration")
 
     def has_permission(self, request):
+        # This module is loaded with INSTALLED_APPS, before any model may be imported.
         from rathaus.accounts.selectors import staff_membership_for
 
         user = request.user

@@ -6,8 +6,11 @@ import datetime
 
 from django.db import transaction
 
+from rathaus.tenants.models import Municipality
+
 from .constants import StaffRole
 from .models import StaffMembership, TOTPDevice, User, email_digest
+from .services import totp_secret_base32
 
 STAFF_PASSWORD = "Rathaus-Demo-2026"
 CITIZEN_PASSWORD = "Buerger-Demo-2026"
@@ -98,9 +101,23 @@ def _user_upsert(*, email: str, password: str, **fields) -> User:
     return user
 
 
+def _demo_device_keep(*, user, key: str) -> None:
+    """The staff member's one confirmed demo device with ``key``. Keys are encrypted per row, so
+    they are compared after decrypting, never in a query."""
+    devices = list(TOTPDevice.objects.filter(user=user))
+    kept = next((device for device in devices if device.key == key), None)
+    for device in devices:
+        if device is not kept:
+            device.delete()
+    if kept is None:
+        TOTPDevice.objects.create(user=user, key=key, name="Demo", confirmed=True)
+    elif not kept.confirmed or kept.name != "Demo":
+        kept.name, kept.confirmed = "Demo", True
+        kept.save(update_fields=["name", "confirmed"])
+
+
 @transaction.atomic
 def load(*, stdout=None) -> None:
-    from rathaus.tenants.models import Municipality
 
     towns = {m.slug: m for m in Municipality.objects.all()}
     for slug, role, email, given, family, key in DEMO_STAFF:
@@ -117,11 +134,7 @@ def load(*, stdout=None) -> None:
         StaffMembership.objects.update_or_create(
             user=user, municipality=town, defaults={"role": role}
         )
-        # The key is encrypted, so it is compared here, not in SQL.
-        devices = TOTPDevice.objects.filter(user=user)
-        if [device.key for device in devices] != [key]:
-            devices.delete()
-            TOTPDevice.objects.create(user=user, key=key, name="Demo", confirmed=True)
+        _demo_device_keep(user=user, key=key)
     for spec in DEMO_CITIZENS:
         spec = dict(spec)
         _user_upsert(email=spec.pop("email"), password=CITIZEN_PASSWORD, is_staff=False, **spec)
@@ -130,8 +143,6 @@ def load(*, stdout=None) -> None:
 
 
 def login_lines(*, host: str, port: str) -> list[str]:
-    from .services import totp_secret_base32
-
     lines = [
         "",
         "Citizens (log in at /konto/anmelden/, or via the demo BundID at /konto/demo/bundid/):",

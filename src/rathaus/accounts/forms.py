@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.core.forms import KernForm, KernFormMixin, KernModelForm
 
 from .models import User
+from .services import password_set
 
 DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
@@ -16,10 +17,12 @@ DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 class LoginForm(KernForm):
     email = forms.EmailField(
         label=_("E-mail address"),
+        error_messages={"required": _("Enter your e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
         label=_("Password"),
+        error_messages={"required": _("Enter your password.")},
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -39,27 +42,32 @@ class CodeForm(KernForm):
 class RegistrationForm(KernForm):
     given_name = forms.CharField(
         label=_("Given name"),
+        error_messages={"required": _("Enter your given name.")},
         max_length=120,
         widget=forms.TextInput({"autocomplete": "given-name"}),
     )
     family_name = forms.CharField(
         label=_("Family name"),
+        error_messages={"required": _("Enter your family name.")},
         max_length=120,
         widget=forms.TextInput({"autocomplete": "family-name"}),
     )
     email = forms.EmailField(
         label=_("E-mail address"),
+        error_messages={"required": _("Enter your e-mail address.")},
         help_text=_("We will send you a link to confirm it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password1 = forms.CharField(
         label=_("Password"),
+        error_messages={"required": _("Choose a password.")},
         strip=False,
         help_text=_("At least 10 characters; not only digits and not a common password."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("Repeat password"),
+        error_messages={"required": _("Enter the password again.")},
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -85,6 +93,7 @@ class RegistrationForm(KernForm):
 class EmailForm(KernForm):
     email = forms.EmailField(
         label=_("E-mail address"),
+        error_messages={"required": _("Enter your e-mail address.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
 
@@ -93,8 +102,6 @@ class KernSetPasswordForm(KernFormMixin, SetPasswordForm):
     """Django's set-password form in KERN markup; saving goes through the service."""
 
     def save(self, commit=True):
-        from .services import password_set
-
         return password_set(user=self.user, password=self.cleaned_data["new_password1"])
 
 

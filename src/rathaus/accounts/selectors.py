@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from rathaus.core.cache import ProcessCache
 
 from .constants import StaffRole
-from .models import StaffMembership, User
+from .models import StaffMembership, User, email_digest
 
 ROLE_RANK = {StaffRole.CLERK: 1, StaffRole.TEAM_LEAD: 2, StaffRole.ADMIN: 3}
 
@@ -80,7 +80,6 @@ def staff_memberships_of(*, user) -> list[StaffMembership]:
 
 
 def user_by_email(*, email: str) -> User | None:
-    from .models import email_digest
 
     return User.objects.filter(email_digest=email_digest(email)).first()
 

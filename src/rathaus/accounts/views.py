@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, throttle
+from . import demo, services, throttle
 from .constants import (
     PENDING_LOGIN_SECONDS,
     SESSION_EXPIRED_FLAG,
@@ -358,8 +358,6 @@ def identify(request):
 def demo_totp(request):
     if not settings.RATHAUS_DEMO:
         raise Http404
-    from . import demo
-
     rows = [
         (slug, role, email, services.totp_token_now(key))
         for slug, role, email, key in demo.demo_staff_devices()

@@ -31,7 +31,7 @@ from rathaus.core.crypto import blind_index
 
 from .constants import ErrorCode
 from .models import UsedChallenge
-from .services import AppointmentError
+from .services import AppointmentError, hold_plan, hold_write
 
 ALGORITHM = "SHA-256"
 KEY_SALT = "rathaus.appointments.challenge"
@@ -170,7 +170,6 @@ def hold_create_with_challenge(
     any slot is touched. ``offered``: the office's service rows by slug, when the caller has
     them (``selectors.office_for_hold``).
     """
-    from .services import hold_plan, hold_write
 
     digest, expires = _challenge_check(
         municipality=municipality, payload=payload, now=timezone.now()

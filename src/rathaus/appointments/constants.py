@@ -19,6 +19,15 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+class NameGender(models.TextChoices):
+    """The grammatical gender of an office's name, for sentences that need its article."""
+
+    NEUTER = "n", _("neuter (das Bürgerbüro)")
+    MASCULINE = "m", _("masculine (der Bürgerservice)")
+    FEMININE = "f", _("feminine (die Stadtverwaltung)")
+    PLURAL = "p", _("plural (die Bürgerdienste)")
+
+
 class BookingStatus(models.TextChoices):
     HELD = "held", _("held, awaiting e-mail confirmation")
     CONFIRMED = "confirmed", _("confirmed")

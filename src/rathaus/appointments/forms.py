@@ -9,39 +9,39 @@ from rathaus.core.forms import KernForm
 
 
 class ServicesForm(KernForm):
-    """How many of each service; fields are added per service the town's offices offer."""
+    """Which services: one checkbox each (how many of each is asked next, only if it matters)."""
+
+    services = forms.MultipleChoiceField(
+        label=_("Services"),
+        help_text=_("Choose everything you want to do in one appointment."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one service.")},
+    )
 
     def __init__(self, *args, offered: list[tuple[str, str, int]], **kwargs):
         super().__init__(*args, **kwargs)
-        for slug, label, max_count in offered:
-            self.fields[f"count_{slug}"] = forms.IntegerField(
+        self.fields["services"].choices = [(slug, label) for slug, label, _max in offered]
+
+
+class CountsForm(KernForm):
+    """How many people need each chosen service that can be done for several at once."""
+
+    def __init__(self, *args, services: list[tuple[str, str, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for slug, label, max_count in services:
+            self.fields[f"count_{slug}"] = forms.TypedChoiceField(
                 label=label,
-                min_value=0,
-                max_value=max_count,
-                required=False,
-                help_text=_("How many? Up to %(max)s; leave empty if you do not need it.")
-                % {"max": max_count},
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                coerce=int,
+                choices=[(number, str(number)) for number in range(1, max_count + 1)],
+                initial=1,
             )
         # Fields added after KernForm.__init__ need the KERN classes and aria wiring too.
         for name in self.fields:
-            self.fields[name].widget.attrs.setdefault("class", "kern-form-input__input")
+            self.fields[name].widget.attrs.setdefault("class", "kern-form-input__select")
             self._wire_field(name, has_error=False)
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        if not any(value for name, value in cleaned.items() if name.startswith("count_")):
-            raise forms.ValidationError(_("Choose at least one service."))
-        return cleaned
-
-    def chosen(self) -> list[tuple[str, int]]:
-        return [
-            (name.removeprefix("count_"), value)
-            for name, value in self.cleaned_data.items()
-            if name.startswith("count_") and value
-        ]
+    def counts(self) -> dict[str, int]:
+        return {name.removeprefix("count_"): value for name, value in self.cleaned_data.items()}
 
 
 class ChoiceForm(KernForm):

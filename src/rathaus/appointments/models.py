@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.fields import EncryptedCharField, EncryptionRowIdField
 
-from .constants import BookingStatus, HoldState, TicketKind, TicketStatus, Weekday
+from .constants import BookingStatus, HoldState, NameGender, TicketKind, TicketStatus, Weekday
+from .grammar import office_at, office_to
 
 
 class Office(models.Model):
@@ -27,6 +28,13 @@ class Office(models.Model):
         "tenants.Municipality", on_delete=models.CASCADE, related_name="offices"
     )
     name = models.CharField(_("name"), max_length=120)
+    name_gender = models.CharField(
+        _("grammatical gender of the name"),
+        max_length=1,
+        choices=NameGender.choices,
+        default=NameGender.NEUTER,
+        help_text=_("So that texts say „beim Bürgerbüro“ or „bei der Stadtverwaltung“."),
+    )
     slug = models.SlugField(_("short name"))
     street = models.CharField(_("street and number"), max_length=120, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
@@ -48,6 +56,16 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_at(self) -> str:
+        """ "beim Bürgerbüro …" (see ``grammar.office_at``)."""
+        return office_at(self.name, self.name_gender)
+
+    @property
+    def name_to(self) -> str:
+        """ "zum Bürgerbüro …" (see ``grammar.office_to``)."""
+        return office_to(self.name, self.name_gender)
 
 
 class Counter(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from rathaus.accounts.models import StaffMembership
 from rathaus.core.audit import audit_event_record
 
+from .challenge import challenge_verify
 from .constants import (
     CALL_AHEAD_MINUTES,
     CHECK_IN_EARLY_MINUTES,
@@ -31,6 +32,7 @@ from .constants import (
     TicketStatus,
 )
 from .models import Booking, BookingService, Counter, Office, TicketSequence, WaitTicket
+from .selectors import bookings_for_office_day, catalogue_names, slot_occupancy
 from .services import AppointmentError
 from .slots import TZ
 
@@ -380,8 +382,6 @@ def office_day_statistics(*, actor, municipality, office_slug: str, day: dt.date
 
 def ticket_walk_in_with_challenge(*, municipality, office_slug: str, payload: str) -> WaitTicket:
     """An online wait ticket: spend a solved proof-of-work first, so tickets cannot be hoarded."""
-    from .challenge import challenge_verify
-
     challenge_verify(municipality=municipality, payload=payload)
     return ticket_walk_in(municipality=municipality, office_slug=office_slug)
 
@@ -393,8 +393,6 @@ def office_day_bookings(*, actor, municipality, office_slug: str, day: dt.date) 
     Staff reading people's bookings is recorded as an audit event with counts only: who looked at
     which office and day, never the names.
     """
-    from .selectors import bookings_for_office_day, catalogue_names, slot_occupancy
-
     bookings = list(
         bookings_for_office_day(
             actor=actor, municipality=municipality, office_slug=office_slug, day=day

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.core import signing
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from rathaus.accounts.models import StaffMembership
+from rathaus.catalogue.selectors import service_list_for
 from rathaus.core.cache import ProcessCache, Row
+from rathaus.core.translated import translated
 
 from . import slots as slot_rules
 from .constants import HoldState
-from .models import Booking, BookingPolicy, Counter, Hold, Office, OfficeService, Slot
-from .services import policy_for, resolve_services, window_for
+from .models import Booking, BookingPolicy, Counter, Hold, Office, OfficeService, OpeningHours, Slot
+from .services import CONFIRM_SALT, policy_for, resolve_services, window_for
 
 
 def office_list(*, municipality) -> QuerySet[Office]:
@@ -246,10 +249,9 @@ def offices_offering(*, municipality, services: Sequence[tuple[str, int]]) -> li
 
 def catalogue_names(*, municipality) -> dict[str, str]:
     """Display names of the catalogue's services by slug (the slug where none is found)."""
-    from rathaus.catalogue.selectors import service_list_for
 
     return {
-        offering.service.slug: offering.service.name
+        offering.service.slug: offering.name
         for offering in service_list_for(municipality=municipality)
     }
 
@@ -274,3 +276,65 @@ def hold_get(*, municipality, token: str) -> Hold | None:
 
 def office_counters(*, municipality, office: Office) -> QuerySet[Counter]:
     return Counter.objects.filter(municipality=municipality, office=office, is_active=True)
+
+
+def booking_by_confirm_token(*, municipality, token: str) -> Booking | None:
+    """The appointment a confirmation link names, to show what is being confirmed; or None."""
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT)
+        code, hold_id = str(payload["c"]), int(payload["h"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return (
+        Booking.objects.select_related("office")
+        .filter(municipality=municipality, code=code, hold_id=hold_id)
+        .first()
+    )
+
+
+def booking_services_shown(*, municipality, booking: Booking) -> list[dict]:
+    """The booked services with how many and what to bring (from the catalogue), in the order
+    they were chosen."""
+
+    items = list(booking.items.order_by("pk"))
+    offerings = service_list_for(municipality=municipality).filter(
+        service__slug__in=[item.service_slug for item in items]
+    )
+    offered = {offering.service.slug: offering for offering in offerings}
+    shown = []
+    for item in items:
+        offering = offered.get(item.service_slug)
+        bring = translated(offering.service, "required_documents") if offering else ""
+        shown.append(
+            {
+                "name": offering.name if offering else item.service_slug,
+                "count": item.count,
+                "bring": [line for line in bring.splitlines() if line.strip()],
+            }
+        )
+    return shown
+
+
+def opening_hours_by_office(*, municipality) -> list[dict]:
+    """The published opening hours: the same rows the appointment slots are made from, per
+    active office, one entry per open weekday with its intervals ("08:00–12:00")."""
+    rows = (
+        OpeningHours.objects.filter(municipality=municipality, office__is_active=True)
+        .select_related("office")
+        .order_by("office__name", "office_id", "weekday", "opens")
+    )
+    offices: dict[int, dict] = {}
+    for row in rows:
+        office = offices.setdefault(row.office_id, {"office": row.office, "days": {}})
+        office["days"].setdefault(row.get_weekday_display(), []).append(
+            f"{row.opens:%H:%M}–{row.closes:%H:%M}"
+        )
+    return [
+        {"office": entry["office"], "days": list(entry["days"].items())}
+        for entry in offices.values()
+    ]
+
+
+def service_offered_at_an_office(municipality_id: int, service_slug: str) -> bool:
+    """Whether an active office of the town takes appointments for the catalogue service."""
+    return services_offered(municipality=municipality_id).filter(service_slug=service_slug).exists()

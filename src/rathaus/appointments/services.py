@@ -208,17 +208,23 @@ def cancel_token_valid(*, booking: Booking, token: str, salt: str = CANCEL_SALT)
 
 
 def _booking_mail_context(booking: Booking) -> dict:
-    """What the booking e-mails say: time, place, code and the signed links; not the name."""
+    """What the booking e-mails say: time, place, services, what to bring, code and the signed
+    links; not the name."""
+    # The selectors import this module (its errors): a top-level import would be a circle.
+    from .selectors import booking_services_shown
+
     municipality = booking.municipality
     kwargs = {"code": booking.code, "token": cancel_token_make(booking)}
     office = booking.office
     return {
         "municipality_name": municipality.name,
         "office_name": office.name,
+        "office_at": office.name_at,
         "office_address": ", ".join(
             part for part in (office.street, f"{office.postal_code} {office.city}".strip()) if part
         ),
         "start": booking.start.astimezone(slot_rules.TZ),
+        "services": booking_services_shown(municipality=municipality, booking=booking),
         "code": booking.code,
         "booking_url": municipality_absolute_url(
             municipality, reverse("appointments:booking", kwargs=kwargs)
@@ -628,6 +634,7 @@ def booking_confirm(
             context={
                 "municipality_name": municipality.name,
                 "office_name": hold.office.name,
+                "office_at": hold.office.name_at,
                 "start": hold.start.astimezone(slot_rules.TZ),
                 "minutes": policy.hold_minutes,
                 "url": municipality_absolute_url(municipality, path),

@@ -4,6 +4,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from . import services
+from .challenge import used_challenges_purge
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -38,6 +39,5 @@ def bookings_no_show_task() -> int:
 
 @db_periodic_task(crontab(minute="17", hour="*"))
 def used_challenges_purge_task() -> int:
-    from .challenge import used_challenges_purge
 
     return used_challenges_purge()

@@ -7,6 +7,7 @@ app_name = "appointments"
 urlpatterns = [
     path("", views.book_services, name="book"),
     path("leistung/<slug:slug>/", views.book_services, name="book_service"),
+    path("anzahl/", views.book_counts, name="book_counts"),
     path("standort/", views.book_office, name="book_office"),
     path("tag/", views.book_day, name="book_day"),
     path("uhrzeit/", views.book_time, name="book_time"),

@@ -26,6 +26,7 @@ from .constants import ErrorCode, TicketStatus
 from .forms import (
     CheckInForm,
     ChoiceForm,
+    CountsForm,
     DetailsForm,
     ServicesForm,
     StatisticsDayForm,
@@ -50,8 +51,18 @@ from .slots import TZ
 
 @require_http_methods(["GET", "POST"])
 def booking_finalise_view(request, token: str):
+    """The link from the reservation e-mail: shows which appointment it books, then books it."""
     context = {"action": "finalise"}
     status = 200
+    pending = selectors.booking_by_confirm_token(municipality=request.municipality, token=token)
+    if pending is not None:
+        context.update(
+            booking=pending,
+            start=pending.start.astimezone(TZ),
+            services=selectors.booking_services_shown(
+                municipality=request.municipality, booking=pending
+            ),
+        )
     if request.method == "POST":
         try:
             booking = booking_finalise(municipality=request.municipality, token=token)
@@ -93,6 +104,9 @@ def booking_page(request, code: str, token: str):
         {
             "booking": booking,
             "start": booking.start.astimezone(TZ),
+            "services": selectors.booking_services_shown(
+                municipality=request.municipality, booking=booking
+            ),
             "qr_svg": booking_code_qr(booking.code),
             "token": token,
             "move_token": move_token_make(booking),
@@ -247,17 +261,52 @@ def book_services(request, slug: str | None = None):
         if not_offered is None:
             raise Http404
     if slug is not None and not_offered is None:
-        initial = {f"count_{slug}": 1}
+        initial = [slug]
     else:
-        initial = {f"count_{s}": c for s, c in _chosen(_state(request))}
-    form = ServicesForm(request.POST or None, offered=offered, initial=initial)
+        initial = [service for service, _count in _chosen(_state(request))]
+    data = request.POST if request.method == "POST" else None  # nothing ticked is an answer too
+    form = ServicesForm(data, offered=offered, initial={"services": initial})
     if request.method == "POST" and form.is_valid():
-        request.session[SESSION_KEY] = {"services": form.chosen()}
+        counts = dict(_chosen(_state(request)))
+        chosen = form.cleaned_data["services"]
+        request.session[SESSION_KEY] = {
+            "services": [(service, counts.get(service, 1)) for service in chosen]
+        }
+        if any(limit > 1 for service, _label, limit in offered if service in chosen):
+            return redirect("appointments:book_counts")
         return redirect("appointments:book_office")
     return render(
         request,
         "appointments/book_services.html",
-        {"form": form, "offered": offered, "not_offered": not_offered},
+        {
+            "form": form,
+            "offered": offered,
+            "not_offered": not_offered,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_counts(request):
+    """For how many people: a small select per chosen service that can be done for several."""
+    state = _state(request)
+    chosen = dict(_chosen(state))
+    several = [item for item in _offered(request.municipality) if item[0] in chosen and item[2] > 1]
+    if not several:
+        return redirect("appointments:book")
+    form = CountsForm(
+        request.POST or None,
+        services=several,
+        initial={f"count_{service}": count for service, count in chosen.items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen.update(form.counts())
+        _save(request, services=list(chosen.items()))
+        return redirect("appointments:book_office")
+    return render(
+        request,
+        "appointments/book_counts.html",
+        {"form": form, "back_url": reverse("appointments:book")},
     )
 
 

@@ -1,12 +1,10 @@
 from django import forms
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.plugin import procedures
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
-from rathaus.core.forms import INPUT_RENDERER, KernForm, attrs_html
-from rathaus.core.html import html_format
+from rathaus.core.forms import KernForm
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
     PAYMENT_LIST_ATTENTION,
@@ -16,37 +14,8 @@ from rathaus.payments.selectors import (
 from .constants import SORT_CHOICES
 
 
-class PlainSelect(forms.Select):
-    """A ``<select>`` with exactly the markup of Django's ``Select``, built in Python instead of
-    rendering one widget template per ``<option>`` (the inbox's filters render ~30 options on
-    every request)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [html_format('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
-        for group_name, group_choices, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(html_format('\n  <optgroup label="{}">', group_name))
-            for option in group_choices:
-                parts.append(
-                    html_format(
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        str(option["value"]),
-                        attrs_html(option["attrs"]),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is built with html_format
-
-
 class InboxFilterForm(KernForm):
-    """The inbox's filters (a GET form). Invalid values are reported and ignored. Rendered on
-    every inbox request, so its inputs and selects are built in Python (same markup)."""
-
-    default_renderer = INPUT_RENDERER
+    """The inbox's filters (a GET form). Invalid values are reported and ignored."""
 
     search = forms.CharField(
         label=_("Reference number or name"),
@@ -54,15 +23,13 @@ class InboxFilterForm(KernForm):
         max_length=200,
         help_text=_("A reference number or its beginning, or the applicant's full name."),
     )
-    procedure = forms.ChoiceField(label=_("Service"), required=False, widget=PlainSelect)
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=PlainSelect)
+    procedure = forms.ChoiceField(label=_("Service"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
     # A procedure's own stage, as "<procedure key>:<stage key>" (stage keys are per procedure).
-    stage = forms.ChoiceField(label=_("Stage"), required=False, widget=PlainSelect)
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False, widget=PlainSelect)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue cases"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=SORT_CHOICES, widget=PlainSelect
-    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,10 +93,7 @@ class ReadLogFilterForm(KernForm):
 
 
 class ReasonForm(KernForm):
-    """Text the citizen will read: a rejection reason, a question, a Postfach message. The case
-    page renders one on every request, so its textarea is built in Python (same markup)."""
-
-    default_renderer = INPUT_RENDERER
+    """Text the citizen will read: a rejection reason, a question, a Postfach message."""
 
     text = forms.CharField(
         max_length=MESSAGE_MAX_LENGTH,

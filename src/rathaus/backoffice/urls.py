@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("faelle/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
     path("faelle/<str:reference>/schritt/<slug:stage>/", views.case_stage, name="case_stage"),
+    path("termine/", views.offices, name="offices"),
     path("zahlungen/", views.payment_list, name="payment_list"),
     path("zahlungen/export/", views.payment_export, name="payment_export"),
     path("zahlungen/<uuid:public_id>/", views.payment_detail, name="payment_detail"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
 from rathaus.accounts.selectors import role_satisfies, staff_choices_for
+from rathaus.appointments import selectors as appointment_selectors
 from rathaus.cases import selectors, services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
@@ -55,17 +56,6 @@ from .forms import (
     ReadLogFilterForm,
     ReasonForm,
 )
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict, *, section: str = ""
-) -> HttpResponse:
-    role = request.staff_membership.role
-    context.setdefault("bo_section", section)
-    context.setdefault("nav_statistics", role_satisfies(role, StaffRole.TEAM_LEAD))
-    context.setdefault("nav_read_log", role_satisfies(role, StaffRole.ADMIN))
-    context.setdefault("nav_payments", role_satisfies(role, StaffRole.TEAM_LEAD))
-    return render(request, template, context)
 
 
 def _case_url(case) -> str:
@@ -127,11 +117,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "submitted": shown,
             }
         )
-    return _render(
+    return render(
         request,
         "backoffice/inbox.html",
         {"form": form, "page": page, "rows": rows},
-        section="inbox",
     )
 
 
@@ -172,7 +161,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         else []
     )
     payment = payment_selectors.payment_for_case(case=case)
-    return _render(
+    return render(
         request,
         "backoffice/case_detail.html",
         {
@@ -310,7 +299,7 @@ def _reason_page(
         else:
             messages.success(request, success)
             return redirect(_case_url(case))
-    return _render(
+    return render(
         request,
         "backoffice/reason_form.html",
         {"case": case, "form": form, "heading": heading, "button": button},
@@ -390,9 +379,7 @@ def read_log(request: HttpRequest) -> HttpResponse:
         entry.categories_display = ", ".join(
             str(labels.get(category, category)) for category in entry.data_categories
         )
-    return _render(
-        request, "backoffice/read_log.html", {"form": form, "page": page}, section="read_log"
-    )
+    return render(request, "backoffice/read_log.html", {"form": form, "page": page})
 
 
 @staff_required(role=StaffRole.TEAM_LEAD)
@@ -418,7 +405,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         }
         for value, label in services.Channel.choices
     ]
-    return _render(
+    return render(
         request,
         "backoffice/statistics.html",
         {
@@ -429,7 +416,21 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "channels": channels,
             "total": total,
         },
-        section="statistics",
+    )
+
+
+# --- appointments and counters ------------------------------------------------------------------
+@staff_required()
+@require_GET
+def offices(request: HttpRequest) -> HttpResponse:
+    """The town's offices, each with its day view, counter screen, call display and check-in."""
+    return render(
+        request,
+        "backoffice/offices.html",
+        {
+            "offices": appointment_selectors.office_list(municipality=request.municipality),
+            "may_see_figures": role_satisfies(request.staff_membership.role, StaffRole.TEAM_LEAD),
+        },
     )
 
 
@@ -566,7 +567,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         for payment in page.object_list
     ]
     may_export = role_satisfies(request.staff_membership.role, StaffRole.ADMIN)
-    return _render(
+    return render(
         request,
         "backoffice/payment_list.html",
         {
@@ -580,7 +581,6 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             if may_export
             else None,
         },
-        section="payments",
     )
 
 
@@ -591,7 +591,7 @@ def payment_detail(request: HttpRequest, public_id) -> HttpResponse:
     reference number, no personal data, so it writes no read-log row."""
     payment = _staff_payment(request, public_id)
     case = payment.case
-    return _render(
+    return render(
         request,
         "backoffice/payment_detail.html",
         {
@@ -599,7 +599,6 @@ def payment_detail(request: HttpRequest, public_id) -> HttpResponse:
             "case": case,
             "case_visible": case.status in selectors.STATUS_ORDER,
         },
-        section="payments",
     )
 
 
@@ -623,7 +622,7 @@ def _payment_reason_page(
             messages.success(request, success)
             payment.case.refresh_from_db(fields=["status"])
             return redirect(_payment_return_url(payment))
-    return _render(
+    return render(
         request,
         "backoffice/payment_reason_form.html",
         {
@@ -634,7 +633,6 @@ def _payment_reason_page(
             "heading": heading,
             "button": button,
         },
-        section="payments",
     )
 
 
@@ -719,9 +717,7 @@ def payment_export(request: HttpRequest) -> HttpResponse:
     """The booked payments of one day as CSV or JSON, as the nightly export writes them."""
     form = PaymentExportForm(data=request.GET or None)
     if not form.is_valid():
-        return _render(
-            request, "backoffice/payment_export.html", {"form": form}, section="payments"
-        )
+        return render(request, "backoffice/payment_export.html", {"form": form})
     day = form.cleaned_data["tag"]
     rows = payment_services.payments_booked_rows(municipality=request.municipality, day=day)
     csv_text, json_text = payment_services.payments_export_render(rows)

@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self):
+        # Imported here: models are loaded only once the app registry is ready.
         from rathaus.catalogue.selectors import online_procedure_finder_set
 
         # The catalogue sits below the engine: tell it which services have an online procedure.

@@ -200,6 +200,8 @@ class Message(models.Model):
     encryption_row_id = EncryptionRowIdField()
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the applicant first saw a message from the town (their case page); None: unread.
+    read_by_applicant_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -175,6 +175,16 @@ def access_journey_case(
     return case
 
 
+def unread_message_count(*, actor, municipality) -> int:
+    """How many of the town's messages to ``actor``'s cases they have not opened yet."""
+    return Message.objects.filter(
+        municipality=municipality,
+        case__applicant=actor,
+        sender_role=ActorRole.STAFF,
+        read_by_applicant_at__isnull=True,
+    ).count()
+
+
 def case_messages(*, case: Case) -> QuerySet[Message]:
     return Message.objects.filter(case=case, municipality=case.municipality_id).select_related(
         "sender"

@@ -670,6 +670,18 @@ def case_drafts_expired_delete(*, now: datetime.datetime | None = None) -> int:
 
 
 # --- Postfach ------------------------------------------------------------------------------------
+def messages_mark_read(*, case: Case, reader) -> int:
+    """The applicant has opened their case page: the town's messages on it count as read."""
+    if reader is None or case.applicant_id != reader.pk:
+        return 0
+    return Message.objects.filter(
+        case=case,
+        municipality_id=case.municipality_id,
+        sender_role=ActorRole.STAFF,
+        read_by_applicant_at__isnull=True,
+    ).update(read_by_applicant_at=timezone.now())
+
+
 @transaction.atomic
 def message_send(*, case: Case, sender, body: str) -> Message:
     """Add a Postfach message to a submitted case (applicant or the town's staff only).

@@ -541,6 +541,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 return redirect(reverse("cases:case_detail", args=[case.reference]))
     else:
         form = MessageWithFileForm()
+        services.messages_mark_read(case=case, reader=request.user)
     procedure = procedure_get_or_404(case.procedure_key)
     rows = [
         (label, value, None) for _p, _n, label, value in procedure.summary_rows(case.answers or {})

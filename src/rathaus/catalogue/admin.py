@@ -55,6 +55,22 @@ class ServiceAdmin(SuperuserOnlyAdmin):
                 ]
             },
         ),
+        (
+            _("Texts in English"),
+            {
+                "description": _("Empty fields show the German text on English pages."),
+                "fields": [
+                    "name_en",
+                    "summary_en",
+                    "description_en",
+                    "who_may_apply_en",
+                    "required_documents_en",
+                    "legal_basis_en",
+                    "processing_time_en",
+                    "fee_note_en",
+                ],
+            },
+        ),
         (_("Procedure"), {"fields": ["delivery_mode", "trust_level", "life_situations"]}),
         (_("Fee"), {"fields": ["fee_rule", "fee_note"]}),
     ]
@@ -73,4 +89,7 @@ class MunicipalityServiceAdmin(MunicipalityScopedAdmin):
         "name_override",
         "summary_override",
         "description_override",
+        "name_override_en",
+        "summary_override_en",
+        "description_override_en",
     ]

@@ -277,3 +277,161 @@ DEMO_FEE_OVERRIDES = {
     "norderstedt": {"meldebescheinigung": {"kind": "fixed", "amount": "7.50"}},
     "reinbek": {"meldebescheinigung": {"kind": "fixed", "amount": "8.00"}},
 }
+
+# The same texts in English (the German ones are the official texts; the English ones help those
+# who read German less well). Keys are service slugs; each value fills the ``*_en`` fields.
+SERVICES_EN = {
+    "anmeldung": {
+        "name": "Register your address (Anmeldung)",
+        "summary": "Moving into a home? Register within two weeks.",
+        "description": "Anyone who moves into a home must register with the registration office "
+        "within two weeks of moving in. With the online function of your ID card you can "
+        "register fully online; otherwise come to the Bürgerbüro with an appointment. If you "
+        "move within Germany, you do not need to deregister at your old address.",
+        "who_may_apply": "Everyone who moves into a home. Parents register children under 16; "
+        "one person can register the whole family if everyone moves in together.",
+        "required_documents": "ID card, passport or eID card of every person\n"
+        "Landlord's confirmation (Wohnungsgeberbestätigung, § 19 BMG)\n"
+        "To register online: ID card with the online function and its PIN",
+        "legal_basis": "§ 17 (1) Federal Registration Act (BMG) – registration\n"
+        "§ 19 BMG – the landlord's part\n§ 23a BMG – registering electronically",
+        "processing_time": "At once; online usually within a few days",
+    },
+    "ummeldung": {
+        "name": "Moving within the town (Ummeldung)",
+        "summary": "Moving within the town? Register your new address within two weeks.",
+        "description": "A move within the same town is registered like any new home. The "
+        "address in your ID card is updated at the same time.",
+        "who_may_apply": "Everyone who moves to another home within the town.",
+        "required_documents": "ID card or passport\n"
+        "Landlord's confirmation (Wohnungsgeberbestätigung, § 19 BMG)",
+        "legal_basis": "§ 17 (1) BMG – registration\n§ 19 BMG – the landlord's part\n"
+        "§ 23a BMG – registering electronically",
+        "processing_time": "At once; online usually within a few days",
+    },
+    "abmeldung": {
+        "name": "Deregister your address (Abmeldung)",
+        "summary": "Moving abroad or giving up a second home? Then deregister.",
+        "description": "You only need to deregister if you move abroad and keep no home in "
+        "Germany, or if you give up a second home. It is possible from one week before until "
+        "two weeks after you move out.",
+        "who_may_apply": "Everyone registered here who gives up their home and does not move "
+        "within Germany.",
+        "required_documents": "ID card or passport\nNew address abroad (if known)",
+        "legal_basis": "§ 17 (2) BMG – deregistration",
+        "processing_time": "At once; online usually within a few days",
+    },
+    "uebermittlungssperren": {
+        "name": "Block the passing on of your data (Übermittlungssperren)",
+        "summary": "Object to your registration data being passed on, for example to parties "
+        "before elections or to address book publishers.",
+        "description": "You can object, free of charge, to the registration office passing on "
+        "your data: to parties and voter groups before elections, to office holders and the "
+        "press for birthdays and wedding anniversaries, to address book publishers, to "
+        "religious communities for family members and to the Federal Armed Forces' personnel "
+        "office. A full block on information (§ 51 BMG), by contrast, requires a danger to "
+        "life, health or freedom and must be justified.",
+        "who_may_apply": "Everyone registered here, for themselves; parents for their children "
+        "under 18.",
+        "required_documents": "ID card or passport\n"
+        "For a block on information: evidence of the danger",
+        "legal_basis": "§ 36 (2) BMG – armed forces\n§ 42 (3) BMG – religious communities\n"
+        "§ 50 (5) BMG – parties, anniversaries, address book publishers\n"
+        "§ 51 BMG – block on information",
+        "processing_time": "A few days",
+    },
+    "meldebescheinigung": {
+        "name": "Certificate of registration (Meldebescheinigung)",
+        "summary": "A certificate of where you are registered – for authorities, employers or "
+        "banks, for example.",
+        "description": "The simple certificate shows your names, former names, doctoral "
+        "degree, religious or artist's name, date and place of birth and your current "
+        "addresses. The extended certificate shows further data from the register, but no "
+        "blocked data. The town sets the fee.",
+        "who_may_apply": "Everyone registered here, for themselves; others only with written "
+        "authority.",
+        "required_documents": "ID card or passport\n"
+        "To apply online: ID card with the online function",
+        "legal_basis": "§ 18 BMG – certificate of registration\n"
+        "The town's fee statute or the state's administrative costs law",
+        "processing_time": "At once; online as a PDF after payment",
+        "fee_note": "The town sets the fee.",
+    },
+    "fuehrungszeugnis": {
+        "name": "Certificate of good conduct (Führungszeugnis)",
+        "summary": "An extract from the Federal Central Register, for employers, authorities or "
+        "voluntary work with children, for example.",
+        "description": "The Federal Office of Justice issues the certificate; the registration "
+        "office takes the application and passes it on. The private certificate (type N) is "
+        "sent to you, the certificate for an authority (type O) goes straight to the "
+        "authority. For an extended certificate you need the written request of the body that "
+        "asks for it.",
+        "who_may_apply": "People aged 14 and over, for themselves; no one can apply for you, "
+        "but for minors the legal guardian can apply as well.",
+        "required_documents": "ID card or passport\n"
+        "For type O: the authority's address and the purpose or file number\n"
+        "For an extended certificate: the written request under § 30a (2) BZRG",
+        "legal_basis": "§ 30 Federal Central Register Act (BZRG) – application\n"
+        "§ 30a BZRG – extended certificate\n"
+        "No. 1130 of the fee schedule of the Judicial Administration Costs Act (JVKostG) – fee",
+        "processing_time": "About two weeks",
+        "fee_note": "On a low income the fee can be waived.",
+    },
+    "personalausweis": {
+        "name": "Apply for an ID card (Personalausweis)",
+        "summary": "You apply for a new ID card in person, with an appointment at the Bürgerbüro.",
+        "description": "You can only apply in person: the Bürgerbüro takes two fingerprints, "
+        "and the photo must be digital (taken at the Bürgerbüro or sent by a certified "
+        "photographer). From 24 the card is valid for ten years, below that for six. Online you "
+        "book the appointment and see when the card is ready to collect.",
+        "who_may_apply": "Germans from birth; from 16 an ID card is required. For children "
+        "under 16 the parents with custody apply.",
+        "required_documents": "Current ID card or passport (or birth certificate)\n"
+        "Digital biometric photo, unless taken at the Bürgerbüro\n"
+        "For children: consent of everyone with custody",
+        "legal_basis": "§ 9 ID Card Act (PAuswG) – issue\n"
+        "§ 1 ID Card Fees Ordinance (PAuswGebV) – fees",
+        "processing_time": "About three to four weeks after the appointment",
+        "fee_note": "Temporary ID card: 10.00 EUR.",
+    },
+    "briefwahl": {
+        "name": "Apply for a postal vote (Wahlschein)",
+        "summary": "Want to vote by post? Apply for your polling card and postal voting papers.",
+        "description": "You can apply in writing or electronically, not by phone. The details "
+        "on your poll card (number in the electoral register, polling district) help but are "
+        "not required. You can apply until 6 pm on the Friday before the election; if you "
+        "suddenly fall ill, until 3 pm on election day.",
+        "who_may_apply": "Voters entered in the electoral register. For someone else only with "
+        "written authority.",
+        "required_documents": "Family name, given names, date of birth and address\n"
+        "Poll card (if you have it)",
+        "legal_basis": "§ 27 Federal Electoral Regulations (BWO) – applying for a polling card\n"
+        "State and local electoral law for state and local elections",
+        "processing_time": "A few days after the voting papers are sent out",
+    },
+    "termin-buergerbuero": {
+        "name": "Appointment at the Bürgerbüro",
+        "summary": "Book an appointment at the Bürgerbüro for your matter.",
+        "description": "For matters that must be dealt with in person, book an appointment. "
+        "Please bring the documents you need.",
+        "who_may_apply": "Everyone.",
+        "required_documents": "ID card or passport\nDocuments for your matter",
+    },
+    "allgemeines-anliegen": {
+        "name": "General request",
+        "summary": "Your matter fits no other service? Write to us.",
+        "description": "Describe your matter. The town answers you in your Postfach.",
+        "who_may_apply": "Everyone.",
+        "processing_time": "Usually within a week",
+    },
+}
+
+LIFE_SITUATIONS_EN = {
+    "umzug": "Moving",
+    "ausweise-dokumente": "ID cards & documents",
+    "wahlen": "Elections",
+    "familie": "Family",
+    "arbeit-ehrenamt": "Work & volunteering",
+    "meine-daten": "My data & data protection",
+    "kontakt": "Contact & appointments",
+}

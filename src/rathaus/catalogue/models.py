@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.accounts.constants import TrustLevel
 from rathaus.core.models import TimeStampedModel
+from rathaus.core.translated import in_english, translated
 
 from .constants import DeliveryMode
 from .fees import FeeRule, fee_rule_from_json, validate_fee_rule
@@ -28,6 +29,7 @@ class LifeSituation(models.Model):
 
     slug = models.SlugField(_("short name"), unique=True)
     name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
 
     class Meta:
@@ -37,6 +39,10 @@ class LifeSituation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_shown(self) -> str:
+        return translated(self, "name")
 
 
 class Service(TimeStampedModel):
@@ -82,6 +88,21 @@ class Service(TimeStampedModel):
         help_text=FEE_RULE_HELP,
     )  # fmt: skip
     fee_note = models.CharField(_("note on the fee"), max_length=300, blank=True)
+    # The same texts in English; empty ones show the German text (rathaus.core.translated).
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    summary_en = models.CharField(_("short description (English)"), max_length=300, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    who_may_apply_en = models.TextField(_("who may apply (English)"), blank=True)
+    required_documents_en = models.TextField(
+        _("required documents (English)"), blank=True, help_text=_("One document per line.")
+    )
+    legal_basis_en = models.TextField(
+        _("legal basis (English)"), blank=True, help_text=_("One per line.")
+    )
+    processing_time_en = models.CharField(
+        _("typical processing time (English)"), max_length=120, blank=True
+    )
+    fee_note_en = models.CharField(_("note on the fee (English)"), max_length=300, blank=True)
     popular_rank = models.PositiveSmallIntegerField(
         _("popularity rank"),
         null=True,
@@ -137,6 +158,11 @@ class MunicipalityService(TimeStampedModel):
     name_override = models.CharField(_("local name"), max_length=120, blank=True)
     summary_override = models.CharField(_("local short description"), max_length=300, blank=True)
     description_override = models.TextField(_("local description"), blank=True)
+    name_override_en = models.CharField(_("local name (English)"), max_length=120, blank=True)
+    summary_override_en = models.CharField(
+        _("local short description (English)"), max_length=300, blank=True
+    )
+    description_override_en = models.TextField(_("local description (English)"), blank=True)
 
     class Meta:
         ordering = ["service__name"]
@@ -154,18 +180,26 @@ class MunicipalityService(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return self.service.get_absolute_url()
 
-    # What citizens see: the local text where there is one, otherwise the catalogue's.
+    # What citizens see: the local text where there is one, otherwise the catalogue's; on English
+    # pages the English ones first (rathaus.core.translated).
+    def _shown(self, field: str) -> str:
+        if in_english():
+            english = getattr(self, f"{field}_override_en") or getattr(self.service, f"{field}_en")
+            if english:
+                return english
+        return getattr(self, f"{field}_override") or getattr(self.service, field)
+
     @property
     def name(self) -> str:
-        return self.name_override or self.service.name
+        return self._shown("name")
 
     @property
     def summary(self) -> str:
-        return self.summary_override or self.service.summary
+        return self._shown("summary")
 
     @property
     def description(self) -> str:
-        return self.description_override or self.service.description
+        return self._shown("description")
 
     @property
     def slug(self) -> str:

@@ -5,6 +5,8 @@ Both sides are reduced to a plain spelling first: case folded, ß → ss, umlaut
 "Führungszeugnis", "Fuehrungszeugnis" and "Fuhrungszeugnis" are the same word. Each query word
 is then compared with each word of a service's name and keywords: exact, prefix or part of a
 compound word score high, otherwise difflib's similarity ratio decides (catches "Persnalausweis").
+An entry matches only when every word of the query does. The same code runs on PostgreSQL and
+SQLite: the catalogue of a town is a few dozen entries, scored in memory.
 """
 
 from __future__ import annotations
@@ -71,7 +73,9 @@ class SearchText:
 
 
 def match_score(query: list[str], text: SearchText) -> float:
-    """0..1: how well the best query word matches, nudged up when more words match."""
+    """0..1: how well the whole query matches. Every query word must match a word of the entry
+    ("Hund anmelden" finds nothing rather than every service with "anmelden"); the score is the
+    mean of the words' best matches, so closer spellings rank first."""
     if not query:
         return 0.0
     bests = []
@@ -79,8 +83,6 @@ def match_score(query: list[str], text: SearchText) -> float:
         best = max((word_score(query_word, w) for w in text.strong), default=0.0)
         weak = max((word_score(query_word, w) for w in text.weak), default=0.0)
         bests.append(max(best, weak * SUMMARY_WEIGHT))
-    top = max(bests)
-    if top < MIN_SCORE:
+    if min(bests) < MIN_SCORE:
         return 0.0
-    hits = sum(1 for b in bests if b >= MIN_SCORE)
-    return top + 0.01 * (hits - 1)
+    return sum(bests) / len(bests)

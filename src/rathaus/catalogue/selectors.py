@@ -147,16 +147,25 @@ def service_start_url(*, offering: MunicipalityService) -> str | None:
         return None
 
 
+# Which services the town's offices take appointments for: the appointments app sits above the
+# catalogue and tells it when Django starts (``appointment_finder_set``). The finder takes the
+# municipality's id and a service slug and answers whether an office of the town offers it.
+_appointment_finder: Callable[[int, str], bool] = lambda municipality_id, service_slug: False  # noqa: E731
+
+
+def appointment_finder_set(finder: Callable[[int, str], bool]) -> None:
+    global _appointment_finder
+    _appointment_finder = finder
+
+
 def service_booking_url(*, offering: MunicipalityService) -> str | None:
-    """The appointment booking page for the service, once the appointments app provides one."""
+    """The appointment booking page for the service, only where an office of this town takes
+    appointments for it: a link never ends at "no office offers this"."""
     if offering.service.delivery_mode == DeliveryMode.ONLINE:
         return None
-    for name, kwargs in (
-        ("appointments:book_service", {"slug": offering.slug}),
-        ("appointments:book", {}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
+    if not _appointment_finder(offering.municipality_id, offering.slug):
+        return None
+    try:
+        return reverse("appointments:book_service", kwargs={"slug": offering.slug})
+    except NoReverseMatch:
+        return None

@@ -18,6 +18,8 @@ def _service_upsert(*, spec: dict[str, Any], situations: dict[str, LifeSituation
     spec = dict(spec)
     situation_slugs = spec.pop("life_situations", [])
     spec.setdefault("fee_note", "")
+    for field, text in defaults.SERVICES_EN.get(spec["slug"], {}).items():
+        spec[f"{field}_en"] = text
     service = Service.objects.filter(slug=spec["slug"]).first() or Service(slug=spec["slug"])
     for field, value in spec.items():
         setattr(service, field, value)
@@ -33,7 +35,12 @@ def catalogue_load_default(*, actor=None) -> list[Service]:
         situations = {}
         for spec in defaults.LIFE_SITUATIONS:
             situation, _created = LifeSituation.objects.update_or_create(
-                slug=spec["slug"], defaults={"name": spec["name"], "order": spec["order"]}
+                slug=spec["slug"],
+                defaults={
+                    "name": spec["name"],
+                    "name_en": defaults.LIFE_SITUATIONS_EN.get(spec["slug"], ""),
+                    "order": spec["order"],
+                },
             )
             situations[situation.slug] = situation
         services = [_service_upsert(spec=spec, situations=situations) for spec in defaults.SERVICES]

@@ -1,5 +1,7 @@
 """Demo data loaders, in dependency order. Each loader is idempotent (safe to run twice)."""
 
+from django.utils.module_loading import import_string
+
 DEMO_LOADERS = [
     "rathaus.tenants.demo.load",
     "rathaus.catalogue.demo.load",
@@ -20,7 +22,6 @@ DEMO_LOGIN_SECTIONS = [
 
 
 def demo_logins_text(*, host: str, port: str) -> str:
-    from django.utils.module_loading import import_string
 
     lines = ["", "=" * 72, "Rathaus demo", "=" * 72]
     for dotted in DEMO_LOGIN_SECTIONS:

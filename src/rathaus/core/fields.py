@@ -23,6 +23,7 @@ import datetime
 import json
 import uuid
 
+from django import forms
 from django.core import checks
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
@@ -170,7 +171,6 @@ class EncryptedCharField(EncryptedTextField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs):
-        from django import forms
 
         defaults = {"form_class": forms.CharField, "max_length": self.plain_max_length}
         defaults.update(kwargs)
@@ -197,7 +197,6 @@ class EncryptedDateField(EncryptedTextField):
         return datetime.date.fromisoformat(str(value))
 
     def formfield(self, **kwargs):
-        from django import forms
 
         defaults = {"form_class": forms.DateField}
         defaults.update(kwargs)

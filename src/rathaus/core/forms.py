@@ -5,10 +5,7 @@ Render fields with ``components/field.html``; it uses the same ids as this mixin
 """
 
 from django import forms
-from django.forms.renderers import DjangoTemplates
-from django.utils.safestring import SafeString, mark_safe
-
-from rathaus.core.html import html_format
+from django.utils.translation import gettext
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -26,56 +23,21 @@ def _widget_class(widget: forms.Widget) -> str:
     return "kern-form-input__input"
 
 
-# Django's widget templates that only include ``django/forms/widgets/input.html``.
-INPUT_WIDGET_TEMPLATES = frozenset(
-    f"django/forms/widgets/{name}.html"
-    for name in ("text", "checkbox", "email", "number", "password", "search", "tel", "url")
-)
+# Django's "This field is required." names no field: the error summary would list it once per
+# empty field. Fields without their own message get one that names the field and says what to do.
+_DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
 
 
-def attrs_html(attrs: dict) -> SafeString:
-    """Django's ``django/forms/widgets/attrs.html`` in Python."""
-    return mark_safe(  # noqa: S308 - every part is built with html_format
-        "".join(
-            html_format(" {}", name) if value is True else html_format(' {}="{}"', name, str(value))
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
-
-
-class InputRenderer(DjangoTemplates):
-    """Django's form renderer, except that plain ``<input>`` widgets (``INPUT_WIDGET_TEMPLATES``)
-    and ``<textarea>`` are built in Python with exactly the markup of Django's templates: a form
-    rendered on every request then spends no template engine time on them. Everything else
-    renders as usual."""
-
-    def render(self, template_name, context, request=None):
-        if template_name == TEXTAREA_TEMPLATE:
-            widget = context["widget"]
-            return html_format(
-                '<textarea name="{}"{}>\n{}</textarea>',
-                widget["name"],
-                attrs_html(widget["attrs"]),
-                widget["value"] or "",
-            )
-        if template_name in INPUT_WIDGET_TEMPLATES:
-            widget = context["widget"]
-            value = widget["value"]
-            return html_format(
-                '<input type="{}" name="{}"{}{}>',
-                widget["type"],
-                widget["name"],
-                html_format(' value="{}"', str(value)) if value is not None else "",
-                attrs_html(widget["attrs"]),
-            )
-        return super().render(template_name, context, request)
-
-
-INPUT_RENDERER = InputRenderer()
+def required_message(field: forms.Field) -> str:
+    label = str(field.label)
+    widget = field.widget
+    if isinstance(widget, (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return gettext("Choose an answer for “%(label)s”.") % {"label": label}
+    if isinstance(widget, forms.CheckboxInput):
+        return gettext("Tick “%(label)s” to continue.") % {"label": label}
+    if isinstance(widget, forms.FileInput):
+        return gettext("Choose a file for “%(label)s”.") % {"label": label}
+    return gettext("Enter “%(label)s”.") % {"label": label}
 
 
 class KernFormMixin:
@@ -91,6 +53,8 @@ class KernFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", _widget_class(field.widget))
+            if field.label and field.error_messages.get("required") is _DJANGO_REQUIRED:
+                field.error_messages["required"] = required_message(field)
             self._wire_field(name, has_error=False)
 
     def _wire_field(self, name: str, *, has_error: bool) -> None:

@@ -50,6 +50,7 @@ class SecurityHeadersMiddleware:
 
 
 def _task_store_reachable() -> bool:
+    # The task store is opened only by the health check that asks for it.
     from huey.contrib.djhuey import HUEY
 
     try:

@@ -2,6 +2,8 @@ from email.mime.base import MIMEBase
 
 from django.core.mail.backends.base import BaseEmailBackend
 
+from .models import OutboxAttachment, OutboxMessage
+
 
 def _attachment_parts(message) -> list[tuple[str, str, str]]:
     """(filename, text, media type) of each attachment, whether given as a tuple or a MIME part."""
@@ -24,7 +26,6 @@ class OutboxBackend(BaseEmailBackend):
     """Stores mail in the database so the demo outbox page (and tests) can read it."""
 
     def send_messages(self, email_messages):
-        from .models import OutboxAttachment, OutboxMessage
 
         for message in email_messages:
             stored = OutboxMessage.objects.create(

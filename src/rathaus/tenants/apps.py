@@ -8,4 +8,5 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Municipalities")
 
     def ready(self):
+        # Registers the signal handlers; models exist only once the app registry is ready.
         from . import signals  # noqa: F401

@@ -30,7 +30,14 @@ class Municipality(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    opening_hours = models.TextField(_("opening hours"), blank=True)
+    opening_hours = models.TextField(
+        _("note on opening hours"),
+        blank=True,
+        help_text=_(
+            "Shown below the offices' opening hours, e.g. closed on public holidays. The hours "
+            "themselves are the offices' opening hours, which also make the appointment times."
+        ),
+    )
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, default="#0b5394", validators=[hex_colour]
@@ -39,6 +46,13 @@ class Municipality(models.Model):
     privacy_notice = models.TextField(_("privacy notice"), blank=True)
     accessibility_statement = models.TextField(_("accessibility statement"), blank=True)
     easy_language = models.TextField(_("Leichte Sprache text"), blank=True)
+    # The same texts in English; empty ones show the German text (rathaus.core.translated).
+    imprint_en = models.TextField(_("imprint (English)"), blank=True)
+    privacy_notice_en = models.TextField(_("privacy notice (English)"), blank=True)
+    accessibility_statement_en = models.TextField(
+        _("accessibility statement (English)"), blank=True
+    )
+    opening_hours_en = models.TextField(_("note on opening hours (English)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from rathaus.catalogue.selectors import service_popular_for
 from rathaus.core.language import language_cookie_set
 from rathaus.core.page_cache import public_page
+from rathaus.core.translated import shown_language, translated
 
 from .theme import theme_css_text
 
@@ -23,7 +24,12 @@ LEGAL_PAGES = {
 @public_page
 def legal_page(request, page: str):
     field, _title = LEGAL_PAGES[page]
-    return render(request, f"web/{page}.html", {"text": getattr(request.municipality, field)})
+    town = request.municipality
+    return render(
+        request,
+        f"web/{page}.html",
+        {"text": translated(town, field), "text_lang": shown_language(town, field)},
+    )
 
 
 @require_GET

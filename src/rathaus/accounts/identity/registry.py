@@ -12,6 +12,7 @@ identity_providers: Registry[IdentityProvider] = Registry("identity provider")
 
 
 def _load_builtin() -> None:
+    # The provider module registers itself here, so it cannot be imported at the top.
     from .demo_bundid import provider  # noqa: F401
 
 

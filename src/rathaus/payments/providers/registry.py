@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from importlib import import_module
+
 from rathaus.core.registry import Registry
 
 from .base import PaymentProvider
@@ -13,7 +15,6 @@ BUILT_IN = [
 
 
 def providers_load() -> None:
-    from importlib import import_module
 
     for dotted in BUILT_IN:
         import_module(dotted)
