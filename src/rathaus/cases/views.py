@@ -196,8 +196,8 @@ def _prefill(form, procedure, context: JourneyContext, answers) -> None:
         if value in (None, ""):
             continue
         form.initial[name] = value
-        source = services.prefill_source_label(source_key)
-        form.prefilled_from[name] = source
+        if not form.fields[name].widget.is_hidden:  # the page says where shown values come from
+            form.prefilled_from[name] = services.prefill_source_label(source_key)
 
 
 @require_http_methods(["GET", "POST"])

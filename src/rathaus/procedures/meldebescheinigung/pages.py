@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.cases.plugin import QuestionPage
+
+from .rules import CertificateKind, Delivery
+from .subject import SELF, subjects_for
+
+
+class SubjectPage(QuestionPage):
+    """For whom: the applicant, or a family member they may act for (spouse, children in their
+    custody — from the register; never anyone under an Auskunftssperre)."""
+
+    slug = "person"
+    title = _("For whom is the certificate?")
+    prefill = {"applicant_name": ("account", "full_name")}
+
+    applicant_name = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
+    subject = forms.ChoiceField(
+        label=_("For whom is the certificate?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the person the certificate is for.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = subjects_for(self.context)
+        if not self.is_bound and "subject" not in self.initial:
+            self.initial["subject"] = SELF
+
+
+class KindPage(QuestionPage):
+    slug = "art"
+    title = _("Which certificate, and how?")
+
+    kind = forms.ChoiceField(
+        label=_("Which certificate do you need?"),
+        choices=CertificateKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Most offices and landlords ask for the simple certificate."),
+        error_messages={"required": _("Select the certificate you need.")},
+    )
+    delivery = forms.ChoiceField(
+        label=_("How do you want to receive it?"),
+        choices=Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how you want to receive the certificate.")},
+    )

@@ -1,0 +1,59 @@
+"""The electronic Meldebescheinigung in the browser, keyboard only, with axe on every page:
+identified with the (demo) eID, two questions, and the certificate is there at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from rathaus.cases.constants import CaseStatus
+from rathaus.cases.models import Case
+from rathaus.documents.models import IssuedDocument
+
+from .helpers_keyboard import activate, checked_page, focus, main_text, submit_form
+
+pytestmark = pytest.mark.browser
+START = "/anliegen/meldebescheinigung/start/"
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
+def test_electronic_meldebescheinigung_at_once(new_page, town_url, locale):
+    base = town_url()
+    page = new_page(locale=locale)
+    page.goto(f"{base}/konto/demo/bundid/?next={START}")
+    checked_page(page)
+    submit_form(page)  # the first demo resident: Erika Mustermann, trust level "high"
+    assert page.url.endswith(START)
+    checked_page(page)
+    activate(page, "main form button[type=submit]")
+
+    assert page.url.endswith("/person/")
+    assert page.locator("#id_subject_0").is_checked()  # herself
+    assert "Paula Mustermann" in main_text(page)  # her daughter, from the register
+    checked_page(page)
+    submit_form(page)
+
+    assert page.url.endswith("/art/")
+    submit_form(page)  # nothing chosen: both questions in the error summary
+    assert page.locator("[data-error-summary] li").count() == 2
+    checked_page(page)
+    focus(page, "#id_kind_0")
+    page.keyboard.press("Space")
+    focus(page, "#id_delivery_0")
+    page.keyboard.press("Space")
+    submit_form(page)
+
+    assert page.url.endswith("/pruefen/")
+    checked_page(page)
+    focus(page, "#id_declaration")
+    page.keyboard.press("Space")
+    submit_form(page)
+
+    assert "/anliegen/eingereicht/" in page.url
+    checked_page(page)
+    case = Case.objects.get(procedure_key="meldebescheinigung")
+    assert case.status == CaseStatus.APPROVED
+    document = IssuedDocument.objects.get(case=case)
+    page.goto(f"{base}/anliegen/meine/{case.reference}/")
+    checked_page(page)
+    link = page.locator(f"main a[href*='{document.public_id}']")
+    assert link.count() == 1

@@ -1,0 +1,144 @@
+"""Meldebescheinigung (§18 BMG): an exact register match with the eID gets the electronic
+certificate at once and free; a family member in the applicant's custody too; a printed one waits
+for its fee; a person under an Auskunftssperre, or one the register does not know, goes to a clerk;
+the certificate shows only what the law allows and verifies on /pruefen/."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pypdf
+import pytest
+
+from rathaus.cases import services
+from rathaus.cases.constants import ActorRole, CaseStatus
+from rathaus.cases.models import CaseEvent
+from rathaus.cases.plugin import procedure_get
+from rathaus.core.storage import encrypted_file_read
+from rathaus.documents.models import IssuedDocument
+from rathaus.register import demo as register_demo
+from rathaus.register import services as register_services
+from rathaus.register.constants import BlockKind
+from rathaus.register.models import Person
+from tests.cases.conftest import user_make
+
+KEY = "meldebescheinigung"
+
+
+@pytest.fixture
+def register(towns, settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.RATHAUS_DEMO_RESIDENTS = 20
+    register_demo.load()
+    return towns[0]
+
+
+@pytest.fixture
+def erika(register):
+    user = user_make("erika.mustermann@example.org", given="Erika", family="Mustermann")
+    user.birth_date = datetime.date(1964, 8, 12)
+    user.save()
+    return user
+
+
+def _apply(town, user, *, subject="self", kind="simple", delivery="electronic"):
+    procedure = procedure_get(KEY)
+    case = services.case_draft_start(
+        municipality=town, procedure=procedure, actor=user, owner_token="t", trust_level="high"
+    )
+    for page, data in [
+        (procedure.page("person"), {"applicant_name": user.full_name, "subject": subject}),
+        (procedure.page("art"), {"kind": kind, "delivery": delivery}),
+    ]:
+        form = page(data=data, context=services.case_context(case=case, actor=user))
+        assert form.is_valid(), form.errors
+        services.case_draft_answers_save(
+            case=case, page=page, cleaned_data=form.cleaned_data, actor=user
+        )
+    case, _created = services.case_submit(
+        case=case, actor=user, idempotency_key=case.idempotency_key, trust_level="high"
+    )
+    return case
+
+
+def _pdf_text(case) -> str:
+    document = IssuedDocument.objects.get(case=case)
+    pdf = encrypted_file_read(document.storage_name)
+    return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_electronic_certificate_at_once_for_an_exact_match(register, erika, client):
+    case = _apply(register, erika)
+    assert case.status == CaseStatus.APPROVED
+    decision = CaseEvent.objects.get(case=case, to_status=CaseStatus.APPROVED)
+    assert decision.actor_role == ActorRole.SYSTEM and decision.rule == "exact-register-match"
+    assert not hasattr(case, "payment") or case.payment is None
+    text = _pdf_text(case)
+    assert "Mustermann" in text and "12.08.1964" in text and "Rathausallee 12" in text
+    # Simple: nothing beyond §18(1) — no nationality, no sex, no religion.
+    assert "Staatsangehörigkeit" not in text and "weiblich" not in text
+    document = IssuedDocument.objects.get(case=case)
+    page = client.get(f"/pruefen/{document.verification_code}/", HTTP_HOST="norderstedt.localhost")
+    assert "Meldebescheinigung" in page.content.decode()
+
+
+def test_extended_certificate_for_a_child_in_custody(register, erika):
+    paula = next(
+        p for p in Person.objects.filter(municipality=register) if p.given_names == "Paula"
+    )
+    choices = dict(
+        procedure_get(KEY)
+        .page("person")(
+            context=services.case_context(case=_draft_for(register, erika), actor=erika)
+        )
+        .fields["subject"]
+        .choices
+    )
+    assert str(paula.public_id) in choices and "Paula Mustermann" in choices[str(paula.public_id)]
+    case = _apply(register, erika, subject=str(paula.public_id), kind="extended")
+    assert case.status == CaseStatus.APPROVED
+    text = _pdf_text(case)
+    assert "Paula" in text and "21.09.2014" in text and "DE" in text
+
+
+def _draft_for(town, user):
+    return services.case_draft_start(
+        municipality=town,
+        procedure=procedure_get(KEY),
+        actor=user,
+        owner_token="t",
+        trust_level="high",
+    )
+
+
+def test_a_printed_certificate_waits_for_its_fee(register, erika):
+    case = _apply(register, erika, delivery="post")
+    assert case.status == CaseStatus.AWAITING_PAYMENT
+    assert case.payment.amount == Decimal("7.50")
+
+
+def test_a_blocked_person_or_an_unknown_one_goes_to_a_clerk(register, erika):
+    person = next(
+        p for p in Person.objects.filter(municipality=register) if p.given_names == "Erika"
+    )
+    register_services.block_set(
+        person=person, kind=BlockKind.AUSKUNFTSSPERRE, valid_from=datetime.date(2026, 1, 1)
+    )
+    case = _apply(register, erika)
+    assert case.status == CaseStatus.SUBMITTED
+    assert not IssuedDocument.objects.filter(case=case).exists()
+    stranger = user_make("nobody@example.org", given="Nora", family="Niemand")
+    stranger.birth_date = datetime.date(1990, 1, 1)
+    stranger.save()
+    assert _apply(register, stranger).status == CaseStatus.SUBMITTED
+
+
+def test_without_the_eid_there_is_no_application(register, erika, nor_client):
+    nor_client.force_login(erika)  # a password login: trust level "basic"
+    response = nor_client.post(f"/anliegen/{KEY}/start/")
+    assert response.status_code == 200
+    assert "stärkeren Identitätsnachweis" in response.content.decode() or "BundID" in (
+        response.content.decode()
+    )
