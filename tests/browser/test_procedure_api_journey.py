@@ -87,6 +87,13 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
     submit_form(page)
     _add_person(page, "Max Mustermann", "03.03.1978", 0)
     assert page.locator("main .rh-summary-list .kern-description-list-item").count() == 2
+    # Removing asks first; "No" keeps the entry.
+    activate(page, page.locator("main .rh-summary-list a", has_text="Entfernen").nth(1))
+    assert "/entfernen/" in page.url
+    checked_page(page)
+    _choose_radio(page, "confirm", 1)
+    submit_form(page)
+    assert page.locator("main .rh-summary-list .kern-description-list-item").count() == 2
     _choose_radio(page, "add_another", 1)
     submit_form(page)
 

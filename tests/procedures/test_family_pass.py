@@ -376,6 +376,9 @@ def test_removing_an_entry_asks_first_and_an_empty_group_is_refused(
     response = nor_client.post(base, {"add_another": "no"})
     assert response.status_code == 200
     assert "Fügen Sie mindestens eine Person hinzu." in response.content.decode()
+    # Another town's host does not know the draft, nor its entries.
+    assert nor_client.get(base, HTTP_HOST="reinbek.localhost").status_code == 404
+    assert nor_client.get(f"{base}0/", HTTP_HOST="reinbek.localhost").status_code == 404
     # Another visitor's draft is not found.
     other = user_make("max@example.org", given="Max")
     nor_client.force_login(other)

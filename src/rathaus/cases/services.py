@@ -587,12 +587,10 @@ def case_record(
     validate)."""
     if not is_staff_of(actor=actor, municipality=municipality):
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
-    offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
-    if offering is None:
-        raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
-    required = offering.service.trust_level
-    if required != TrustLevel.BASIC and not trust_satisfies(trust_level, required):
-        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW, details={"required": required})
+    # The same check as online; the identity proof is the applicant's, as ``trust_level`` says.
+    case_access_check(
+        procedure=procedure, municipality=municipality, actor=actor, trust_level=trust_level
+    )
     context = JourneyContext(
         municipality=municipality, procedure=procedure, actor=actor, trust_level=trust_level
     )

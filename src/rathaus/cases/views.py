@@ -186,7 +186,7 @@ def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
     )
 
 
-def _prefill(form, procedure, context: JourneyContext, answers) -> None:
+def _prefill(form, context: JourneyContext, answers) -> None:
     """Offer values from the page's pre-fill sources for fields not answered yet, and note
     where each came from so the page can say so."""
     for name, (source_key, value_name) in form.prefill.items():
@@ -230,7 +230,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
             return redirect(_next_url(procedure, case, page_class, back_to_check=back_to_check))
     else:
         form = page_class(initial=procedure.page_data(page_class, answers), context=context)
-        _prefill(form, procedure, context, answers)
+        _prefill(form, context, answers)
     return render(
         request,
         "cases/page.html",

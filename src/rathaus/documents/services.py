@@ -28,9 +28,7 @@ def verification_code_new() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
 
 
-def document_store(
-    *, case, kind: DocumentType, data: dict, actor, municipality=None
-) -> IssuedDocument:
+def document_store(*, case, kind: DocumentType, data: dict, actor) -> IssuedDocument:
     """Render ``kind`` with ``data``, store the PDF encrypted and register it for ``case``.
 
     The PDF carries its verification code and a QR code to ``/pruefen/<code>/``; its SHA-256

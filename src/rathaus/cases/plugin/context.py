@@ -27,15 +27,8 @@ class JourneyServices:
     def provide(self, name: str, provider: Any) -> None:
         self._providers.register(name)(provider)
 
-    def withdraw(self, name: str) -> None:
-        """Remove a provider (tests that install their own)."""
-        self._providers._items.pop(name, None)
-
     def get(self, name: str) -> Any:
         return self._providers.get(name)
-
-    def all(self) -> list[Any]:
-        return [provider for _name, provider in self._providers.items()]
 
 
 journey_services = JourneyServices()
