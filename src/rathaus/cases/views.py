@@ -186,10 +186,12 @@ def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
     )
 
 
-def _prefill(form, context: JourneyContext, answers) -> None:
-    """Offer values from the page's pre-fill sources for fields not answered yet, and note
-    where each came from so the page can say so."""
-    for name, (source_key, value_name) in form.prefill.items():
+def _prefill(form, context: JourneyContext, answers, prefill=None) -> set[str]:
+    """Offer values from the pre-fill sources (``prefill``, default the page's) for fields not
+    answered yet. Returns the labels of the sources of the values shown, so the page can say
+    where they come from."""
+    shown = set()
+    for name, (source_key, value_name) in (form.prefill if prefill is None else prefill).items():
         if name in answers or name not in form.fields:
             continue
         value = context.prefill_values(source_key).get(value_name)
@@ -197,7 +199,8 @@ def _prefill(form, context: JourneyContext, answers) -> None:
             continue
         form.initial[name] = value
         if not form.fields[name].widget.is_hidden:  # the page says where shown values come from
-            form.prefilled_from[name] = services.prefill_source_label(source_key)
+            shown.add(str(services.prefill_source_label(source_key)))
+    return shown
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,6 +218,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
         return _group_page(request, procedure, case, page_class)
     back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
     context = _context(request, procedure, case)
+    prefill_sources: set[str] = set()
     if request.method == "POST":
         form = page_class(data=request.POST, context=context)
         if form.is_valid():
@@ -230,7 +234,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
             return redirect(_next_url(procedure, case, page_class, back_to_check=back_to_check))
     else:
         form = page_class(initial=procedure.page_data(page_class, answers), context=context)
-        _prefill(form, context, answers)
+        prefill_sources = _prefill(form, context, answers)
     return render(
         request,
         "cases/page.html",
@@ -238,7 +242,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
             "procedure": procedure,
             "page": page_class,
             "form": form,
-            "prefill_sources": sorted(set(form.prefilled_from.values())),
+            "prefill_sources": sorted(prefill_sources),
             "back_url": _back_url(procedure, case, page_class, back_to_check=back_to_check),
         },
     )
@@ -332,12 +336,16 @@ def group_item(
         return redirect(_page_url(case, page_class))
     back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
     group_url = _page_url(case, page_class, back_to_check=back_to_check)
+    context = _context(request, procedure, case)
+    prefill_sources: set[str] = set()
     if request.method == "POST":
         form = page_class.item_form(data=request.POST)
     else:
         initial = form_data(page_class.item_form, items[index]) if index is not None else {}
         form = page_class.item_form(initial=initial)
-    form.context = _context(request, procedure, case)
+        if index is None and not items:  # the first item: often the applicant themself
+            prefill_sources = _prefill(form, context, {}, prefill=page_class.first_item_prefill)
+    form.context = context
     if request.method == "POST" and form.is_valid():
         try:
             services.case_group_item_save(
@@ -360,6 +368,7 @@ def group_item(
             "page": page_class,
             "title": title,
             "form": form,
+            "prefill_sources": sorted(prefill_sources),
             "back_url": group_url
             if items
             else _back_url(procedure, case, page_class, back_to_check=back_to_check),
