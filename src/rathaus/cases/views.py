@@ -28,6 +28,7 @@ from .plugin import (
     procedure_title,
 )
 from .plugin.pages import AddAnotherForm, form_data
+from .plugin.procedure import STAGE_STATUSES
 from .transitions import citizen_may_withdraw
 
 RETURN_TO_CHECK = "pruefen"
@@ -197,7 +198,7 @@ def _prefill(form, context: JourneyContext, answers, prefill=None) -> set[str]:
         value = context.prefill_values(source_key).get(value_name)
         if value in (None, ""):
             continue
-        form.initial[name] = value
+        form.initial[name] = form_data(type(form), {name: value}).get(name, value)
         if not form.fields[name].widget.is_hidden:  # the page says where shown values come from
             shown.add(str(services.prefill_source_label(source_key)))
     return shown
@@ -471,6 +472,7 @@ def check(request: HttpRequest, procedure_key: str, public_id) -> HttpResponse:
         "cases/check.html",
         {
             "procedure": procedure,
+            "notes": procedure.notes(_context(request, procedure, case)),
             "rows": rows,
             "form": form,
             "answer_errors": answer_errors,
@@ -498,7 +500,32 @@ def confirmation(request: HttpRequest, public_id) -> HttpResponse:
     if case.is_draft:
         return redirect(_check_url(case))
     procedure = procedure_get_or_404(case.procedure_key)
-    return render(request, "cases/confirmation.html", {"case": case, "procedure": procedure})
+    return render(
+        request,
+        "cases/confirmation.html",
+        {
+            "case": case,
+            "procedure": procedure,
+            "notes": procedure.notes(_context(request, procedure, case)),
+            "book_url": _appointment_book_url(request, procedure, case),
+        },
+    )
+
+
+def _appointment_book_url(request: HttpRequest, procedure, case) -> str:
+    """Where the applicant books the counter appointment the case needs ("" when it needs
+    none, has one already, is decided against or is closed)."""
+    booking = journey_services.get("booking")
+    if (
+        booking is None
+        or case.applicant_id is None
+        or case.applicant_id != request.user.pk
+        or case.status not in STAGE_STATUSES
+        or not procedure.appointment_services(_context(request, procedure, case))
+        or booking.for_case(case=case)
+    ):
+        return ""
+    return booking.book_url(case=case)
 
 
 @login_required
@@ -565,6 +592,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "rows": rows,
             "stage_label": procedure.stage_label(case.stage) if case.stage else "",
             "bookings": booking.for_case(case=case) if booking is not None else [],
+            "book_url": _appointment_book_url(request, procedure, case),
+            "notes": procedure.notes(_context(request, procedure, case)),
             "events": selectors.case_timeline(case=case),
             "postfach": selectors.case_messages(case=case),
             "form": form if is_applicant else None,

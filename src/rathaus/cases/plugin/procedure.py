@@ -51,6 +51,15 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something a procedure tells the applicant on the check page, the confirmation and the
+    case page, worked out from the answers: what it will cost, what to bring."""
+
+    heading: Any
+    lines: list[Any]
+
+
+@dataclass(frozen=True)
 class AnswerError:
     """A cross-page rule's complaint: which page and field the citizen should change, and why."""
 
@@ -149,6 +158,24 @@ class Procedure:
     def cross_check(self, context: JourneyContext) -> list[AnswerError]:
         """Rules across pages, run on the check page, on submit and when a page they name is
         saved. Return one ``AnswerError`` per problem (none: all is well)."""
+        return []
+
+    def notes(self, context: JourneyContext) -> list[Note]:
+        """What the applicant should know from their answers (costs, what to bring)."""
+        return []
+
+    # --- at the counter ------------------------------------------------------------------------
+    def appointment_services(self, context: JourneyContext) -> list[tuple[str, int]]:
+        """The catalogue services (and how many of each) a counter appointment for this case
+        must cover; its length follows from them. Empty: the case needs no appointment. The
+        case page then offers to book it, and the booking stays with the case."""
+        return []
+
+    def status_lookup_birth_dates(self, answers: Answers) -> list[datetime.date]:
+        """Dates of birth of the persons a case is for. When not empty, anyone may look up the
+        case's stage on the public status page with its reference and one of these dates (no
+        account needed: an ID card applied for at the counter); anything else gets the answer
+        an unknown reference gets."""
         return []
 
     # --- money -------------------------------------------------------------------------------
