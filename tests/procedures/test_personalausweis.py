@@ -23,7 +23,7 @@ from rathaus.cases.plugin import procedure_get
 from rathaus.procedures.personalausweis.pages import PersonForm
 from rathaus.register import demo as register_demo
 from tests.appointments.conftest import TZ, office_make
-from tests.cases.conftest import user_make
+from tests.cases.conftest import submitted_make, user_make
 
 KEY = "personalausweis"
 TODAY = timezone.localdate()
@@ -280,3 +280,47 @@ def test_the_first_person_is_offered_from_the_register_in_an_eid_session_only(
     session.save()
     page = nor_client.get(url).content.decode()
     assert "12.08.1964" in page and "Melderegister" in page
+
+
+def _look_up(client, reference, birth_date):
+    return client.post("/anliegen/status/", {"reference": reference, "birth_date": birth_date})
+
+
+def test_the_public_status_look_up_leaks_nothing_to_a_wrong_date_of_birth(
+    norderstedt, reinbek, citizen, nor_client, client
+):
+    clerk = user_make("clerk@norderstedt.example", staff_of=norderstedt)
+    child = person(given_names="Paula", birth_date="2014-09-21")
+    case = _submit(norderstedt, citizen, [person(birth_date="1964-08-12"), child])
+    services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
+    # Either person's date of birth finds it, in any spelling of the reference; no names shown.
+    for born in ("12.08.1964", "21.09.2014"):
+        page = _look_up(nor_client, case.reference.lower(), born).content.decode()
+        assert "Antrag im Bürgerbüro aufgenommen" in page
+        assert "Mustermann" not in page and "Paula" not in page
+    # A wrong date of birth gets exactly what an unknown number gets.
+    wrong = _look_up(nor_client, case.reference, "13.08.1964").content.decode()
+    unknown = _look_up(nor_client, "NOR-2026-999999", "12.08.1964").content.decode()
+    assert "Antrag im Bürgerbüro aufgenommen" not in wrong
+    strip = lambda page: page.split('<div class="kern-alert', 1)[1].split("</div>", 2)[:2]  # noqa: E731
+    assert strip(wrong) == strip(unknown)
+    # Another town's host does not know the case.
+    client.defaults["HTTP_HOST"] = "reinbek.localhost"
+    assert (
+        "Antrag im Bürgerbüro"
+        not in _look_up(client, case.reference, "12.08.1964").content.decode()
+    )
+    # A procedure without the look-up (a general request) is never answered.
+    other = submitted_make(municipality=norderstedt, actor=citizen)
+    assert "Status:" not in _look_up(nor_client, other.reference, "12.08.1964").content.decode()
+
+
+def test_the_status_look_up_is_rate_limited_per_reference(norderstedt, citizen, nor_client):
+    case = _submit(norderstedt, citizen, [person(birth_date="1964-08-12")])
+    for day in range(1, 6):  # five wrong guesses
+        assert _look_up(nor_client, case.reference, f"0{day}.01.1990").status_code == 200
+    refused = _look_up(nor_client, case.reference, "12.08.1964")  # right, but too late
+    assert refused.status_code == 429
+    assert "Zu viele Abfragen" in refused.content.decode()
+    assert "Antrag im Bürgerbüro aufgenommen" not in refused.content.decode()

@@ -412,3 +412,22 @@ def access_attachment(*, actor, municipality, reference: str, public_id):
 def attachment_content(*, attachment) -> bytes:
     """The decrypted bytes of an attachment (after an access check by the caller)."""
     return encrypted_file_read(attachment.storage_name)
+
+
+def case_status_lookup(*, municipality, reference: str, birth_date) -> Case | None:
+    """The case for the public status look-up: submitted in this town, of a procedure that
+    offers the look-up, and for a person born on ``birth_date``. None otherwise — a wrong date
+    of birth gets the same answer as an unknown reference."""
+    case = (
+        Case.objects.filter(municipality=municipality, reference=reference)
+        .exclude(status=CaseStatus.DRAFT)
+        .first()
+    )
+    if case is None:
+        return None
+    procedure = procedures().get(case.procedure_key)
+    if procedure is None or not procedure.status_lookup:
+        return None
+    if birth_date not in procedure.status_lookup_birth_dates(case.answers or {}):
+        return None
+    return case

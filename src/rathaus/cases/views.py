@@ -12,13 +12,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
+from rathaus.core.crypto import blind_index
+from rathaus.core.ratelimit import window_allow
 from rathaus.documents.selectors import issued_document_content
 
 from . import selectors, services
 from .attachments import AttachmentError, size_label
 from .constants import SESSION_DRAFT_OWNER, CaseErrorCode, CaseStatus
 from .errors import CaseError
-from .forms import ConfirmRemoveForm, MessageWithFileForm, SubmitForm, WithdrawForm
+from .forms import (
+    ConfirmRemoveForm,
+    MessageWithFileForm,
+    StatusLookupForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from .plugin import (
     AttachmentPage,
     JourneyContext,
@@ -781,4 +789,60 @@ def issued_document_download(request: HttpRequest, reference: str, document_id) 
         issued_document_content(document=document),
         content_type="application/pdf",
         filename=f"{document.title}-{reference}.pdf".replace(" ", "-"),
+    )
+
+
+# Public status look-ups: per client address and per reference (a date of birth cannot be
+# guessed by trying: at most a handful of tries per reference an hour, from anywhere).
+STATUS_LOOKUPS_PER_ADDRESS = 20
+STATUS_LOOKUPS_PER_REFERENCE = 5
+STATUS_LOOKUP_WINDOW = 60 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    """Where is my application? By reference number and date of birth, without an account.
+    A wrong date of birth and an unknown number get the same answer."""
+    form = StatusLookupForm(request.POST or None)
+    found = None
+    searched = False
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"]
+        address = blind_index(request.META.get("REMOTE_ADDR", "-"), purpose="status-lookup")
+        allowed = [
+            window_allow(
+                key=f"cases:status-lookup:address:{address}",
+                limit=STATUS_LOOKUPS_PER_ADDRESS,
+                seconds=STATUS_LOOKUP_WINDOW,
+            ),
+            window_allow(
+                key="cases:status-lookup:reference:"
+                + blind_index(reference, purpose="status-lookup"),
+                limit=STATUS_LOOKUPS_PER_REFERENCE,
+                seconds=STATUS_LOOKUP_WINDOW,
+            ),
+        ]
+        if not all(allowed):
+            form.add_error(None, _("Too many look-ups. Please try again in an hour."))
+            status = 429
+        else:
+            searched = True
+            found = selectors.case_status_lookup(
+                municipality=request.municipality,
+                reference=reference,
+                birth_date=form.cleaned_data["birth_date"],
+            )
+    procedure = procedure_get_or_404(found.procedure_key) if found is not None else None
+    return render(
+        request,
+        "cases/status_lookup.html",
+        {
+            "form": form,
+            "searched": searched,
+            "case": found,
+            "procedure": procedure,
+            "stage_label": procedure.stage_label(found.stage) if found and found.stage else "",
+        },
+        status=status,
     )

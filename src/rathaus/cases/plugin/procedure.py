@@ -106,6 +106,9 @@ class Procedure:
     # approval's transaction (by a clerk or by the system's decision).
     document_types: ClassVar[list[DocumentType]] = []
     approval_documents: ClassVar[list[str]] = []
+    # Whether the public status look-up answers for this procedure's cases (see
+    # ``status_lookup_birth_dates``).
+    status_lookup: ClassVar[bool] = False
 
     # --- questions ---------------------------------------------------------------------------
     def active_pages(self, answers: Answers) -> list[type[QuestionPage]]:
@@ -172,10 +175,10 @@ class Procedure:
         return []
 
     def status_lookup_birth_dates(self, answers: Answers) -> list[datetime.date]:
-        """Dates of birth of the persons a case is for. When not empty, anyone may look up the
-        case's stage on the public status page with its reference and one of these dates (no
-        account needed: an ID card applied for at the counter); anything else gets the answer
-        an unknown reference gets."""
+        """With ``status_lookup``: the dates of birth of the persons a case is for. Anyone may
+        look up the case's status and stage on the public status page (``/anliegen/status/``)
+        with its reference and one of these dates — no account needed, e.g. for an ID card
+        applied for at the counter; anything else gets the answer an unknown reference gets."""
         return []
 
     # --- money -------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ class Personalausweis(Procedure):
     }
     # Cards not picked up this many days after "ready" are listed for the clerks.
     pick_up_days = 90
+    status_lookup = True
 
     def applicant_name(self, answers) -> str:
         persons = answers.get("persons") or []
