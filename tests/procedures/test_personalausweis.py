@@ -16,12 +16,15 @@ from rathaus.accounts.identity.base import VerifiedIdentity
 from rathaus.accounts.services import identity_record
 from rathaus.appointments import services as appointment_services
 from rathaus.appointments.models import Booking, OfficeService
+from rathaus.cases import selectors as case_selectors
 from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.errors import CaseError
+from rathaus.cases.models import Case
 from rathaus.cases.plugin import procedure_get
 from rathaus.procedures.personalausweis.pages import PersonForm
 from rathaus.register import demo as register_demo
+from tests.accounts.factories import login_verified, staff_create
 from tests.appointments.conftest import TZ, office_make
 from tests.cases.conftest import submitted_make, user_make
 
@@ -324,3 +327,28 @@ def test_the_status_look_up_is_rate_limited_per_reference(norderstedt, citizen, 
     assert refused.status_code == 429
     assert "Zu viele Abfragen" in refused.content.decode()
     assert "Antrag im Bürgerbüro aufgenommen" not in refused.content.decode()
+
+
+def test_cards_not_picked_up_are_listed_as_overdue_for_the_clerks(norderstedt, citizen, nor_client):
+    clerk = staff_create(municipality=norderstedt)
+    cards = []
+    for waited in (91, 89):
+        case = _submit(norderstedt, citizen, [person()])
+        services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+        services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
+        services.case_stage_set(case=case, to_stage="in_production", actor=clerk)
+        services.case_stage_set(case=case, to_stage="ready", actor=clerk)
+        Case.objects.filter(pk=case.pk).update(
+            stage_changed_at=timezone.now() - dt.timedelta(days=waited)
+        )
+        cards.append(case)
+    listed = case_selectors.case_list_for_staff(
+        actor=clerk, municipality=norderstedt, stage="ready", overdue=True
+    )
+    assert list(listed) == [cards[0]]
+    # The clerk's inbox, filtered to the stage and to overdue cases, shows the same.
+    login_verified(nor_client, clerk)
+    page = nor_client.get(
+        "/verwaltung/", {"stage": "personalausweis:ready", "overdue": "on"}
+    ).content.decode()
+    assert cards[0].reference in page and cards[1].reference not in page

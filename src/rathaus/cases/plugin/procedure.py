@@ -102,6 +102,9 @@ class Procedure:
     # roles allowed ("" is "no stage yet"). A move missing from the table is refused.
     stages: ClassVar[list[Stage]] = []
     stage_transitions: ClassVar[dict[str, dict[str, frozenset[ActorRole]]]] = {}
+    # Days a case may wait at a stage before the back office lists it as overdue (an ID card
+    # not picked up): ``{"ready": 90}``.
+    stage_deadlines: ClassVar[dict[str, int]] = {}
     # Documents this procedure issues; those named in ``approval_documents`` are issued in the
     # approval's transaction (by a clerk or by the system's decision).
     document_types: ClassVar[list[DocumentType]] = []

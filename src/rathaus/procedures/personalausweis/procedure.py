@@ -62,8 +62,9 @@ class Personalausweis(Procedure):
         "in_production": {"ready": STAFF_OR_SYSTEM, "sent": STAFF},
         "ready": {"picked_up": STAFF},
     }
-    # Cards not picked up this many days after "ready" are listed for the clerks.
-    pick_up_days = 90
+    # Cards not picked up 90 days after "ready" are listed as overdue for the clerks (inbox:
+    # stage "ready", only overdue cases).
+    stage_deadlines = {"ready": 90}
     status_lookup = True
 
     def applicant_name(self, answers) -> str:
