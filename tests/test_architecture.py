@@ -19,7 +19,7 @@ PUBLIC_MODULES = {
     },
     "appointments": {"models", "services", "selectors", "constants", "errors", "api"},
     "cases": {"models", "services", "selectors", "constants", "errors", "plugin", "transitions"},
-    "catalogue": {"models", "services", "selectors", "constants"},
+    "catalogue": {"models", "services", "selectors", "constants", "fees"},
     "documents": {"models", "services", "selectors", "constants", "errors", "types", "rendering"},
     "notifications": {"models", "services", "selectors"},
     "payments": {"models", "services", "selectors", "constants", "errors", "kassenzeichen"},

@@ -129,3 +129,23 @@ def test_invalid_rules_are_rejected_with_a_message(data):
 def test_kinds():
     assert PERSONALAUSWEIS.kind == FeeKind.AGE_BANDS and PERSONALAUSWEIS.depends_on_age
     assert FeeRule.free().is_free
+
+
+def test_options_are_named_amounts_kept_with_the_rule():
+    data = {**_bands((0, "27.60"), (24, "46.00")), "options": {"post": "15.00", "photo": "6.00"}}
+    rule = fee_rule_from_json(data)
+    assert rule.option("post") == Decimal("15.00") and rule.option("photo") == Decimal("6.00")
+    assert fee_rule_from_json(rule.to_json()) == rule
+    assert rule.to_json()["options"] == {"photo": "6.00", "post": "15.00"}
+    with pytest.raises(KeyError):
+        rule.option("express")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["15.00"], {"Post Versand": "15.00"}, {"post": "15.5555"}, {"post": -1}, {"post": 1.5}],
+)
+def test_invalid_options_are_rejected_with_a_message(options):
+    with pytest.raises(ValidationError) as excinfo:
+        fee_rule_from_json({"kind": "fixed", "amount": "13.00", "options": options})
+    assert excinfo.value.messages

@@ -30,6 +30,7 @@ from django.core import signing
 from django.core.cache import cache
 
 from rathaus.core.crypto import blind_index
+from rathaus.core.ratelimit import window_allow
 
 from .models import email_digest
 
@@ -141,16 +142,12 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
         ),
         f"{PREFIX}:reset-address:{_address(ip)}": settings.PASSWORD_RESET_MAX_PER_ADDRESS,
     }
-    allowed = True
-    for key, limit in keys.items():
-        cache.add(key, 0, RESET_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RESET_WINDOW_SECONDS)
-            count = 1
-        allowed = allowed and count <= limit
-    return allowed
+    # Both scopes count every request, also once one of them refuses.
+    counted = [
+        window_allow(key=key, limit=limit, seconds=RESET_WINDOW_SECONDS)
+        for key, limit in keys.items()
+    ]
+    return all(counted)
 
 
 def client_ip(request) -> str:

@@ -8,6 +8,7 @@ that is moved stays the same booking, so it stays with its case.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -29,6 +30,7 @@ class CaseBooking:
     label: str
     url: str
     status: str
+    start: datetime.datetime
 
 
 class CaseBookings:
@@ -49,6 +51,10 @@ class CaseBookings:
         )
         return booking
 
+    def book_url(self, *, case) -> str:
+        """Where the case's applicant books the appointment it needs."""
+        return reverse("appointments:book_for_case", args=[case.reference])
+
     def for_case(self, *, case) -> list[CaseBooking]:
         """The case's active appointments, as its page lists them."""
         bookings = Booking.objects.filter(
@@ -62,6 +68,7 @@ class CaseBookings:
                     "appointments:booking", args=[booking.code, cancel_token_make(booking)]
                 ),
                 status=booking.status,
+                start=booking.start,
             )
             for booking in bookings
         ]

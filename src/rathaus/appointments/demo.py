@@ -24,6 +24,7 @@ DEMO_SERVICES = {
     "meldebescheinigung": 5,
     "fuehrungszeugnis": 10,
     "personalausweis": 20,
+    "lichtbild": 5,
 }
 # Monday–Friday; Thursday with a long afternoon, Friday mornings only.
 DEMO_HOURS = {

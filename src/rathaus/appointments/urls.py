@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.book_services, name="book"),
     path("leistung/<slug:slug>/", views.book_services, name="book_service"),
     path("anzahl/", views.book_counts, name="book_counts"),
+    path("anliegen/<str:reference>/", views.book_for_case, name="book_for_case"),
     path("standort/", views.book_office, name="book_office"),
     path("tag/", views.book_day, name="book_day"),
     path("uhrzeit/", views.book_time, name="book_time"),

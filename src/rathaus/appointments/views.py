@@ -7,6 +7,7 @@ The POST calls the service and shows the outcome.
 import datetime as dt
 
 import segno
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL, StaffRole
 from rathaus.accounts.decorators import staff_required
+from rathaus.cases import selectors as case_selectors
+from rathaus.cases.plugin import procedure_get_or_404
+from rathaus.cases.plugin.procedure import STAGE_STATUSES
+from rathaus.cases.services import case_context
 
 from . import queue, selectors
+from .case_bookings import CaseBookings
 from .challenge import hold_create_with_challenge
 from .constants import ErrorCode, TicketStatus
 from .forms import (
@@ -447,7 +453,7 @@ def book_details(request):
     form = DetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            booking_confirm(
+            booking = booking_confirm(
                 municipality=request.municipality,
                 hold_token=hold.token,
                 citizen=user,
@@ -459,6 +465,8 @@ def book_details(request):
         except AppointmentError as error:
             form.add_error(None, error.message)
         else:
+            if state.get("case"):
+                _case_attach(request, booking=booking, reference=state["case"])
             request.session.pop(SESSION_KEY, None)
             request.session["appointments_sent_until"] = hold.expires_at.isoformat()
             return redirect("appointments:book_sent")
@@ -473,6 +481,44 @@ def book_details(request):
             "office": hold.office,
         },
     )
+
+
+def _own_case(request, reference: str):
+    """The logged-in applicant's own case (404 for anyone else, staff included)."""
+    case = case_selectors.access_case_by_reference(
+        actor=request.user, municipality=request.municipality, reference=reference
+    )
+    if case.applicant_id != request.user.pk:
+        raise Http404
+    return case
+
+
+@login_required
+@require_GET
+def book_for_case(request, reference: str):
+    """Book the counter appointment a case needs: the services and how many of each come from
+    its procedure (so the appointment is as long as the answers need); the booking is tied to
+    the case when it is made."""
+    case = _own_case(request, reference)
+    procedure = procedure_get_or_404(case.procedure_key)
+    needed = procedure.appointment_services(case_context(case=case, actor=request.user))
+    if not needed or case.status not in STAGE_STATUSES:
+        raise Http404
+    request.session[SESSION_KEY] = {
+        "services": [[slug, count] for slug, count in needed],
+        "case": case.reference,
+    }
+    return redirect("appointments:book_office")
+
+
+def _case_attach(request, *, booking, reference: str) -> None:
+    if not request.user.is_authenticated:
+        return
+    try:
+        case = _own_case(request, reference)
+    except Http404:
+        return
+    CaseBookings().attach(case=case, booking=booking)
 
 
 @require_GET

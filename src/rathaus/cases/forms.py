@@ -56,3 +56,29 @@ class MessageWithFileForm(MessageForm):
         required=False,
         help_text=_("Optional: a PDF, JPEG or PNG file."),
     )
+
+
+class StatusLookupForm(KernForm):
+    """The public status look-up: a reference number and a date of birth of a person the case
+    is for (no account needed)."""
+
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=40,
+        help_text=_("As on your receipt, for example NOR-2026-000123"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the reference number.")},
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("Of a person the application is for, for example 17.05.1980"),
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the date of birth."),
+            "invalid": _("Enter the date of birth as day.month.year, for example 17.05.1980."),
+        },
+    )
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip().upper()

@@ -51,6 +51,7 @@ class Case(models.Model):
     # The procedure's own stage (``Procedure.stages``), "" before the first; changes only
     # through ``services.case_stage_set``.
     stage = models.CharField(_("stage"), max_length=40, blank=True, default="")
+    stage_changed_at = models.DateTimeField(_("stage since"), null=True, blank=True)
     answers = EncryptedJSONField(_("answers"), null=True, blank=True)
     applicant_name = EncryptedCharField(_("applicant's name"), max_length=200, blank=True)
     applicant_name_digest = models.CharField(max_length=64, blank=True, db_index=True)

@@ -29,6 +29,7 @@ from .models import (
     Message,
 )
 from .plugin import procedure_get, procedures
+from .plugin.procedure import STAGE_STATUSES
 
 
 def applicant_name_digest(name: str) -> str:
@@ -231,23 +232,36 @@ def access_case_for_staff(*, actor, municipality, reference: str) -> Case:
 
 
 def overdue_condition(*, now=None) -> Q:
-    """Undecided cases submitted longer ago than their procedure's target processing time."""
+    """Undecided cases submitted longer ago than their procedure's target processing time, and
+    cases waiting at a stage longer than the procedure allows (``stage_deadlines``: an ID card
+    not picked up)."""
     now = now or timezone.now()
     condition = Q(pk__in=[])
+    waiting = Q(pk__in=[])
     for procedure in procedures():
         deadline = now - datetime.timedelta(days=procedure.target_days)
         condition |= Q(procedure_key=procedure.key, submitted_at__lt=deadline)
-    return condition & Q(status__in=OPEN_STATUSES)
+        for stage, days in procedure.stage_deadlines.items():
+            waiting |= Q(
+                procedure_key=procedure.key,
+                stage=stage,
+                stage_changed_at__lt=now - datetime.timedelta(days=days),
+            )
+    return (condition & Q(status__in=OPEN_STATUSES)) | (waiting & Q(status__in=STAGE_STATUSES))
 
 
 def case_is_overdue(*, case: Case, now=None) -> bool:
-    if case.status not in OPEN_STATUSES or case.submitted_at is None:
-        return False
     try:
-        days = procedure_get(case.procedure_key).target_days
+        procedure = procedure_get(case.procedure_key)
     except KeyError:
         return False
-    return case.submitted_at < (now or timezone.now()) - datetime.timedelta(days=days)
+    now = now or timezone.now()
+    days = procedure.stage_deadlines.get(case.stage)
+    if days is not None and case.status in STAGE_STATUSES and case.stage_changed_at is not None:
+        return case.stage_changed_at < now - datetime.timedelta(days=days)
+    if case.status not in OPEN_STATUSES or case.submitted_at is None:
+        return False
+    return case.submitted_at < now - datetime.timedelta(days=procedure.target_days)
 
 
 ASSIGNEE_UNLISTED = ("email", "birth_date", "street", "postal_code", "city", "phone")
@@ -412,3 +426,22 @@ def access_attachment(*, actor, municipality, reference: str, public_id):
 def attachment_content(*, attachment) -> bytes:
     """The decrypted bytes of an attachment (after an access check by the caller)."""
     return encrypted_file_read(attachment.storage_name)
+
+
+def case_status_lookup(*, municipality, reference: str, birth_date) -> Case | None:
+    """The case for the public status look-up: submitted in this town, of a procedure that
+    offers the look-up, and for a person born on ``birth_date``. None otherwise — a wrong date
+    of birth gets the same answer as an unknown reference."""
+    case = (
+        Case.objects.filter(municipality=municipality, reference=reference)
+        .exclude(status=CaseStatus.DRAFT)
+        .first()
+    )
+    if case is None:
+        return None
+    procedure = procedures().get(case.procedure_key)
+    if procedure is None or not procedure.status_lookup:
+        return None
+    if birth_date not in procedure.status_lookup_birth_dates(case.answers or {}):
+        return None
+    return case

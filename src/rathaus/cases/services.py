@@ -281,7 +281,8 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         actor_role=role,
     )
     locked.stage = to_stage
-    locked.save(update_fields=["stage", "updated_at"])
+    locked.stage_changed_at = timezone.now()
+    locked.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     _history_write(
         case=locked,
         actor=actor,

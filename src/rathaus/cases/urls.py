@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("meine/", views.my_cases, name="my_cases"),
+    path("status/", views.status_lookup, name="status_lookup"),
     path("meine/<str:reference>/", views.case_detail, name="case_detail"),
     path("meine/<str:reference>/zurueckziehen/", views.case_withdraw, name="case_withdraw"),
     path(

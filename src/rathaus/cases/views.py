@@ -12,13 +12,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
+from rathaus.core.crypto import blind_index
+from rathaus.core.ratelimit import window_allow
 from rathaus.documents.selectors import issued_document_content
 
 from . import selectors, services
 from .attachments import AttachmentError, size_label
 from .constants import SESSION_DRAFT_OWNER, CaseErrorCode, CaseStatus
 from .errors import CaseError
-from .forms import ConfirmRemoveForm, MessageWithFileForm, SubmitForm, WithdrawForm
+from .forms import (
+    ConfirmRemoveForm,
+    MessageWithFileForm,
+    StatusLookupForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from .plugin import (
     AttachmentPage,
     JourneyContext,
@@ -28,6 +36,7 @@ from .plugin import (
     procedure_title,
 )
 from .plugin.pages import AddAnotherForm, form_data
+from .plugin.procedure import STAGE_STATUSES
 from .transitions import citizen_may_withdraw
 
 RETURN_TO_CHECK = "pruefen"
@@ -186,18 +195,21 @@ def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
     )
 
 
-def _prefill(form, context: JourneyContext, answers) -> None:
-    """Offer values from the page's pre-fill sources for fields not answered yet, and note
-    where each came from so the page can say so."""
-    for name, (source_key, value_name) in form.prefill.items():
+def _prefill(form, context: JourneyContext, answers, prefill=None) -> set[str]:
+    """Offer values from the pre-fill sources (``prefill``, default the page's) for fields not
+    answered yet. Returns the labels of the sources of the values shown, so the page can say
+    where they come from."""
+    shown = set()
+    for name, (source_key, value_name) in (form.prefill if prefill is None else prefill).items():
         if name in answers or name not in form.fields:
             continue
         value = context.prefill_values(source_key).get(value_name)
         if value in (None, ""):
             continue
-        form.initial[name] = value
+        form.initial[name] = form_data(type(form), {name: value}).get(name, value)
         if not form.fields[name].widget.is_hidden:  # the page says where shown values come from
-            form.prefilled_from[name] = services.prefill_source_label(source_key)
+            shown.add(str(services.prefill_source_label(source_key)))
+    return shown
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,6 +227,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
         return _group_page(request, procedure, case, page_class)
     back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
     context = _context(request, procedure, case)
+    prefill_sources: set[str] = set()
     if request.method == "POST":
         form = page_class(data=request.POST, context=context)
         if form.is_valid():
@@ -230,7 +243,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
             return redirect(_next_url(procedure, case, page_class, back_to_check=back_to_check))
     else:
         form = page_class(initial=procedure.page_data(page_class, answers), context=context)
-        _prefill(form, context, answers)
+        prefill_sources = _prefill(form, context, answers)
     return render(
         request,
         "cases/page.html",
@@ -238,7 +251,7 @@ def page(request: HttpRequest, procedure_key: str, public_id, page_slug: str) ->
             "procedure": procedure,
             "page": page_class,
             "form": form,
-            "prefill_sources": sorted(set(form.prefilled_from.values())),
+            "prefill_sources": sorted(prefill_sources),
             "back_url": _back_url(procedure, case, page_class, back_to_check=back_to_check),
         },
     )
@@ -332,12 +345,16 @@ def group_item(
         return redirect(_page_url(case, page_class))
     back_to_check = request.GET.get(RETURN_TO_CHECK) == "1"
     group_url = _page_url(case, page_class, back_to_check=back_to_check)
+    context = _context(request, procedure, case)
+    prefill_sources: set[str] = set()
     if request.method == "POST":
         form = page_class.item_form(data=request.POST)
     else:
         initial = form_data(page_class.item_form, items[index]) if index is not None else {}
         form = page_class.item_form(initial=initial)
-    form.context = _context(request, procedure, case)
+        if index is None and not items:  # the first item: often the applicant themself
+            prefill_sources = _prefill(form, context, {}, prefill=page_class.first_item_prefill)
+    form.context = context
     if request.method == "POST" and form.is_valid():
         try:
             services.case_group_item_save(
@@ -360,6 +377,7 @@ def group_item(
             "page": page_class,
             "title": title,
             "form": form,
+            "prefill_sources": sorted(prefill_sources),
             "back_url": group_url
             if items
             else _back_url(procedure, case, page_class, back_to_check=back_to_check),
@@ -462,6 +480,7 @@ def check(request: HttpRequest, procedure_key: str, public_id) -> HttpResponse:
         "cases/check.html",
         {
             "procedure": procedure,
+            "notes": procedure.notes(_context(request, procedure, case)),
             "rows": rows,
             "form": form,
             "answer_errors": answer_errors,
@@ -489,7 +508,32 @@ def confirmation(request: HttpRequest, public_id) -> HttpResponse:
     if case.is_draft:
         return redirect(_check_url(case))
     procedure = procedure_get_or_404(case.procedure_key)
-    return render(request, "cases/confirmation.html", {"case": case, "procedure": procedure})
+    return render(
+        request,
+        "cases/confirmation.html",
+        {
+            "case": case,
+            "procedure": procedure,
+            "notes": procedure.notes(_context(request, procedure, case)),
+            "book_url": _appointment_book_url(request, procedure, case),
+        },
+    )
+
+
+def _appointment_book_url(request: HttpRequest, procedure, case) -> str:
+    """Where the applicant books the counter appointment the case needs ("" when it needs
+    none, has one already, is decided against or is closed)."""
+    booking = journey_services.get("booking")
+    if (
+        booking is None
+        or case.applicant_id is None
+        or case.applicant_id != request.user.pk
+        or case.status not in STAGE_STATUSES
+        or not procedure.appointment_services(_context(request, procedure, case))
+        or booking.for_case(case=case)
+    ):
+        return ""
+    return booking.book_url(case=case)
 
 
 @login_required
@@ -556,6 +600,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "rows": rows,
             "stage_label": procedure.stage_label(case.stage) if case.stage else "",
             "bookings": booking.for_case(case=case) if booking is not None else [],
+            "book_url": _appointment_book_url(request, procedure, case),
+            "notes": procedure.notes(_context(request, procedure, case)),
             "events": selectors.case_timeline(case=case),
             "postfach": selectors.case_messages(case=case),
             "form": form if is_applicant else None,
@@ -743,4 +789,60 @@ def issued_document_download(request: HttpRequest, reference: str, document_id) 
         issued_document_content(document=document),
         content_type="application/pdf",
         filename=f"{document.title}-{reference}.pdf".replace(" ", "-"),
+    )
+
+
+# Public status look-ups: per client address and per reference (a date of birth cannot be
+# guessed by trying: at most a handful of tries per reference an hour, from anywhere).
+STATUS_LOOKUPS_PER_ADDRESS = 20
+STATUS_LOOKUPS_PER_REFERENCE = 5
+STATUS_LOOKUP_WINDOW = 60 * 60
+
+
+@require_http_methods(["GET", "POST"])
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    """Where is my application? By reference number and date of birth, without an account.
+    A wrong date of birth and an unknown number get the same answer."""
+    form = StatusLookupForm(request.POST or None)
+    found = None
+    searched = False
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"]
+        address = blind_index(request.META.get("REMOTE_ADDR", "-"), purpose="status-lookup")
+        allowed = [
+            window_allow(
+                key=f"cases:status-lookup:address:{address}",
+                limit=STATUS_LOOKUPS_PER_ADDRESS,
+                seconds=STATUS_LOOKUP_WINDOW,
+            ),
+            window_allow(
+                key="cases:status-lookup:reference:"
+                + blind_index(reference, purpose="status-lookup"),
+                limit=STATUS_LOOKUPS_PER_REFERENCE,
+                seconds=STATUS_LOOKUP_WINDOW,
+            ),
+        ]
+        if not all(allowed):
+            form.add_error(None, _("Too many look-ups. Please try again in an hour."))
+            status = 429
+        else:
+            searched = True
+            found = selectors.case_status_lookup(
+                municipality=request.municipality,
+                reference=reference,
+                birth_date=form.cleaned_data["birth_date"],
+            )
+    procedure = procedure_get_or_404(found.procedure_key) if found is not None else None
+    return render(
+        request,
+        "cases/status_lookup.html",
+        {
+            "form": form,
+            "searched": searched,
+            "case": found,
+            "procedure": procedure,
+            "stage_label": procedure.stage_label(found.stage) if found and found.stage else "",
+        },
+        status=status,
     )

@@ -199,13 +199,38 @@ SERVICES = [
         "delivery_mode": DeliveryMode.APPOINTMENT,
         "trust_level": "basic",
         "processing_time": "Etwa drei bis vier Wochen nach dem Termin",
+        # §1 PAuswGebV: by age; the options are what choices in the application cost instead
+        # (a provisional card) or on top (sent by post; outside opening hours or at an office
+        # that is not responsible). The photo taken at the counter is the service "lichtbild".
         "fee_rule": {
             "kind": "age_bands",
             "bands": [{"min_age": 0, "amount": "27.60"}, {"min_age": 24, "amount": "46.00"}],
+            "options": {"provisional": "10.00", "post": "15.00", "elsewhere": "13.00"},
         },
-        "fee_note": "Vorläufiger Personalausweis: 10,00 EUR.",
+        "fee_note": "Vorläufiger Personalausweis: 10,00 EUR. Versand per Post: 15,00 EUR "
+        "zusätzlich. Lichtbild im Bürgerbüro: 6,00 EUR zusätzlich.",
         "popular_rank": 2,
         "life_situations": ["ausweise-dokumente", "familie"],
+    },
+    {
+        "slug": "lichtbild",
+        "leika_key": "",
+        "name": "Lichtbild im Bürgerbüro aufnehmen",
+        "keywords": "Lichtbild, Passfoto, Foto, biometrisches Foto, Ausweisfoto, Passbild",
+        "summary": "Das biometrische Foto für Personalausweis oder Reisepass nehmen wir bei "
+        "Ihrem Termin im Bürgerbüro auf.",
+        "description": "Seit Mai 2025 werden Lichtbilder für Ausweis und Pass nur noch digital "
+        "übermittelt: von einem zertifizierten Fotografen (Sie bringen den Ausdruck mit dem "
+        "Code mit) oder aufgenommen im Bürgerbüro. Papierfotos werden nicht mehr angenommen.",
+        "who_may_apply": "Jede Person, die einen Personalausweis oder Reisepass beantragt.",
+        "required_documents": "",
+        "legal_basis": "§ 1 Personalausweisgebührenverordnung (PAuswGebV)",
+        "delivery_mode": DeliveryMode.APPOINTMENT,
+        "trust_level": "basic",
+        "processing_time": "Während des Termins",
+        "fee_rule": {"kind": "fixed", "amount": "6.00"},
+        "popular_rank": None,
+        "life_situations": ["ausweise-dokumente"],
     },
     {
         "slug": "briefwahl",
@@ -392,7 +417,19 @@ SERVICES_EN = {
         "legal_basis": "§ 9 ID Card Act (PAuswG) – issue\n"
         "§ 1 ID Card Fees Ordinance (PAuswGebV) – fees",
         "processing_time": "About three to four weeks after the appointment",
-        "fee_note": "Temporary ID card: 10.00 EUR.",
+        "fee_note": "Temporary ID card: 10.00 EUR. Sent by post: 15.00 EUR extra. Photo taken "
+        "at the Bürgerbüro: 6.00 EUR extra.",
+    },
+    "lichtbild": {
+        "name": "Have your photo taken at the Bürgerbüro",
+        "summary": "We take the biometric photo for your ID card or passport at your appointment.",
+        "description": "Since May 2025 photos for ID cards and passports are only accepted "
+        "digitally: from a certified photographer (bring the printout with the code) or taken at "
+        "the Bürgerbüro. Paper photos are no longer accepted.",
+        "who_may_apply": "Everyone applying for an ID card or passport.",
+        "required_documents": "",
+        "legal_basis": "§ 1 ID Card Fees Ordinance (PAuswGebV)",
+        "processing_time": "During the appointment",
     },
     "briefwahl": {
         "name": "Apply for a postal vote (Wahlschein)",

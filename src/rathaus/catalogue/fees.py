@@ -10,10 +10,18 @@ A rule is stored as JSON on ``Service.fee_rule`` (and optionally on
 
 Age bands are ordered by ``min_age``; the first starts at 0, and each band runs until the next
 one starts (so there are no gaps). Amounts are Euro with two decimals.
+
+Any rule may carry named ``options``: amounts a procedure adds or uses instead for a choice the
+applicant makes (an ID card sent by post, a provisional card), so that they too live in the
+catalogue and not in code::
+
+    {"kind": "age_bands", "bands": [...], "options": {"post": "15.00", "provisional": "10.00"}}
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -30,9 +38,13 @@ from .constants import FeeKind
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_AGE = 150
+OPTION_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 FEE_RULE_INVALID = _("Enter a valid fee rule.")
 FEE_AMOUNT_INVALID = _("Enter an amount in euros with at most two decimal places, e.g. 7.50.")
+FEE_OPTIONS_INVALID = _(
+    "Options must map short names (letters, digits, hyphens) to amounts in euros."
+)
 FEE_BANDS_INVALID = _(
     "Age bands must start at age 0 and be ordered by rising minimum age without repeats."
 )
@@ -55,6 +67,11 @@ class FeeRule:
     kind: FeeKind
     amount: Decimal = ZERO
     bands: tuple[AgeBand, ...] = ()
+    options: tuple[tuple[str, Decimal], ...] = ()
+
+    def option(self, name: str) -> Decimal:
+        """The amount of the named option (KeyError when the catalogue lacks it)."""
+        return dict(self.options)[name]
 
     @property
     def is_free(self) -> bool:
@@ -66,11 +83,15 @@ class FeeRule:
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == FeeKind.FIXED:
-            return {"kind": FeeKind.FIXED.value, "amount": str(self.amount)}
-        if self.kind == FeeKind.AGE_BANDS:
+            data = {"kind": FeeKind.FIXED.value, "amount": str(self.amount)}
+        elif self.kind == FeeKind.AGE_BANDS:
             bands = [{"min_age": b.min_age, "amount": str(b.amount)} for b in self.bands]
-            return {"kind": FeeKind.AGE_BANDS.value, "bands": bands}
-        return {"kind": FeeKind.FREE.value}
+            data = {"kind": FeeKind.AGE_BANDS.value, "bands": bands}
+        else:
+            data = {"kind": FeeKind.FREE.value}
+        if self.options:
+            data["options"] = {name: str(amount) for name, amount in self.options}
+        return data
 
     @classmethod
     def free(cls) -> FeeRule:
@@ -106,6 +127,20 @@ def fee_rule_from_json(data: Any) -> FeeRule:
     """Parse and validate a stored rule; raises ValidationError with a translated message."""
     if not isinstance(data, Mapping):
         raise ValidationError(FEE_RULE_INVALID, code="invalid_fee_rule")
+    rule = _fee_rule_base(data)
+    options = _options_parse(data.get("options", {}))
+    return dataclasses.replace(rule, options=options) if options else rule
+
+
+def _options_parse(raw: Any) -> tuple[tuple[str, Decimal], ...]:
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(name, str) and OPTION_NAME.fullmatch(name) for name in raw
+    ):
+        raise ValidationError(FEE_OPTIONS_INVALID, code="invalid_options")
+    return tuple(sorted((name, parse_amount(amount)) for name, amount in raw.items()))
+
+
+def _fee_rule_base(data: Mapping) -> FeeRule:
     kind = data.get("kind")
     if kind == FeeKind.FREE:
         return FeeRule.free()

@@ -17,7 +17,15 @@ from .pages import (
     answer_to_json,
 )
 from .prefill import PrefillSource, prefill_sources
-from .procedure import AnswerError, Answers, Decision, DecisionOutcome, Procedure, Stage
+from .procedure import (
+    AnswerError,
+    Answers,
+    Decision,
+    DecisionOutcome,
+    Note,
+    Procedure,
+    Stage,
+)
 from .registry import (
     ProcedureRegistry,
     procedure_get,
@@ -36,6 +44,7 @@ __all__ = [
     "DocumentType",
     "JourneyContext",
     "JourneyServices",
+    "Note",
     "PrefillSource",
     "Procedure",
     "ProcedureRegistry",

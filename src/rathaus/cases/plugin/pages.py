@@ -93,7 +93,6 @@ class QuestionPage(KernForm):
 
     def __init__(self, *args, context: JourneyContext | None = None, **kwargs):
         self.context = context
-        self.prefilled_from: dict[str, str] = {}
         super().__init__(*args, **kwargs)
 
     @classmethod
@@ -165,6 +164,9 @@ class RepeatingGroupPage(QuestionPage):
     add_title: ClassVar[Any] = _("Add an item")
     add_another_question: ClassVar[Any] = _("Do you need to add another item?")
     too_few_message: ClassVar[Any] = _("Add at least one item.")
+    # Like ``QuestionPage.prefill``, for the item form of the first item (while the group is
+    # empty it is usually the applicant themself): ``{"field": (source key, value name)}``.
+    first_item_prefill: ClassVar[dict[str, tuple[str, str]]] = {}
 
     @classmethod
     def field_names(cls) -> list[str]:

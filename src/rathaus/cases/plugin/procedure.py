@@ -51,6 +51,15 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something a procedure tells the applicant on the check page, the confirmation and the
+    case page, worked out from the answers: what it will cost, what to bring."""
+
+    heading: Any
+    lines: list[Any]
+
+
+@dataclass(frozen=True)
 class AnswerError:
     """A cross-page rule's complaint: which page and field the citizen should change, and why."""
 
@@ -93,10 +102,16 @@ class Procedure:
     # roles allowed ("" is "no stage yet"). A move missing from the table is refused.
     stages: ClassVar[list[Stage]] = []
     stage_transitions: ClassVar[dict[str, dict[str, frozenset[ActorRole]]]] = {}
+    # Days a case may wait at a stage before the back office lists it as overdue (an ID card
+    # not picked up): ``{"ready": 90}``.
+    stage_deadlines: ClassVar[dict[str, int]] = {}
     # Documents this procedure issues; those named in ``approval_documents`` are issued in the
     # approval's transaction (by a clerk or by the system's decision).
     document_types: ClassVar[list[DocumentType]] = []
     approval_documents: ClassVar[list[str]] = []
+    # Whether the public status look-up answers for this procedure's cases (see
+    # ``status_lookup_birth_dates``).
+    status_lookup: ClassVar[bool] = False
 
     # --- questions ---------------------------------------------------------------------------
     def active_pages(self, answers: Answers) -> list[type[QuestionPage]]:
@@ -149,6 +164,24 @@ class Procedure:
     def cross_check(self, context: JourneyContext) -> list[AnswerError]:
         """Rules across pages, run on the check page, on submit and when a page they name is
         saved. Return one ``AnswerError`` per problem (none: all is well)."""
+        return []
+
+    def notes(self, context: JourneyContext) -> list[Note]:
+        """What the applicant should know from their answers (costs, what to bring)."""
+        return []
+
+    # --- at the counter ------------------------------------------------------------------------
+    def appointment_services(self, context: JourneyContext) -> list[tuple[str, int]]:
+        """The catalogue services (and how many of each) a counter appointment for this case
+        must cover; its length follows from them. Empty: the case needs no appointment. The
+        case page then offers to book it, and the booking stays with the case."""
+        return []
+
+    def status_lookup_birth_dates(self, answers: Answers) -> list[datetime.date]:
+        """With ``status_lookup``: the dates of birth of the persons a case is for. Anyone may
+        look up the case's status and stage on the public status page (``/anliegen/status/``)
+        with its reference and one of these dates — no account needed, e.g. for an ID card
+        applied for at the counter; anything else gets the answer an unknown reference gets."""
         return []
 
     # --- money -------------------------------------------------------------------------------
