@@ -45,6 +45,7 @@ RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))
 RATHAUS_PROCEDURES = [
     "rathaus.procedures.general_request.procedure.GeneralRequest",
     "rathaus.procedures.meldebescheinigung.procedure.Meldebescheinigung",
+    "rathaus.procedures.uebermittlungssperren.procedure.Uebermittlungssperren",
 ]
 
 INSTALLED_APPS = [
