@@ -4,11 +4,9 @@ tests, and the check of an issued document on /pruefen/."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pypdf
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
@@ -16,36 +14,9 @@ from rathaus.cases import services
 from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
-from rathaus.register import demo as register_demo
 from rathaus.register.models import Person
-from tests.cases.conftest import user_make
 
 NOR = "norderstedt.localhost"
-
-
-@pytest.fixture
-def register(towns, settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    settings.RATHAUS_DEMO_RESIDENTS = 20
-    register_demo.load()
-    return towns[0]
-
-
-@pytest.fixture
-def erika(register):
-    user = user_make("erika.mustermann@example.org", given="Erika", family="Mustermann")
-    user.birth_date = datetime.date(1964, 8, 12)
-    user.save()
-    return user
-
-
-@pytest.fixture
-def stranger(register):
-    """A citizen with an account whom the register does not know."""
-    user = user_make("nora@example.org", given="Nora", family="Niemand")
-    user.birth_date = datetime.date(1990, 1, 1)
-    user.save()
-    return user
 
 
 def register_person(town, given: str) -> Person:

@@ -19,16 +19,15 @@ from rathaus.register.constants import BlockKind, RegisterAction, RegisterErrorC
 from rathaus.register.errors import RegisterError
 from rathaus.register.models import RegisterChange
 from rathaus.register.selectors import blocks_in_force
+from rathaus.tenants.models import Municipality
+from tests.accounts.factories import login_verified, staff_create
 from tests.cases.conftest import user_make
 
-from .meldewesen import (  # noqa: F401  (fixtures)
+from .meldewesen import (
     drafted,
     eid_session,
-    erika,
     pdf_text,
-    register,
     register_person,
-    stranger,
     submitted,
     verifies_on_pruefen,
 )
@@ -169,17 +168,17 @@ def test_web_journey_and_access(register, erika, nor_client, rei_client, client)
     client.force_login(other)
     assert client.get(mine).status_code == 404
     assert client.get(download).status_code == 404
-    clerk = user_make("clerk@norderstedt.example", given="C", family="C", staff_of=register)
-    client.force_login(clerk)
+    clerk = staff_create(municipality=register)
+    login_verified(client, clerk)
     assert client.get(download).status_code == 404
     # The wrong town: Erika's own login on Reinbek's host, Reinbek's clerk in its back office.
     rei_client.force_login(erika)
     assert rei_client.get(mine).status_code == 404
     assert rei_client.get(download).status_code == 404
     assert rei_client.get(f"/pruefen/{document.verification_code}/").status_code == 404
-    reinbek = Case.objects.get(pk=case.pk).municipality.__class__.objects.get(slug="reinbek")
-    rei_clerk = user_make("clerk@reinbek.example", given="R", family="R", staff_of=reinbek)
-    rei_client.force_login(rei_clerk)
+    reinbek = Municipality.objects.get(slug="reinbek")
+    rei_clerk = staff_create(municipality=reinbek)
+    login_verified(rei_client, rei_clerk)
     assert rei_client.get(f"/verwaltung/faelle/{case.reference}/").status_code == 404
 
 
