@@ -279,6 +279,16 @@ def block_end(*, block: Block, on: datetime.date, actor=None, case=None) -> Bloc
     return locked
 
 
+def block_reminder_mark(*, block: Block, on: datetime.date) -> bool:
+    """Note that the renewal reminder of ``block`` was sent on ``on``. False when it had been
+    sent already (two runs of the reminder task send it once)."""
+    return bool(
+        Block.objects.filter(
+            pk=block.pk, municipality=block.municipality_id, reminder_sent_on__isnull=True
+        ).update(reminder_sent_on=on)
+    )
+
+
 def streets_load(*, municipality, sections: list[tuple[str, str, int, int, str]]) -> int:
     """Write the town's street directory: (name, postal code, from, to, parity) per section.
     Idempotent: existing sections are kept. Returns how many were added."""

@@ -46,6 +46,8 @@ RATHAUS_PROCEDURES = [
     "rathaus.procedures.general_request.procedure.GeneralRequest",
     "rathaus.procedures.meldebescheinigung.procedure.Meldebescheinigung",
     "rathaus.procedures.uebermittlungssperren.procedure.Uebermittlungssperren",
+    "rathaus.procedures.auskunftssperre.procedure.Auskunftssperre",
+    "rathaus.procedures.meldedatensatz.procedure.Meldedatensatz",
 ]
 
 INSTALLED_APPS = [

@@ -3,6 +3,8 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure
+from rathaus.documents.constants import DocumentErrorCode
+from rathaus.documents.errors import DocumentError
 from rathaus.payments.services import payment_for_case_require
 from rathaus.register.constants import Sex
 from rathaus.register.interface import resident_register
@@ -16,8 +18,8 @@ from .subject import subject_person
 def certificate_data(case) -> dict:
     """The certificate shows what §18 BMG allows for its kind, read from the register now."""
     person = subject_person(case=case)
-    if person is None:
-        return {"rows": [], "intro": ""}
+    if person is None:  # a clerk approving a request for a person the register does not know
+        raise DocumentError(DocumentErrorCode.NO_REGISTER_ENTRY)
     residences = residences_of(person=person).filter(moved_out__isnull=True)
     return {
         "intro": _("The person named below is registered in our resident register as follows."),
