@@ -48,6 +48,7 @@ RATHAUS_PROCEDURES = [
     "rathaus.procedures.uebermittlungssperren.procedure.Uebermittlungssperren",
     "rathaus.procedures.auskunftssperre.procedure.Auskunftssperre",
     "rathaus.procedures.meldedatensatz.procedure.Meldedatensatz",
+    "rathaus.procedures.abmeldung.procedure.Abmeldung",
 ]
 
 INSTALLED_APPS = [
