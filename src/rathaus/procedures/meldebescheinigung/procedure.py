@@ -2,7 +2,9 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure
+from rathaus.cases.constants import ActorRole
+from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure, Stage
+from rathaus.cases.services import case_stage_set
 from rathaus.documents.constants import DocumentErrorCode
 from rathaus.documents.errors import DocumentError
 from rathaus.payments.services import payment_for_case_require
@@ -52,6 +54,16 @@ class Meldebescheinigung(Procedure):
     account_required = True
     document_types = [MELDEBESCHEINIGUNG]
     approval_documents = ["meldebescheinigung"]
+    # A printed certificate waits for the post once it is issued; the clerk who sends it marks
+    # it. The electronic one has no stages.
+    stages = [
+        Stage("awaiting_dispatch", _("Waiting to be sent by post")),
+        Stage("sent", _("Sent by post")),
+    ]
+    stage_transitions = {
+        "": {"awaiting_dispatch": frozenset({ActorRole.SYSTEM})},
+        "awaiting_dispatch": {"sent": frozenset({ActorRole.STAFF})},
+    }
     retention = datetime.timedelta(days=90)
     next_steps = _(
         "An electronic certificate is ready at once on your request's page. A printed one is "
@@ -77,3 +89,7 @@ class Meldebescheinigung(Procedure):
         if person is None or resident_register().has_auskunftssperre(person=person):
             return None
         return Decision(DecisionOutcome.APPROVE, rule="exact-register-match")
+
+    def on_approved(self, context) -> None:
+        if (context.case.answers or {}).get("delivery") == Delivery.POST:
+            case_stage_set(case=context.case, to_stage="awaiting_dispatch", actor=None)
