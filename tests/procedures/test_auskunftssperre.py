@@ -11,6 +11,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from rathaus.api import services as api_services
 from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.plugin import procedure_get
@@ -27,6 +28,7 @@ from rathaus.register.models import Block, RegisterChange
 from rathaus.register.selectors import family_for_prefill, has_auskunftssperre, person_match
 from tests.accounts.factories import login_verified, staff_create
 from tests.api.conftest import ApiClient
+from tests.cases.conftest import user_make
 
 from .meldewesen import eid_session, pdf_text, register_person, submitted, verifies_on_pruefen
 
@@ -182,8 +184,6 @@ def test_no_answer_about_a_blocked_person_differs_from_a_non_existent_one(
 
 
 def test_pre_fill_for_hans_himself_still_works(register, hans_blocked):
-    from tests.cases.conftest import user_make
-
     user = user_make("hans@example.org", given="Hans", family="Mustermann")
     user.birth_date = hans_blocked.birth_date
     user.save()
@@ -201,8 +201,6 @@ def test_pre_fill_for_hans_himself_still_works(register, hans_blocked):
 def test_hans_own_certificate_waits_for_a_clerk_and_his_case_is_hidden_elsewhere(
     register, hans_blocked, nor_client, rei_client
 ):
-    from tests.cases.conftest import user_make
-
     user = user_make("hans@example.org", given="Hans", family="Mustermann")
     user.birth_date = hans_blocked.birth_date
     user.save()
@@ -222,8 +220,6 @@ def test_hans_own_certificate_waits_for_a_clerk_and_his_case_is_hidden_elsewhere
     assert real.status_code == invented.status_code == 404
     search = rei_client.get("/verwaltung/", {"q": "Hans Mustermann"})
     assert search.status_code == 200 and case.reference not in search.content.decode()
-    from rathaus.api import services as api_services
-
     _token, clear = api_services.api_token_create(
         municipality=reinbek, name="Fachverfahren", acting_user=rei_clerk, created_by=None
     )

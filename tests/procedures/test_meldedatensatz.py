@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.models import CaseEvent
 from rathaus.cases.plugin import procedure_get
@@ -65,8 +67,6 @@ def test_the_own_data_at_once_as_documented_json(register, erika, client):
     # The signature: the town confirms this exact file, and refuses a changed one.
     assert verifies_on_pruefen(client, document)
     tampered = raw.replace(b"Rathausallee", b"Rathausallex")
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = client.post(
         f"/pruefen/{code}/",
         {"document": SimpleUploadedFile("datensatz.json", tampered)},
@@ -93,8 +93,6 @@ def test_download_is_json_and_only_for_the_person(register, erika, nor_client, r
 
 
 def test_not_without_an_exact_register_match(register, stranger):
-    from rathaus.cases import services
-
     draft = services.case_draft_start(
         municipality=register,
         procedure=procedure_get(KEY),

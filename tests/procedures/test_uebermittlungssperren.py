@@ -9,7 +9,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
+from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case, CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.documents.models import IssuedDocument
@@ -75,8 +77,6 @@ def test_set_then_revoke_changes_the_register_at_once(register, erika, client):
 
     # The page offers the register's state: both ticked. Revoke one on the same day.
     draft = drafted(register, erika, KEY, [])
-    from rathaus.cases import services
-
     form = procedure_get(KEY).page(PAGE)(
         initial={}, context=services.case_context(case=draft, actor=erika, trust_level="high")
     )
@@ -92,8 +92,6 @@ def test_set_then_revoke_changes_the_register_at_once(register, erika, client):
 
 
 def test_the_bundeswehr_objection_is_not_offered_and_refused(register, erika):
-    from rathaus.cases import services
-
     draft = drafted(register, erika, KEY, [])
     page = procedure_get(KEY).page(PAGE)
     context = services.case_context(case=draft, actor=erika, trust_level="high")
@@ -113,9 +111,6 @@ def test_the_bundeswehr_objection_is_not_offered_and_refused(register, erika):
 
 
 def test_nothing_changed_or_not_in_the_register_stops_on_the_page(register, erika, stranger):
-    from rathaus.cases import services
-    from rathaus.cases.errors import CaseError
-
     case = drafted(register, erika, KEY, [(PAGE, {"objections": []})])
     errors = procedure_get(KEY).cross_check(
         services.case_context(case=case, actor=erika, trust_level="high")
