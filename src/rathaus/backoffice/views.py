@@ -192,9 +192,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _document_filename(case, document) -> str:
+def _document_filename(case, document, extension: str = "pdf") -> str:
     title = selectors.issued_document_title(case=case, document=document)
-    return f"{title}-{case.reference}.pdf".replace(" ", "-")
+    return f"{title}-{case.reference}.{extension}".replace(" ", "-")
 
 
 def _documents_for_page(case) -> list:
@@ -479,10 +479,12 @@ def document_download(request: HttpRequest, reference: str, document_id) -> Http
     if document is None:
         raise Http404
     _logged_read(request, case, CaseReadCategory.DOCUMENTS)
+    content = document_selectors.issued_document_content(document=document)
+    media_type, extension = document_selectors.issued_document_format(content=content)
     return _file_response(
-        document_selectors.issued_document_content(document=document),
-        content_type="application/pdf",
-        filename=_document_filename(case, document),
+        content,
+        content_type=media_type,
+        filename=_document_filename(case, document, extension),
     )
 
 

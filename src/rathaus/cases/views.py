@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
 from rathaus.core.crypto import blind_index
 from rathaus.core.ratelimit import window_allow
-from rathaus.documents.selectors import issued_document_content
+from rathaus.documents.selectors import issued_document_content, issued_document_format
 
 from . import selectors, services
 from .attachments import AttachmentError, size_label
@@ -785,10 +785,12 @@ def issued_document_download(request: HttpRequest, reference: str, document_id) 
         reference=reference,
         public_id=document_id,
     )
+    content = issued_document_content(document=document)
+    media_type, extension = issued_document_format(content=content)
     return _file_response(
-        issued_document_content(document=document),
-        content_type="application/pdf",
-        filename=f"{document.title}-{reference}.pdf".replace(" ", "-"),
+        content,
+        content_type=media_type,
+        filename=f"{document.title}-{reference}.{extension}".replace(" ", "-"),
     )
 
 

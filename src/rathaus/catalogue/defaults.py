@@ -83,9 +83,12 @@ SERVICES = [
         "Deutschlands umzieht.",
         "required_documents": "Personalausweis oder Reisepass\nNeue Anschrift im Ausland "
         "(falls bekannt)",
-        "legal_basis": "§ 17 Abs. 2 BMG – Abmeldung",
+        "legal_basis": "§ 17 Abs. 2 BMG – Abmeldung\n"
+        "§ 23 Abs. 6 BMG – Identitätsnachweis ohne Online-Ausweis",
         "delivery_mode": DeliveryMode.BOTH,
-        "trust_level": "high",
+        # The eID, or the alternative proof of §23(6) BMG (name, date of birth, serial number
+        # of the last ID document) checked by a clerk: any account may start it.
+        "trust_level": "basic",
         "processing_time": "Sofort; online in der Regel innerhalb weniger Tage",
         "fee_rule": FREE,
         "popular_rank": None,
@@ -146,6 +149,50 @@ SERVICES = [
         "fee_note": "Die Gebühr wird von der Gemeinde festgelegt.",
         "popular_rank": 3,
         "life_situations": ["ausweise-dokumente", "umzug"],
+    },
+    {
+        "slug": "auskunftssperre",
+        "leika_key": "",
+        "name": "Auskunftssperre beantragen",
+        "keywords": "Auskunftssperre, Melderegistersperre, Gefahr, Stalking, Schutz, "
+        "Adresse sperren, Datenschutz",
+        "summary": "Wenn Ihnen durch eine Auskunft aus dem Melderegister Gefahr droht, "
+        "lassen Sie Ihre Daten sperren.",
+        "description": "Eine Auskunftssperre wird eingetragen, wenn Tatsachen die Annahme "
+        "rechtfertigen, dass Ihnen oder einer anderen Person durch eine Melderegisterauskunft "
+        "eine Gefahr für Leben, Gesundheit, persönliche Freiheit oder ähnliche schutzwürdige "
+        "Interessen erwachsen kann. Sie gilt zwei Jahre und kann verlängert werden.",
+        "who_may_apply": "Jede gemeldete Person für sich selbst.",
+        "required_documents": "Begründung\nNachweise der Gefährdung (zum Beispiel eine "
+        "Schutzanordnung oder eine Anzeige)",
+        "legal_basis": "§ 51 BMG – Auskunftssperren",
+        "delivery_mode": DeliveryMode.BOTH,
+        "trust_level": "high",
+        "processing_time": "Wenige Tage",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["meine-daten"],
+    },
+    {
+        "slug": "meldedatensatz",
+        "leika_key": "",
+        "name": "Eigene Meldedaten abrufen (Meldedatensatz)",
+        "keywords": "Meldedatensatz, Meldedaten, Auskunft, eigene Daten, Datenauskunft, "
+        "maschinenlesbar, JSON",
+        "summary": "Ihre eigenen Daten aus dem Melderegister als signierte, maschinenlesbare "
+        "Datei – sofort und kostenlos.",
+        "description": "Mit der Online-Ausweisfunktion erhalten Sie Ihre Daten aus dem "
+        "Melderegister als Datei (JSON), die Sie an andere Stellen weitergeben können. Die "
+        "Echtheit der Datei lässt sich mit dem Prüfcode auf der Prüfseite der Stadt bestätigen.",
+        "who_may_apply": "Jede gemeldete Person für sich selbst.",
+        "required_documents": "Ausweis mit Online-Ausweisfunktion und PIN",
+        "legal_basis": "§ 18a BMG – Meldedatensatz zum Abruf",
+        "delivery_mode": DeliveryMode.ONLINE,
+        "trust_level": "high",
+        "processing_time": "Sofort",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["meine-daten"],
     },
     {
         "slug": "fuehrungszeugnis",
@@ -343,7 +390,8 @@ SERVICES_EN = {
         "who_may_apply": "Everyone registered here who gives up their home and does not move "
         "within Germany.",
         "required_documents": "ID card or passport\nNew address abroad (if known)",
-        "legal_basis": "§ 17 (2) BMG – deregistration",
+        "legal_basis": "§ 17 (2) BMG – deregistration\n"
+        "§ 23 (6) BMG – proof of identity without the online ID",
         "processing_time": "At once; online usually within a few days",
     },
     "uebermittlungssperren": {
@@ -381,6 +429,31 @@ SERVICES_EN = {
         "The town's fee statute or the state's administrative costs law",
         "processing_time": "At once; online as a PDF after payment",
         "fee_note": "The town sets the fee.",
+    },
+    "auskunftssperre": {
+        "name": "Apply for a block on information (Auskunftssperre)",
+        "summary": "If information from the register could put you in danger, have your data "
+        "blocked.",
+        "description": "A block is entered when facts justify the assumption that information "
+        "from the register could endanger the life, health, personal freedom or similar "
+        "interests of you or another person. It runs for two years and can be renewed.",
+        "who_may_apply": "Everyone registered here, for themselves.",
+        "required_documents": "Your reasons\nEvidence of the danger (for example a protection "
+        "order or a police report)",
+        "legal_basis": "§ 51 BMG – blocks on information",
+        "processing_time": "A few days",
+    },
+    "meldedatensatz": {
+        "name": "Download your own register data (Meldedatensatz)",
+        "summary": "Your own data from the resident register as a signed, machine-readable "
+        "file – at once and free of charge.",
+        "description": "With the online function of your ID card you get your data from the "
+        "resident register as a file (JSON) that you can pass on. Anyone can confirm the file "
+        "with its verification code on the town's verification page.",
+        "who_may_apply": "Everyone registered here, for themselves.",
+        "required_documents": "ID card with the online function and its PIN",
+        "legal_basis": "§ 18a BMG – register data for retrieval",
+        "processing_time": "At once",
     },
     "fuehrungszeugnis": {
         "name": "Certificate of good conduct (Führungszeugnis)",

@@ -15,3 +15,10 @@ class DocumentErrorCode(models.TextChoices):
     NOT_ISSUABLE = "not_issuable", _("This procedure cannot issue this document type.")
     ACTOR_NOT_PERMITTED = "actor_not_permitted", _("You may not issue documents for this case.")
     CASE_NOT_SUBMITTED = "case_not_submitted", _("Documents are issued for submitted cases only.")
+    NO_REGISTER_ENTRY = (
+        "no_register_entry",
+        _(
+            "The resident register has no entry for this person, so this document cannot be "
+            "issued. Reject the request or ask the applicant for more information."
+        ),
+    )

@@ -28,6 +28,14 @@ def issued_document_content(*, document: IssuedDocument) -> bytes:
     return encrypted_file_read(document.storage_name)
 
 
+def issued_document_format(*, content: bytes) -> tuple[str, str]:
+    """(media type, file extension) of an issued document's bytes: a PDF, or the JSON of a
+    §18a Meldedatensatz."""
+    if content.lstrip()[:1] == b"{":
+        return "application/json", "json"
+    return "application/pdf", "pdf"
+
+
 def verification_get(*, municipality, code: str) -> IssuedDocument:
     """The document a verification code belongs to, issued by ``municipality``; else 404."""
     normalised = code_normalise(code)

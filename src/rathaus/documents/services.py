@@ -50,19 +50,22 @@ def _store(*, case, kind: DocumentType, data: dict, actor) -> IssuedDocument:
     issued_at = timezone.now()
     url = verification_url(municipality=case.municipality, code=code)
     title = str(kind.title)
-    pdf = pdf_render(
-        template=kind.template,
-        context={
-            **data,
-            "title": title,
-            "reference": case.reference,
-            "issued_at": timezone.localtime(issued_at),
-            "verification_code": code_display(code),
-            "verification_url": url,
-            "qr_code": qr_svg_data_uri(url),
-        },
-        municipality=case.municipality,
-    )
+    context = {
+        **data,
+        "title": title,
+        "reference": case.reference,
+        "issued_at": timezone.localtime(issued_at),
+        "verification_code": code_display(code),
+        "verification_url": url,
+    }
+    if kind.render is not None:
+        pdf = kind.render({**context, "municipality": case.municipality})
+    else:
+        pdf = pdf_render(
+            template=kind.template,
+            context={**context, "qr_code": qr_svg_data_uri(url)},
+            municipality=case.municipality,
+        )
     storage_name = encrypted_file_write(data=pdf, folder="documents")
     try:
         with transaction.atomic():

@@ -17,3 +17,7 @@ class DocumentType:
     title: Any
     template: str
     build: Callable[[Any], dict[str, Any]]
+    # A document that is not a PDF (the §18a Meldedatensatz, JSON): ``render(context)`` returns
+    # the file's bytes from the same context a template gets (verification code and address
+    # included); ``template`` is then unused. Verified on /pruefen/ by its hash, like a PDF.
+    render: Callable[[dict[str, Any]], bytes] | None = None

@@ -212,6 +212,8 @@ class Block(models.Model):
     valid_until = models.DateField(_("until"), null=True, blank=True)
     # An Auskunftssperre's reasons may describe a threat to the person: encrypted.
     reason = EncryptedCharField(_("reason"), max_length=2000, blank=True)
+    # When the renewal reminder before an Auskunftssperre ends was sent (sent once).
+    reminder_sent_on = models.DateField(_("renewal reminder sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["valid_from", "pk"]

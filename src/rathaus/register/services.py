@@ -264,9 +264,10 @@ def block_set(
 
 @transaction.atomic
 def block_end(*, block: Block, on: datetime.date, actor=None, case=None) -> Block:
-    """Revoke a block from ``on`` (it was in force until the day before)."""
+    """Revoke a block from ``on`` (it was in force until the day before). A block revoked on
+    the day it began ends before it began: it was never in force."""
     locked = Block.objects.select_for_update().get(pk=block.pk, municipality=block.municipality_id)
-    locked.valid_until = max(locked.valid_from, on - datetime.timedelta(days=1))
+    locked.valid_until = on - datetime.timedelta(days=1)
     locked.save(update_fields=["valid_until"])
     _change(
         person=locked.person,
@@ -276,6 +277,16 @@ def block_end(*, block: Block, on: datetime.date, actor=None, case=None) -> Bloc
         case=case,
     )
     return locked
+
+
+def block_reminder_mark(*, block: Block, on: datetime.date) -> bool:
+    """Note that the renewal reminder of ``block`` was sent on ``on``. False when it had been
+    sent already (two runs of the reminder task send it once)."""
+    return bool(
+        Block.objects.filter(
+            pk=block.pk, municipality=block.municipality_id, reminder_sent_on__isnull=True
+        ).update(reminder_sent_on=on)
+    )
 
 
 def streets_load(*, municipality, sections: list[tuple[str, str, int, int, str]]) -> int:

@@ -45,6 +45,10 @@ RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))
 RATHAUS_PROCEDURES = [
     "rathaus.procedures.general_request.procedure.GeneralRequest",
     "rathaus.procedures.meldebescheinigung.procedure.Meldebescheinigung",
+    "rathaus.procedures.uebermittlungssperren.procedure.Uebermittlungssperren",
+    "rathaus.procedures.auskunftssperre.procedure.Auskunftssperre",
+    "rathaus.procedures.meldedatensatz.procedure.Meldedatensatz",
+    "rathaus.procedures.abmeldung.procedure.Abmeldung",
     "rathaus.procedures.personalausweis.procedure.Personalausweis",
 ]
 

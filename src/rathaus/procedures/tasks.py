@@ -1,0 +1,20 @@
+"""Periodic tasks of the procedures (found by Huey's autodiscovery of ``<app>.tasks``).
+Tasks carry ids only."""
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from .auskunftssperre.reminders import reminder_send, reminders_due
+
+
+@db_periodic_task(crontab(hour="6", minute="23"))
+def auskunftssperre_reminders() -> None:
+    """Daily: a reminder before an Auskunftssperre ends (§51(4) BMG), one task per block."""
+    for block_id in reminders_due(today=timezone.localdate()):
+        auskunftssperre_reminder(block_id=block_id)
+
+
+@db_task()
+def auskunftssperre_reminder(*, block_id: int) -> None:
+    reminder_send(block_id=block_id, today=timezone.localdate())
