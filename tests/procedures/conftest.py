@@ -1,12 +1,11 @@
 """Fixtures of the Meldewesen procedure tests: the demo register, Erika Mustermann as the
-register knows her, and a citizen the register does not know."""
-
-import datetime
+register knows her (identified with the eID), and a citizen the register does not know."""
 
 import pytest
 
 from rathaus.register import demo as register_demo
-from tests.cases.conftest import user_make
+
+from .meldewesen import eid_user
 
 
 @pytest.fixture
@@ -19,16 +18,10 @@ def register(towns, settings, tmp_path):
 
 @pytest.fixture
 def erika(register):
-    user = user_make("erika.mustermann@example.org", given="Erika", family="Mustermann")
-    user.birth_date = datetime.date(1964, 8, 12)
-    user.save()
-    return user
+    return eid_user("erika.mustermann@example.org", "Erika", "Mustermann", (1964, 8, 12))
 
 
 @pytest.fixture
 def stranger(register):
-    """A citizen with an account whom the register does not know."""
-    user = user_make("nora@example.org", given="Nora", family="Niemand")
-    user.birth_date = datetime.date(1990, 1, 1)
-    user.save()
-    return user
+    """A citizen with an account (and an eID) whom the register does not know."""
+    return eid_user("nora@example.org", "Nora", "Niemand", (1990, 1, 1))

@@ -4,19 +4,36 @@ tests, and the check of an issued document on /pruefen/."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pypdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
+from rathaus.accounts.identity.base import VerifiedIdentity
+from rathaus.accounts.services import identity_record
 from rathaus.cases import services
 from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 from rathaus.register.models import Person
+from tests.cases.conftest import user_make
 
 NOR = "norderstedt.localhost"
+
+
+def eid_user(email, given, family, born):
+    """An account whose holder proved the given names and date of birth with the eID (the
+    register matches by these, never by the editable profile)."""
+    born = born if isinstance(born, datetime.date) else datetime.date(*born)
+    user = user_make(email, given=given, family=family)
+    user.birth_date = born
+    user.save()
+    return identity_record(
+        user=user,
+        identity=VerifiedIdentity(given_names=given, family_name=family, birth_date=born),
+    )
 
 
 def register_person(town, given: str) -> Person:

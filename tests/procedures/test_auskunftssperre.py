@@ -28,9 +28,15 @@ from rathaus.register.models import Block, RegisterChange
 from rathaus.register.selectors import family_for_prefill, has_auskunftssperre, person_match
 from tests.accounts.factories import login_verified, staff_create
 from tests.api.conftest import ApiClient
-from tests.cases.conftest import user_make
 
-from .meldewesen import eid_session, pdf_text, register_person, submitted, verifies_on_pruefen
+from .meldewesen import (
+    eid_session,
+    eid_user,
+    pdf_text,
+    register_person,
+    submitted,
+    verifies_on_pruefen,
+)
 
 KEY = "auskunftssperre"
 REASONS = "Mein früherer Partner verfolgt mich; es gibt eine Schutzanordnung."
@@ -184,9 +190,9 @@ def test_no_answer_about_a_blocked_person_differs_from_a_non_existent_one(
 
 
 def test_pre_fill_for_hans_himself_still_works(register, hans_blocked):
-    user = user_make("hans@example.org", given="Hans", family="Mustermann")
-    user.birth_date = hans_blocked.birth_date
-    user.save()
+    user = eid_user(
+        "hans@example.org", "Hans", "Mustermann", hans_blocked.birth_date.timetuple()[:3]
+    )
     draft = services.case_draft_start(
         municipality=register,
         procedure=procedure_get("meldebescheinigung"),
@@ -194,16 +200,18 @@ def test_pre_fill_for_hans_himself_still_works(register, hans_blocked):
         owner_token="t",
         trust_level="high",
     )
-    values = RegisterSource().values(services.case_context(case=draft, actor=user))
+    values = RegisterSource().values(
+        services.case_context(case=draft, actor=user, trust_level="high")
+    )
     assert values["given_names"] == "Hans"  # entitled: his own data
 
 
 def test_hans_own_certificate_waits_for_a_clerk_and_his_case_is_hidden_elsewhere(
     register, hans_blocked, nor_client, rei_client
 ):
-    user = user_make("hans@example.org", given="Hans", family="Mustermann")
-    user.birth_date = hans_blocked.birth_date
-    user.save()
+    user = eid_user(
+        "hans@example.org", "Hans", "Mustermann", hans_blocked.birth_date.timetuple()[:3]
+    )
     case = submitted(
         register,
         user,

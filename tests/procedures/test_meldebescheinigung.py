@@ -10,49 +10,21 @@ import io
 from decimal import Decimal
 
 import pypdf
-import pytest
 
-from rathaus.accounts.identity.base import VerifiedIdentity
-from rathaus.accounts.services import identity_record
 from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.models import CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
-from rathaus.register import demo as register_demo
 from rathaus.register import services as register_services
 from rathaus.register.constants import BlockKind
 from rathaus.register.models import Person
 from tests.cases.conftest import user_make
 
+from .meldewesen import eid_user
+
 KEY = "meldebescheinigung"
-
-
-@pytest.fixture
-def register(towns, settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    settings.RATHAUS_DEMO_RESIDENTS = 20
-    register_demo.load()
-    return towns[0]
-
-
-@pytest.fixture
-def erika(register):
-    return eid_user("erika.mustermann@example.org", "Erika", "Mustermann", (1964, 8, 12))
-
-
-def eid_user(email, given, family, born):
-    """An account whose holder proved the given names and date of birth with the eID."""
-    user = user_make(email, given=given, family=family)
-    user.birth_date = datetime.date(*born)
-    user.save()
-    return identity_record(
-        user=user,
-        identity=VerifiedIdentity(
-            given_names=given, family_name=family, birth_date=datetime.date(*born)
-        ),
-    )
 
 
 def _apply(town, user, *, subject="self", kind="simple", delivery="electronic"):
