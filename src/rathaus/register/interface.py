@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .constants import RegisterErrorCode
-from .models import Person, Residence
+from .models import AssignmentCode, Person, Residence
 
 
 class ResidentRegister(Protocol):
@@ -35,9 +35,30 @@ class ResidentRegister(Protocol):
 
     def street_suggestions(self, *, municipality, text: str) -> list: ...
 
+    def street_names(self, *, municipality) -> list[str]: ...
+
     def move_in(
         self, *, person: Person, address, kind: str, moved_in: datetime.date, actor, case
     ) -> Residence: ...
+
+    def person_create(self, *, municipality, data, actor, case) -> Person: ...
+
+    # The assignment code (Zuordnungsmerkmal, §19(4) BMG) and the code letter (§23a(3) BMG).
+    def assignment_code_issue(
+        self, *, municipality, kind: str, address, moved_in, persons, case, actor
+    ) -> AssignmentCode: ...
+
+    def assignment_code_check(
+        self, *, municipality, code, street, house_number, postal_code, moved_in, persons, case
+    ) -> selectors.CodeRefusal | None: ...
+
+    def assignment_code_take(self, *, municipality, code: str, case) -> bool: ...
+
+    def assignment_code_used_by(self, *, case, code: str) -> bool: ...
+
+    def assignment_code_release(self, *, case) -> int: ...
+
+    def assignment_code_for_case(self, *, case) -> AssignmentCode | None: ...
 
 
 class BuiltinRegister:
@@ -72,10 +93,53 @@ class BuiltinRegister:
     def street_suggestions(self, *, municipality, text):
         return selectors.street_suggestions(municipality=municipality, text=text)
 
+    def street_names(self, *, municipality):
+        return selectors.street_names(municipality=municipality)
+
     def move_in(self, *, person, address, kind, moved_in, actor, case):
         return services.residence_move_in(
             person=person, address=address, kind=kind, moved_in=moved_in, actor=actor, case=case
         )
+
+    def person_create(self, *, municipality, data, actor, case):
+        return services.person_create(municipality=municipality, data=data, actor=actor, case=case)
+
+    def assignment_code_issue(self, *, municipality, kind, address, moved_in, persons, case, actor):
+        return services.assignment_code_issue(
+            municipality=municipality,
+            kind=kind,
+            address=address,
+            moved_in=moved_in,
+            persons=persons,
+            case=case,
+            actor=actor,
+        )
+
+    def assignment_code_check(
+        self, *, municipality, code, street, house_number, postal_code, moved_in, persons, case
+    ):
+        return selectors.assignment_code_check(
+            municipality=municipality,
+            code=code,
+            street=street,
+            house_number=house_number,
+            postal_code=postal_code,
+            moved_in=moved_in,
+            persons=persons,
+            case=case,
+        )
+
+    def assignment_code_take(self, *, municipality, code, case):
+        return services.assignment_code_take(municipality=municipality, code=code, case=case)
+
+    def assignment_code_used_by(self, *, case, code):
+        return selectors.assignment_code_used_by(case=case, code=code)
+
+    def assignment_code_release(self, *, case):
+        return services.assignment_code_release(case=case)
+
+    def assignment_code_for_case(self, *, case):
+        return selectors.assignment_code_for_case(case=case)
 
 
 def resident_register() -> ResidentRegister:
