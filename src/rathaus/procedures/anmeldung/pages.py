@@ -281,12 +281,11 @@ class MoverForm(KernForm):
         born = cleaned.get("birth_date")
         if born and born > timezone.localdate():
             self.add_error("birth_date", _("The date of birth must be in the past."))
-        if cleaned.get("relation") == "child" and born:
-            if not is_minor(born, timezone.localdate()):
-                self.add_error(
-                    "relation",
-                    _("Adult children register themselves with their own online ID."),
-                )
+        adult_child = born and not is_minor(born, timezone.localdate())
+        if cleaned.get("relation") == "child" and adult_child:
+            self.add_error(
+                "relation", _("Adult children register themselves with their own online ID.")
+            )
         return cleaned
 
 
