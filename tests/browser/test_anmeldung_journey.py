@@ -116,9 +116,13 @@ def _mover(given, born, sex_index, relation_index):
     return fill
 
 
-def _dwelling(page, street, number, postal_code):
+HEADINGS = {"de-DE": "Ihre neue Wohnung", "en-GB": "Your new dwelling"}
+
+
+def _dwelling(page, street, number, postal_code, locale):
     assert page.url.endswith("/wohnung/")
     checked_page(page)
+    assert page.locator("main h1").inner_text() == HEADINGS[locale]
     _type(page, {"#id_street": street, "#id_house_number": number})
     _type(page, {"#id_postal_code": postal_code, "#id_moved_in": TODAY})
     _radio(page, "#id_kind_0")
@@ -154,7 +158,7 @@ def test_landlord_code_then_anmeldung_of_a_family_of_three(new_page, town_url, l
 
     page = new_page(locale=locale)
     _log_in(page, base, "/anliegen/anmeldung/start/", 2)  # Max Mustermann, from Reinbek
-    _dwelling(page, "Ohechaussee", "17", "22848")
+    _dwelling(page, "Ohechaussee", "17", "22848", locale)
     assert page.url.endswith("/vorher/")
     checked_page(page)
     _radio(page, "#id_previous_place_0")
@@ -200,7 +204,7 @@ def test_ummeldung_within_the_town_with_the_family_from_the_register(new_page, t
     ).code
     page = new_page(locale=locale)
     _log_in(page, base, "/anliegen/ummeldung/start/", 1)  # Erika Mustermann
-    _dwelling(page, "Buchenweg", "8", "22844")
+    _dwelling(page, "Buchenweg", "8", "22844", locale)
     assert page.url.endswith("/vorher/")
     checked_page(page)
     # Her current address from the register.
