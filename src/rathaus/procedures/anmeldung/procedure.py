@@ -13,7 +13,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure
+from rathaus.cases.constants import ActorRole
+from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure, Stage
 from rathaus.register.constants import ResidenceKind
 from rathaus.register.services import Address, PersonData
 
@@ -84,6 +85,10 @@ class Anmeldung(Procedure):
     approval_documents = ["meldebestaetigung"]
     retention = datetime.timedelta(days=365)
     target_days = 5
+    # §23a(3) BMG: the clerk sends a code letter to the new address (``services.code_letter_issue``
+    # moves the case here as the system, so the stage is never set without a letter).
+    stages = [Stage("code_letter_sent", _("Code letter sent"))]
+    stage_transitions = {"": {"code_letter_sent": frozenset({ActorRole.SYSTEM})}}
     next_steps = _(
         "With a valid assignment code your registration is completed at once and the "
         "Meldebestätigung is ready on your request's page. Otherwise the registration office "
