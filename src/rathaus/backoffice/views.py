@@ -35,11 +35,11 @@ from rathaus.cases.transitions import STAGE_STATUSES, transitions_available
 from rathaus.documents import selectors as document_selectors
 from rathaus.documents.errors import DocumentError
 from rathaus.payments import selectors as payment_selectors
-from rathaus.procedures.anmeldung import services as anmeldung_services
 from rathaus.payments import services as payment_services
 from rathaus.payments.constants import RETRYABLE_STATUSES, UNSETTLED_STATUSES, PaymentStatus
 from rathaus.payments.errors import PaymentError
 from rathaus.payments.kassenzeichen import kassenzeichen_display
+from rathaus.procedures.anmeldung import services as anmeldung_services
 
 from . import selectors as backoffice_selectors
 from .constants import (
