@@ -277,3 +277,25 @@ def test_a_child_without_the_other_parent_needs_consent(register, leyla, max_):
     assert fill(case, max_, [("sorgerecht", {"custody": "consent"})]) is None
     case.refresh_from_db()
     assert procedure.page("anhang-zustimmung") in procedure.active_pages(case.answers)
+
+
+def test_the_registration_and_its_documents_only_for_their_owner(register, leyla, max_, client):
+    landlord_case = landlord_confirm(register, leyla, tenants=TENANTS)
+    case = draft(register, max_, "anmeldung")
+    assert fill(case, max_, anmeldung_pages(movers=FAMILY, code=_code(landlord_case))) is None
+    case = submit(case, max_)
+    document = IssuedDocument.objects.get(case=case)
+    urls = [
+        f"/anliegen/meine/{case.reference}/",
+        f"/anliegen/meine/{case.reference}/dokumente/{document.public_id}/",
+        f"/anliegen/meine/{landlord_case.reference}/",
+    ]
+    client.force_login(max_)
+    assert client.get(urls[0], HTTP_HOST="norderstedt.localhost").status_code == 200
+    assert client.get(urls[1], HTTP_HOST="norderstedt.localhost").status_code == 200
+    assert client.get(urls[2], HTTP_HOST="norderstedt.localhost").status_code == 404
+    assert client.get(urls[0], HTTP_HOST="reinbek.localhost").status_code == 404  # other town
+    client.force_login(leyla)  # the landlord sees her confirmation, not the registration
+    assert client.get(urls[2], HTTP_HOST="norderstedt.localhost").status_code == 200
+    for url in urls[:2]:
+        assert client.get(url, HTTP_HOST="norderstedt.localhost").status_code == 404

@@ -66,7 +66,7 @@ def test_a_clerk_sends_a_code_letter_and_the_code_completes_a_registration(lette
 
 
 def test_only_a_clerk_of_the_town_may_send_a_code_letter(letter_case, client, reinbek):
-    town, max_, case = letter_case
+    _town, max_, case = letter_case
     client.force_login(max_)  # the applicant himself
     assert _post(client, None, case).status_code in (302, 403, 404)
     client.logout()
