@@ -111,3 +111,8 @@ def address_line(answers, prefix: str = "") -> str:
     city = answers.get(f"{prefix}city", "")
     first = f"{street} {number}".strip() + (f" ({addition})" if addition else "")
     return f"{first}, {postal_code} {city}".strip(", ")
+
+
+def town_city(municipality) -> str:
+    """The town's name as it is written in an address ("Norderstedt", not "Stadt Norderstedt")."""
+    return municipality.city or municipality.name

@@ -59,6 +59,20 @@ class AssignmentCodeKind(models.TextChoices):
     CODE_LETTER = "code_letter", _("code letter")
 
 
+class MessageStatus(models.TextChoices):
+    """A Rückmeldung (XMeld 0202) in the outbox, waiting for the previous office's 0203."""
+
+    AWAITING_ANSWER = "awaiting_answer", _("awaiting the answer (0203)")
+    ANSWERED = "answered", _("answered")
+    # No 0203 within three working days: the clerk follows it up.
+    OVERDUE = "overdue", _("answer overdue")
+
+
+# §33(1) BMG with the XMeld rules: the previous office answers the Rückmeldung within three
+# working days.
+RUECKMELDUNG_ANSWER_WORKING_DAYS = 3
+
+
 class RegisterErrorCode(models.TextChoices):
     UNKNOWN_STREET = "unknown_street", _("There is no street of this name in the town.")
     HOUSE_NUMBER_OUT_OF_RANGE = (

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
 from .constants import RegisterErrorCode
-from .models import AssignmentCode, Person, Residence
+from .models import AssignmentCode, OutboxMessage, Person, Residence
 
 
 class ResidentRegister(Protocol):
@@ -59,6 +59,13 @@ class ResidentRegister(Protocol):
     def assignment_code_release(self, *, case) -> int: ...
 
     def assignment_code_for_case(self, *, case) -> AssignmentCode | None: ...
+
+    # §33(1) BMG: the Rückmeldung to the office of the previous dwelling (XMeld 0202).
+    def rueckmeldung_write(
+        self, *, person: Person, new_address, kind: str, moved_in, previous_address, case
+    ) -> OutboxMessage: ...
+
+    def rueckmeldungen_overdue_mark(self) -> list[OutboxMessage]: ...
 
 
 class BuiltinRegister:
@@ -140,6 +147,19 @@ class BuiltinRegister:
 
     def assignment_code_for_case(self, *, case):
         return selectors.assignment_code_for_case(case=case)
+
+    def rueckmeldung_write(self, *, person, new_address, kind, moved_in, previous_address, case):
+        return services.rueckmeldung_write(
+            person=person,
+            new_address=new_address,
+            kind=kind,
+            moved_in=moved_in,
+            previous_address=previous_address,
+            case=case,
+        )
+
+    def rueckmeldungen_overdue_mark(self):
+        return services.rueckmeldungen_overdue_mark()
 
 
 def resident_register() -> ResidentRegister:

@@ -14,6 +14,7 @@ from rathaus.core.fields import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedJSONField,
+    EncryptedTextField,
     EncryptionRowIdField,
 )
 
@@ -21,6 +22,7 @@ from .constants import (
     AssignmentCodeKind,
     BlockKind,
     FamilyRelation,
+    MessageStatus,
     RegisterAction,
     ResidenceKind,
     Sex,
@@ -323,3 +325,43 @@ class AssignmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} code {self.pk}"
+
+
+class OutboxMessage(models.Model):
+    """One XML message to another registration office: a Rückmeldung (XMeld 0202, §33(1) BMG)
+    to the office of the previous dwelling, one row per message, with its status and the day its
+    0203 answer is due (three working days). The XML is encrypted: it names a person."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    encryption_row_id = EncryptionRowIdField()
+    message_type = models.CharField(_("message type"), max_length=4, default="0202")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MessageStatus.choices,
+        default=MessageStatus.AWAITING_ANSWER,
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = EncryptedCharField(_("recipient"), max_length=200)
+    content = EncryptedTextField(_("XML message"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    answer_due = models.DateField(_("answer due on"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "answer_due"])]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.message_type} {self.public_id}"

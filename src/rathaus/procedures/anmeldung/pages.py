@@ -172,6 +172,12 @@ class PreviousPage(QuestionPage):
             ]:
                 if not cleaned.get(name):
                     self.add_error(name, message)
+            postal_code = cleaned.get("prev_postal_code", "")
+            if postal_code and not (len(postal_code) == 5 and postal_code.isdigit()):
+                self.add_error(
+                    "prev_postal_code",
+                    _("Enter a postal code of five digits, such as 22846."),
+                )
         elif place == PreviousPlace.ABROAD and not cleaned.get("prev_country"):
             self.add_error("prev_country", _("Enter the country you lived in."))
         return cleaned

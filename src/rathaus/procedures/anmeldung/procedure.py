@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.cases.constants import ActorRole
 from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure, Stage
 from rathaus.register.constants import ResidenceKind
+from rathaus.register.selectors import fold
 from rathaus.register.services import Address, PersonData
 
-from ..addresses import address_line
+from ..addresses import address_line, town_city
 from .movers import movers
 from .pages import PAGES
-from .rules import ConfirmationMethod, confirmation_rows
+from .rules import ConfirmationMethod, PreviousPlace, confirmation_rows
 
 
 def _moved_in(answers) -> datetime.date:
@@ -34,8 +35,24 @@ def new_address(case) -> Address:
         street=answers.get("street", ""),
         house_number=answers.get("house_number", ""),
         postal_code=answers.get("postal_code", ""),
-        city=case.municipality.name,
+        city=town_city(case.municipality),
         addition=answers.get("address_addition", ""),
+    )
+
+
+def previous_address_elsewhere(case) -> Address | None:
+    """The previous dwelling when it was in another German town (a Rückmeldung goes there,
+    §33(1) BMG); None for a move within the town, from abroad or from no dwelling."""
+    answers = case.answers or {}
+    if answers.get("previous_place") != PreviousPlace.GERMANY:
+        return None
+    if fold(answers.get("prev_city", "")) == fold(town_city(case.municipality)):
+        return None
+    return Address(
+        street=answers.get("prev_street", ""),
+        house_number=answers.get("prev_house_number", ""),
+        postal_code=answers.get("prev_postal_code", ""),
+        city=answers.get("prev_city", ""),
     )
 
 
@@ -55,7 +72,7 @@ def meldebestaetigung_data(case) -> dict:
         ),
         "rows": confirmation_rows(
             persons=[mover.as_row() for mover in case_movers(case)],
-            address=address_line({**answers, "city": case.municipality.name}),
+            address=address_line({**answers, "city": town_city(case.municipality)}),
             kind_label=str(ResidenceKind(answers.get("kind", ResidenceKind.MAIN)).label),
             moved_in=_moved_in(answers),
             registered_on=registered,
@@ -87,8 +104,21 @@ class Anmeldung(Procedure):
     target_days = 5
     # §23a(3) BMG: the clerk sends a code letter to the new address (``services.code_letter_issue``
     # moves the case here as the system, so the stage is never set without a letter).
-    stages = [Stage("code_letter_sent", _("Code letter sent"))]
-    stage_transitions = {"": {"code_letter_sent": frozenset({ActorRole.SYSTEM})}}
+    # A Rückmeldung without its 0203 answer after three working days is marked for the clerk
+    # (``services.rueckmeldungen_overdue_check``, daily), who clears it once followed up.
+    stages = [
+        Stage("code_letter_sent", _("Code letter sent")),
+        Stage("rueckmeldung_overdue", _("Rückmeldung unanswered")),
+        Stage("rueckmeldung_followed_up", _("Rückmeldung followed up")),
+    ]
+    stage_transitions = {
+        "": {
+            "code_letter_sent": frozenset({ActorRole.SYSTEM}),
+            "rueckmeldung_overdue": frozenset({ActorRole.SYSTEM}),
+        },
+        "code_letter_sent": {"rueckmeldung_overdue": frozenset({ActorRole.SYSTEM})},
+        "rueckmeldung_overdue": {"rueckmeldung_followed_up": frozenset({ActorRole.STAFF})},
+    }
     next_steps = _(
         "With a valid assignment code your registration is completed at once and the "
         "Meldebestätigung is ready on your request's page. Otherwise the registration office "
@@ -126,11 +156,13 @@ class Anmeldung(Procedure):
 
     def on_approved(self, context) -> None:
         """Every person moves into the new dwelling, in the approval's transaction: a new main
-        residence ends the old one (an Ummeldung within the town, §21 BMG)."""
+        residence ends the old one (an Ummeldung within the town, §21 BMG). A move from another
+        German town writes a Rückmeldung per person to the outbox (§33(1) BMG)."""
         case = context.case
         answers = case.answers or {}
         register = context.services.get("register")
         address = new_address(case)
+        previous = previous_address_elsewhere(case)
         actor = context.actor
         for mover in case_movers(case):
             person = mover.person
@@ -166,6 +198,15 @@ class Anmeldung(Procedure):
                 actor=actor,
                 case=case,
             )
+            if previous is not None:
+                register.rueckmeldung_write(
+                    person=person,
+                    new_address=address,
+                    kind=answers.get("kind", ResidenceKind.MAIN),
+                    moved_in=_moved_in(answers),
+                    previous_address=previous,
+                    case=case,
+                )
 
     def on_rejected(self, context) -> None:
         context.services.get("register").assignment_code_release(case=context.case)

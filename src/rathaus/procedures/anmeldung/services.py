@@ -81,3 +81,17 @@ def code_letter_issue(*, case, actor) -> bytes:
             },
             municipality=case.municipality,
         )
+
+
+def rueckmeldungen_overdue_check() -> int:
+    """Mark the Rückmeldungen whose 0203 answer is past due (three working days) and put their
+    registrations before the clerk (stage "Rückmeldung unanswered"). Returns how many."""
+    marked = resident_register().rueckmeldungen_overdue_mark()
+    cases = {message.case_id: message.case for message in marked if message.case_id is not None}
+    for case in cases.values():
+        if case.procedure_key in PROCEDURE_KEYS and case.stage != "rueckmeldung_overdue":
+            try:
+                case_stage_set(case=case, to_stage="rueckmeldung_overdue", actor=None)
+            except CaseError:  # the case moved on (completed): the outbox row still says it
+                continue
+    return len(marked)

@@ -15,7 +15,7 @@ from rathaus.register.constants import AssignmentCodeKind
 from rathaus.register.interface import resident_register
 from rathaus.register.services import Address, code_display
 
-from ..addresses import address_line, date_de
+from ..addresses import address_line, date_de, town_city
 from .pages import ROLES, DwellingPage, LandlordPage, OwnerPage, TenantsPage
 
 
@@ -33,7 +33,7 @@ def _address(case) -> Address:
         street=answers.get("street", ""),
         house_number=answers.get("house_number", ""),
         postal_code=answers.get("postal_code", ""),
-        city=case.municipality.name,
+        city=town_city(case.municipality),
         addition=answers.get("address_addition", ""),
     )
 
@@ -55,7 +55,7 @@ def confirmation_data(case) -> dict:
         rows.append(
             (_("Owner"), f"{answers.get('owner_name', '')}, {answers.get('owner_address', '')}")
         )
-    address = {**answers, "city": case.municipality.name}
+    address = {**answers, "city": town_city(case.municipality)}
     rows += [
         (_("Dwelling"), address_line(address)),
         (_("Moved in on"), date_de(answers.get("moved_in"))),
