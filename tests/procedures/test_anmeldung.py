@@ -10,10 +10,12 @@ import io
 
 import pypdf
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.models import CaseEvent
+from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 from rathaus.register import demo as register_demo
@@ -53,6 +55,13 @@ FAMILY = [
     },
 ]
 TENANTS = (("Max", "Mustermann"), ("Sophie", "Mustermann"), ("Lena", "Mustermann"))
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the German ones are in the .po)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -116,15 +125,9 @@ def test_the_landlord_gets_a_code_and_a_verifiable_confirmation(register, leyla,
 )
 def test_street_directory_refusals(register, max_, street, number, postal_code, field, message):
     case = draft(register, max_, "anmeldung")
-    with timezone.override("Europe/Berlin"):
-        from django.utils import translation
-
-        with translation.override("en"):
-            form = fill(
-                case,
-                max_,
-                anmeldung_pages(street=street, number=number, postal_code=postal_code)[:1],
-            )
+    form = fill(
+        case, max_, anmeldung_pages(street=street, number=number, postal_code=postal_code)[:1]
+    )
     assert form is not None and message in " ".join(form.errors[field])
     case.refresh_from_db()
     assert "street" not in (case.answers or {})  # nothing half-written
@@ -220,9 +223,6 @@ def test_auskunftssperre_never_in_the_prefill(register, erika, nor_client):
         person=hans, kind=BlockKind.AUSKUNFTSSPERRE, valid_from=datetime.date(2026, 1, 1)
     )
     case = draft(register, erika, "ummeldung")
-    from rathaus.cases import services
-    from rathaus.cases.plugin import procedure_get
-
     page = procedure_get("ummeldung").page("familie")
     choices = dict(
         page(context=services.case_context(case=case, actor=erika)).fields["family_moving"].choices
@@ -269,8 +269,6 @@ def test_a_child_without_the_other_parent_needs_consent(register, leyla, max_):
     code = _code(landlord_confirm(register, leyla, tenants=TENANTS))
     pages = anmeldung_pages(movers=FAMILY[1:], code=code)
     assert fill(case, max_, pages) is None
-    from rathaus.cases.plugin import procedure_get
-
     procedure = procedure_get("anmeldung")
     case.refresh_from_db()
     assert procedure.page("sorgerecht") in procedure.active_pages(case.answers)

@@ -7,6 +7,7 @@ import datetime
 import secrets
 from dataclasses import dataclass, field
 
+import holidays
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -431,8 +432,6 @@ def assignment_code_release(*, case) -> int:
 def working_days_after(day: datetime.date, count: int, *, state: str) -> datetime.date:
     """The ``count``-th working day after ``day`` (Monday to Friday, not a public holiday of the
     town's state)."""
-    import holidays
-
     found = day
     left = count
     while left:
