@@ -12,7 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "xmeld" / "rueckmeldung-0202.xsd"
+SCHEMA_DIR = Path(__file__).resolve().parent / "xmeld"
+SCHEMA_PATH = SCHEMA_DIR / "rueckmeldung-0202.xsd"
 NAMESPACE = "urn:rathaus:xmeld:rueckmeldung:0202"
 KIND_NAMES = {"main": "hauptwohnung", "secondary": "nebenwohnung"}
 
@@ -22,8 +23,27 @@ class MessageInvalid(ValueError):
 
 
 @functools.cache
+def xmeld_schema(name: str) -> etree.XMLSchema:
+    """One of the project's schemas in ``xmeld/`` by file name."""
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / name)))
+
+
 def rueckmeldung_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
+    return xmeld_schema("rueckmeldung-0202.xsd")
+
+
+def xml_parse_valid(xml: bytes, *, schema: str):
+    """Parse ``xml`` (no network, no entities) and check it against ``schema``; raises
+    ``MessageInvalid`` with the first problem."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        document = etree.fromstring(xml, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise MessageInvalid(str(exc)) from exc
+    checker = xmeld_schema(schema)
+    if not checker.validate(document):
+        raise MessageInvalid(str(checker.error_log.last_error))
+    return document
 
 
 @dataclass(frozen=True)

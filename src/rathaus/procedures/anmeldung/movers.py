@@ -46,9 +46,18 @@ def _date(value) -> datetime.date | None:
         return None
 
 
+def citizen(user):
+    """``user`` when a citizen acts for themself; None for a clerk or a staff system taking the
+    application in (their own names are not the applicant's)."""
+    if user is None or not user.is_authenticated or user.is_staff:
+        return None
+    return user
+
+
 def applicant_in_register(*, municipality, user):
     """The register's entry of ``user`` (exact match of names and date of birth), or None."""
-    if user is None or not user.is_authenticated or user.birth_date is None:
+    user = citizen(user)
+    if user is None or user.birth_date is None:
         return None
     return resident_register().person_match(
         municipality=municipality,
@@ -69,7 +78,7 @@ def family_known(*, municipality, user) -> list[tuple[str, Any]]:
 
 
 def family_choices(context) -> list[tuple[str, str]]:
-    if context is None or context.person is None or context.municipality is None:
+    if context is None or citizen(context.person) is None or context.municipality is None:
         return []
     choices = []
     for relation, person in family_known(municipality=context.municipality, user=context.person):
@@ -81,9 +90,23 @@ def family_choices(context) -> list[tuple[str, str]]:
 
 def movers(*, municipality, user, answers) -> list[Mover]:
     """Everyone the application registers, the applicant first."""
+    user = citizen(user)
     applicant = applicant_in_register(municipality=municipality, user=user)
     found: list[Mover] = []
-    if user is not None and user.is_authenticated:
+    if user is None and answers.get("applicant_family_name"):
+        # Taken in without an account (the eWA service): the names as delivered.
+        found.append(
+            Mover(
+                given_names=answers.get("applicant_given_names", ""),
+                family_name=answers["applicant_family_name"],
+                birth_date=_date(answers.get("applicant_birth_date")),
+                relation=SELF,
+                sex=answers.get("sex", ""),
+                nationality=answers.get("nationality", ""),
+                religion=answers.get("religion", ""),
+            )
+        )
+    if user is not None:
         found.append(
             Mover(
                 given_names=applicant.given_names if applicant else user.given_name,

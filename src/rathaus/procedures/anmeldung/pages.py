@@ -45,6 +45,7 @@ RELIGIONS = [
     ("other", _("Another public-law religious community")),
 ]
 ID_KINDS = [
+    ("eid_online", _("The online ID (eID) I used for this registration")),
     ("personalausweis", _("German ID card (Personalausweis)")),
     ("reisepass", _("Passport")),
     ("eid_karte", _("eID card (EU citizens)")),
@@ -186,9 +187,25 @@ class PreviousPage(QuestionPage):
 class ApplicantPage(QuestionPage):
     slug = "person"
     title = _("About you")
-    prefill = {"applicant_name": ("account", "full_name")}
+    prefill = {
+        "applicant_name": ("account", "full_name"),
+        "applicant_given_names": ("account", "given_name"),
+        "applicant_family_name": ("account", "family_name"),
+        "applicant_birth_date": ("account", "birth_date"),
+    }
 
+    # The identified applicant's names come from the account (the eID); these hidden answers
+    # serve applications taken in without an account (the eWA service, ``ewa.py``).
     applicant_name = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
+    applicant_given_names = forms.CharField(
+        widget=forms.HiddenInput, max_length=200, required=False
+    )
+    applicant_family_name = forms.CharField(
+        widget=forms.HiddenInput, max_length=120, required=False
+    )
+    applicant_birth_date = forms.DateField(
+        widget=forms.HiddenInput, input_formats=DATE_FORMATS, required=False
+    )
     sex = forms.ChoiceField(
         label=_("Sex"),
         choices=Sex.choices,
@@ -221,7 +238,8 @@ class ApplicantPage(QuestionPage):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("id_kind") not in (None, "", "none") and not cleaned.get("id_number"):
+        needs_number = cleaned.get("id_kind") not in (None, "", "none", "eid_online")
+        if needs_number and not cleaned.get("id_number"):
             self.add_error("id_number", _("Enter the serial number of your ID document."))
         return cleaned
 
