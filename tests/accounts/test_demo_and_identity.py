@@ -1,5 +1,7 @@
 """Demo accounts, the demo BundID (trust level high) and require_trust_level."""
 
+import datetime
+
 import pytest
 from django.http import HttpResponse
 from django.test import override_settings
@@ -76,6 +78,22 @@ def test_demo_bundid_logs_in_with_trust_level_high(nor_client, towns):
     assert int(nor_client.session["_auth_user_id"]) == erika.pk
     assert nor_client.session[SESSION_TRUST_LEVEL] == TrustLevel.HIGH
     assert nor_client.session[SESSION_IDENTITY_PROVIDER] == "demo_bundid"
+
+
+def test_demo_bundid_vouches_for_the_card_data_not_the_profile(nor_client, towns):
+    """The identity an eID login records comes from the provider (the demo's fixed card data);
+    a profile renamed beforehand does not become "verified", and a later profile edit leaves the
+    verified identity as it was."""
+    demo.load()
+    erika = demo.demo_citizens()[0]
+    assert erika.verified_identity is None  # a password account vouches for nothing
+    erika.given_name, erika.birth_date = "Hanna", datetime.date(1970, 1, 1)
+    erika.save()
+    nor_client.post(reverse("accounts:demo_bundid"), {"resident": erika.pk})
+    erika.refresh_from_db()
+    assert erika.verified_identity.given_names == "Erika"
+    assert erika.verified_identity.birth_date == datetime.date(1964, 8, 12)
+    assert erika.identity_verified_at is not None
 
 
 def test_demo_bundid_cannot_log_in_staff_or_other_users(nor_client, towns):

@@ -12,6 +12,8 @@ from decimal import Decimal
 import pypdf
 import pytest
 
+from rathaus.accounts.identity.base import VerifiedIdentity
+from rathaus.accounts.services import identity_record
 from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.models import CaseEvent
@@ -37,10 +39,20 @@ def register(towns, settings, tmp_path):
 
 @pytest.fixture
 def erika(register):
-    user = user_make("erika.mustermann@example.org", given="Erika", family="Mustermann")
-    user.birth_date = datetime.date(1964, 8, 12)
+    return eid_user("erika.mustermann@example.org", "Erika", "Mustermann", (1964, 8, 12))
+
+
+def eid_user(email, given, family, born):
+    """An account whose holder proved the given names and date of birth with the eID."""
+    user = user_make(email, given=given, family=family)
+    user.birth_date = datetime.date(*born)
     user.save()
-    return user
+    return identity_record(
+        user=user,
+        identity=VerifiedIdentity(
+            given_names=given, family_name=family, birth_date=datetime.date(*born)
+        ),
+    )
 
 
 def _apply(town, user, *, subject="self", kind="simple", delivery="electronic"):
@@ -103,6 +115,26 @@ def test_extended_certificate_for_a_child_in_custody(register, erika):
     assert "Paula" in text and "21.09.2014" in text and "DE" in text
 
 
+def test_the_profile_cannot_pose_as_someone_else(register):
+    """The register matches the names and date of birth the eID vouched for, never the profile
+    the citizen edits: a citizen who renames themself in the profile after an eID login gets no
+    certificate of the person they pose as, and sees nothing of them in a pre-fill."""
+    hans = next(p for p in Person.objects.filter(municipality=register) if p.given_names == "Hans")
+    nora = eid_user("nora@example.org", "Nora", "Niemand", (1990, 1, 1))
+    nora.given_name, nora.family_name, nora.birth_date = "Hans", "Mustermann", hans.birth_date
+    nora.save()
+    case = _apply(register, nora)
+    assert case.status == CaseStatus.SUBMITTED  # unknown to the register: a clerk looks at it
+    assert not IssuedDocument.objects.filter(case=case).exists()
+    context = services.case_context(case=_draft_for(register, nora), actor=nora, trust_level="high")
+    assert context.prefill_values("register") == {}
+    # Without any eID login, even the true profile matches nobody.
+    plain = user_make("plain@example.org", given="Erika", family="Mustermann")
+    plain.birth_date = datetime.date(1964, 8, 12)
+    plain.save()
+    assert _apply(register, plain).status == CaseStatus.SUBMITTED
+
+
 def _draft_for(town, user):
     return services.case_draft_start(
         municipality=town,
@@ -129,9 +161,7 @@ def test_a_blocked_person_or_an_unknown_one_goes_to_a_clerk(register, erika):
     case = _apply(register, erika)
     assert case.status == CaseStatus.SUBMITTED
     assert not IssuedDocument.objects.filter(case=case).exists()
-    stranger = user_make("nobody@example.org", given="Nora", family="Niemand")
-    stranger.birth_date = datetime.date(1990, 1, 1)
-    stranger.save()
+    stranger = eid_user("nobody@example.org", "Nora", "Niemand", (1990, 1, 1))
     assert _apply(register, stranger).status == CaseStatus.SUBMITTED
 
 

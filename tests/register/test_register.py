@@ -9,6 +9,8 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from rathaus.accounts.identity.base import VerifiedIdentity
+from rathaus.accounts.services import identity_record
 from rathaus.cases.plugin import JourneyContext, procedure_get
 from rathaus.register import demo, selectors, services
 from rathaus.register.constants import (
@@ -246,11 +248,20 @@ def test_the_demo_register_and_the_register_pre_fill(towns, settings):
         assert any(p.birth_date > datetime.date(2009, 1, 1) for p in persons)  # minors
     # The demo citizen Erika Mustermann is matched through her account, with her address.
     account = user_make("erika.m@example.org", given="Erika", family="Mustermann")
-    account.birth_date = datetime.date(1964, 8, 12)
-    account.save()
-    context = JourneyContext(
-        municipality=norderstedt, procedure=procedure_get("allgemeines-anliegen"), actor=account
+    identity_record(
+        user=account,
+        identity=VerifiedIdentity(
+            given_names="Erika", family_name="Mustermann", birth_date=datetime.date(1964, 8, 12)
+        ),
     )
+    context = JourneyContext(
+        municipality=norderstedt,
+        procedure=procedure_get("allgemeines-anliegen"),
+        actor=account,
+        trust_level="basic",
+    )
+    assert RegisterSource().values(context) == {}  # a password shows nothing of the register
+    context.trust_level = "high"
     values = RegisterSource().values(context)
     assert values["street"] == "Rathausallee" and values["house_number"] == "12"
     assert context.prefill_values("register")["family_name"] == "Mustermann"

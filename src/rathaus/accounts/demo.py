@@ -9,6 +9,7 @@ from django.db import transaction
 from rathaus.tenants.models import Municipality
 
 from .constants import StaffRole
+from .identity.base import VerifiedIdentity
 from .models import StaffMembership, TOTPDevice, User, email_digest
 from .services import totp_secret_base32
 
@@ -81,6 +82,19 @@ def demo_citizens() -> list[User]:
     return [
         by_digest[email_digest(e)] for e in demo_citizen_emails() if email_digest(e) in by_digest
     ]
+
+
+def demo_identity(user: User) -> VerifiedIdentity | None:
+    """What the demo BundID vouches for a demo resident: the card data fixed above, never the
+    account's (editable) profile."""
+    spec = next((s for s in DEMO_CITIZENS if email_digest(s["email"]) == user.email_digest), None)
+    if spec is None:
+        return None
+    return VerifiedIdentity(
+        given_names=spec["given_name"],
+        family_name=spec["family_name"],
+        birth_date=spec["birth_date"],
+    )
 
 
 def demo_staff_devices() -> list[tuple[str, str, str, str]]:

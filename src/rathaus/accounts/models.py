@@ -12,6 +12,7 @@ from rathaus.core.crypto import blind_index
 from rathaus.core.fields import EncryptedCharField, EncryptedDateField, EncryptionRowIdField
 
 from .constants import StaffRole
+from .identity.base import VerifiedIdentity
 
 EMAIL_PURPOSE = "account-email"
 
@@ -61,6 +62,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     city = EncryptedCharField(_("city"), max_length=80, blank=True)
     phone = EncryptedCharField(_("phone"), max_length=40, blank=True)
     preferred_language = models.CharField(_("language"), max_length=5, default="de")
+    # What an identity provider (eID, BundID) last vouched for. Unlike the profile above, which the
+    # citizen edits, only a login through a provider writes these; whatever matches an account to
+    # the resident register uses them, never the profile.
+    verified_given_names = EncryptedCharField(
+        _("given names (verified)"), max_length=200, blank=True, editable=False
+    )
+    verified_family_name = EncryptedCharField(
+        _("family name (verified)"), max_length=120, blank=True, editable=False
+    )
+    verified_birth_date = EncryptedDateField(
+        _("date of birth (verified)"), null=True, blank=True, editable=False
+    )
+    identity_verified_at = models.DateTimeField(
+        _("identity verified"), null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("staff"),
@@ -88,6 +104,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    @property
+    def verified_identity(self) -> VerifiedIdentity | None:
+        """Names and date of birth as an identity provider vouched for them, or None."""
+        if self.identity_verified_at is None or self.verified_birth_date is None:
+            return None
+        return VerifiedIdentity(
+            given_names=self.verified_given_names,
+            family_name=self.verified_family_name,
+            birth_date=self.verified_birth_date,
+        )
 
     def get_short_name(self) -> str:
         return self.given_name

@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp import login as otp_login
@@ -31,6 +32,7 @@ from .constants import (
     LoginOutcome,
     TrustLevel,
 )
+from .identity.base import VerifiedIdentity
 from .models import TOTPDevice, User, email_digest, totp_key_random
 from .selectors import user_by_email
 
@@ -201,8 +203,12 @@ def session_start(
     trust_level: str = TrustLevel.BASIC,
     provider: str = PASSWORD_PROVIDER,
     device: TOTPDevice | None = None,
+    identity: VerifiedIdentity | None = None,
 ) -> None:
-    """Log ``user`` into ``request``'s session with the trust level of how they identified."""
+    """Log ``user`` into ``request``'s session with the trust level of how they identified. An
+    identity provider passes the ``identity`` it vouches for; it is kept on the account."""
+    if identity is not None:
+        identity_record(user=user, identity=identity)
     auth_login(request, user, backend="rathaus.accounts.backends.EmailBackend")
     if device is not None:
         otp_login(request, device)
@@ -215,6 +221,24 @@ def session_start(
         target=user,
         data={"provider": provider, "trust_level": str(trust_level)},
     )
+
+
+def identity_record(*, user: User, identity: VerifiedIdentity) -> User:
+    """Keep what an identity provider vouched for on the account (replacing an earlier one)."""
+    user.verified_given_names = identity.given_names
+    user.verified_family_name = identity.family_name
+    user.verified_birth_date = identity.birth_date
+    user.identity_verified_at = timezone.now()
+    user.save(
+        update_fields=[
+            "verified_given_names",
+            "verified_family_name",
+            "verified_birth_date",
+            "identity_verified_at",
+        ]
+    )
+    audit_event_record(action="accounts.identity_verified", actor=user, target=user)
+    return user
 
 
 # --- password reset ----------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.accounts.constants import TrustLevel, trust_satisfies
+
 from . import selectors, services
 from .constants import RegisterErrorCode
 from .models import AssignmentCode, OutboxMessage, Person, Residence
@@ -166,30 +168,39 @@ def resident_register() -> ResidentRegister:
     return import_string(settings.RATHAUS_RESIDENT_REGISTER)()
 
 
+def person_of_account(*, municipality, user) -> Person | None:
+    """The register's entry of the account's holder, matched exactly by the names and date of
+    birth an identity provider vouched for (``User.verified_identity``: the eID's data), never by
+    the profile the citizen edits. None without a verified identity, or when the register does not
+    know the person, or knows them twice."""
+    identity = getattr(user, "verified_identity", None)
+    if identity is None or municipality is None:
+        return None
+    return resident_register().person_match(
+        municipality=municipality,
+        family_name=identity.family_name,
+        given_names=identity.given_names,
+        birth_date=identity.birth_date,
+        entitled=True,  # the person themself
+    )
+
+
 class RegisterSource:
-    """Pre-fill from the register: the logged-in person, matched exactly by the account's name and
-    date of birth (the eID's data), and their current main address. Nothing for a person the
-    register does not know, or knows twice."""
+    """Pre-fill from the register: the logged-in person (``person_of_account``) and their current
+    main address — only in a session at trust level "high" (a password alone does not show what
+    the register knows)."""
 
     key = "register"
 
     label = _("the resident register")
 
     def values(self, context) -> dict:
-        person = context.person
-        if person is None or person.birth_date is None or context.municipality is None:
+        if not trust_satisfies(context.trust_level, TrustLevel.HIGH):
             return {}
-        register = resident_register()
-        found = register.person_match(
-            municipality=context.municipality,
-            family_name=person.family_name,
-            given_names=person.given_name,
-            birth_date=person.birth_date,
-            entitled=True,  # the person themself
-        )
+        found = person_of_account(municipality=context.municipality, user=context.person)
         if found is None:
             return {}
-        home = register.residence_current(person=found)
+        home = resident_register().residence_current(person=found)
         values = {
             "family_name": found.family_name,
             "given_names": found.given_names,

@@ -6,22 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from rathaus.register.constants import FamilyRelation
-from rathaus.register.interface import resident_register
+from rathaus.register.interface import person_of_account, resident_register
 
 SELF = "self"
 
 
 def applicant_in_register(*, municipality, user):
-    """The register's entry of ``user`` (exact match of names and date of birth), or None."""
-    if user is None or not user.is_authenticated or user.birth_date is None:
-        return None
-    return resident_register().person_match(
-        municipality=municipality,
-        family_name=user.family_name,
-        given_names=user.given_name,
-        birth_date=user.birth_date,
-        entitled=True,
-    )
+    """The register's entry of ``user`` (exact match of the names and date of birth the eID
+    vouched for), or None."""
+    return person_of_account(municipality=municipality, user=user)
 
 
 def family_members(*, municipality, user) -> list[tuple[str, object]]:

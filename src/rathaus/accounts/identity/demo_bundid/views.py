@@ -26,6 +26,7 @@ def demo_bundid_login(request):
                 user=chosen,
                 trust_level=demo_bundid.trust_level,
                 provider=demo_bundid.key,
+                identity=demo.demo_identity(chosen),
             )
             return HttpResponseRedirect(next_url)
     return render(
