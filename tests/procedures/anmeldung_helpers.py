@@ -7,16 +7,21 @@ import datetime
 
 from django.utils import timezone
 
+from rathaus.accounts.identity.base import VerifiedIdentity
+from rathaus.accounts.services import identity_record
 from rathaus.cases import services
 from rathaus.cases.plugin import RepeatingGroupPage, procedure_get
 from tests.cases.conftest import user_make
 
 
 def person(email, given, family, born):
+    """An account whose holder proved names and date of birth with the eID."""
     user = user_make(email, given=given, family=family)
     user.birth_date = born
-    user.save()
-    return user
+    return identity_record(
+        user=user,
+        identity=VerifiedIdentity(given_names=given, family_name=family, birth_date=born),
+    )
 
 
 def fill(case, user, pages):
@@ -27,13 +32,15 @@ def fill(case, user, pages):
         if issubclass(page, RepeatingGroupPage):
             for item in data:
                 form = page.item_form(data=item)
-                form.context = services.case_context(case=case, actor=user)
+                form.context = services.case_context(case=case, actor=user, trust_level="high")
                 assert form.is_valid(), form.errors
                 services.case_group_item_save(
                     case=case, page=page, index=None, cleaned_data=form.cleaned_data, actor=user
                 )
             continue
-        form = page(data=data, context=services.case_context(case=case, actor=user))
+        form = page(
+            data=data, context=services.case_context(case=case, actor=user, trust_level="high")
+        )
         if not form.is_valid():
             return form
         services.case_draft_answers_save(

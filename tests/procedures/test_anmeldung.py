@@ -225,7 +225,9 @@ def test_auskunftssperre_never_in_the_prefill(register, erika, nor_client):
     case = draft(register, erika, "ummeldung")
     page = procedure_get("ummeldung").page("familie")
     choices = dict(
-        page(context=services.case_context(case=case, actor=erika)).fields["family_moving"].choices
+        page(context=services.case_context(case=case, actor=erika, trust_level="high"))
+        .fields["family_moving"]
+        .choices
     )
     assert any("Paula" in label for label in choices.values())
     assert not any("Hans" in label for label in choices.values())
@@ -297,3 +299,18 @@ def test_the_registration_and_its_documents_only_for_their_owner(register, leyla
     assert client.get(urls[2], HTTP_HOST="norderstedt.localhost").status_code == 200
     for url in urls[:2]:
         assert client.get(url, HTTP_HOST="norderstedt.localhost").status_code == 404
+
+
+def test_the_profile_cannot_pose_as_someone_else(register, leyla):
+    """The applicant is who the eID vouched for: renamed in the profile as Erika, a citizen
+    neither sees Erika's family nor registers her move."""
+    code = _code(landlord_confirm(register, leyla, tenants=(("Erika", "Mustermann"),)))
+    nora = person("nora@example.org", "Nora", "Niemand", datetime.date(1990, 1, 1))
+    nora.given_name, nora.family_name = "Erika", "Mustermann"
+    nora.birth_date = datetime.date(1964, 8, 12)
+    nora.save()
+    case = draft(register, nora, "ummeldung")
+    page = procedure_get("ummeldung").page("familie")
+    context = services.case_context(case=case, actor=nora, trust_level="high")
+    assert page(context=context).fields["family_moving"].choices == []
+    assert "does not name Nora Niemand" in _code_error(register, nora, code)

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rathaus.register.interface import resident_register
+from rathaus.accounts.constants import TrustLevel, trust_satisfies
+from rathaus.register.interface import person_of_account, resident_register
 
 from .rules import FAMILY_CHILD, FAMILY_SPOUSE
 
@@ -55,17 +56,9 @@ def citizen(user):
 
 
 def applicant_in_register(*, municipality, user):
-    """The register's entry of ``user`` (exact match of names and date of birth), or None."""
-    user = citizen(user)
-    if user is None or user.birth_date is None:
-        return None
-    return resident_register().person_match(
-        municipality=municipality,
-        family_name=user.family_name,
-        given_names=user.given_name,
-        birth_date=user.birth_date,
-        entitled=True,  # the person themself
-    )
+    """The register's entry of ``user``, matched exactly by the names and date of birth the eID
+    vouched for (never the profile the citizen edits), or None."""
+    return person_of_account(municipality=municipality, user=citizen(user))
 
 
 def family_known(*, municipality, user) -> list[tuple[str, Any]]:
@@ -78,7 +71,11 @@ def family_known(*, municipality, user) -> list[tuple[str, Any]]:
 
 
 def family_choices(context) -> list[tuple[str, str]]:
+    """The family offered on the page: only in a session at trust level "high" (a password alone
+    shows nothing of the register)."""
     if context is None or citizen(context.person) is None or context.municipality is None:
+        return []
+    if not trust_satisfies(context.trust_level, TrustLevel.HIGH):
         return []
     choices = []
     for relation, person in family_known(municipality=context.municipality, user=context.person):
@@ -106,12 +103,14 @@ def movers(*, municipality, user, answers) -> list[Mover]:
                 religion=answers.get("religion", ""),
             )
         )
-    if user is not None:
+    identity = getattr(user, "verified_identity", None) if user is not None else None
+    if identity is not None:
+        # The applicant as the eID vouched for them (the register's entry where it knows them).
         found.append(
             Mover(
-                given_names=applicant.given_names if applicant else user.given_name,
-                family_name=applicant.family_name if applicant else user.family_name,
-                birth_date=applicant.birth_date if applicant else user.birth_date,
+                given_names=applicant.given_names if applicant else identity.given_names,
+                family_name=applicant.family_name if applicant else identity.family_name,
+                birth_date=applicant.birth_date if applicant else identity.birth_date,
                 relation=SELF,
                 sex=answers.get("sex", ""),
                 nationality=answers.get("nationality", ""),

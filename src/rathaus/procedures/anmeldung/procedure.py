@@ -20,7 +20,7 @@ from rathaus.register.selectors import fold
 from rathaus.register.services import Address, PersonData
 
 from ..addresses import address_line, town_city
-from .movers import movers
+from .movers import SELF, movers
 from .pages import PAGES
 from .rules import ConfirmationMethod, PreviousPlace, confirmation_rows
 
@@ -147,6 +147,8 @@ class Anmeldung(Procedure):
         if not register.assignment_code_used_by(case=case, code=answers.get("code", "")):
             return None
         persons = case_movers(case)
+        if not persons or persons[0].relation != SELF:  # no identity the eID vouched for
+            return None
         if any(
             mover.person is not None and register.has_auskunftssperre(person=mover.person)
             for mover in persons
