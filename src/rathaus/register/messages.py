@@ -12,14 +12,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import MessageInvalid
+
 SCHEMA_DIR = Path(__file__).resolve().parent / "xmeld"
 SCHEMA_PATH = SCHEMA_DIR / "rueckmeldung-0202.xsd"
 NAMESPACE = "urn:rathaus:xmeld:rueckmeldung:0202"
 KIND_NAMES = {"main": "hauptwohnung", "secondary": "nebenwohnung"}
-
-
-class MessageInvalid(ValueError):
-    """A message that does not follow its schema (a programming error: never sent)."""
 
 
 @functools.cache

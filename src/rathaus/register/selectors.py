@@ -15,6 +15,7 @@ from django.utils import timezone
 from rathaus.core.crypto import blind_index
 
 from .constants import BlockKind, FamilyRelation, RegisterErrorCode, ResidenceKind
+from .messages import xml_parse_valid
 from .models import AssignmentCode, Block, FamilyLink, ObjectionType, Person, Residence, Street
 
 PERSON_MATCH_PURPOSE = "register-person-match"
@@ -287,3 +288,9 @@ def assignment_code_used_by(*, case, code: str) -> bool:
         used_by=case,
         revoked_at__isnull=True,
     ).exists()
+
+
+def xmeld_message_parse(*, xml: bytes, schema: str):
+    """An incoming XML message parsed (no entities, no network) and checked against one of the
+    project's schemas in ``xmeld/``; raises ``errors.MessageInvalid``."""
+    return xml_parse_valid(xml, schema=schema)

@@ -22,7 +22,8 @@ from rathaus.cases.errors import CaseError
 from rathaus.cases.plugin import procedure_get
 from rathaus.cases.services import case_record
 from rathaus.core.audit import audit_event_record
-from rathaus.register.messages import MessageInvalid, xml_parse_valid
+from rathaus.register.errors import MessageInvalid
+from rathaus.register.selectors import xmeld_message_parse
 
 from .rules import ConfirmationMethod, Custody, PreviousPlace, custody_question_needed
 
@@ -112,7 +113,7 @@ def ewa_message_intake(*, municipality, xml: bytes, actor) -> IntakeResult:
     taking it in. A landlord's code that does not serve this move is dropped: the clerk answers
     with a code letter instead. Raises ``EwaMessageRefused``."""
     try:
-        document = xml_parse_valid(xml, schema=SCHEMA)
+        document = xmeld_message_parse(xml=xml, schema=SCHEMA)
     except MessageInvalid as exc:
         raise EwaMessageRefused(f"schema: {exc}") from exc
     if _text(document, "m:nachrichtenkopf/m:empfaengerAgs") != municipality.ags:
