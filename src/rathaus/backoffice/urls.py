@@ -22,6 +22,7 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    path("faelle/<str:reference>/codebrief/", views.case_code_letter, name="case_code_letter"),
     path("faelle/<str:reference>/<slug:action>/", views.case_action, name="case_action"),
     path("faelle/<str:reference>/schritt/<slug:stage>/", views.case_stage, name="case_stage"),
     path("termine/", views.offices, name="offices"),

@@ -39,6 +39,7 @@ from rathaus.payments import services as payment_services
 from rathaus.payments.constants import RETRYABLE_STATUSES, UNSETTLED_STATUSES, PaymentStatus
 from rathaus.payments.errors import PaymentError
 from rathaus.payments.kassenzeichen import kassenzeichen_display
+from rathaus.procedures.anmeldung import services as anmeldung_services
 
 from . import selectors as backoffice_selectors
 from .constants import (
@@ -185,6 +186,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 if case.status in STAGE_STATUSES
                 else []
             ),
+            "code_letter_offered": anmeldung_services.code_letter_offered(case=case),
             "approvals": approvals,
             "approved_by_me": any(a.clerk_id == request.user.pk for a in approvals),
             "message_form": _message_form(),
@@ -239,6 +241,22 @@ def case_stage(request: HttpRequest, reference: str, stage: str) -> HttpResponse
         label = procedure_get_or_404(case.procedure_key).stage_label(stage)
         messages.success(request, _("The case is now at the stage: %(stage)s.") % {"stage": label})
     return redirect(_case_url(case))
+
+
+@staff_required()
+@require_POST
+def case_code_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    """A code letter to the new address of an Anmeldung (§23a(3) BMG): the code is issued and
+    the letter comes back as a PDF to print and post."""
+    case = _staff_case(request, reference)
+    try:
+        pdf = anmeldung_services.code_letter_issue(case=case, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect(_case_url(case))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="codebrief-{case.reference}.pdf"'
+    return response
 
 
 @staff_required()

@@ -70,6 +70,32 @@ SERVICES = [
         "life_situations": ["umzug"],
     },
     {
+        "slug": "wohnungsgeberbestaetigung",
+        "leika_key": "",
+        "name": "Wohnungsgeberbestätigung online abgeben",
+        "keywords": "Wohnungsgeberbestätigung, Vermieterbescheinigung, Vermieter, Vermieterin, "
+        "Wohnungsgeber, Einzug bestätigen, Mieter, Zuordnungsmerkmal",
+        "summary": "Vermieterinnen und Vermieter bestätigen den Einzug ihrer Mieter online und "
+        "erhalten einen Code für die Anmeldung.",
+        "description": "Wer eine Wohnung überlässt, bestätigt der meldepflichtigen Person den "
+        "Einzug innerhalb von zwei Wochen. Online erhalten Sie sofort ein Zuordnungsmerkmal "
+        "(einen Code) und eine Bestätigung als PDF. Ihre Mieter geben den Code bei der "
+        "Anmeldung an; ein Papierformular ist dann nicht nötig. Der Code gilt nur für die "
+        "genannte Wohnung, das genannte Einzugsdatum und die genannten Personen.",
+        "who_may_apply": "Der Wohnungsgeber (Vermieter) oder eine von ihm beauftragte Person; "
+        "wer in die eigene Wohnung einzieht, bestätigt für sich selbst.",
+        "required_documents": "Ausweis mit Online-Ausweisfunktion (oder BundID)\n"
+        "Namen der einziehenden Personen, Anschrift der Wohnung, Einzugsdatum",
+        "legal_basis": "§ 19 Bundesmeldegesetz (BMG) – Mitwirkung des Wohnungsgebers\n"
+        "§ 19 Abs. 4 BMG – elektronische Bestätigung und Zuordnungsmerkmal",
+        "delivery_mode": DeliveryMode.ONLINE,
+        "trust_level": "high",
+        "processing_time": "Sofort",
+        "fee_rule": FREE,
+        "popular_rank": None,
+        "life_situations": ["umzug"],
+    },
+    {
         "slug": "abmeldung",
         "leika_key": "",
         "name": "Wohnsitz abmelden (Abmeldung)",
@@ -380,6 +406,22 @@ SERVICES_EN = {
         "legal_basis": "§ 17 (1) BMG – registration\n§ 19 BMG – the landlord's part\n"
         "§ 23a BMG – registering electronically",
         "processing_time": "At once; online usually within a few days",
+    },
+    "wohnungsgeberbestaetigung": {
+        "name": "Confirm a tenant's move-in (Wohnungsgeberbestätigung)",
+        "summary": "Landlords confirm their tenants' move-in online and receive a code for the "
+        "registration.",
+        "description": "Whoever lets a dwelling confirms the move-in to the person registering, "
+        "within two weeks. Online you receive an assignment code and a PDF confirmation at "
+        "once. Your tenants enter the code when they register; no paper form is needed. The "
+        "code is valid only for the dwelling, the move-in date and the persons you name.",
+        "who_may_apply": "The landlord or a person they authorise; whoever moves into a "
+        "dwelling they own confirms for themselves.",
+        "required_documents": "ID card with the online function (or BundID)\n"
+        "Names of the persons moving in, the dwelling's address, the move-in date",
+        "legal_basis": "§ 19 Federal Registration Act (BMG) – the landlord's part\n"
+        "§ 19 (4) BMG – electronic confirmation and assignment code",
+        "processing_time": "At once",
     },
     "abmeldung": {
         "name": "Deregister your address (Abmeldung)",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from .anmeldung.services import rueckmeldungen_overdue_check
 from .auskunftssperre.reminders import reminder_send, reminders_due
 
 
@@ -18,3 +19,10 @@ def auskunftssperre_reminders() -> None:
 @db_task()
 def auskunftssperre_reminder(*, block_id: int) -> None:
     reminder_send(block_id=block_id, today=timezone.localdate())
+
+
+@db_periodic_task(crontab(hour="6", minute="29"))
+def rueckmeldungen_overdue() -> None:
+    """Daily: Rückmeldungen (XMeld 0202) without their 0203 after three working days go to the
+    clerk (§33(1) BMG)."""
+    rueckmeldungen_overdue_check()

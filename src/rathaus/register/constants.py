@@ -52,6 +52,27 @@ class RegisterAction(models.TextChoices):
     BLOCK_ENDED = "block_ended", _("block ended")
 
 
+class AssignmentCodeKind(models.TextChoices):
+    # §19(4) BMG: the landlord confirmed the move-in electronically.
+    LANDLORD = "landlord", _("landlord's confirmation")
+    # §23a(3) BMG: no landlord confirmation to be had; a letter to the new address.
+    CODE_LETTER = "code_letter", _("code letter")
+
+
+class MessageStatus(models.TextChoices):
+    """A Rückmeldung (XMeld 0202) in the outbox, waiting for the previous office's 0203."""
+
+    AWAITING_ANSWER = "awaiting_answer", _("awaiting the answer (0203)")
+    ANSWERED = "answered", _("answered")
+    # No 0203 within three working days: the clerk follows it up.
+    OVERDUE = "overdue", _("answer overdue")
+
+
+# §33(1) BMG with the XMeld rules: the previous office answers the Rückmeldung within three
+# working days.
+RUECKMELDUNG_ANSWER_WORKING_DAYS = 3
+
+
 class RegisterErrorCode(models.TextChoices):
     UNKNOWN_STREET = "unknown_street", _("There is no street of this name in the town.")
     HOUSE_NUMBER_OUT_OF_RANGE = (
@@ -73,6 +94,28 @@ class RegisterErrorCode(models.TextChoices):
     OBJECTION_NOT_OFFERED = (
         "objection_not_offered",
         _("This objection can no longer be lodged."),
+    )
+    # The assignment code (Zuordnungsmerkmal, §19(4) BMG; code letter, §23a(3) BMG) refused.
+    CODE_UNKNOWN = (
+        "code_unknown",
+        _("We do not know this code. Check it for typing errors."),
+    )
+    CODE_WRONG_DWELLING = (
+        "code_wrong_dwelling",
+        _("This code was issued for a different dwelling. Check the new address."),
+    )
+    CODE_WRONG_DATE = (
+        "code_wrong_date",
+        _("This code was issued for a different move-in date."),
+    )
+    CODE_WRONG_PERSON = (
+        "code_wrong_person",
+        _("This code does not name every person moving in."),
+    )
+    CODE_EXPIRED = ("code_expired", _("This code has expired."))
+    CODE_USED = (
+        "code_used",
+        _("This code has already been used for another registration."),
     )
 
 

@@ -16,3 +16,7 @@ class RegisterError(Exception):
     @property
     def message(self) -> str:
         return str(self.code.label)
+
+
+class MessageInvalid(ValueError):
+    """An XML message that does not follow its schema (``messages.py``, ``xmeld/``)."""

@@ -17,7 +17,7 @@ from rathaus.accounts.constants import TrustLevel, trust_satisfies
 
 from . import selectors, services
 from .constants import RegisterErrorCode
-from .models import Person, Residence
+from .models import AssignmentCode, OutboxMessage, Person, Residence
 
 
 class ResidentRegister(Protocol):
@@ -37,9 +37,37 @@ class ResidentRegister(Protocol):
 
     def street_suggestions(self, *, municipality, text: str) -> list: ...
 
+    def street_names(self, *, municipality) -> list[str]: ...
+
     def move_in(
         self, *, person: Person, address, kind: str, moved_in: datetime.date, actor, case
     ) -> Residence: ...
+
+    def person_create(self, *, municipality, data, actor, case) -> Person: ...
+
+    # The assignment code (Zuordnungsmerkmal, §19(4) BMG) and the code letter (§23a(3) BMG).
+    def assignment_code_issue(
+        self, *, municipality, kind: str, address, moved_in, persons, case, actor
+    ) -> AssignmentCode: ...
+
+    def assignment_code_check(
+        self, *, municipality, code, street, house_number, postal_code, moved_in, persons, case
+    ) -> selectors.CodeRefusal | None: ...
+
+    def assignment_code_take(self, *, municipality, code: str, case) -> bool: ...
+
+    def assignment_code_used_by(self, *, case, code: str) -> bool: ...
+
+    def assignment_code_release(self, *, case) -> int: ...
+
+    def assignment_code_for_case(self, *, case) -> AssignmentCode | None: ...
+
+    # §33(1) BMG: the Rückmeldung to the office of the previous dwelling (XMeld 0202).
+    def rueckmeldung_write(
+        self, *, person: Person, new_address, kind: str, moved_in, previous_address, case
+    ) -> OutboxMessage: ...
+
+    def rueckmeldungen_overdue_mark(self) -> list[OutboxMessage]: ...
 
 
 class BuiltinRegister:
@@ -74,10 +102,66 @@ class BuiltinRegister:
     def street_suggestions(self, *, municipality, text):
         return selectors.street_suggestions(municipality=municipality, text=text)
 
+    def street_names(self, *, municipality):
+        return selectors.street_names(municipality=municipality)
+
     def move_in(self, *, person, address, kind, moved_in, actor, case):
         return services.residence_move_in(
             person=person, address=address, kind=kind, moved_in=moved_in, actor=actor, case=case
         )
+
+    def person_create(self, *, municipality, data, actor, case):
+        return services.person_create(municipality=municipality, data=data, actor=actor, case=case)
+
+    def assignment_code_issue(self, *, municipality, kind, address, moved_in, persons, case, actor):
+        return services.assignment_code_issue(
+            municipality=municipality,
+            kind=kind,
+            address=address,
+            moved_in=moved_in,
+            persons=persons,
+            case=case,
+            actor=actor,
+        )
+
+    def assignment_code_check(
+        self, *, municipality, code, street, house_number, postal_code, moved_in, persons, case
+    ):
+        return selectors.assignment_code_check(
+            municipality=municipality,
+            code=code,
+            street=street,
+            house_number=house_number,
+            postal_code=postal_code,
+            moved_in=moved_in,
+            persons=persons,
+            case=case,
+        )
+
+    def assignment_code_take(self, *, municipality, code, case):
+        return services.assignment_code_take(municipality=municipality, code=code, case=case)
+
+    def assignment_code_used_by(self, *, case, code):
+        return selectors.assignment_code_used_by(case=case, code=code)
+
+    def assignment_code_release(self, *, case):
+        return services.assignment_code_release(case=case)
+
+    def assignment_code_for_case(self, *, case):
+        return selectors.assignment_code_for_case(case=case)
+
+    def rueckmeldung_write(self, *, person, new_address, kind, moved_in, previous_address, case):
+        return services.rueckmeldung_write(
+            person=person,
+            new_address=new_address,
+            kind=kind,
+            moved_in=moved_in,
+            previous_address=previous_address,
+            case=case,
+        )
+
+    def rueckmeldungen_overdue_mark(self):
+        return services.rueckmeldungen_overdue_mark()
 
 
 def resident_register() -> ResidentRegister:

@@ -14,10 +14,20 @@ from rathaus.core.fields import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedJSONField,
+    EncryptedTextField,
     EncryptionRowIdField,
 )
 
-from .constants import BlockKind, FamilyRelation, RegisterAction, ResidenceKind, Sex, StreetParity
+from .constants import (
+    AssignmentCodeKind,
+    BlockKind,
+    FamilyRelation,
+    MessageStatus,
+    RegisterAction,
+    ResidenceKind,
+    Sex,
+    StreetParity,
+)
 
 
 class Street(models.Model):
@@ -271,3 +281,89 @@ class RegisterChange(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("The register's history is append-only.")
         super().save(*args, **kwargs)
+
+
+class AssignmentCode(models.Model):
+    """An assignment code (Zuordnungsmerkmal, §19(4) BMG) for one move into one dwelling: issued
+    on a landlord's electronic confirmation, or in a code letter to the new address (§23a(3)
+    BMG). It serves only the persons named, on the move-in date named, until it expires, once.
+
+    The code itself is kept as a keyed hash (``code_digest``, to find it) and encrypted (``code``,
+    to print the landlord's confirmation again); dwelling and persons only as keyed hashes."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    encryption_row_id = EncryptionRowIdField()
+    kind = models.CharField(_("kind"), max_length=12, choices=AssignmentCodeKind.choices)
+    code = EncryptedCharField(_("code"), max_length=20)
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    dwelling_digest = models.CharField(max_length=64, editable=False)
+    moved_in = models.DateField(_("moved in"))
+    # Keyed hashes of (first given name, family name) of each person the code serves.
+    person_digests = models.JSONField(default=list, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    issued_for = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_by = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality", "issued_for"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_by__isnull=True, used_at__isnull=True)
+                | Q(used_by__isnull=False, used_at__isnull=False),
+                name="assignment_code_used_with_time",
+            ),
+        ]
+        verbose_name = _("assignment code")
+        verbose_name_plural = _("assignment codes")
+
+    def __str__(self) -> str:
+        return f"{self.kind} code {self.pk}"
+
+
+class OutboxMessage(models.Model):
+    """One XML message to another registration office: a Rückmeldung (XMeld 0202, §33(1) BMG)
+    to the office of the previous dwelling, one row per message, with its status and the day its
+    0203 answer is due (three working days). The XML is encrypted: it names a person."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    encryption_row_id = EncryptionRowIdField()
+    message_type = models.CharField(_("message type"), max_length=4, default="0202")
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=MessageStatus.choices,
+        default=MessageStatus.AWAITING_ANSWER,
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient = EncryptedCharField(_("recipient"), max_length=200)
+    content = EncryptedTextField(_("XML message"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    answer_due = models.DateField(_("answer due on"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "answer_due"])]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+
+    def __str__(self) -> str:
+        return f"{self.message_type} {self.public_id}"

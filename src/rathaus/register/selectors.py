@@ -15,10 +15,15 @@ from django.utils import timezone
 from rathaus.core.crypto import blind_index
 
 from .constants import BlockKind, FamilyRelation, RegisterErrorCode, ResidenceKind
-from .models import Block, FamilyLink, ObjectionType, Person, Residence, Street
+from .messages import xml_parse_valid
+from .models import AssignmentCode, Block, FamilyLink, ObjectionType, Person, Residence, Street
 
 PERSON_MATCH_PURPOSE = "register-person-match"
 DWELLING_PURPOSE = "register-dwelling"
+CODE_PURPOSE = "register-assignment-code"
+CODE_PERSON_PURPOSE = "register-assignment-code-person"
+# Unambiguous when read aloud or from paper: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SUGGESTION_LIMIT = 8
 HOUSE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*([a-zA-Z]?)\s*$")
 FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "-": " "})
@@ -73,6 +78,17 @@ def street_suggestions(
         StreetSuggestion(name=name, postal_codes=tuple(sorted(codes)))
         for name, (_starts, codes) in ranked[:limit]
     ]
+
+
+def street_names(*, municipality) -> list[str]:
+    """Every street name of the town's directory, once, in order (the suggestions a page offers
+    without script: an HTML datalist)."""
+    return list(
+        Street.objects.filter(municipality=municipality)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
 
 
 def address_check(
@@ -190,3 +206,91 @@ def blocked_person_ids(*, municipality, on: datetime.date) -> set[int]:
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
         .values_list("person_id", flat=True)
     )
+
+
+# --- assignment codes (Zuordnungsmerkmal, §19(4) BMG; code letter, §23a(3) BMG) ------------------
+def code_normalise(code: str) -> str:
+    """The code as stored: upper case, without spaces and dashes."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def code_digest(code: str) -> str:
+    return blind_index(code_normalise(code), purpose=CODE_PURPOSE)
+
+
+def code_person_digest(*, given_names: str, family_name: str) -> str:
+    """A person a code serves, by first given name and family name: a landlord often writes only
+    the name people go by."""
+    first = (fold(given_names).split() or [""])[0]
+    return blind_index(f"{first}|{fold(family_name)}", purpose=CODE_PERSON_PURPOSE)
+
+
+@dataclass(frozen=True)
+class CodeRefusal:
+    code: RegisterErrorCode
+    details: dict
+
+
+def assignment_code_check(
+    *,
+    municipality,
+    code: str,
+    street: str,
+    house_number: str,
+    postal_code: str,
+    moved_in: datetime.date,
+    persons: list[tuple[str, str]],
+    case=None,
+    now: datetime.datetime | None = None,
+) -> CodeRefusal | None:
+    """Whether ``code`` serves this move: this dwelling, this date, every one of ``persons``
+    ((given names, family name)), not expired, not used by another case. None: it does."""
+    found = AssignmentCode.objects.filter(
+        municipality=municipality, code_digest=code_digest(code), revoked_at__isnull=True
+    ).first()
+    if found is None:
+        return CodeRefusal(RegisterErrorCode.CODE_UNKNOWN, {})
+    if found.used_by_id is not None and (case is None or found.used_by_id != case.pk):
+        return CodeRefusal(RegisterErrorCode.CODE_USED, {})
+    if found.expires_at < (now or timezone.now()):
+        return CodeRefusal(
+            RegisterErrorCode.CODE_EXPIRED,
+            {"expired": timezone.localtime(found.expires_at).date()},
+        )
+    digest = dwelling_digest(street=street, house_number=house_number, postal_code=postal_code)
+    if found.dwelling_digest != digest:
+        return CodeRefusal(RegisterErrorCode.CODE_WRONG_DWELLING, {})
+    if found.moved_in != moved_in:
+        return CodeRefusal(RegisterErrorCode.CODE_WRONG_DATE, {"moved_in": found.moved_in})
+    named = set(found.person_digests)
+    for given_names, family_name in persons:
+        if code_person_digest(given_names=given_names, family_name=family_name) not in named:
+            return CodeRefusal(
+                RegisterErrorCode.CODE_WRONG_PERSON, {"name": f"{given_names} {family_name}"}
+            )
+    return None
+
+
+def assignment_code_for_case(*, case) -> AssignmentCode | None:
+    """The code issued for ``case`` (a landlord's confirmation, a code letter)."""
+    return (
+        AssignmentCode.objects.filter(municipality=case.municipality_id, issued_for=case)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def assignment_code_used_by(*, case, code: str) -> bool:
+    """Whether ``code`` was taken by ``case`` (and not revoked since)."""
+    return AssignmentCode.objects.filter(
+        municipality=case.municipality_id,
+        code_digest=code_digest(code),
+        used_by=case,
+        revoked_at__isnull=True,
+    ).exists()
+
+
+def xmeld_message_parse(*, xml: bytes, schema: str):
+    """An incoming XML message parsed (no entities, no network) and checked against one of the
+    project's schemas in ``xmeld/``; raises ``errors.MessageInvalid``."""
+    return xml_parse_valid(xml, schema=schema)

@@ -4,24 +4,49 @@ history (who, when, which case) and an audit event with it."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from dataclasses import dataclass, field
 
+import holidays
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
 
 from .constants import (
     AUSKUNFTSSPERRE_YEARS,
+    RUECKMELDUNG_ANSWER_WORKING_DAYS,
     BlockKind,
     FamilyRelation,
+    MessageStatus,
     RegisterAction,
     RegisterErrorCode,
     ResidenceKind,
     years_later_last_day,
 )
 from .errors import RegisterError
-from .models import Block, FamilyLink, ObjectionType, Person, RegisterChange, Residence, Street
-from .selectors import dwelling_digest, fold, person_match_digest
+from .messages import PostalAddress, RueckmeldungData, rueckmeldung_xml
+from .models import (
+    AssignmentCode,
+    Block,
+    FamilyLink,
+    ObjectionType,
+    OutboxMessage,
+    Person,
+    RegisterChange,
+    Residence,
+    Street,
+)
+from .selectors import (
+    CODE_ALPHABET,
+    code_digest,
+    code_normalise,
+    code_person_digest,
+    dwelling_digest,
+    fold,
+    person_match_digest,
+)
 
 
 @dataclass(frozen=True)
@@ -312,3 +337,198 @@ def streets_load(*, municipality, sections: list[tuple[str, str, int, int, str]]
     ]
     Street.objects.bulk_create(new)
     return len(new)
+
+
+# --- assignment codes (Zuordnungsmerkmal, §19(4) BMG; code letter, §23a(3) BMG) ------------------
+def code_display(code: str) -> str:
+    """XXXX-XXXX-XXXX, as printed and typed."""
+    plain = code_normalise(code)
+    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
+
+
+@transaction.atomic
+def assignment_code_issue(
+    *,
+    municipality,
+    kind: str,
+    address: Address,
+    moved_in: datetime.date,
+    persons: list[tuple[str, str]],
+    case=None,
+    actor=None,
+) -> AssignmentCode:
+    """A new code for a move of ``persons`` ((given names, family name)) into the dwelling at
+    ``address`` on ``moved_in``, valid for ``RATHAUS_ASSIGNMENT_CODE_DAYS`` days. ``case``: the
+    landlord's confirmation or the Anmeldung it was issued for."""
+    for attempt in range(3):
+        plain = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))  # ~59 bits
+        try:
+            with transaction.atomic():
+                issued = AssignmentCode.objects.create(
+                    municipality=municipality,
+                    kind=kind,
+                    code=plain,
+                    code_digest=code_digest(plain),
+                    dwelling_digest=dwelling_digest(
+                        street=address.street,
+                        house_number=address.house_number,
+                        postal_code=address.postal_code,
+                    ),
+                    moved_in=moved_in,
+                    person_digests=sorted(
+                        {
+                            code_person_digest(given_names=given, family_name=family)
+                            for given, family in persons
+                        }
+                    ),
+                    expires_at=timezone.now()
+                    + datetime.timedelta(days=settings.RATHAUS_ASSIGNMENT_CODE_DAYS),
+                    issued_for=case,
+                )
+            break
+        except IntegrityError:  # the same code drawn twice (about 2^-59)
+            if attempt == 2:
+                raise
+    audit_event_record(
+        action="register.assignment_code_issued",
+        actor=actor,
+        municipality=municipality,
+        target=issued,
+        data={"kind": kind, "case": case.pk if case is not None else None},
+    )
+    return issued
+
+
+@transaction.atomic
+def assignment_code_take(*, municipality, code: str, case) -> bool:
+    """Mark ``code`` used by ``case``, once: a conditional update, so two registrations racing
+    for one code leave it with one of them. True when ``case`` holds it (also when it already
+    did)."""
+    digest = code_digest(code)
+    taken = AssignmentCode.objects.filter(
+        municipality=municipality,
+        code_digest=digest,
+        used_by__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gte=timezone.now(),
+    ).update(used_by=case, used_at=timezone.now())
+    if taken:
+        audit_event_record(
+            action="register.assignment_code_used",
+            actor=None,
+            municipality=municipality,
+            target=case,
+            data={"case": case.pk},
+        )
+        return True
+    return AssignmentCode.objects.filter(
+        municipality=municipality, code_digest=digest, used_by=case
+    ).exists()
+
+
+@transaction.atomic
+def assignment_code_release(*, case) -> int:
+    """A rejected or withdrawn registration gives its code back; a rejected landlord
+    confirmation's own code is revoked."""
+    released = AssignmentCode.objects.filter(
+        municipality=case.municipality_id, used_by=case
+    ).update(used_by=None, used_at=None)
+    AssignmentCode.objects.filter(municipality=case.municipality_id, issued_for=case).filter(
+        kind="landlord"
+    ).update(revoked_at=timezone.now())
+    return released
+
+
+# --- Rückmeldung (§33(1) BMG, XMeld 0202) ---------------------------------------------------------
+def working_days_after(day: datetime.date, count: int, *, state: str) -> datetime.date:
+    """The ``count``-th working day after ``day`` (Monday to Friday, not a public holiday of the
+    town's state)."""
+    found = day
+    left = count
+    while left:
+        found += datetime.timedelta(days=1)
+        if found.weekday() < 5 and found not in holidays.Germany(subdiv=state, years=found.year):
+            left -= 1
+    return found
+
+
+@transaction.atomic
+def rueckmeldung_write(
+    *,
+    person: Person,
+    new_address: Address,
+    kind: str,
+    moved_in: datetime.date,
+    previous_address: Address,
+    case=None,
+) -> OutboxMessage:
+    """Write a Rückmeldung to the office of ``person``'s previous dwelling into the outbox: one
+    row with the XML message, awaiting the 0203 answer within three working days."""
+    municipality = person.municipality
+    now = timezone.now()
+    due = working_days_after(
+        timezone.localtime(now).date(),
+        RUECKMELDUNG_ANSWER_WORKING_DAYS,
+        state=municipality.state,
+    )
+    message = OutboxMessage(
+        municipality=municipality,
+        person=person,
+        case=case,
+        recipient=f"{previous_address.postal_code} {previous_address.city}",
+        answer_due=due,
+    )
+    message.content = rueckmeldung_xml(
+        RueckmeldungData(
+            message_id=message.public_id,
+            created_at=timezone.localtime(now),
+            answer_due=due,
+            sender_ags=municipality.ags,
+            sender_name=municipality.name,
+            family_name=person.family_name,
+            given_names=person.given_names,
+            birth_name=person.birth_name,
+            birth_date=person.birth_date,
+            birth_place=person.birth_place,
+            sex=person.sex,
+            new_address=PostalAddress(**vars(new_address)),
+            moved_in=moved_in,
+            kind=kind,
+            previous_address=PostalAddress(**vars(previous_address)),
+        )
+    ).decode("utf-8")
+    message.save()
+    audit_event_record(
+        action="register.rueckmeldung_written",
+        actor=None,
+        municipality=municipality,
+        target=message,
+        data={"case": case.pk if case is not None else None},
+    )
+    return message
+
+
+@transaction.atomic
+def rueckmeldung_answered(*, message: OutboxMessage, at: datetime.datetime | None = None) -> None:
+    """The previous office's 0203 arrived for ``message``."""
+    OutboxMessage.objects.filter(pk=message.pk, municipality=message.municipality_id).update(
+        status=MessageStatus.ANSWERED, answered_at=at or timezone.now()
+    )
+
+
+@transaction.atomic
+def rueckmeldungen_overdue_mark(*, today: datetime.date | None = None) -> list[OutboxMessage]:
+    """Rückmeldungen whose 0203 is past due are marked overdue (for the clerk to follow up).
+    Returns the messages marked now."""
+    day = today or timezone.localdate()
+    due = list(
+        OutboxMessage.objects.select_for_update(skip_locked=True).filter(
+            status=MessageStatus.AWAITING_ANSWER, answer_due__lt=day
+        )
+    )
+    now = timezone.now()
+    for message in due:
+        message.status = MessageStatus.OVERDUE
+        message.overdue_at = now
+        message.save(update_fields=["status", "overdue_at"])
+    return due

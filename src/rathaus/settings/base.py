@@ -41,6 +41,12 @@ RATHAUS_RESIDENT_REGISTER = os.environ.get(
 
 # Invented residents per demo town in the demo register (the tests load fewer).
 RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))
+# Anmeldung: how many days ahead of moving in one may register online (the town's policy; §17(1)
+# BMG sets only the two weeks after), and how long an assignment code (§19(4) BMG) stays valid.
+RATHAUS_ANMELDUNG_DAYS_AHEAD = int(os.environ.get("RATHAUS_ANMELDUNG_DAYS_AHEAD", "7"))
+RATHAUS_ASSIGNMENT_CODE_DAYS = int(os.environ.get("RATHAUS_ASSIGNMENT_CODE_DAYS", "90"))
+# The demo's stand-in for the eWA connection: a folder per town with incoming XMeld-1704 files.
+RATHAUS_EWA_DROP_DIR = os.environ.get("RATHAUS_EWA_DROP_DIR", str(VAR_DIR / "ewa"))
 
 RATHAUS_PROCEDURES = [
     "rathaus.procedures.general_request.procedure.GeneralRequest",
@@ -50,6 +56,9 @@ RATHAUS_PROCEDURES = [
     "rathaus.procedures.meldedatensatz.procedure.Meldedatensatz",
     "rathaus.procedures.abmeldung.procedure.Abmeldung",
     "rathaus.procedures.personalausweis.procedure.Personalausweis",
+    "rathaus.procedures.wohnungsgeber.procedure.Wohnungsgeberbestaetigung",
+    "rathaus.procedures.anmeldung.procedure.Anmeldung",
+    "rathaus.procedures.anmeldung.procedure.Ummeldung",
 ]
 
 INSTALLED_APPS = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0002_objection_types'),
+        ('register', '0004_rueckmeldung_outbox'),
     ]
 
     operations = [

@@ -1,0 +1,110 @@
+"""Pure rules of the Anmeldung (BMG): deadlines, who needs whose consent, what the
+Meldebestätigung may show. No database access here."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# §17(1) BMG: register within two weeks of moving in. Later is an administrative offence
+# (§54(2) Nr. 1 BMG), but the registration is still taken.
+DEADLINE_DAYS = 14
+FAMILY_SPOUSE = "spouse"
+FAMILY_CHILD = "child"
+
+
+class ConfirmationMethod(models.TextChoices):
+    """How the landlord's part (§19 BMG) is shown."""
+
+    CODE = "code", _("I have an assignment code from my landlord")
+    UPLOAD = "upload", _("I upload the landlord's signed confirmation")
+    LETTER = "letter", _("I cannot get a confirmation: send a code letter to the new address")
+
+
+class Custody(models.TextChoices):
+    SOLE = "sole", _("I have sole custody")
+    CONSENT = "consent", _("The other parent with custody agrees: I upload their consent")
+
+
+class PreviousPlace(models.TextChoices):
+    GERMANY = "de", _("In Germany")
+    ABROAD = "abroad", _("Abroad")
+    NONE = "none", _("I had no dwelling before (for example after birth)")
+
+
+def is_late(*, moved_in: datetime.date, today: datetime.date) -> bool:
+    return (today - moved_in).days > DEADLINE_DAYS
+
+
+def too_far_ahead(*, moved_in: datetime.date, today: datetime.date, days_ahead: int) -> bool:
+    return (moved_in - today).days > days_ahead
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def is_minor(birth_date: datetime.date | None, day: datetime.date) -> bool:
+    return birth_date is not None and age_on(birth_date, day) < 18
+
+
+def custody_question_needed(*, relations: list[str]) -> bool:
+    """A child moves and no spouse moves with the applicant: the other parent with custody must
+    agree (or the applicant has sole custody) — §1687 BGB, the residence of a child is a matter
+    of joint custody."""
+    return FAMILY_CHILD in relations and FAMILY_SPOUSE not in relations
+
+
+def relations_moving(answers) -> list[str]:
+    """The relations of the persons moving with the applicant, from the answers alone."""
+    relations = [
+        str(value).split(":", 1)[0] for value in answers.get("family_moving") or [] if value
+    ]
+    if answers.get("others_moving") == "yes":
+        relations += [
+            item.get("relation", "")
+            for item in answers.get("movers") or []
+            if isinstance(item, dict)
+        ]
+    return relations
+
+
+# §24(2) BMG: the Meldebestätigung shows only names, doctorate, date of birth, the dates of moving
+# in (and out), the date of registration, the address and the kind of residence.
+PERSON_FIELDS = [
+    ("family_name", _("Family name")),
+    ("given_names", _("Given names")),
+    ("doctorate", _("Doctorate")),
+    ("birth_date", _("Date of birth")),
+]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value or "")
+
+
+def confirmation_rows(
+    *,
+    persons: list[dict],
+    address: str,
+    kind_label: str,
+    moved_in: datetime.date,
+    registered_on: datetime.date,
+) -> list[tuple[str, str]]:
+    """(label, value) rows of the Meldebestätigung: nothing beyond §24(2) BMG."""
+    rows: list[tuple[str, str]] = [
+        (str(_("Address")), address),
+        (str(_("Kind of residence")), kind_label),
+        (str(_("Moved in on")), _shown(moved_in)),
+        (str(_("Registered on")), _shown(registered_on)),
+    ]
+    for number, person in enumerate(persons, 1):
+        values = [_shown(person.get(name)) for name, _label in PERSON_FIELDS]
+        parts = [value for value in values if value]
+        rows.append((str(_("Person %(number)s") % {"number": number}), ", ".join(parts)))
+    return rows

@@ -1,0 +1,97 @@
+"""The clerk's code letter (§23a(3) BMG): where no landlord confirmation can be had, the office
+sends a code to the new address; entering it shows that the person receives mail there."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rathaus.cases.constants import ActorRole, CaseErrorCode, CaseStatus
+from rathaus.cases.errors import CaseError
+from rathaus.cases.services import actor_role_for_case, case_stage_set
+from rathaus.core.audit import audit_event_record
+from rathaus.documents.rendering import pdf_render
+from rathaus.register.constants import AssignmentCodeKind
+from rathaus.register.interface import resident_register
+from rathaus.register.services import code_display
+
+from .procedure import case_movers, new_address
+
+CODE_LETTER_STAGE = "code_letter_sent"
+PROCEDURE_KEYS = ("anmeldung", "ummeldung")
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+
+
+def code_letter_offered(*, case) -> bool:
+    """Whether the clerk may send a code letter for ``case`` now."""
+    return case.procedure_key in PROCEDURE_KEYS and case.status in OPEN_STATUSES
+
+
+@transaction.atomic
+def code_letter_issue(*, case, actor) -> bytes:
+    """Issue a code for ``case``'s move (bound to its dwelling, date and persons) and return the
+    letter as a PDF to print and post. Only a clerk of the case's town; the case moves to the
+    stage "code letter sent". The code is stored only as a keyed hash and encrypted."""
+    if actor_role_for_case(actor=actor, case=case) != ActorRole.STAFF:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    if not code_letter_offered(case=case):
+        raise CaseError(CaseErrorCode.TRANSITION_NOT_ALLOWED)
+    answers = case.answers or {}
+    movers = case_movers(case)
+    address = new_address(case)
+    moved_in = datetime.date.fromisoformat(answers["moved_in"])
+    issued = resident_register().assignment_code_issue(
+        municipality=case.municipality,
+        kind=AssignmentCodeKind.CODE_LETTER,
+        address=address,
+        moved_in=moved_in,
+        persons=[(mover.given_names, mover.family_name) for mover in movers],
+        case=case,
+        actor=actor,
+    )
+    if case.stage != CODE_LETTER_STAGE:
+        # The system's move: the stage table offers no button for it (no stage without a code).
+        case_stage_set(case=case, to_stage=CODE_LETTER_STAGE, actor=None)
+    audit_event_record(
+        action="anmeldung.code_letter_issued",
+        actor=actor,
+        municipality=case.municipality,
+        target=case,
+        data={"code": issued.pk},
+    )
+    applicant = case.applicant
+    language = applicant.preferred_language if applicant is not None else "de"
+    with translation.override(language):
+        addition = f" ({address.addition})" if address.addition else ""
+        return pdf_render(
+            template="procedures/anmeldung/code_letter.html",
+            context={
+                "title": _("Code letter for your registration"),
+                "reference": case.reference,
+                "issued_at": timezone.localtime(),
+                "names": [f"{mover.given_names} {mover.family_name}" for mover in movers],
+                "address_line_1": f"{address.street} {address.house_number}{addition}",
+                "address_line_2": f"{address.postal_code} {address.city}",
+                "code": code_display(issued.code),
+                "valid_until": timezone.localtime(issued.expires_at).strftime("%d.%m.%Y"),
+                "moved_in": moved_in.strftime("%d.%m.%Y"),
+            },
+            municipality=case.municipality,
+        )
+
+
+def rueckmeldungen_overdue_check() -> int:
+    """Mark the Rückmeldungen whose 0203 answer is past due (three working days) and put their
+    registrations before the clerk (stage "Rückmeldung unanswered"). Returns how many."""
+    marked = resident_register().rueckmeldungen_overdue_mark()
+    cases = {message.case_id: message.case for message in marked if message.case_id is not None}
+    for case in cases.values():
+        if case.procedure_key in PROCEDURE_KEYS and case.stage != "rueckmeldung_overdue":
+            try:
+                case_stage_set(case=case, to_stage="rueckmeldung_overdue", actor=None)
+            except CaseError:  # the case moved on (completed): the outbox row still says it
+                continue
+    return len(marked)

@@ -1,0 +1,1 @@
+"""XML messages to other registration offices, and the schemas they are checked against."""
