@@ -152,7 +152,7 @@ def test_the_check_page_says_what_it_costs_and_what_to_bring(norderstedt, citize
     case = _draft(norderstedt, citizen, [first, child])
     nor_client.force_login(citizen)
     page = nor_client.get(f"/anliegen/{KEY}/{case.public_id}/pruefen/").content.decode()
-    assert "Was es kostet" in page and "Was Sie mitbringen" in page
+    assert "Was es kostet" in page and "Das bringen Sie mit" in page
     assert "Geburtsurkunde" in page  # Erika's first card
     assert "Zustimmung" in page  # Paula is 12: the parents consent
     assert "Code des Fotografen" in page  # Paula brings the photographer's code
