@@ -16,6 +16,7 @@ PUBLIC_MODULES = {
         "decorators",
         "admin_scope",
         "demo",
+        "throttle",
     },
     "appointments": {"models", "services", "selectors", "constants", "errors", "api"},
     "cases": {

@@ -133,24 +133,37 @@ def device_from_cookie(*, email: str, cookie: str) -> str | None:
     return str(data.get("d") or "") or None
 
 
+def _counted_within(key: str, *, limit: int, window: int) -> bool:
+    """Count one request under ``key`` for ``window`` seconds; False once it exceeds ``limit``."""
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    return count <= limit
+
+
 def password_reset_allowed(*, email: str, ip: str) -> bool:
     """Count a reset request; False once the account or the address had its share this hour."""
-    keys = {
-        f"{PREFIX}:reset-account:{email_digest(email or '-')}": (
-            settings.PASSWORD_RESET_MAX_PER_ACCOUNT
-        ),
-        f"{PREFIX}:reset-address:{_address(ip)}": settings.PASSWORD_RESET_MAX_PER_ADDRESS,
-    }
-    allowed = True
-    for key, limit in keys.items():
-        cache.add(key, 0, RESET_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RESET_WINDOW_SECONDS)
-            count = 1
-        allowed = allowed and count <= limit
-    return allowed
+    account = _counted_within(
+        f"{PREFIX}:reset-account:{email_digest(email or '-')}",
+        limit=settings.PASSWORD_RESET_MAX_PER_ACCOUNT,
+        window=RESET_WINDOW_SECONDS,
+    )
+    address = _counted_within(
+        f"{PREFIX}:reset-address:{_address(ip)}",
+        limit=settings.PASSWORD_RESET_MAX_PER_ADDRESS,
+        window=RESET_WINDOW_SECONDS,
+    )
+    return account and address
+
+
+def lookup_allowed(*, scope: str, ip: str, limit: int, window: int) -> bool:
+    """Count a public look-up (e.g. a status by number and date of birth) from ``ip``; False
+    once the address had ``limit`` of ``scope`` within ``window`` seconds. The caller answers
+    a refused look-up the same way for a right and a wrong guess."""
+    return _counted_within(f"{PREFIX}:lookup:{scope}:{_address(ip)}", limit=limit, window=window)
 
 
 def client_ip(request) -> str:

@@ -279,3 +279,32 @@ def status_lookup(
     else:
         status = "issued" if latest.valid else "invalid"
     return PublicStatus(status, app.election.title, timezone.localdate(app.created_at))
+
+
+def application_by_reference(*, municipality, reference: str) -> Application:
+    try:
+        return Application.objects.select_related("election").get(
+            election__municipality=municipality, reference=reference
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def replacement_open(*, election: Election, now: datetime.datetime | None = None) -> bool:
+    return ground_open(
+        now=now or timezone.now(), deadlines=election.deadlines(), ground=Ground.REPLACEMENT
+    )
+
+
+def election_counts(*, election: Election) -> dict[str, int]:
+    applications = Application.objects.filter(election=election)
+    return {
+        "voters": Voter.objects.filter(election=election, removed_at__isnull=True).count(),
+        "review": applications.filter(status=ApplicationStatus.REVIEW).count(),
+        "accepted": applications.filter(status=ApplicationStatus.ACCEPTED).count(),
+        "awaiting_issue": awaiting_issue(election=election).count(),
+        "valid": Wahlschein.objects.filter(election=election, invalidated_at__isnull=True).count(),
+        "invalid": Wahlschein.objects.filter(
+            election=election, invalidated_at__isnull=False
+        ).count(),
+    }
