@@ -31,7 +31,8 @@ from .helpers_keyboard import (
 
 pytestmark = pytest.mark.browser
 
-REGISTER = """number;district;family_name;given_names;birth_date;street;house_number;postal_code;city
+HEADER = "number;district;family_name;given_names;birth_date;street;house_number;postal_code;city"
+REGISTER = f"""{HEADER}
 1;001;Müller;Anna Maria;1980-05-17;Rathausallee;50;22846;Norderstedt
 2;001;Schmidt;Jonas;1975-03-12;Ulzburger Straße;3;22846;Norderstedt
 """.encode()

@@ -350,3 +350,9 @@ def test_wahlschein_of_another_town_cannot_be_invalidated(election, other_electi
     )
     assert response.status_code == 404
     assert Wahlschein.objects.get(pk=foreign.pk).valid
+
+
+def test_the_catalogues_service_page_starts_the_application(nor_client, towns):
+    response = nor_client.get(reverse("catalogue:service_detail", args=["briefwahl"]))
+    assert response.status_code == 200
+    assert f'href="{reverse("elections:start")}"' in response.content.decode()
