@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.db.models import Q
+from django.utils import translation
 
 from rathaus.core.models import AuditEvent
 from rathaus.elections import selectors, services
@@ -52,7 +53,8 @@ x;001;Meier;Paul;1980-05-17;Rathausallee;50;22846;Norderstedt
 7;001;Kurz
 8;002;Lang;Eva;1981-05-17;Rathausallee;51;22846;Norderstedt
 """.encode()
-    report = services.voter_register_import(election=election, data=data)
+    with translation.override("en"):
+        report = services.voter_register_import(election=election, data=data)
     assert report.imported == 2
     assert [line for line, _reason in report.rejected] == [3, 4, 5, 6, 7, 8, 9, 10]
     reasons = dict(report.rejected)
