@@ -101,9 +101,12 @@ def _body(token: str, fields: dict) -> bytes:
     ).encode()
 
 
-async def phase(base, path, clients, work: list[tuple[str, dict]], duration: float) -> dict:
-    """Send the ``work`` (kind, form fields) from ``clients`` connections until it is done or
-    ``duration`` has passed."""
+async def phase(
+    base, path, clients, work: list[tuple[str, int, dict]], duration: float, accepted: list[int]
+) -> dict:
+    """Send the ``work`` (kind, voter index, form fields) from ``clients`` connections until it is
+    done or ``duration`` has passed; the indices of new voters answered with the confirmation's
+    redirect go to ``accepted``."""
     pairs = await asyncio.gather(*(_client(base, path) for _ in range(clients)))
     queue = list(reversed(work))
     latencies: list[float] = []
@@ -115,7 +118,7 @@ async def phase(base, path, clients, work: list[tuple[str, dict]], duration: flo
 
     async def worker(connection: Connection, token: str) -> None:
         while queue and time.monotonic() < deadline:
-            kind, fields = queue.pop()
+            kind, index, fields = queue.pop()
             begin = time.monotonic()
             try:
                 response = await connection.request(
@@ -127,6 +130,8 @@ async def phase(base, path, clients, work: list[tuple[str, dict]], duration: flo
             latencies.append(time.monotonic() - begin)
             statuses[response.status] += 1
             by_kind[f"{kind}:{response.status}"] += 1
+            if kind == "new" and response.status == 302:
+                accepted.append(index)
 
     try:
         await asyncio.gather(*(worker(c, t) for c, t in pairs))
@@ -162,23 +167,26 @@ def run(server, args) -> dict:
     print(f"voter register: {details}")
 
     surge_count = min(voters // 2, 20_000)
-    surge_work = [("new", voter_fields(i)) for i in range(1, surge_count + 1)]
-    surge = asyncio.run(phase(base, path, clients, surge_work, duration))
+    surge_work = [("new", i, voter_fields(i)) for i in range(1, surge_count + 1)]
+    applied: list[int] = []
+    surge = asyncio.run(phase(base, path, clients, surge_work, duration, applied))
     print(f"surge: {json.dumps(surge)}")
 
     rng = random.Random(7)
-    applied = list(range(1, surge_count + 1))
     fresh = iter(range(surge_count + 1, voters + 1))
     rush_work = []
     for _ in range(min(voters - surge_count, 20_000)):
         roll = rng.random()
         if roll < 0.25:
-            rush_work.append(("repeat", voter_fields(rng.choice(applied))))
+            index = rng.choice(applied)
+            rush_work.append(("repeat", index, voter_fields(index)))
         elif roll < 0.40:
-            rush_work.append(("near", _near(voter_fields(next(fresh)))))
+            index = next(fresh)
+            rush_work.append(("near", index, _near(voter_fields(index))))
         else:
-            rush_work.append(("new", voter_fields(next(fresh))))
-    rush = asyncio.run(phase(base, path, clients, rush_work, duration))
+            index = next(fresh)
+            rush_work.append(("new", index, voter_fields(index)))
+    rush = asyncio.run(phase(base, path, clients, rush_work, duration, []))
     print(f"final-hour rush: {json.dumps(rush)}")
 
     healthz = run_load(
@@ -200,6 +208,7 @@ def run(server, args) -> dict:
     best = max(surge["applications_per_s"], rush["applications_per_s"])
     duplicates = database["voters_with_more_than_one_valid_wahlschein"]
     return {
+        "load_average_at_end": os.getloadavg(),
         "register": details,
         "surge": surge,
         "rush": rush,
