@@ -356,3 +356,12 @@ def test_the_catalogues_service_page_starts_the_application(nor_client, towns):
     response = nor_client.get(reverse("catalogue:service_detail", args=["briefwahl"]))
     assert response.status_code == 200
     assert f'href="{reverse("elections:start")}"' in response.content.decode()
+
+
+def test_the_application_post_runs_few_queries(nor_client, election, django_assert_max_num_queries):
+    """The rush's hot path: election, match, insert and audit (in a savepoint here, a transaction
+    in production), the session."""
+    nor_client.get(apply_url(election))
+    with django_assert_max_num_queries(10):
+        response = nor_client.post(apply_url(election), FORM)
+    assert response.status_code == 302

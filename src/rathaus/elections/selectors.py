@@ -47,9 +47,11 @@ def elections_open(*, municipality, now: datetime.datetime | None = None) -> lis
 def election_get(*, municipality, public_id) -> Election:
     """The town's election, or 404 (another town's election does not exist here)."""
     try:
-        return Election.objects.get(municipality=municipality, public_id=public_id)
+        election = Election.objects.get(municipality=municipality, public_id=public_id)
     except (Election.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    election.municipality = municipality  # known already: no query for it later
+    return election
 
 
 def elections_of(*, municipality) -> QuerySet[Election]:
