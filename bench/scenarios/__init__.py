@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
-SCENARIOS = ("pages", "inbox", "release_storm")
+SCENARIOS = ("pages", "inbox", "release_storm", "briefwahl")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     # First: the API takes the most requests per second and its prefix is its own.
     path("api/v1/", include("rathaus.api.urls")),
+    path("verwaltung/briefwahl/", include("rathaus.elections.office_urls")),
     path("verwaltung/", include("rathaus.backoffice.urls")),
     path("verwaltung/admin/", admin.site.urls),
     path("konto/", include("rathaus.accounts.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("anliegen/", include("rathaus.cases.urls")),
     path("pruefen/", include("rathaus.documents.urls")),
     path("termine/", include("rathaus.appointments.urls")),
+    path("briefwahl/", include("rathaus.elections.urls")),
     path("bezahlen/", include("rathaus.payments.urls")),
     path("demo-bezahlplattform/", include("rathaus.payments.providers.demo.urls")),
     path("", include("rathaus.web.urls")),

@@ -144,12 +144,14 @@ def test_free_service_page(catalogue, nor_client):
 
 def test_online_service_without_procedure_links_to_no_404(catalogue, nor_client):
     """Until an online procedure exists, the page offers contact instead of a dead link."""
-    url = reverse("catalogue:service_detail", kwargs={"slug": "briefwahl"})
+    url = reverse("catalogue:service_detail", kwargs={"slug": "uebermittlungssperren"})
     response = nor_client.get(url)
     html = _text(response)
     assert response.context["start_url"] is None
-    assert "/anliegen/briefwahl/start/" not in html
-    assert nor_client.get("/anliegen/briefwahl/start/").status_code == 404  # would be dead
+    assert "/anliegen/uebermittlungssperren/start/" not in html
+    assert (
+        nor_client.get("/anliegen/uebermittlungssperren/start/").status_code == 404
+    )  # would be dead
     assert 'href="#kontakt"' in html
     for href in re.findall(r'href="(/[^"#]*)"', html):
         if href.startswith(("/static/", "/theme.css")):

@@ -150,6 +150,13 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
     return all(counted)
 
 
+def lookup_allowed(*, scope: str, ip: str, limit: int, window: int) -> bool:
+    """Count a public look-up (e.g. a status by number and date of birth) from ``ip``; False
+    once the address had ``limit`` of ``scope`` within ``window`` seconds. The caller answers
+    a refused look-up the same way for a right and a wrong guess."""
+    return window_allow(key=f"{PREFIX}:lookup:{scope}:{_address(ip)}", limit=limit, seconds=window)
+
+
 def client_ip(request) -> str:
     # Behind a trusted reverse proxy, TrustedProxyMiddleware has put the client's address here.
     return request.META.get("REMOTE_ADDR", "")

@@ -16,6 +16,7 @@ _SECTIONS = {
     "backoffice:payment_export": "payments",
     "backoffice:statistics": "statistics",
     "backoffice:read_log": "read_log",
+    "elections_office": "elections",
 }
 
 

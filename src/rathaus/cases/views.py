@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
+from rathaus.accounts.throttle import client_ip, lookup_allowed
 from rathaus.core.crypto import blind_index
 from rathaus.core.ratelimit import window_allow
 from rathaus.documents.selectors import issued_document_content, issued_document_format
@@ -811,12 +812,12 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"]
-        address = blind_index(request.META.get("REMOTE_ADDR", "-"), purpose="status-lookup")
         allowed = [
-            window_allow(
-                key=f"cases:status-lookup:address:{address}",
+            lookup_allowed(
+                scope="case-status",
+                ip=client_ip(request),
                 limit=STATUS_LOOKUPS_PER_ADDRESS,
-                seconds=STATUS_LOOKUP_WINDOW,
+                window=STATUS_LOOKUP_WINDOW,
             ),
             window_allow(
                 key="cases:status-lookup:reference:"

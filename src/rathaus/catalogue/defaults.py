@@ -316,7 +316,7 @@ SERVICES = [
         "description": "Den Wahlschein können Sie schriftlich oder elektronisch beantragen, nicht "
         "telefonisch. Die Angaben von Ihrer Wahlbenachrichtigung (Wählerverzeichnisnummer, "
         "Wahlbezirk) helfen, sind aber nicht zwingend. Der Antrag ist bis Freitag vor der Wahl, "
-        "18 Uhr, möglich; bei plötzlicher Erkrankung bis zum Wahltag, 15 Uhr.",
+        "15 Uhr, möglich; bei plötzlicher Erkrankung bis zum Wahltag, 15 Uhr.",
         "who_may_apply": "Wahlberechtigte, die im Wählerverzeichnis eingetragen sind. Für eine "
         "andere Person nur mit schriftlicher Vollmacht.",
         "required_documents": "Familienname, Vornamen, Geburtsdatum und Anschrift\n"
@@ -551,7 +551,7 @@ SERVICES_EN = {
         "summary": "Want to vote by post? Apply for your polling card and postal voting papers.",
         "description": "You can apply in writing or electronically, not by phone. The details "
         "on your poll card (number in the electoral register, polling district) help but are "
-        "not required. You can apply until 6 pm on the Friday before the election; if you "
+        "not required. You can apply until 3 pm on the Friday before the election; if you "
         "suddenly fall ill, until 3 pm on election day.",
         "who_may_apply": "Voters entered in the electoral register. For someone else only with "
         "written authority.",

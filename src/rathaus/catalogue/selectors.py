@@ -130,6 +130,15 @@ def _procedure_key_for(service_slug: str) -> str | None:
     return _online_procedure_finder(service_slug)
 
 
+# Online services that are not case-engine procedures (the postal vote) name their start page
+# here when Django starts: service slug -> URL name.
+_own_start_pages: dict[str, str] = {}
+
+
+def own_start_page_set(*, service_slug: str, url_name: str) -> None:
+    _own_start_pages[service_slug] = url_name
+
+
 def service_start_url(*, offering: MunicipalityService) -> str | None:
     """Where the online procedure starts, or None while no procedure is installed for it.
 
@@ -138,6 +147,8 @@ def service_start_url(*, offering: MunicipalityService) -> str | None:
     """
     if offering.service.delivery_mode == DeliveryMode.APPOINTMENT:
         return None
+    if offering.slug in _own_start_pages:
+        return reverse(_own_start_pages[offering.slug])
     key = _procedure_key_for(offering.slug)
     if key is None:
         return None

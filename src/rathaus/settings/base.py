@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rathaus.appointments",
     "rathaus.payments",
     "rathaus.register",
+    "rathaus.elections",
     "rathaus.backoffice",
     "rathaus.api",
     "rathaus.web",
