@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from rathaus.cases.plugin import ProcedureRegistry, procedures, registry_override
 from rathaus.catalogue.models import MunicipalityService
 
 pytestmark = pytest.mark.django_db
@@ -143,20 +144,22 @@ def test_free_service_page(catalogue, nor_client):
 
 
 def test_online_service_without_procedure_links_to_no_404(catalogue, nor_client):
-    """Until an online procedure exists, the page offers contact instead of a dead link."""
-    url = reverse("catalogue:service_detail", kwargs={"slug": "uebermittlungssperren"})
-    response = nor_client.get(url)
-    html = _text(response)
-    assert response.context["start_url"] is None
-    assert "/anliegen/uebermittlungssperren/start/" not in html
-    assert (
-        nor_client.get("/anliegen/uebermittlungssperren/start/").status_code == 404
-    )  # would be dead
-    assert 'href="#kontakt"' in html
-    for href in re.findall(r'href="(/[^"#]*)"', html):
-        if href.startswith(("/static/", "/theme.css")):
-            continue
-        assert nor_client.get(href).status_code in (200, 302), href
+    """Until an online procedure exists, the page offers contact instead of a dead link (here:
+    an installation without the Übermittlungssperren procedure)."""
+    installed = [type(p) for p in procedures() if p.service_slug != "uebermittlungssperren"]
+    with registry_override(ProcedureRegistry(installed)):
+        url = reverse("catalogue:service_detail", kwargs={"slug": "uebermittlungssperren"})
+        response = nor_client.get(url)
+        html = _text(response)
+        assert response.context["start_url"] is None
+        assert "/anliegen/uebermittlungssperren/start/" not in html
+        # It would be a dead link.
+        assert nor_client.get("/anliegen/uebermittlungssperren/start/").status_code == 404
+        assert 'href="#kontakt"' in html
+        for href in re.findall(r'href="(/[^"#]*)"', html):
+            if href.startswith(("/static/", "/theme.css")):
+                continue
+            assert nor_client.get(href).status_code in (200, 302), href
 
 
 def test_service_page_links_the_installed_online_procedure(catalogue, nor_client):

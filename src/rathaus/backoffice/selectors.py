@@ -63,6 +63,8 @@ INBOX_ROW_FIELDS = (
     "reference",
     "procedure_key",
     "status",
+    "stage",  # a case waiting too long at a stage is overdue
+    "stage_changed_at",
     "applicant_name",
     "submitted_at",
     "assignee__given_name",
