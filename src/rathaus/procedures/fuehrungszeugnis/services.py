@@ -113,11 +113,10 @@ def bzr_receipt_confirm(*, message_id: int) -> BzrOutboxMessage | None:
     """The federal register confirmed receipt: the message is confirmed, the case reaches its
     last stage and is completed. Confirming twice changes nothing."""
     with transaction.atomic():
+        # Only the outbox row is locked (the case is nullable: no outer join under FOR UPDATE);
+        # the stage and the transition lock the case themselves.
         message = (
-            BzrOutboxMessage.objects.select_for_update()
-            .select_related("case")
-            .filter(pk=message_id)
-            .first()
+            BzrOutboxMessage.objects.select_for_update(of=("self",)).filter(pk=message_id).first()
         )
         if message is None or message.status == BzrMessageStatus.CONFIRMED:
             return message
