@@ -705,7 +705,11 @@ def attachment_page(
                 except AttachmentError as exc:
                     form.add_error(field_name, exc.message)
             elif current is None:
-                form.add_error(field_name, _("Select a file, or go back and untick “add a file”."))
+                form.add_error(
+                    field_name,
+                    page_class.missing_message
+                    or _("Select a file, or go back and untick “add a file”."),
+                )
         if form.is_bound and not form.errors:
             services.case_draft_answers_save(
                 case=case,

@@ -242,10 +242,14 @@ SERVICES = [
         "§ 30a BZRG – Erweitertes Führungszeugnis\n"
         "Nr. 1130 Kostenverzeichnis zum Justizverwaltungskostengesetz (JVKostG) – Gebühr",
         "delivery_mode": DeliveryMode.BOTH,
-        "trust_level": "high",
+        # Prepared online with an account; the identity is checked at the counter.
+        "trust_level": "basic",
         "processing_time": "Etwa zwei Wochen",
-        "fee_rule": {"kind": "fixed", "amount": "13.00"},
-        "fee_note": "Bei geringem Einkommen kann die Gebühr erlassen werden.",
+        # The European certificate (§30b BZRG) costs 17.00 EUR: an option of the same rule.
+        "fee_rule": {"kind": "fixed", "amount": "13.00", "options": {"european": "17.00"}},
+        "fee_note": "Das Europäische Führungszeugnis kostet 17,00 EUR. Für ein Ehrenamt ist es "
+        "mit Nachweis gebührenfrei; bei geringem Einkommen entscheidet das Bundesamt für Justiz "
+        "über eine Ermäßigung.",
         "popular_rank": 4,
         "life_situations": ["ausweise-dokumente", "arbeit-ehrenamt"],
     },
@@ -515,7 +519,8 @@ SERVICES_EN = {
         "§ 30a BZRG – extended certificate\n"
         "No. 1130 of the fee schedule of the Judicial Administration Costs Act (JVKostG) – fee",
         "processing_time": "About two weeks",
-        "fee_note": "On a low income the fee can be waived.",
+        "fee_note": "The European certificate costs 17.00 EUR. For voluntary work it is free "
+        "with proof; on a low income the Federal Office of Justice decides on a reduction.",
     },
     "personalausweis": {
         "name": "Apply for an ID card (Personalausweis)",

@@ -1,4 +1,6 @@
 from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.views.decorators.http import require_GET
 
 from rathaus.core.page_cache import public_page
@@ -34,5 +36,17 @@ def service_detail(request, slug: str):
         "fee": offering.fee,
         "start_url": selectors.service_start_url(offering=offering),
         "booking_url": selectors.service_booking_url(offering=offering),
+        "ways_template": _ways_template(offering.service.slug),
     }
     return render(request, "catalogue/service_detail.html", context)
+
+
+def _ways_template(slug: str) -> str:
+    """A service whose ways need more than the catalogue's text (another authority's online
+    service, with a link) has a template ``catalogue/ways/<slug>.html``."""
+    name = f"catalogue/ways/{slug}.html"
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return ""
+    return name

@@ -59,7 +59,15 @@ RATHAUS_PROCEDURES = [
     "rathaus.procedures.wohnungsgeber.procedure.Wohnungsgeberbestaetigung",
     "rathaus.procedures.anmeldung.procedure.Anmeldung",
     "rathaus.procedures.anmeldung.procedure.Ummeldung",
+    "rathaus.procedures.fuehrungszeugnis.procedure.Fuehrungszeugnis",
 ]
+
+# How applications for a Führungszeugnis reach the federal register (a state's gateway plugs in
+# here); the demo connector reaches nothing and confirms receipt after the delay below.
+RATHAUS_BZR_CONNECTOR = os.environ.get(
+    "RATHAUS_BZR_CONNECTOR", "rathaus.procedures.fuehrungszeugnis.connector.DemoBzrConnector"
+)
+RATHAUS_BZR_DEMO_CONFIRM_SECONDS = int(os.environ.get("RATHAUS_BZR_DEMO_CONFIRM_SECONDS", "30"))
 
 INSTALLED_APPS = [
     "rathaus.accounts.admin_site.RathausAdminConfig",
@@ -78,6 +86,7 @@ INSTALLED_APPS = [
     "rathaus.notifications",
     "rathaus.cases",
     "rathaus.procedures",
+    "rathaus.procedures.fuehrungszeugnis",
     "rathaus.documents",
     "rathaus.appointments",
     "rathaus.payments",

@@ -126,6 +126,8 @@ class AttachmentPage(QuestionPage):
 
     slug = "anhang"
     attachment = forms.FileField(label=_("File"), required=False)
+    #: The error when the page is sent without a file; None: the optional file's own message.
+    missing_message: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FuehrungszeugnisConfig(AppConfig):
+    """An app of its own only for the outbox of messages to the federal register (its model and
+    migrations); the procedure itself is a plugin like the others."""
+
+    name = "rathaus.procedures.fuehrungszeugnis"
+    label = "fuehrungszeugnis"
+    verbose_name = _("Führungszeugnis")
+    default_auto_field = "django.db.models.BigAutoField"
