@@ -21,12 +21,7 @@ from rathaus.notifications.services import email_send
 from rathaus.tenants.selectors import municipality_absolute_url
 
 from .. import slots as slot_rules
-from ..constants import (
-    CHECK_IN_LATE_MINUTES,
-    BookingStatus,
-    ErrorCode,
-    HoldState,
-)
+from ..constants import CHECK_IN_LATE_MINUTES, BookingStatus, ErrorCode, HoldState
 from ..errors import AppointmentError
 from ..ics import booking_ics_attachment
 from ..models import (

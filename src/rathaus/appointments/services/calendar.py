@@ -10,10 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import slots as slot_rules
-from ..models import (
-    Office,
-    Slot,
-)
+from ..models import Office, Slot
 from .policy import calendar_rules, policy_for, window_for
 
 

@@ -28,19 +28,9 @@ from django.utils import timezone
 from rathaus.core.audit import audit_event_record
 
 from .. import slots as slot_rules
-from ..constants import (
-    BookingStatus,
-    ErrorCode,
-    HoldState,
-)
+from ..constants import BookingStatus, ErrorCode, HoldState
 from ..errors import AppointmentError
-from ..models import (
-    Booking,
-    Hold,
-    Office,
-    OfficeService,
-    Slot,
-)
+from ..models import Booking, Hold, Office, OfficeService, Slot
 from .policy import policy_for, resolve_services, window_for
 from .status import booking_transition
 

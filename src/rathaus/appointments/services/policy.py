@@ -10,10 +10,7 @@ from django.db.models import Q
 from rathaus.core.crypto import blind_index
 
 from .. import slots as slot_rules
-from ..constants import (
-    EMAIL_DIGEST_PURPOSE,
-    ErrorCode,
-)
+from ..constants import EMAIL_DIGEST_PURPOSE, ErrorCode
 from ..errors import AppointmentError
 from ..models import (
     BookingPolicy,

@@ -7,13 +7,8 @@ from typing import Any
 
 from rathaus.core.audit import audit_event_record
 
-from ..constants import (
-    ALLOWED_TRANSITIONS,
-    BookingStatus,
-)
-from ..models import (
-    Booking,
-)
+from ..constants import ALLOWED_TRANSITIONS, BookingStatus
+from ..models import Booking
 
 
 def booking_transition(

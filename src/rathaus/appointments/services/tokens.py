@@ -6,9 +6,7 @@ import secrets
 
 from django.core import signing
 
-from ..models import (
-    Booking,
-)
+from ..models import Booking
 
 CONFIRM_SALT = "rathaus.appointments.confirm"
 CANCEL_SALT = "rathaus.appointments.cancel"
