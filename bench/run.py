@@ -23,7 +23,13 @@ if str(PROJECT_DIR) not in sys.path:
 
 from bench import scenarios  # noqa: E402
 from bench.lib.load import run_load  # noqa: E402
-from bench.lib.server import DEFAULT_DATABASE_URL, RUNTIME_MODES, SERVERS, BenchServer  # noqa: E402
+from bench.lib.server import (  # noqa: E402
+    DEFAULT_DATABASE_URL,
+    DEFAULT_REDIS_URL,
+    RUNTIME_MODES,
+    SERVERS,
+    BenchServer,
+)
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 
@@ -139,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         runtime_mode=args.runtime_mode,
         proxy=args.proxy,
         database_url=args.database_url,
-        redis_url=None if args.no_redis else BenchServer.redis_url,
+        redis_url=None if args.no_redis else os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
     )
     server.prepare()
     scenario.prepare(server)

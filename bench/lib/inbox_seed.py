@@ -387,9 +387,9 @@ def login_details(*, town_slug: str = "norderstedt") -> dict:
         "email": email,
         "password": STAFF_PASSWORD,
         "totp_key_hex": device.key,
-        "totp_step": device.step,
-        "totp_digits": device.digits,
-        "totp_t0": device.t0,
+        "totp_step": device.STEP,
+        "totp_digits": device.DIGITS,
+        "totp_t0": 0,  # RFC 6238's T0, as the device counts (accounts.models.TOTPDevice)
     }
 
 

@@ -51,8 +51,8 @@ def recreate_database(database_url: str) -> None:
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
-    if not name.startswith("rathaus_bench"):
-        raise ValueError("the benchmark database name must start with 'rathaus_bench'")
+    if not (name.startswith("rathaus_") and "bench" in name):
+        raise ValueError("the benchmark database name must start with 'rathaus_' and name 'bench'")
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(

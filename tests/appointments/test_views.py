@@ -3,6 +3,7 @@
 import pytest
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from rathaus.appointments import services
 from rathaus.appointments.constants import BookingStatus
@@ -30,7 +31,7 @@ def held_booking(office, monkeypatch):
         now=NOW,
     )
     # The real clock is past the test calendar's day; pin the services' clock to NOW.
-    monkeypatch.setattr(services.timezone, "now", lambda: NOW)
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
     return booking
 
 

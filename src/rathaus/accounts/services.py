@@ -268,7 +268,7 @@ def password_set(*, user: User, password: str) -> User:
     if not user.email_verified:
         # The reset link reached the mailbox, which proves the address.
         user.email_verified = True
-    user.save()
+    user.save(update_fields=["password", "email_verified"])
     audit_event_record(action="accounts.password_changed", actor=user, target=user)
     return user
 
@@ -294,7 +294,7 @@ def profile_update(*, user: User, data: dict) -> User:
             setattr(user, name, data[name])
             changed.append(name)
     user.full_clean()
-    user.save()
+    user.save(update_fields=changed)
     # Field names only: the values are personal data.
     audit_event_record(
         action="accounts.profile_updated", actor=user, target=user, data={"fields": changed}

@@ -30,7 +30,7 @@ from rathaus.cases.transitions import transitions_available
 from . import services
 from .auth import ApiTokenAuth
 from .constants import CASE_LIST_DEFAULT_LIMIT, CASE_LIST_MAX_LIMIT, CASE_LIST_MAX_OFFSET
-from .errors import ErrorOut, error_body
+from .errors import ErrorOut
 
 router = Router(tags=["cases"], auth=ApiTokenAuth())
 
@@ -48,11 +48,6 @@ CASE_ERROR_STATUS = {
     CaseErrorCode.ANSWERS_INVALID: 422,
     CaseErrorCode.INCOMPLETE_ANSWERS: 422,
 }
-
-
-def case_error_response(exc: CaseError) -> tuple[int, dict[str, Any]]:
-    status = CASE_ERROR_STATUS.get(exc.code, 400)
-    return status, error_body(exc.code.value, exc.message, exc.details)
 
 
 # --- schemas -------------------------------------------------------------------------------------

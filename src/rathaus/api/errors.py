@@ -2,17 +2,22 @@
 
 ``install_error_handlers`` gives a ``NinjaAPI`` handlers for everything django-ninja and Django
 raise themselves (404, invalid input, failed authentication, other HTTP errors, crashes), so no
-operation of any app answers in another shape.
+operation of any app answers in another shape. An app's refusals (``core.errors.RathausError``)
+answer ``exc.as_dict()``, with the HTTP status its router maps each code to
+(``rathaus_error_handler_add``, ``registry.ApiRouter.error_statuses``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from rathaus.core.errors import RathausError
 
 from .constants import ApiErrorCode
 
@@ -23,17 +28,6 @@ class ErrorOut(Schema):
     code: str
     message: str
     details: dict[str, Any] = {}
-
-
-class ApiError(Exception):
-    """An error an operation raises on purpose, with its HTTP status and stable code."""
-
-    def __init__(self, code: str, *, status: int, message: str = "", details: dict | None = None):
-        self.code = str(code)
-        self.status = status
-        self.message = message
-        self.details = details or {}
-        super().__init__(self.code)
 
 
 def error_body(code: str, message: Any, details: dict | None = None) -> dict[str, Any]:
@@ -98,13 +92,26 @@ def common_errors_document(document: dict) -> dict:
     return document
 
 
+def rathaus_error_handler_add(
+    api: NinjaAPI, exception_class: type[RathausError], statuses: Mapping[str, int]
+) -> None:
+    """Answer ``exception_class`` with ``exc.as_dict()`` and the status ``statuses`` gives its
+    code (400 for a code not listed)."""
+
+    def handle(request: HttpRequest, exc: RathausError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=statuses.get(exc.code, 400))
+
+    api.add_exception_handler(exception_class, handle)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def respond(request: HttpRequest, body: dict, status: int) -> HttpResponse:
         return api.create_response(request, body, status=status)
 
-    @api.exception_handler(ApiError)
-    def api_error(request, exc: ApiError):
-        return respond(request, error_body(exc.code, exc.message, exc.details), exc.status)
+    @api.exception_handler(RathausError)
+    def refused(request, exc: RathausError):
+        # A refusal whose class no router maps (``rathaus_error_handler_add``): a plain 400.
+        return respond(request, exc.as_dict(), 400)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
-from .errors import common_errors_document, install_error_handlers
+from .errors import common_errors_document, install_error_handlers, rathaus_error_handler_add
 from .registry import ROUTERS, ApiRouter
 
 API_VERSION = "1.0.0"
@@ -31,17 +31,11 @@ def api_build(routers: list[ApiRouter], *, urls_namespace: str = "api-v1") -> Ni
     install_error_handlers(api)
     for entry in routers:
         api.add_router(entry.prefix, import_string(entry.router))
-        for exception_path, mapper_path in entry.errors.items():
-            _error_handler_add(api, import_string(exception_path), import_string(mapper_path))
+        for exception_path, statuses_path in entry.error_statuses.items():
+            rathaus_error_handler_add(
+                api, import_string(exception_path), import_string(statuses_path)
+            )
     return api
-
-
-def _error_handler_add(api: NinjaAPI, exception_class, mapper) -> None:
-    def handle(request, exc):
-        status, body = mapper(exc)
-        return api.create_response(request, body, status=status)
-
-    api.add_exception_handler(exception_class, handle)
 
 
 api = api_build(ROUTERS)

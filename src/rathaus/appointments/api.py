@@ -7,7 +7,8 @@ it final), look it up and cancel it with the cancel token from the e-mail.
 
 Errors are ``{"code": ..., "message": ..., "details": {...}}`` with the codes of
 ``constants.ErrorCode``; ``rathaus.api.registry`` mounts this router in the one API under
-``/api/v1/`` and maps ``AppointmentError`` through ``error_status`` and ``error_body``.
+``/api/v1/`` and answers an ``AppointmentError`` with its ``as_dict()`` and the status
+``ERROR_STATUS`` gives.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ from rathaus.core.page_cache import public_page
 from . import challenge as pow_
 from . import selectors, services
 from .constants import ErrorCode
-from .services import AppointmentError
+from .errors import AppointmentError
 from .slots import TZ
 
 router = Router(tags=["appointments"])
 
 MAX_RANGE_DAYS = 31
 
-STATUS_OF = {
+# HTTP status of each refusal (``rathaus.api.registry``); anything not listed is a 400.
+ERROR_STATUS = {
     ErrorCode.SLOT_UNAVAILABLE: 409,
     ErrorCode.HOLD_ALREADY_USED: 409,
     ErrorCode.ALREADY_CONFIRMED: 409,
@@ -48,14 +50,6 @@ STATUS_OF = {
     ErrorCode.CHALLENGE_INVALID: 403,
     ErrorCode.CHALLENGE_REUSED: 403,
 }
-
-
-def error_status(error: AppointmentError) -> int:
-    return STATUS_OF.get(error.code, 400)
-
-
-def error_body(error: AppointmentError) -> dict:
-    return {"code": error.code.value, "message": error.message, "details": error.details}
 
 
 class ErrorOut(Schema):

@@ -19,8 +19,9 @@ from django.utils.formats import date_format
 from rathaus.core.audit import audit_event_record
 
 from .constants import BookingStatus
+from .errors import AppointmentError
 from .models import Booking
-from .services import AppointmentError, booking_cancel, cancel_token_make
+from .services import booking_cancel, cancel_token_make
 
 ACTIVE = (BookingStatus.HELD, BookingStatus.CONFIRMED)
 

@@ -30,8 +30,9 @@ from django.utils.crypto import salted_hmac
 from rathaus.core.crypto import blind_index
 
 from .constants import ErrorCode
+from .errors import AppointmentError
 from .models import UsedChallenge
-from .services import AppointmentError, hold_plan, hold_write
+from .services import hold_plan, hold_write
 
 ALGORITHM = "SHA-256"
 KEY_SALT = "rathaus.appointments.challenge"

@@ -36,7 +36,7 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("over, never checked in")
 
 
-# The only status changes a booking may go through (see services._booking_transition).
+# The only status changes a booking may go through (see services.status.booking_transition).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     BookingStatus.HELD: frozenset(
         {BookingStatus.CONFIRMED, BookingStatus.EXPIRED, BookingStatus.CANCELLED}

@@ -31,9 +31,9 @@ from .constants import (
     TicketKind,
     TicketStatus,
 )
+from .errors import AppointmentError
 from .models import Booking, BookingService, Counter, Office, TicketSequence, WaitTicket
 from .selectors import bookings_for_office_day, catalogue_names, slot_occupancy
-from .services import AppointmentError
 from .slots import TZ
 
 DISPLAY_LENGTH = 8

@@ -19,6 +19,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from rathaus.core.errors import RathausError
+
 from .constants import AttachmentErrorCode
 from .models import AttachmentKind
 
@@ -38,17 +40,10 @@ PDF_MARKUP = re.compile(rb"<\s*(?:html|head|body|script|iframe|svg|object|embed|
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
-class AttachmentError(Exception):
-    """A refused attachment with a stable ``code`` and a translated ``message``."""
+class AttachmentError(RathausError):
+    """A refused attachment (codes: ``AttachmentErrorCode``; labels use ``params``)."""
 
-    def __init__(self, code: AttachmentErrorCode, **params):
-        self.code = code
-        self.params = params
-        super().__init__(code.value)
-
-    @property
-    def message(self) -> str:
-        return str(self.code.label) % self.params if self.params else str(self.code.label)
+    codes = AttachmentErrorCode
 
 
 def size_label(size: int) -> str:

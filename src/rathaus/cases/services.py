@@ -523,6 +523,10 @@ def case_submit(
     ), True
 
 
+# What ``_submit`` writes onto the draft row before its transition.
+SUBMITTED_FIELDS = ("applicant", "answers", "applicant_name", "applicant_name_digest", "reference")
+
+
 def _submit(
     *, locked: Case, procedure: Procedure, actor, role: ActorRole, trust_level: str | None
 ) -> Case:
@@ -556,7 +560,7 @@ def _submit(
     locked.applicant_name = name
     locked.applicant_name_digest = applicant_name_digest(name)
     locked.reference = reference_allocate(municipality=locked.municipality, at=now)
-    locked.save()
+    locked.save(update_fields=[*SUBMITTED_FIELDS, "updated_at"])
     # A file added on a page the final answers no longer ask is not submitted.
     attachments_of_skipped_pages_remove(case=locked, procedure=procedure)
     return _transition_apply(

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
+from rathaus.core.errors import RathausError
+
 from .constants import DocumentErrorCode
 
 
-class DocumentError(Exception):
-    """A refused document operation with a stable ``code``."""
+class DocumentError(RathausError):
+    """A refused document operation (codes: ``DocumentErrorCode``)."""
 
-    def __init__(self, code: DocumentErrorCode):
-        self.code = code
-        super().__init__(code.value)
-
-    @property
-    def message(self) -> str:
-        return str(self.code.label)
+    codes = DocumentErrorCode

@@ -1,21 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from rathaus.core.errors import RathausError
 
 from .constants import RegisterErrorCode
 
 
-class RegisterError(Exception):
-    """A refused register operation with a stable ``code``."""
+class RegisterError(RathausError):
+    """A refused register operation (codes: ``RegisterErrorCode``)."""
 
-    def __init__(self, code: RegisterErrorCode, details: dict[str, Any] | None = None):
-        self.code = code
-        self.details = details or {}
-        super().__init__(code.value)
-
-    @property
-    def message(self) -> str:
-        return str(self.code.label)
+    codes = RegisterErrorCode
 
 
 class MessageInvalid(ValueError):

@@ -160,4 +160,6 @@ def outcome_choose(tx: DemoPlatformTransaction, *, method: str, outcome: str) ->
     tx.outcome = outcome
     tx.status = OUTCOME_STATUS[outcome][0]
     tx.status_queries = 0
-    tx.save()
+    tx.save(
+        update_fields=["payment_method", "method_detail", "outcome", "status", "status_queries"]
+    )
