@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import json
+
 from django.utils.module_loading import import_string
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from .errors import common_errors_document, install_error_handlers, rathaus_error_handler_add
 from .registry import ROUTERS, ApiRouter
 
 API_VERSION = "1.0.0"
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class JsonParser(Parser):
+    """JSON bodies as ninja reads them, refusing a NUL character anywhere in a string: no
+    text field of Rathaus may hold one, and PostgreSQL refuses it in a statement. The refusal
+    is ninja's 400 for an unreadable body."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if _holds_nul(data):
+            raise ValueError("NUL character in the body")
+        return data
 
 
 class RathausApi(NinjaAPI):
@@ -27,6 +52,7 @@ def api_build(routers: list[ApiRouter], *, urls_namespace: str = "api-v1") -> Ni
             '`{"code": "...", "message": "...", "details": {...}}` with stable codes.'
         ),
         urls_namespace=urls_namespace,
+        parser=JsonParser(),
     )
     install_error_handlers(api)
     for entry in routers:
