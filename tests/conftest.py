@@ -41,6 +41,14 @@ def pytest_runtest_setup(item):
         )
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only after the test database exists. Started first
+    (a test run alone), it would see SQLite's ``:memory:`` name, share the test's connection with
+    its thread and close it under the test ("Cannot operate on a closed database")."""
+    return live_server
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Host lookups are cached by primary key; on PostgreSQL a rolled-back test leaves the cache

@@ -275,7 +275,6 @@ def test_ledger_refuses_a_second_receipt_that_changes_status_or_repeats(paid_cas
         )
 
 
-@pytest.mark.postgres_only
 def test_return_of_attempt_one_racing_reconciliation_of_attempt_two(
     live_server, catalogue, norderstedt, citizen, client, fast_platform
 ):
