@@ -1,13 +1,16 @@
 """The task queue carries ids only; queued mail waits encrypted and is gone once delivered."""
 
+import datetime as dt
 import pickle
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.notifications.services import email_send
+from rathaus.notifications.tasks import undeliverable_emails_delete
 
 RECIPIENT = "erika.mustermann@example.org"
 LINK = "https://norderstedt.localhost/konto/passwort/abc-geheim/"
@@ -57,3 +60,19 @@ def test_a_task_run_twice_sends_once(django_capture_on_commit_callbacks):
 
     deliver_email.call_local(email_id=1)
     assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_undeliverable_mail_is_deleted_after_the_set_days(queue_held, settings, caplog):
+    settings.RATHAUS_QUEUED_EMAIL_DAYS = 7
+    email_send(to=RECIPIENT, template="accounts/email/password_reset", context={"url": LINK})
+    email_send(to=RECIPIENT, template="accounts/email/password_reset", context={"url": LINK})
+    old, recent = QueuedEmail.objects.order_by("pk")
+    queued_at = timezone.now()
+    QueuedEmail.objects.filter(pk=old.pk).update(created_at=queued_at - dt.timedelta(days=8))
+
+    assert undeliverable_emails_delete.call_local(now=queued_at) == 1
+    assert list(QueuedEmail.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert "deleted 1 e-mail(s) undelivered after 7 days" in caplog.text
+    assert RECIPIENT not in caplog.text
+    assert undeliverable_emails_delete.call_local(now=queued_at) == 0

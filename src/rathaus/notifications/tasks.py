@@ -1,7 +1,15 @@
+import datetime as dt
+import logging
+
+from django.conf import settings
 from django.core.mail import EmailMessage
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from .models import QueuedEmail
+
+logger = logging.getLogger(__name__)
 
 
 @db_task(retries=3, retry_delay=30)
@@ -18,3 +26,16 @@ def deliver_email(*, email_id: int) -> None:
         message.attach(filename, content, mimetype)
     message.send()
     queued.delete()
+
+
+@db_periodic_task(crontab(hour="4", minute="23"))
+def undeliverable_emails_delete(*, now: dt.datetime | None = None) -> int:
+    """Daily: delete queued e-mails still undelivered ``RATHAUS_QUEUED_EMAIL_DAYS`` after they
+    were queued. The delivery task's retries are long spent by then; the mail server refused or
+    was unreachable. The log names how many, never a recipient."""
+    days = settings.RATHAUS_QUEUED_EMAIL_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    count, _ = QueuedEmail.objects.filter(created_at__lt=cutoff).delete()
+    if count:
+        logger.warning("deleted %d e-mail(s) undelivered after %d days", count, days)
+    return count

@@ -39,6 +39,10 @@ RATHAUS_RESIDENT_REGISTER = os.environ.get(
     "RATHAUS_RESIDENT_REGISTER", "rathaus.register.interface.BuiltinRegister"
 )
 
+# A queued e-mail the mail server never took is deleted after this many days (it is encrypted
+# meanwhile; the operator sees the count in the log).
+RATHAUS_QUEUED_EMAIL_DAYS = int(os.environ.get("RATHAUS_QUEUED_EMAIL_DAYS", "7"))
+
 # Invented residents per demo town in the demo register (the tests load fewer).
 RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))
 # Anmeldung: how many days ahead of moving in one may register online (the town's policy; §17(1)
