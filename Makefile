@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast install install-dev assets messages lint format bench run-worker clean
+.PHONY: demo test test-fast install install-demo install-dev assets messages lint format bench run-worker clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -17,6 +17,10 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --no-dev
+
+# The demo needs no development packages, but leaves them in place for `make test`.
+install-demo: $(UV)
+	$(UV) sync --frozen --no-dev --inexact
 
 install-dev: $(UV)
 	$(UV) sync --frozen
@@ -32,7 +36,7 @@ messages:
 
 # Links in e-mails and PDFs (and their QR codes) name the port the demo serves on.
 demo: export RATHAUS_PUBLIC_PORT = $(PORT)
-demo: install assets messages
+demo: install-demo assets messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
 	$(MANAGE) run_demo --host $(HOST) --port $(PORT)
