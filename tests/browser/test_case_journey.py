@@ -69,7 +69,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     checked_page(page)
     assert follow_error_link(page) == "id_subject"
     type_into(page, "#id_subject", "Bank am Teich")
-    type_into(page, "#id_message", "Die Bank am Stadtparkteich ist seit Wochen beschädigt.")
+    type_into(page, "#id_message", "Die Bank am Stadtparkteich ist beschädigt.\nBitte reparieren.")
     submit_form(page)
 
     # How should we reply: radio buttons chosen with the arrow keys.
@@ -99,6 +99,8 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     summary = page.locator("main .rh-summary-list")
     assert "Bank am Teich" in summary.inner_text()
     assert "040 5550123" in summary.inner_text()
+    # The message keeps its line break on the check page.
+    assert "beschädigt.\nBitte reparieren." in summary.inner_text()
     assert_summary_actions_aligned(page)
     checked_page(page)
     activate(page, summary.locator("a", has_text="Betreff"))
