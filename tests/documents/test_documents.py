@@ -7,14 +7,16 @@ from pathlib import Path
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from rathaus.cases.services import case_document_issue as document_issue
-from rathaus.cases.services import receipt_render
+from rathaus.cases.services import case_submit, receipt_render
 from rathaus.core.audit import AuditEvent
 from rathaus.documents.errors import DocumentError
 from rathaus.documents.models import IssuedDocument
-from rathaus.documents.selectors import code_display
+from rathaus.documents.selectors import code_display, issued_document_content
 from rathaus.documents.services import verification_code_new
+from tests.cases.conftest import draft_make
 
 NOR = {"HTTP_HOST": "norderstedt.localhost"}
 REI = {"HTTP_HOST": "reinbek.localhost"}
@@ -178,3 +180,41 @@ def test_case_page_lists_issued_documents(client, case, citizen, clerk):
     html = client.get(reverse("cases:case_detail", args=[case.reference]), **NOR).content.decode()
     assert str(document.public_id) in html and "Antwortschreiben" in html
     assert issued_pdf(client, document).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [
+        ("de", ["Eingangsbestätigung", "Aktenzeichen", "Ihre Angaben", "Allgemeines Anliegen"], []),
+        (
+            "en",
+            ["Receipt of your request (Eingangsbestätigung)", "Reference number", "Your answers"],
+            ["Aktenzeichen", "Ihre Angaben"],
+        ),
+    ],
+)
+def test_receipt_pdf_is_in_the_cases_language(case, citizen, language, expected, absent):
+    citizen.preferred_language = language
+    citizen.save()
+    with translation.override("de" if language == "en" else "en"):  # not the page's language
+        text = pdf_text(receipt_render(case=case))
+    for heading in expected:
+        assert heading in text
+    for heading in absent:
+        assert heading not in text
+
+
+def test_issued_document_of_an_account_less_case_follows_the_journeys_language(norderstedt, clerk):
+    with translation.override("en"):
+        draft = draft_make(municipality=norderstedt, owner_token="tok")
+    case, _created = submit_without_account(draft)
+    with translation.override("de"):  # the clerk's page is German
+        document = document_issue(case=case, document_type="reply_letter", actor=clerk)
+    text = pdf_text(issued_document_content(document=document))
+    assert document.title == "Reply letter"
+    assert "Reply letter" in text and "Reference number" in text and "Verification code" in text
+    assert "Antwortschreiben" not in text and "Prüfcode" not in text
+
+
+def submit_without_account(draft):
+    return case_submit(case=draft, actor=None, idempotency_key=draft.idempotency_key)

@@ -1,9 +1,12 @@
+import datetime as dt
+
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
-from rathaus.notifications.models import OutboxMessage
-from rathaus.notifications.services import email_send
+from rathaus.notifications.models import OutboxMessage, QueuedEmail
+from rathaus.notifications.services import email_queue, email_send
 
 RECIPIENT = "erika.mustermann@example.org"
 
@@ -84,3 +87,41 @@ def test_demo_outbox_is_404_outside_demo_mode(towns, nor_client):
     assert response.status_code == 404
     assert "Termin bestätigt" not in response.content.decode()
     assert RECIPIENT not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "subject"), [("en", "Choose a new password"), ("de", "Neues Passwort wählen")]
+)
+def test_email_is_written_in_the_language_given(
+    language, subject, django_capture_on_commit_callbacks
+):
+    page_language = "de" if language == "en" else "en"
+    with translation.override(page_language), django_capture_on_commit_callbacks(execute=True):
+        email_send(
+            to=RECIPIENT,
+            template="accounts/email/password_reset",
+            context={"url": "https://example.org/r", "municipality": None},
+            language=language,
+        )
+    message = OutboxMessage.objects.get()
+    assert message.subject == subject
+    assert message.body.startswith("Hello," if language == "en" else "Guten Tag,")
+
+
+@pytest.mark.django_db
+def test_queued_mails_bundle_per_recipient(mail_templates, django_capture_on_commit_callbacks):
+    window = dt.timedelta(minutes=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for to in (RECIPIENT, RECIPIENT, "max@example.org"):
+            email_queue(
+                to=to,
+                template=mail_templates,
+                context={"reference": "R", "link": "L"},
+                language="de",
+                bundle="case-update:1",
+                item={"text": "x"},
+                window=window,
+            )
+    assert sorted(len(queued.items) for queued in QueuedEmail.objects.all()) == [1, 2]
+    assert RECIPIENT not in "".join(QueuedEmail.objects.values_list("bundle_key", flat=True))

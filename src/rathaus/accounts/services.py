@@ -56,6 +56,7 @@ def email_verification_send(*, user: User, municipality) -> None:
         to=user.email,
         template="accounts/email/verify",
         context={"url": _absolute(municipality, path), "municipality": municipality},
+        language=user.preferred_language,
     )
 
 
@@ -84,6 +85,7 @@ def user_register(
                 "reset_url": _absolute(municipality, reverse("accounts:password_reset")),
                 "municipality": municipality,
             },
+            language=existing.preferred_language,
         )
         return None
     user = User(
@@ -140,6 +142,7 @@ def _login_failure(*, email: str, ip: str, device: str | None, user: User | None
                 to=owner.email,
                 template="accounts/email/failed_logins",
                 context={"municipality": None},
+                language=owner.preferred_language,
             )
 
 
@@ -259,6 +262,7 @@ def password_reset_request(*, email: str, ip: str, municipality) -> None:
             to=user.email,
             template="accounts/email/password_reset",
             context={"url": _absolute(municipality, path), "municipality": municipality},
+            language=user.preferred_language,
         )
 
 

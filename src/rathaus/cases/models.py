@@ -47,6 +47,9 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
+    # The language the journey was used in when the case was started: mails and documents for
+    # an applicant without an account are written in it (``selectors.case_language``).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="de")
     encryption_row_id = EncryptionRowIdField()
     # The procedure's own stage (``Procedure.stages``), "" before the first; changes only
     # through ``services.case_stage_set``.

@@ -7,6 +7,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -38,6 +39,22 @@ def applicant_name_digest(name: str) -> str:
 
 def owner_token_digest(owner_token: str) -> str:
     return blind_index(owner_token, purpose=DRAFT_OWNER_PURPOSE) if owner_token else ""
+
+
+def language_supported(language: str | None) -> str:
+    """``language`` if the site offers it (``en-gb`` counts as ``en``), else the default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    base = (language or "").lower().split("-")[0]
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+def case_language(*, case: Case) -> str:
+    """The language of mails and documents about ``case``: the applicant's account language,
+    else the language the case was started in."""
+    applicant = case.applicant
+    if applicant is not None and applicant.preferred_language:
+        return language_supported(applicant.preferred_language)
+    return language_supported(case.language)
 
 
 def is_staff_of(*, actor, municipality) -> bool:

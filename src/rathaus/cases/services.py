@@ -29,7 +29,7 @@ from rathaus.documents.errors import DocumentError
 from rathaus.documents.models import IssuedDocument
 from rathaus.documents.rendering import pdf_render
 from rathaus.documents.services import document_store
-from rathaus.notifications.services import email_send
+from rathaus.notifications.services import email_queue
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import municipality_absolute_url
 
@@ -73,7 +73,9 @@ from .selectors import (
     access_case_for_staff,
     applicant_name_digest,
     case_attachments,
+    case_language,
     is_staff_of,
+    language_supported,
     owner_token_digest,
 )
 from .transitions import stage_check, transition_check
@@ -177,8 +179,13 @@ def _transition_apply(
         data={"from": from_status, "to": str(to_status), "role": str(actor_role), "rule": rule},
     )
     applicant_acted = actor is not None and actor.pk == locked.applicant_id
-    if to_status == CaseStatus.SUBMITTED or not applicant_acted:
-        transaction.on_commit(partial(case_notify_applicant, case_id=locked.pk))
+    if to_status == CaseStatus.SUBMITTED and from_status == CaseStatus.DRAFT:
+        transaction.on_commit(partial(case_receipt_send, case_id=locked.pk))
+    elif not applicant_acted and to_status != CaseStatus.AWAITING_PAYMENT:
+        # (Waiting for payment follows the submit at once; the receipt says so.)
+        transaction.on_commit(
+            partial(case_notify_applicant, case_id=locked.pk, update="status", value=to_status)
+        )
     # The caller's object reflects the new state too.
     for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
         setattr(case, field, getattr(locked, field))
@@ -299,21 +306,80 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         data={"from": from_stage, "to": to_stage, "role": str(role)},
     )
     if actor is None or actor.pk != locked.applicant_id:
-        transaction.on_commit(partial(case_notify_applicant, case_id=locked.pk))
+        transaction.on_commit(
+            partial(case_notify_applicant, case_id=locked.pk, update="stage", value=to_stage)
+        )
     case.stage, case.updated_at = locked.stage, locked.updated_at
     return locked
 
 
-def case_notify_applicant(*, case_id: int) -> None:
-    """E-mail the applicant that something new is waiting: a link, no case contents."""
-    case = Case.objects.select_related("applicant", "municipality").filter(pk=case_id).first()
+def _case_for_mail(case_id: int) -> Case | None:
+    return Case.objects.select_related("applicant", "municipality").filter(pk=case_id).first()
+
+
+def case_receipt_send(*, case_id: int) -> None:
+    """E-mail the receipt of a submitted case: which service, the reference number and what
+    happens next (``Procedure.next_steps``), in the recipient's language. It goes to the
+    applicant's account, or else to the address the procedure found in the answers
+    (``Procedure.contact_email``): an applicant without an account gets it too."""
+    case = _case_for_mail(case_id)
+    if case is None or not case.reference:
+        return
+    procedure = procedure_get(case.procedure_key)
+    if case.applicant is not None:
+        to = case.applicant.email
+        url = municipality_absolute_url(
+            case.municipality, reverse("cases:case_detail", args=[case.reference])
+        )
+    else:
+        to = procedure.contact_email(case.answers or {})
+        url = ""
+    if not to:
+        return
+    language = case_language(case=case)
+    with translation.override(language):
+        context = {
+            "municipality_name": case.municipality.name,
+            "service": str(procedure.title),
+            "reference": case.reference,
+            "next_steps": str(procedure.next_steps),
+            "payment_due": case.status == CaseStatus.AWAITING_PAYMENT,
+            "url": url,
+        }
+    email_queue(to=to, template="cases/email/receipt", context=context, language=language)
+
+
+def case_notify_applicant(*, case_id: int, update: str, value: str = "") -> None:
+    """E-mail the applicant that something new is waiting: which service, what kind of update
+    (a message, the new status or step) and a link; never a reference, a reason or a message's
+    text. Updates within ``RATHAUS_CASE_MAIL_BUNDLE_SECONDS`` of the first one are collected
+    into one mail (``notifications.services.email_queue``)."""
+    case = _case_for_mail(case_id)
     if case is None or case.applicant is None or not case.applicant.email:
         return
-    url = municipality_absolute_url(case.municipality, reverse("cases:my_cases"))
-    email_send(
+    procedure = procedure_get(case.procedure_key)
+    language = case_language(case=case)
+    with translation.override(language):
+        if update == "status":
+            text = _("New status: %(status)s") % {"status": CaseStatus(value).label}
+        elif update == "stage":
+            text = _("Next step: %(stage)s") % {"stage": procedure.stage_label(value)}
+        else:
+            text = _("A new message from the town")
+        context = {
+            "municipality_name": case.municipality.name,
+            "service": str(procedure.title),
+            "url": municipality_absolute_url(case.municipality, reverse("cases:my_cases")),
+        }
+        at = timezone.localtime().strftime("%H:%M")
+    email_queue(
         to=case.applicant.email,
         template="cases/email/case_update",
-        context={"municipality_name": case.municipality.name, "url": url},
+        context=context,
+        language=language,
+        bundle=f"case-update:{case.pk}",
+        item={"at": at, "text": text},
+        window=datetime.timedelta(seconds=settings.RATHAUS_CASE_MAIL_BUNDLE_SECONDS),
     )
 
 
@@ -376,6 +442,7 @@ def case_draft_start(
         applicant=actor if authenticated else None,
         owner_token_digest=owner_token_digest(owner_token),
         channel=Channel.ONLINE,
+        language=language_supported(translation.get_language()),
         status=CaseStatus.DRAFT,
         answers={},
         idempotency_key=uuid.uuid4().hex,
@@ -725,7 +792,7 @@ def message_send(*, case: Case, sender, body: str) -> Message:
             reason="",
         )
     elif role == ActorRole.STAFF:
-        transaction.on_commit(partial(case_notify_applicant, case_id=case.pk))
+        transaction.on_commit(partial(case_notify_applicant, case_id=case.pk, update="message"))
     return message
 
 
@@ -1035,29 +1102,34 @@ def case_document_issue(*, case: Case, document_type: str, actor):
         raise DocumentError(DocumentErrorCode.ACTOR_NOT_PERMITTED)
     if case.status in (CaseStatus.DRAFT, CaseStatus.AWAITING_PAYMENT):
         raise DocumentError(DocumentErrorCode.CASE_NOT_SUBMITTED)
-    # A document is written in the applicant's language (German without an account).
-    applicant = case.applicant
-    language = applicant.preferred_language if applicant is not None else settings.LANGUAGE_CODE
-    with translation.override(language):
+    # A document is written in the case's language (``selectors.case_language``).
+    with translation.override(case_language(case=case)):
         return document_store(case=case, kind=kind, data=kind.build(case), actor=actor)
 
 
 def receipt_render(*, case: Case) -> bytes:
-    """The Eingangsbestätigung: what was submitted, when, under which reference (not stored)."""
+    """The Eingangsbestätigung: what was submitted, when, under which reference (not stored);
+    in the case's language, like the documents issued for it."""
     procedure = procedure_get(case.procedure_key)
-    rows = [(label, value) for _p, _n, label, value in procedure.summary_rows(case.answers or {})]
-    return pdf_render(
-        template="documents/pdf/receipt.html",
-        context={
-            "title": _("Eingangsbestätigung"),
-            "case": case,
-            "procedure_title": str(procedure.title),
-            "rows": rows,
-            "attachments": [a.original_name for a in case_attachments(case=case)],
-            "submitted_at": timezone.localtime(case.submitted_at) if case.submitted_at else None,
-        },
-        municipality=case.municipality,
-    )
+    with translation.override(case_language(case=case)):
+        rows = [
+            (str(label), value)
+            for _p, _n, label, value in procedure.summary_rows(case.answers or {})
+        ]
+        return pdf_render(
+            template="documents/pdf/receipt.html",
+            context={
+                "title": _("Receipt of your request (Eingangsbestätigung)"),
+                "case": case,
+                "procedure_title": str(procedure.title),
+                "rows": rows,
+                "attachments": [a.original_name for a in case_attachments(case=case)],
+                "submitted_at": timezone.localtime(case.submitted_at)
+                if case.submitted_at
+                else None,
+            },
+            municipality=case.municipality,
+        )
 
 
 # An upload or a document is written to disk before its row is committed; a file whose row never

@@ -12,14 +12,25 @@ from rathaus.core.fields import (
 class QueuedEmail(models.Model):
     """An e-mail waiting for the worker, encrypted; the queued task carries only its id.
 
-    The row is deleted once the mail is handed to the mail server, so neither the task queue
-    nor this table keeps an address, a link or a body after delivery."""
+    Either ready (``subject`` and ``body`` rendered when it was queued) or built by the worker:
+    ``template`` with the JSON ``context`` and the collected ``items``, rendered in
+    ``language``. A mail with a ``bundle_key`` collects the items queued for the same recipient
+    and bundle until ``send_after``. The row is deleted once the mail is handed to the mail
+    server, so neither the task queue nor this table keeps an address, a link or a body after
+    delivery."""
 
     encryption_row_id = EncryptionRowIdField()
     recipients = EncryptedJSONField(_("recipients"))
-    subject = EncryptedCharField(_("subject"), max_length=255)
-    body = EncryptedTextField(_("body"))
+    subject = EncryptedCharField(_("subject"), max_length=255, blank=True)
+    body = EncryptedTextField(_("body"), blank=True)
     attachments = EncryptedJSONField(_("attachments"), null=True, blank=True)
+    template = models.CharField(max_length=200, blank=True, default="")
+    context = EncryptedJSONField(null=True, blank=True)
+    items = EncryptedJSONField(null=True, blank=True)
+    language = models.CharField(max_length=8, blank=True, default="")
+    # Keyed hash of the bundle and the recipient (never the address itself).
+    bundle_key = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    send_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

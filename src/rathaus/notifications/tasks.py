@@ -3,7 +3,9 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -15,17 +17,30 @@ logger = logging.getLogger(__name__)
 @db_task(retries=3, retry_delay=30)
 def deliver_email(*, email_id: int) -> None:
     """Send one queued e-mail, then delete it. Only its id passes through the task queue; a
-    failed delivery keeps the (encrypted) row for the next retry."""
-    queued = QueuedEmail.objects.filter(pk=email_id).first()
-    if queued is None:  # delivered by an earlier run of this task
-        return
-    message = EmailMessage(
-        subject=queued.subject, body=queued.body, from_email=None, to=queued.recipients
-    )
-    for filename, content, mimetype in queued.attachments or []:
-        message.attach(filename, content, mimetype)
-    message.send()
-    queued.delete()
+    failed delivery keeps the (encrypted) row for the next retry. A mail queued with a template
+    is rendered here, in the recipient's language, with every item collected until now."""
+    with transaction.atomic():
+        # Locked, so that an update joining a bundle waits until this mail has left.
+        queued = QueuedEmail.objects.select_for_update().filter(pk=email_id).first()
+        if queued is None:  # delivered by an earlier run of this task
+            return
+        subject, body = email_render(queued)
+        message = EmailMessage(subject=subject, body=body, from_email=None, to=queued.recipients)
+        for filename, content, mimetype in queued.attachments or []:
+            message.attach(filename, content, mimetype)
+        message.send()
+        queued.delete()
+
+
+def email_render(queued: QueuedEmail) -> tuple[str, str]:
+    """Subject and body of ``queued``: as stored, or rendered from its template."""
+    if not queued.template:
+        return queued.subject, queued.body
+    context = {**(queued.context or {}), "items": queued.items or []}
+    with translation.override(queued.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{queued.template}_subject.txt", context)
+        body = render_to_string(f"{queued.template}_body.txt", context)
+    return " ".join(subject.split())[:255], body
 
 
 @db_periodic_task(crontab(hour="4", minute="23"))

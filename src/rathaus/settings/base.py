@@ -42,6 +42,8 @@ RATHAUS_RESIDENT_REGISTER = os.environ.get(
 # A queued e-mail the mail server never took is deleted after this many days (it is encrypted
 # meanwhile; the operator sees the count in the log).
 RATHAUS_QUEUED_EMAIL_DAYS = int(os.environ.get("RATHAUS_QUEUED_EMAIL_DAYS", "7"))
+# Updates to one case within this many seconds of the first reach its applicant as one e-mail.
+RATHAUS_CASE_MAIL_BUNDLE_SECONDS = int(os.environ.get("RATHAUS_CASE_MAIL_BUNDLE_SECONDS", "120"))
 
 # Invented residents per demo town in the demo register (the tests load fewer).
 RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))

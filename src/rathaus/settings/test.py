@@ -15,6 +15,8 @@ RATHAUS_ENCRYPTION_KEYS = "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU="
 RATHAUS_HASH_KEY = "test-hash-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
+# Case update mails leave at once; tests of the bundling set a window.
+RATHAUS_CASE_MAIL_BUNDLE_SECONDS = 0
 WHITENOISE_USE_FINDERS = True
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "rathaus-test", "immediate": True}
 CACHES = {

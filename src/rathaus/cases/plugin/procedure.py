@@ -96,8 +96,11 @@ class Procedure:
     attachment_max_count: ClassVar[int] = 5
     # Target processing time in days from submitting to a decision (back-office "overdue").
     target_days: ClassVar[int] = 14
-    # What the confirmation page says happens next.
-    next_steps: ClassVar[Any] = ""
+    # What happens next, on the confirmation page and in the receipt e-mail.
+    next_steps: ClassVar[Any] = _(
+        "We will process your request and tell you when something changes. Please keep your "
+        "reference number for any questions."
+    )
     # Stages and who may move between them: ``stage_transitions[from][to]`` is the set of actor
     # roles allowed ("" is "no stage yet"). A move missing from the table is refused.
     stages: ClassVar[list[Stage]] = []
@@ -160,6 +163,11 @@ class Procedure:
     def applicant_name(self, answers: Answers) -> str:
         """The applicant's name for the case list and name search."""
         return str(answers.get("applicant_name", "")).strip()
+
+    def contact_email(self, answers: Answers) -> str:
+        """The e-mail address an applicant without an account gave (for the receipt e-mail);
+        "" when there is none. An account's own address always comes first."""
+        return str(answers.get("email") or "").strip()
 
     def cross_check(self, context: JourneyContext) -> list[AnswerError]:
         """Rules across pages, run on the check page, on submit and when a page they name is

@@ -82,7 +82,7 @@ def meldebestaetigung_data(case) -> dict:
 
 MELDEBESTAETIGUNG = DocumentType(
     key="meldebestaetigung",
-    title=_("Meldebestätigung"),
+    title=_("Confirmation of registration (Meldebestätigung)"),
     template="documents/pdf/certificate.html",
     build=meldebestaetigung_data,
 )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.cases.constants import ActorRole, CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
+from rathaus.cases.selectors import case_language
 from rathaus.cases.services import actor_role_for_case, case_stage_set
 from rathaus.core.audit import audit_event_record
 from rathaus.documents.rendering import pdf_render
@@ -62,9 +63,7 @@ def code_letter_issue(*, case, actor) -> bytes:
         target=case,
         data={"code": issued.pk},
     )
-    applicant = case.applicant
-    language = applicant.preferred_language if applicant is not None else "de"
-    with translation.override(language):
+    with translation.override(case_language(case=case)):
         addition = f" ({address.addition})" if address.addition else ""
         return pdf_render(
             template="procedures/anmeldung/code_letter.html",

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from rathaus.cases.selectors import case_language
 from rathaus.notifications.services import email_send
 from rathaus.register.constants import BlockKind, RegisterAction
 from rathaus.register.models import Block, RegisterChange
@@ -68,6 +70,7 @@ def reminder_send(*, block_id: int, today: datetime.date) -> bool:
         email_send(
             to=case.applicant.email,
             template="procedures/auskunftssperre/email/reminder_citizen",
+            language=case_language(case=case),
             context={
                 **context,
                 "url": municipality_absolute_url(
@@ -79,6 +82,8 @@ def reminder_send(*, block_id: int, today: datetime.date) -> bool:
         email_send(
             to=town.email,
             template="procedures/auskunftssperre/email/reminder_office",
+            # The town's office address: the town's working language.
+            language=settings.LANGUAGE_CODE,
             context={
                 **context,
                 "url": municipality_absolute_url(

@@ -36,7 +36,7 @@ def certificate_data(case) -> dict:
 
 MELDEBESCHEINIGUNG = DocumentType(
     key="meldebescheinigung",
-    title=_("Meldebescheinigung"),
+    title=_("Certificate of registration (Meldebescheinigung)"),
     template="documents/pdf/certificate.html",
     build=certificate_data,
 )

@@ -61,7 +61,7 @@ def meldedatensatz_render(context: dict) -> bytes:
 
 MELDEDATENSATZ = DocumentType(
     key="meldedatensatz",
-    title=_("Meldedatensatz"),
+    title=_("Registration data set (Meldedatensatz)"),
     template="",
     build=meldedatensatz_data,
     render=meldedatensatz_render,

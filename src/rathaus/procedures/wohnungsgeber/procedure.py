@@ -81,7 +81,7 @@ def confirmation_data(case) -> dict:
 
 WOHNUNGSGEBERBESTAETIGUNG = DocumentType(
     key="wohnungsgeberbestaetigung",
-    title=_("Wohnungsgeberbestätigung"),
+    title=_("Landlord's confirmation (Wohnungsgeberbestätigung)"),
     template="documents/pdf/certificate.html",
     build=confirmation_data,
 )
