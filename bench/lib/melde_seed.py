@@ -103,14 +103,16 @@ def citizen_sessions(*, municipality, persons: list) -> list[dict[str, str]]:
 
     from rathaus.accounts.identity.base import VerifiedIdentity
     from rathaus.accounts.identity.demo_bundid.provider import demo_bundid
-    from rathaus.accounts.models import User
+    from rathaus.accounts.models import User, email_digest
     from rathaus.accounts.services import session_start
 
     engine = import_module(settings.SESSION_ENGINE)
     sessions = []
     for index, person in enumerate(persons):
         email = EMAIL.format(index=index)
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
+        user = User.objects.filter(
+            email_digest=email_digest(email)
+        ).first() or User.objects.create_user(
             email,
             None,
             given_name=person.given_names,
@@ -178,12 +180,13 @@ def verify() -> dict:
     _setup()
     from django.db.models import Count
 
+    from rathaus.accounts.models import User, email_digest
     from rathaus.cases.models import Case
     from rathaus.documents.models import IssuedDocument
 
-    bench_cases = Case.objects.filter(
-        procedure_key="meldebescheinigung", applicant__email__startswith="bench-citizen-"
-    )
+    digests = [email_digest(EMAIL.format(index=index)) for index in range(1000)]
+    users = User.objects.filter(email_digest__in=digests)
+    bench_cases = Case.objects.filter(procedure_key="meldebescheinigung", applicant__in=users)
     submitted = bench_cases.exclude(status="draft")
     documents = IssuedDocument.objects.filter(
         case__in=submitted, document_type="meldebescheinigung"
