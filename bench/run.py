@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                 duration=args.duration,
                 max_requests=args.max_requests,
                 cookies=cookies,
+                rotate=target.rotate,
             ).as_dict()
             cpu_before, cpu_after = cpu_marks[0], server.cpu_seconds()
             if cpu_before is not None and cpu_after is not None and result["requests"]:

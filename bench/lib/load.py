@@ -104,6 +104,7 @@ async def _run(
     timeout: float,
     record: bool,
     cookies: dict[str, str] | None = None,
+    rotate: tuple[str, ...] = (),
 ) -> tuple[float, list[float], Counter, list[str], list[float]]:
     latencies: list[float] = []
     client_means: list[float] = []
@@ -113,6 +114,7 @@ async def _run(
     parts = urlsplit(url)
     base_url = f"{parts.scheme}://{parts.netloc}"
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    paths = tuple(rotate) or (target,)
     # One connection per client, as a browser keeps one; a logged-in client sends fixed cookies.
     connections = [
         Connection(base_url, host=host, cookies=cookies, timeout=timeout) for _ in range(clients)
@@ -124,10 +126,11 @@ async def _run(
         nonlocal sent
         own: list[float] = []
         while time.perf_counter() < deadline and sent < max_requests:
+            path = paths[sent % len(paths)]
             sent += 1
             begin = time.perf_counter()
             try:
-                status = (await connection.get(target)).status
+                status = (await connection.get(path)).status
             except HttpError as exc:
                 if record:
                     errors.append(f"{type(exc).__name__}: {exc}"[:200])
@@ -161,16 +164,25 @@ def run_load(
     timeout: float = 10.0,
     before_measure=None,
     cookies: dict[str, str] | None = None,
+    rotate: tuple[str, ...] = (),
 ) -> LoadResult:
     """Warm up (results discarded), then measure for ``duration`` seconds.
 
     ``before_measure`` (optional, no arguments) is called between warm-up and measurement, e.g. to
     read the server's CPU counters. ``cookies`` (optional) are sent with every request, e.g. a
-    logged-in session."""
+    logged-in session. ``rotate`` (optional): paths (with query) the requests go through in turn
+    instead of ``url``'s, on the same server."""
     ensure_loopback(url)
     if clients < 1 or duration <= 0:
         raise ValueError("clients must be >= 1 and duration > 0")
-    common = {"url": url, "host": host, "clients": clients, "timeout": timeout, "cookies": cookies}
+    common = {
+        "url": url,
+        "host": host,
+        "clients": clients,
+        "timeout": timeout,
+        "cookies": cookies,
+        "rotate": tuple(rotate),
+    }
     if warmup > 0:
         asyncio.run(_run(duration=warmup, max_requests=max_requests, record=False, **common))
     if before_measure is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 
-SCENARIOS = ("pages", "inbox", "release_storm", "briefwahl")
+SCENARIOS = ("pages", "inbox", "release_storm", "briefwahl", "suggestions", "meldebescheinigung")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Target:
     host: str = "norderstedt.localhost"
     baseline: bool = False  # the trivial endpoint that page targets are compared with
     cookies: tuple[tuple[str, str], ...] = ()  # e.g. a logged-in session: ((name, value), ...)
+    # Paths the clients go through in turn instead of ``path`` (e.g. what citizens type).
+    rotate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

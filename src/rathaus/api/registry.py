@@ -36,4 +36,5 @@ ROUTERS: list[ApiRouter] = [
             ),
         },
     ),
+    ApiRouter(prefix="/", router="rathaus.register.api.router"),
 ]

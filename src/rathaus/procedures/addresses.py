@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.register.constants import RegisterErrorCode
@@ -21,7 +22,10 @@ ADDRESS_ERROR_FIELD = {
 
 class StreetInput(forms.TextInput):
     """A text input with the town's street names as a ``<datalist>``: suggestions as one types,
-    without script, read out by screen readers as the browser's own list."""
+    without script, read out by screen readers as the browser's own list. With script,
+    ``rathaus.js`` replaces the list's options by the directory's best matches for what was typed
+    (``data-street-suggestions``: the JSON endpoint, which folds umlauts and "Str." as the address
+    check does); the markup stays this template's."""
 
     template_name = "procedures/widgets/street_input.html"
 
@@ -34,6 +38,7 @@ class StreetInput(forms.TextInput):
         widget_attrs = context["widget"]["attrs"]
         if self.streets and widget_attrs.get("id"):
             widget_attrs["list"] = f"{widget_attrs['id']}_list"
+            widget_attrs["data-street-suggestions"] = reverse("api-v1:list_street_suggestions")
         context["widget"]["streets"] = self.streets
         return context
 
