@@ -10,6 +10,7 @@ urlpatterns = [
     path("konto/", include("rathaus.accounts.urls")),
     path("", include("rathaus.notifications.urls")),
     path("anliegen/", include("rathaus.cases.urls")),
+    path("anliegen/", include("rathaus.procedures.urls")),
     path("pruefen/", include("rathaus.documents.urls")),
     path("termine/", include("rathaus.appointments.urls")),
     path("briefwahl/", include("rathaus.elections.urls")),

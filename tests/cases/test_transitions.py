@@ -29,10 +29,12 @@ EXPECTED = {
     (S.SUBMITTED, S.REJECTED): {T, Y},
     (S.SUBMITTED, S.WITHDRAWN): {C},
     (S.IN_REVIEW, S.INFO_REQUESTED): {T},
-    (S.IN_REVIEW, S.APPROVED): {T},
+    # ... and again when the citizen supplies what the clerk waited for (services.case_decide).
+    (S.IN_REVIEW, S.APPROVED): {T, Y},
     (S.IN_REVIEW, S.REJECTED): {T},
     (S.IN_REVIEW, S.WITHDRAWN): {C},
     (S.INFO_REQUESTED, S.IN_REVIEW): {C, T},
+    (S.INFO_REQUESTED, S.APPROVED): {Y},
     (S.INFO_REQUESTED, S.REJECTED): {T},
     (S.INFO_REQUESTED, S.WITHDRAWN): {C},
     (S.APPROVED, S.COMPLETED): {T, Y},

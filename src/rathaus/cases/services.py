@@ -263,6 +263,33 @@ def _decision_apply(*, case: Case, context: JourneyContext) -> None:
     )
 
 
+@transaction.atomic
+def case_decide(*, case: Case) -> Case:
+    """Ask the procedure's decision rule again for ``case`` waiting in the back office (submitted,
+    in review, information requested), after something the rule looks at changed outside the
+    answers (the citizen entered a code letter's code, §23a(3) BMG). Only an approval is applied:
+    a case a clerk already looks at is never rejected by the system. Returns the case as it
+    stands."""
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    waiting = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+    if locked.status not in waiting:
+        raise CaseError(CaseErrorCode.TRANSITION_NOT_ALLOWED, details={"from": locked.status})
+    context = case_context(case=locked)
+    decision = context.procedure.decide(context)
+    if decision is not None and decision.outcome == DecisionOutcome.APPROVE:
+        _transition_apply(
+            case=locked,
+            to_status=CaseStatus.APPROVED,
+            actor=None,
+            actor_role=ActorRole.SYSTEM,
+            reason=str(decision.reason),
+            rule=decision.rule,
+        )
+    for field in ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"):
+        setattr(case, field, getattr(locked, field))
+    return locked
+
+
 def _bookings_release(*, case: Case) -> None:
     """A withdrawn or rejected case gives up the appointment booked in its journey."""
     booking = journey_services.get("booking")

@@ -37,13 +37,16 @@ ALLOWED_TRANSITIONS: dict[CaseStatus, dict[CaseStatus, frozenset[ActorRole]]] = 
     },
     S.IN_REVIEW: {
         S.INFO_REQUESTED: frozenset({STAFF}),
-        S.APPROVED: frozenset({STAFF}),
+        # The system too: a procedure's rule decides again once the citizen supplies what the
+        # clerk waited for (``services.case_decide``; a code letter's code, §23a(3) BMG).
+        S.APPROVED: frozenset({STAFF, SYSTEM}),
         S.REJECTED: frozenset({STAFF}),
         S.WITHDRAWN: frozenset({CITIZEN}),
     },
     S.INFO_REQUESTED: {
         # The citizen's answer puts the case back on the clerk's desk; a clerk may resume it too.
         S.IN_REVIEW: frozenset({CITIZEN, STAFF}),
+        S.APPROVED: frozenset({SYSTEM}),
         S.REJECTED: frozenset({STAFF}),
         S.WITHDRAWN: frozenset({CITIZEN}),
     },

@@ -603,6 +603,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "bookings": booking.for_case(case=case) if booking is not None else [],
             "book_url": _appointment_book_url(request, procedure, case),
             "notes": procedure.notes(_context(request, procedure, case)),
+            "actions": procedure.case_actions(_context(request, procedure, case))
+            if is_applicant
+            else [],
             "events": selectors.case_timeline(case=case),
             "postfach": selectors.case_messages(case=case),
             "form": form if is_applicant else None,

@@ -113,6 +113,10 @@ class RegisterErrorCode(models.TextChoices):
         _("This code does not name every person moving in."),
     )
     CODE_EXPIRED = ("code_expired", _("This code has expired."))
+    CODE_OTHER_CASE = (
+        "code_other_case",
+        _("This code was sent for another registration."),
+    )
     CODE_USED = (
         "code_used",
         _("This code has already been used for another registration."),

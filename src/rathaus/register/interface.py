@@ -62,6 +62,10 @@ class ResidentRegister(Protocol):
 
     def assignment_code_for_case(self, *, case) -> AssignmentCode | None: ...
 
+    def code_letter_check(self, *, case, code: str) -> selectors.CodeRefusal | None: ...
+
+    def code_letter_used(self, *, case) -> bool: ...
+
     # §33(1) BMG: the Rückmeldung to the office of the previous dwelling (XMeld 0202).
     def rueckmeldung_write(
         self, *, person: Person, new_address, kind: str, moved_in, previous_address, case
@@ -149,6 +153,12 @@ class BuiltinRegister:
 
     def assignment_code_for_case(self, *, case):
         return selectors.assignment_code_for_case(case=case)
+
+    def code_letter_check(self, *, case, code):
+        return selectors.code_letter_check(case=case, code=code)
+
+    def code_letter_used(self, *, case):
+        return selectors.code_letter_used(case=case)
 
     def rueckmeldung_write(self, *, person, new_address, kind, moved_in, previous_address, case):
         return services.rueckmeldung_write(

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from rathaus.core.crypto import blind_index
 
-from .constants import BlockKind, FamilyRelation, RegisterErrorCode, ResidenceKind
+from .constants import (
+    AssignmentCodeKind,
+    BlockKind,
+    FamilyRelation,
+    RegisterErrorCode,
+    ResidenceKind,
+)
 from .messages import xml_parse_valid
 from .models import AssignmentCode, Block, FamilyLink, ObjectionType, Person, Residence, Street
 
@@ -269,6 +275,39 @@ def assignment_code_check(
                 RegisterErrorCode.CODE_WRONG_PERSON, {"name": f"{given_names} {family_name}"}
             )
     return None
+
+
+def code_letter_check(*, case, code: str, now: datetime.datetime | None = None):
+    """Whether ``code`` is the code of a letter sent for ``case`` (§23a(3) BMG), entered on that
+    waiting registration: known, sent for this case (not a landlord's code, not another
+    case's letter), not used by another case, not expired. None: it is."""
+    found = AssignmentCode.objects.filter(
+        municipality=case.municipality_id, code_digest=code_digest(code), revoked_at__isnull=True
+    ).first()
+    if found is None:
+        return CodeRefusal(RegisterErrorCode.CODE_UNKNOWN, {})
+    if found.kind != AssignmentCodeKind.CODE_LETTER or found.issued_for_id != case.pk:
+        return CodeRefusal(RegisterErrorCode.CODE_OTHER_CASE, {})
+    if found.used_by_id is not None and found.used_by_id != case.pk:
+        return CodeRefusal(RegisterErrorCode.CODE_USED, {})
+    if found.expires_at < (now or timezone.now()):
+        return CodeRefusal(
+            RegisterErrorCode.CODE_EXPIRED,
+            {"expired": timezone.localtime(found.expires_at).date()},
+        )
+    return None
+
+
+def code_letter_used(*, case) -> bool:
+    """Whether a code letter sent for ``case`` was entered for it (§23a(3) BMG: the person
+    receives mail at the new dwelling)."""
+    return AssignmentCode.objects.filter(
+        municipality=case.municipality_id,
+        kind=AssignmentCodeKind.CODE_LETTER,
+        issued_for=case,
+        used_by=case,
+        revoked_at__isnull=True,
+    ).exists()
 
 
 def assignment_code_for_case(*, case) -> AssignmentCode | None:

@@ -20,6 +20,7 @@ from .prefill import PrefillSource, prefill_sources
 from .procedure import (
     AnswerError,
     Answers,
+    CaseAction,
     Decision,
     DecisionOutcome,
     Note,
@@ -39,6 +40,7 @@ __all__ = [
     "AnswerError",
     "Answers",
     "AttachmentPage",
+    "CaseAction",
     "Decision",
     "DecisionOutcome",
     "DocumentType",

@@ -60,6 +60,16 @@ class Note:
 
 
 @dataclass(frozen=True)
+class CaseAction:
+    """A link the applicant finds on their case page to a page the procedure serves itself
+    (the Anmeldung's "Enter the code from the letter"): a label, the URL, a line saying why."""
+
+    label: Any
+    url: str
+    hint: Any = ""
+
+
+@dataclass(frozen=True)
 class AnswerError:
     """A cross-page rule's complaint: which page and field the citizen should change, and why."""
 
@@ -176,6 +186,11 @@ class Procedure:
 
     def notes(self, context: JourneyContext) -> list[Note]:
         """What the applicant should know from their answers (costs, what to bring)."""
+        return []
+
+    def case_actions(self, context: JourneyContext) -> list[CaseAction]:
+        """Links for the applicant on their case page (``context.case``), while they fit its
+        state. Shown to the applicant only."""
         return []
 
     # --- at the counter ------------------------------------------------------------------------

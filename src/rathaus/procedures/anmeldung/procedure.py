@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.cases.constants import ActorRole
-from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure, Stage
+from rathaus.cases.constants import ActorRole, CaseStatus
+from rathaus.cases.plugin import (
+    CaseAction,
+    Decision,
+    DecisionOutcome,
+    DocumentType,
+    Procedure,
+    Stage,
+)
 from rathaus.register.constants import ResidenceKind
 from rathaus.register.selectors import fold
 from rathaus.register.services import Address, PersonData
@@ -23,6 +31,16 @@ from ..addresses import address_line, town_city
 from .movers import SELF, movers
 from .pages import PAGES
 from .rules import ConfirmationMethod, PreviousPlace, confirmation_rows
+
+CODE_LETTER_STAGE = "code_letter_sent"
+CODE_ENTERED_STAGE = "code_letter_entered"
+WAITING_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+
+
+def code_letter_awaited(case) -> bool:
+    """A code letter was sent for ``case`` (§23a(3) BMG) and the registration still waits: the
+    applicant may enter the letter's code on the case."""
+    return case.status in WAITING_STATUSES and case.stage == CODE_LETTER_STAGE
 
 
 def _moved_in(answers) -> datetime.date:
@@ -104,10 +122,13 @@ class Anmeldung(Procedure):
     target_days = 5
     # §23a(3) BMG: the clerk sends a code letter to the new address (``services.code_letter_issue``
     # moves the case here as the system, so the stage is never set without a letter).
+    # The applicant enters the letter's code on the waiting case (``services.code_letter_redeem``,
+    # the system's move again); the registration then completes as the exact case.
     # A Rückmeldung without its 0203 answer after three working days is marked for the clerk
     # (``services.rueckmeldungen_overdue_check``, daily), who clears it once followed up.
     stages = [
-        Stage("code_letter_sent", _("Code letter sent")),
+        Stage(CODE_LETTER_STAGE, _("Code letter sent")),
+        Stage(CODE_ENTERED_STAGE, _("Code from the letter entered")),
         Stage("rueckmeldung_overdue", _("Rückmeldung unanswered")),
         Stage("rueckmeldung_followed_up", _("Rückmeldung followed up")),
     ]
@@ -116,7 +137,11 @@ class Anmeldung(Procedure):
             "code_letter_sent": frozenset({ActorRole.SYSTEM}),
             "rueckmeldung_overdue": frozenset({ActorRole.SYSTEM}),
         },
-        "code_letter_sent": {"rueckmeldung_overdue": frozenset({ActorRole.SYSTEM})},
+        "code_letter_sent": {
+            "code_letter_entered": frozenset({ActorRole.SYSTEM}),
+            "rueckmeldung_overdue": frozenset({ActorRole.SYSTEM}),
+        },
+        "code_letter_entered": {"rueckmeldung_overdue": frozenset({ActorRole.SYSTEM})},
         "rueckmeldung_overdue": {"rueckmeldung_followed_up": frozenset({ActorRole.STAFF})},
     }
     next_steps = _(
@@ -135,16 +160,19 @@ class Anmeldung(Procedure):
             )
 
     def decide(self, context):
-        """The exact case: the code is this case's, no consent or upload to be looked at, the
-        applicant identified and not under an Auskunftssperre."""
+        """The exact case: the landlord's code (§19(4) BMG) or the code of the letter the office
+        sent for this case (§23a(3) BMG) is this case's, no consent to be looked at, the
+        applicant identified and nobody moving under an Auskunftssperre."""
         case = context.case
         answers = case.answers or {}
         register = context.services.get("register")
-        if case.applicant_id is None or answers.get("method") != ConfirmationMethod.CODE:
+        if case.applicant_id is None or answers.get("custody"):
             return None
-        if answers.get("custody"):
-            return None
-        if not register.assignment_code_used_by(case=case, code=answers.get("code", "")):
+        by_letter = register.code_letter_used(case=case)
+        if not by_letter and not (
+            answers.get("method") == ConfirmationMethod.CODE
+            and register.assignment_code_used_by(case=case, code=answers.get("code", ""))
+        ):
             return None
         persons = case_movers(case)
         if not persons or persons[0].relation != SELF:  # no identity the eID vouched for
@@ -154,7 +182,24 @@ class Anmeldung(Procedure):
             for mover in persons
         ):
             return None
-        return Decision(DecisionOutcome.APPROVE, rule="landlord-code-exact")
+        rule = "code-letter-exact" if by_letter else "landlord-code-exact"
+        return Decision(DecisionOutcome.APPROVE, rule=rule)
+
+    def case_actions(self, context) -> list[CaseAction]:
+        case = context.case
+        if case is None or not code_letter_awaited(case):
+            return []
+        return [
+            CaseAction(
+                label=_("Enter the code from the letter"),
+                url=reverse("procedures:code_letter_enter", args=[case.reference]),
+                hint=_(
+                    "We have sent a letter with a code to your new address (§23a(3) BMG). "
+                    "Enter the code here to complete this registration; you do not need to "
+                    "register again."
+                ),
+            )
+        ]
 
     def on_approved(self, context) -> None:
         """Every person moves into the new dwelling, in the approval's transaction: a new main

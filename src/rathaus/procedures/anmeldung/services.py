@@ -9,21 +9,33 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from rathaus.cases.constants import ActorRole, CaseErrorCode, CaseStatus
+from rathaus.cases.constants import ActorRole, CaseErrorCode
 from rathaus.cases.errors import CaseError
+<<<<<<< HEAD
 from rathaus.cases.selectors import case_language
 from rathaus.cases.services import actor_role_for_case, case_stage_set
+=======
+from rathaus.cases.models import Case
+from rathaus.cases.services import actor_role_for_case, case_decide, case_stage_set
+>>>>>>> melde-gaps
 from rathaus.core.audit import audit_event_record
 from rathaus.documents.rendering import pdf_render
-from rathaus.register.constants import AssignmentCodeKind
+from rathaus.register.constants import AssignmentCodeKind, RegisterErrorCode
+from rathaus.register.errors import RegisterError
 from rathaus.register.interface import resident_register
 from rathaus.register.services import code_display
 
-from .procedure import case_movers, new_address
+from .procedure import (
+    CODE_ENTERED_STAGE,
+    CODE_LETTER_STAGE,
+    WAITING_STATUSES,
+    case_movers,
+    code_letter_awaited,
+    new_address,
+)
 
-CODE_LETTER_STAGE = "code_letter_sent"
 PROCEDURE_KEYS = ("anmeldung", "ummeldung")
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+OPEN_STATUSES = WAITING_STATUSES
 
 
 def code_letter_offered(*, case) -> bool:
@@ -80,6 +92,41 @@ def code_letter_issue(*, case, actor) -> bytes:
             },
             municipality=case.municipality,
         )
+
+
+@transaction.atomic
+def code_letter_redeem(*, case, actor, code: str) -> Case:
+    """The applicant enters the code of the letter sent for ``case`` on that waiting
+    registration (§23a(3) BMG: they receive mail at the new dwelling). The code is taken by the
+    case, the stage says so, and the system decides again: with nothing else to look at (no
+    custody question, nobody under an Auskunftssperre) the registration completes as the exact
+    case — register updated, Meldebestätigung issued — otherwise the clerk goes on with it.
+
+    Raises ``RegisterError`` (``code_unknown``, ``code_other_case``, ``code_used``,
+    ``code_expired``; details for the message) or ``CaseError`` when no code is awaited."""
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    if locked.applicant_id is None or actor is None or locked.applicant_id != actor.pk:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    if locked.procedure_key not in PROCEDURE_KEYS or not code_letter_awaited(locked):
+        raise CaseError(CaseErrorCode.TRANSITION_NOT_ALLOWED)
+    register = resident_register()
+    refusal = register.code_letter_check(case=locked, code=code)
+    if refusal is not None:
+        raise RegisterError(refusal.code, details=refusal.details)
+    if not register.assignment_code_take(municipality=locked.municipality, code=code, case=locked):
+        raise RegisterError(RegisterErrorCode.CODE_USED)
+    case_stage_set(case=locked, to_stage=CODE_ENTERED_STAGE, actor=None)
+    audit_event_record(
+        action="anmeldung.code_letter_entered",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={},
+    )
+    decided = case_decide(case=locked)
+    for field in ("status", "stage", "decided_at", "closed_at", "updated_at"):
+        setattr(case, field, getattr(decided, field))
+    return decided
 
 
 def rueckmeldungen_overdue_check() -> int:

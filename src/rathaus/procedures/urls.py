@@ -1,0 +1,16 @@
+"""Pages a procedure serves on a submitted case itself (reached from the applicant's case page,
+``Procedure.case_actions``)."""
+
+from django.urls import path
+
+from .anmeldung import views as anmeldung_views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path(
+        "meine/<str:reference>/codebrief/",
+        anmeldung_views.code_letter_enter,
+        name="code_letter_enter",
+    ),
+]
