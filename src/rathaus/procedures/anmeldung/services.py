@@ -11,13 +11,9 @@ from django.utils.translation import gettext as _
 
 from rathaus.cases.constants import ActorRole, CaseErrorCode
 from rathaus.cases.errors import CaseError
-<<<<<<< HEAD
-from rathaus.cases.selectors import case_language
-from rathaus.cases.services import actor_role_for_case, case_stage_set
-=======
 from rathaus.cases.models import Case
+from rathaus.cases.selectors import case_language
 from rathaus.cases.services import actor_role_for_case, case_decide, case_stage_set
->>>>>>> melde-gaps
 from rathaus.core.audit import audit_event_record
 from rathaus.documents.rendering import pdf_render
 from rathaus.register.constants import AssignmentCodeKind, RegisterErrorCode
