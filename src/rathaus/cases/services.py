@@ -299,21 +299,23 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         data={"from": from_stage, "to": to_stage, "role": str(role)},
     )
     if actor is None or actor.pk != locked.applicant_id:
-        transaction.on_commit(partial(case_notify_applicant, case_id=locked.pk))
+        transaction.on_commit(partial(case_notify_applicant, case_id=locked.pk, stage=to_stage))
     case.stage, case.updated_at = locked.stage, locked.updated_at
     return locked
 
 
-def case_notify_applicant(*, case_id: int) -> None:
-    """E-mail the applicant that something new is waiting: a link, no case contents."""
+def case_notify_applicant(*, case_id: int, stage: str = "") -> None:
+    """E-mail the applicant that something new is waiting: a link, no case contents. For a
+    new ``stage`` the procedure may add a fixed sentence (``Procedure.stage_notice``)."""
     case = Case.objects.select_related("applicant", "municipality").filter(pk=case_id).first()
     if case is None or case.applicant is None or not case.applicant.email:
         return
     url = municipality_absolute_url(case.municipality, reverse("cases:my_cases"))
+    notice = procedure_get(case.procedure_key).stage_notice(stage) if stage else ""
     email_send(
         to=case.applicant.email,
         template="cases/email/case_update",
-        context={"municipality_name": case.municipality.name, "url": url},
+        context={"municipality_name": case.municipality.name, "url": url, "notice": notice},
     )
 
 
