@@ -277,7 +277,7 @@ def test_the_mail_for_ready_says_the_pin_letter_comes_separately(
     with django_capture_on_commit_callbacks(execute=True):
         services.case_stage_set(case=case, to_stage="ready", actor=clerk)
     ready = OutboxMessage.objects.get()
-    assert ready.recipients == ["erika@example.org"]
+    assert ready.recipients == "erika@example.org"
     assert "Der PIN-Brief kommt getrennt per Post" in ready.body
     assert "keine Abholbenachrichtigung" in ready.body
     # Still nothing personal: no name, no reference.
