@@ -155,7 +155,9 @@ def _approve(page, case_url: str) -> None:
 @pytest.mark.parametrize(
     ("locale", "viewport"), [("de-DE", DESKTOP), ("en-GB", NARROW)], ids=["de-1280", "en-320"]
 )
-def test_prepare_pay_and_send_at_the_counter(new_page, town_url, server, settings, locale, viewport):
+def test_prepare_pay_and_send_at_the_counter(
+    new_page, town_url, server, settings, locale, viewport
+):
     words = WORDS[locale]
     settings.RATHAUS_PAYMENT_HTTP_TIMEOUT = 5.0
     town = Municipality.objects.get(slug="norderstedt")
