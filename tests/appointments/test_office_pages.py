@@ -113,3 +113,97 @@ def test_online_wait_ticket_needs_the_challenge(nor_client, norderstedt, office,
     replay = nor_client.post(url, {"challenge": payload})
     assert replay.context["ticket"] is None
     assert WaitTicket.objects.count() == 1
+
+
+def _checked_in_booking_of_a_case(*, town, office, monkeypatch, citizen):
+    """A confirmed appointment booked from a submitted case, checked in on its day."""
+    from django.test import TestCase
+
+    from rathaus.appointments import services
+    from rathaus.cases.plugin import journey_services
+    from tests.cases.conftest import submitted_make
+
+    from .conftest import ANMELDUNG, TUESDAY, at
+
+    hold = services.hold_create(
+        municipality=town, office=office, services=[(ANMELDUNG, 1)], start=at(TUESDAY, 9)
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        booking = services.booking_confirm(
+            municipality=town, hold_token=hold.token, name="E", email="e@example.org"
+        )
+        booking = services.booking_finalise(
+            municipality=town, token=services.confirm_token_make(booking)
+        )
+    case = submitted_make(municipality=town, actor=citizen)
+    journey_services.get("booking").attach(case=case, booking=booking)
+    monkeypatch.setattr(timezone, "now", lambda: at(TUESDAY, 8, 55))
+    queue.ticket_check_in(municipality=town, office_slug=office.slug, code=booking.code)
+    return case
+
+
+def test_the_called_appointment_opens_its_prepared_case(
+    nor_client, client, norderstedt, reinbek, office, monkeypatch
+):
+    from tests.cases.conftest import user_make
+
+    citizen = user_make("erika@example.org")
+    case = _checked_in_booking_of_a_case(
+        town=norderstedt, office=office, monkeypatch=monkeypatch, citizen=citizen
+    )
+    walk_in = queue.ticket_walk_in(municipality=norderstedt, office_slug=office.slug)
+    clerk = staff_create(municipality=norderstedt)
+    login_verified(nor_client, clerk)
+    desk = Counter.objects.get(office=office)
+    url = f"/termine/schalter/{office.slug}/"
+    case_url = f"/verwaltung/faelle/{case.reference}/"
+
+    # Before the call nothing of the case is on the screen.
+    assert case.reference not in nor_client.get(url, {"schalter": desk.pk}).content.decode()
+    nor_client.post(url, {"counter": desk.pk, "action": "call_next"})
+    page = nor_client.get(url, {"schalter": desk.pk}).content.decode()
+    assert f'href="{case_url}"' in page
+    assert f"Vorbereiteten Antrag {case.reference} öffnen" in page
+    opened = nor_client.get(case_url)
+    assert opened.status_code == 200 and case.reference in opened.content.decode()
+
+    # A walk-in has no case: no link.
+    called = WaitTicket.objects.get(status=TicketStatus.CALLED)
+    nor_client.post(url, {"counter": desk.pk, "ticket": called.pk, "action": "finish"})
+    nor_client.post(url, {"counter": desk.pk, "action": "call_next"})
+    walk_in.refresh_from_db()
+    assert walk_in.status == TicketStatus.CALLED
+    assert "/verwaltung/faelle/" not in nor_client.get(url, {"schalter": desk.pk}).content.decode()
+
+    # Another town's clerk sees neither the counter nor the case; nor does a citizen.
+    rei_clerk = staff_create(municipality=reinbek)
+    client.defaults["HTTP_HOST"] = "norderstedt.localhost"
+    login_verified(client, rei_clerk)
+    assert client.get(url, {"schalter": desk.pk}).status_code == 404
+    assert client.get(case_url).status_code == 404
+    at_home = Client(HTTP_HOST="reinbek.localhost")
+    login_verified(at_home, rei_clerk)
+    assert at_home.get(case_url).status_code == 404
+    citizen_client = Client(HTTP_HOST="norderstedt.localhost")
+    citizen_client.force_login(citizen)
+    assert citizen_client.get(case_url).status_code in (302, 404)
+
+
+def test_no_link_to_a_case_of_another_town(norderstedt, reinbek, office, monkeypatch):
+    """The link names only a case of the ticket's own town: bookings and cases are tied within
+    one town, and the counter screen checks it all the same."""
+    from rathaus.appointments.models import Booking
+    from tests.cases.conftest import submitted_make, user_make
+
+    citizen = user_make("erika@example.org")
+    case = _checked_in_booking_of_a_case(
+        town=norderstedt, office=office, monkeypatch=monkeypatch, citizen=citizen
+    )
+    ticket = WaitTicket.objects.get(booking__case=case)
+    assert queue.ticket_case_reference(municipality=norderstedt, ticket=ticket) == case.reference
+    assert queue.ticket_case_reference(municipality=reinbek, ticket=ticket) == ""
+    foreign = submitted_make(municipality=reinbek, actor=user_make("max@example.org"))
+    Booking.objects.filter(case=case).update(case=foreign)
+    assert queue.ticket_case_reference(municipality=norderstedt, ticket=ticket) == ""
+    walk_in = queue.ticket_walk_in(municipality=norderstedt, office_slug=office.slug)
+    assert queue.ticket_case_reference(municipality=norderstedt, ticket=walk_in) == ""

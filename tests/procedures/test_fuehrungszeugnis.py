@@ -304,6 +304,21 @@ def test_the_check_page_says_what_it_costs_and_what_to_bring(norderstedt, citize
     assert "Ermäßigung" in page and "Aufforderung" in page
 
 
+def test_a_minor_applies_themself_and_learns_the_guardians_way(norderstedt, citizen, nor_client):
+    """14 to 17: the applicant applies online; a legal guardian may apply instead, in person
+    (§ 30 (1) BZRG) — the check page says so. Adults are told nothing of it."""
+    minor = _draft(norderstedt, citizen, nor_client, person={"birth_date": born_years_ago(16)})
+    page = nor_client.get(f"/anliegen/{KEY}/{minor.public_id}/pruefen/").content.decode()
+    assert "Antrag unter 18" in page and "gesetzliche Vertretung" in page
+    assert _submit(minor, citizen).status == CaseStatus.AWAITING_PAYMENT
+    adult = _draft(norderstedt, citizen, nor_client)
+    page = nor_client.get(f"/anliegen/{KEY}/{adult.public_id}/pruefen/").content.decode()
+    assert "Antrag unter 18" not in page
+    eighteen = _draft(norderstedt, citizen, nor_client, person={"birth_date": born_years_ago(18)})
+    page = nor_client.get(f"/anliegen/{KEY}/{eighteen.public_id}/pruefen/").content.decode()
+    assert "Antrag unter 18" not in page
+
+
 def test_the_appointment_covers_the_catalogue_service(norderstedt, citizen, nor_client):
     case = _submit(_draft(norderstedt, citizen, nor_client, basis="volunteer"), citizen)
     procedure = procedure_get(KEY)

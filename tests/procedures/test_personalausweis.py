@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.accounts.constants import SESSION_TRUST_LEVEL
 from rathaus.accounts.identity.base import VerifiedIdentity
@@ -21,7 +21,8 @@ from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case
-from rathaus.cases.plugin import procedure_get
+from rathaus.cases.plugin import Procedure, procedure_get
+from rathaus.notifications.models import OutboxMessage
 from rathaus.procedures.personalausweis.pages import PersonForm
 from rathaus.register import demo as register_demo
 from tests.accounts.factories import login_verified, staff_create
@@ -258,6 +259,37 @@ def test_the_cards_way_after_the_counter(norderstedt, citizen, nor_client):
     services.case_stage_set(case=case, to_stage="picked_up", actor=clerk)
     case.refresh_from_db()
     assert case.stage == "picked_up"
+
+
+def test_the_mail_for_ready_says_the_pin_letter_comes_separately(
+    norderstedt, citizen, django_capture_on_commit_callbacks
+):
+    clerk = user_make("clerk@norderstedt.example", staff_of=norderstedt)
+    case = _submit(norderstedt, citizen, [person()])
+    services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
+    OutboxMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_stage_set(case=case, to_stage="in_production", actor=clerk)
+    production = OutboxMessage.objects.get()
+    assert "PIN" not in production.body  # other stages keep the plain "there is news"
+    OutboxMessage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_stage_set(case=case, to_stage="ready", actor=clerk)
+    ready = OutboxMessage.objects.get()
+    assert ready.recipients == "erika@example.org"
+    assert "Der PIN-Brief kommt getrennt per Post" in ready.body
+    assert "keine Abholbenachrichtigung" in ready.body
+    # Still nothing personal: no name, no reference.
+    assert "Erika" not in ready.body and case.reference not in ready.body + ready.subject
+
+
+def test_the_ready_notice_in_english_and_no_notice_by_default():
+    notice = procedure_get(KEY).stage_notice("ready")
+    with translation.override("en"):
+        assert "The PIN letter comes separately by post" in str(notice)
+    assert procedure_get(KEY).stage_notice("in_production") == ""
+    assert Procedure().stage_notice("ready") == ""
 
 
 def test_the_first_person_is_offered_from_the_register_in_an_eid_session_only(

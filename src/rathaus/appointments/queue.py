@@ -316,6 +316,23 @@ def queue_for_office(
     ).select_related("counter", "booking")
 
 
+def ticket_case_reference(*, municipality, ticket: WaitTicket) -> str:
+    """The reference of the submitted case whose journey booked the ticket's appointment, so
+    the clerk who called it opens the prepared application; "" for a walk-in or a booking
+    without a case."""
+    if ticket.booking_id is None or ticket.municipality_id != municipality.pk:
+        return ""
+    reference = (
+        Booking.objects.filter(
+            pk=ticket.booking_id, municipality=municipality, case__municipality=municipality
+        )
+        .exclude(case__reference="")
+        .values_list("case__reference", flat=True)
+        .first()
+    )
+    return reference or ""
+
+
 def waiting_estimate(*, municipality, office_slug: str, now: dt.datetime | None = None) -> dict:
     """People waiting and a rough wait in minutes, from today's finished service times."""
     now = now or timezone.now()

@@ -614,6 +614,9 @@ def counter_screen(request, office: str):
             "desks": desks,
             "desk": desk,
             "current": current,
+            "current_case": queue.ticket_case_reference(municipality=municipality, ticket=current)
+            if current is not None
+            else "",
             "waiting": [t for t in tickets if t.status == TicketStatus.WAITING],
             "parked": [t for t in tickets if t.status == TicketStatus.PARKED],
             "error": error,

@@ -387,10 +387,13 @@ def case_notify_applicant(*, case_id: int, update: str, value: str = "") -> None
     procedure = procedure_get(case.procedure_key)
     language = case_language(case=case)
     with translation.override(language):
+        notice = ""
         if update == "status":
             text = _("New status: %(status)s") % {"status": CaseStatus(value).label}
         elif update == "stage":
             text = _("Next step: %(stage)s") % {"stage": procedure.stage_label(value)}
+            # A fixed sentence the procedure adds for this stage (``Procedure.stage_notice``).
+            notice = str(procedure.stage_notice(value))
         else:
             text = _("A new message from the town")
         context = {
@@ -405,7 +408,7 @@ def case_notify_applicant(*, case_id: int, update: str, value: str = "") -> None
         context=context,
         language=language,
         bundle=f"case-update:{case.pk}",
-        item={"at": at, "text": text},
+        item={"at": at, "text": text, "notice": notice},
         window=datetime.timedelta(seconds=settings.RATHAUS_CASE_MAIL_BUNDLE_SECONDS),
     )
 

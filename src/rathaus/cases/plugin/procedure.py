@@ -248,6 +248,12 @@ class Procedure:
         """The roles that may move a case from ``from_stage`` to ``to_stage``; None: refused."""
         return self.stage_transitions.get(from_stage, {}).get(to_stage)
 
+    def stage_notice(self, stage: str) -> Any:
+        """What the applicant's e-mail about reaching ``stage`` says besides "there is news"
+        (an ID card "ready": the PIN letter comes separately). The same text for every case,
+        so nothing personal; "" adds nothing."""
+        return ""
+
     def stages_available(self, *, from_stage: str, actor_role: ActorRole) -> list[Stage]:
         return [
             stage

@@ -29,7 +29,7 @@ from .pages import (
     TypePage,
     VolunteerProofPage,
 )
-from .rules import FeeBasis, fee_due, is_extended
+from .rules import FeeBasis, fee_due, is_extended, is_minor
 from .services import STAGE_CONFIRMED, STAGE_SENT, bzr_message_write
 
 SERVICE_SLUG = "fuehrungszeugnis"
@@ -109,7 +109,29 @@ class Fuehrungszeugnis(Procedure):
             bring.append(gettext("the original written request for the extended certificate"))
         if basis == FeeBasis.VOLUNTEER:
             bring.append(gettext("the original confirmation of the organisation"))
-        return [Note(_("What it costs"), costs), Note(_("What to bring"), bring)]
+        notes = [Note(_("What it costs"), costs), Note(_("What to bring"), bring)]
+        if self._minor(answers):
+            notes.append(
+                Note(
+                    _("Applying under 18"),
+                    [
+                        gettext(
+                            "From 14 you may apply yourself. Your legal guardian may apply "
+                            "for you instead (§ 30 (1) BZRG): not online, but in person at "
+                            "the Bürgerbüro, with their own ID and proof of custody."
+                        )
+                    ],
+                )
+            )
+        return notes
+
+    @staticmethod
+    def _minor(answers) -> bool:
+        try:
+            born = datetime.date.fromisoformat(str(answers.get("birth_date", "")))
+        except ValueError:
+            return False
+        return is_minor(born, on=timezone.localdate())
 
     def appointment_services(self, context) -> list[tuple[str, int]]:
         return [(SERVICE_SLUG, 1)]

@@ -13,6 +13,7 @@ from rathaus.catalogue.fees import FeeRule, age_on, fee_for
 
 # §30(1) BZRG: a certificate is issued to persons of 14 and over.
 MIN_AGE = 14
+ADULT_AGE = 18
 # The catalogue fee rule's option for the European certificate (§30b BZRG).
 EUROPEAN_OPTION = "european"
 
@@ -49,6 +50,11 @@ def is_extended(kind: str) -> bool:
 
 def too_young(birth_date: datetime.date, *, on: datetime.date) -> bool:
     return age_on(birth_date, on) < MIN_AGE
+
+
+def is_minor(birth_date: datetime.date, *, on: datetime.date) -> bool:
+    """14 to 17: may apply themself, and so may the legal guardian (§30(1) sentence 2 BZRG)."""
+    return MIN_AGE <= age_on(birth_date, on) < ADULT_AGE
 
 
 def fee_due(*, rule: FeeRule, kind: str, basis: str) -> Decimal | None:

@@ -150,6 +150,19 @@ class Personalausweis(Procedure):
                 continue
         return dates
 
+    def stage_notice(self, stage: str):
+        """The PIN letter is often taken for the pick-up notice: the e-mail for "ready" says
+        that it comes on its own."""
+        if stage == "ready":
+            return _(
+                "Your ID card is ready for pick-up at the Bürgerbüro. The PIN letter comes "
+                "separately by post from the Bundesdruckerei: it is not the pick-up notice, and "
+                "you do not need to wait for it to pick up the card. Keep it safe, you need the "
+                "PIN for the online ID function. Someone else may pick up the card with your "
+                "written authority."
+            )
+        return ""
+
     # --- lifecycle ---------------------------------------------------------------------------
     def on_approved(self, context) -> None:
         """The clerk accepted the application at the counter: the card's way begins."""
