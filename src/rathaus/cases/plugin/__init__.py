@@ -18,10 +18,12 @@ from .pages import (
 )
 from .prefill import PrefillSource, prefill_sources
 from .procedure import (
+    DEFAULT_DECISION_WORDING,
     AnswerError,
     Answers,
     Decision,
     DecisionOutcome,
+    DecisionWording,
     Note,
     Procedure,
     Stage,
@@ -36,11 +38,13 @@ from .registry import (
 )
 
 __all__ = [
+    "DEFAULT_DECISION_WORDING",
     "AnswerError",
     "Answers",
     "AttachmentPage",
     "Decision",
     "DecisionOutcome",
+    "DecisionWording",
     "DocumentType",
     "JourneyContext",
     "JourneyServices",
