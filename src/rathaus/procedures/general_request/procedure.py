@@ -70,7 +70,7 @@ class GeneralRequest(Procedure):
                 "by e-mail."
             ),
             text_required=True,
-            success=_("The request has been answered and the reply letter has been issued."),
+            success=_("The request has been answered."),
         ),
         CaseStatus.COMPLETED: DecisionWording(
             action=_("Close the request"),
