@@ -106,6 +106,8 @@ class ReasonForm(KernForm):
         field.label = label
         field.help_text = help_text
         field.error_messages["required"] = required_message
+        # The mixin's wiring made the bound field with the old label: make it again.
+        self._bound_fields_cache.pop("text", None)
         self._wire_field("text", has_error=False)
 
 
@@ -128,6 +130,8 @@ class DecisionForm(KernForm):
         field.help_text = help_text
         field.required = required
         field.error_messages["required"] = required_message(field)
+        # The mixin's wiring made the bound field with the old label: make it again.
+        self._bound_fields_cache.pop("text", None)
         self._wire_field("text", has_error=False)
 
 
