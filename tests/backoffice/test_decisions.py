@@ -43,7 +43,7 @@ def _in_review(case, clerk):
     services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
 
 
-# --- the citizen's journey asks for the reply address ---------------------------------------------
+# --- the citizen's journey asks for the reply address -----------------------------------------
 def test_email_reply_asks_for_the_address_prefilled_from_the_account(
     nor_client, norderstedt, citizen
 ):
@@ -92,7 +92,7 @@ def test_clerk_sees_the_address_stored_encrypted(as_staff, clerk, nor_case):
     assert "erika@example.org" not in raw
 
 
-# --- the confirmation page -------------------------------------------------------------------------
+# --- the confirmation page ---------------------------------------------------------------------
 def test_confirmation_page_says_what_happens_and_to_whom_in_the_procedures_words(
     as_staff, clerk, nor_case
 ):
