@@ -21,7 +21,7 @@ def case_make(*, municipality, citizen=None, name="Erika Mustermann", subject="L
         "message": "Die Laterne vor Hausnummer 12 ist dunkel.",
         "contact_preference": "email",
         "applicant_name": name,
-        "email": "",
+        "email": "erika@example.org",
     }
     for page in procedure.active_pages(answers):
         form = page(data=procedure.page_data(page, answers))

@@ -55,11 +55,11 @@ def test_actions_move_the_case_and_write_history(as_staff, clerk, nor_case):
     assert response.status_code == 302
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.IN_REVIEW
-    client.post(_url(nor_case, "backoffice:case_approve"))
+    client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Wird repariert."})
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.APPROVED
     assert nor_case.decided_at is not None
-    client.post(_url(nor_case, "backoffice:case_action", "abschliessen"))
+    client.post(_url(nor_case, "backoffice:case_complete"))
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.COMPLETED
     assert _statuses(nor_case) == ["submitted", "in_review", "approved", "completed"]
@@ -71,17 +71,21 @@ def test_actions_move_the_case_and_write_history(as_staff, clerk, nor_case):
 def test_actions_need_post(as_staff, clerk, nor_case):
     client = as_staff(clerk)
     assert client.get(_url(nor_case, "backoffice:case_action", "pruefen")).status_code == 405
-    assert client.get(_url(nor_case, "backoffice:case_approve")).status_code == 405
     assert client.post(_url(nor_case, "backoffice:case_action", "loeschen")).status_code == 404
+    # Decisions are never one click: a GET shows the confirmation page and moves nothing.
+    for name in ("backoffice:case_approve", "backoffice:case_complete", "backoffice:case_reject"):
+        assert client.get(_url(nor_case, name)).status_code == 200
+    nor_case.refresh_from_db()
+    assert nor_case.status == CaseStatus.SUBMITTED
 
 
 def test_forbidden_transition_gives_a_clear_message(as_staff, clerk, nor_case):
     client = as_staff(clerk)
-    response = client.post(_url(nor_case, "backoffice:case_action", "abschliessen"), follow=True)
+    response = client.post(_url(nor_case, "backoffice:case_complete"))
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.SUBMITTED
-    texts = [str(message) for message in response.context["messages"]]
-    assert texts == ["This change of status is not possible."]
+    assert response.status_code == 200
+    assert "This change of status is not possible." in response.content.decode()
 
 
 def test_reject_needs_a_reason_the_citizen_sees(as_staff, clerk, nor_case, citizen, client):
@@ -89,7 +93,7 @@ def test_reject_needs_a_reason_the_citizen_sees(as_staff, clerk, nor_case, citiz
     response = staff.post(_url(nor_case, "backoffice:case_reject"), {"text": "  "})
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert "Give the reason for the rejection." in response.content.decode()
+    assert "Enter “Reason for the rejection”." in response.content.decode()
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.SUBMITTED
     response = staff.post(
@@ -167,16 +171,17 @@ def four_eyes(procedure_variant):
 def test_four_eyes_refuses_the_same_clerk_twice(as_staff, clerk, nor_case, four_eyes):
     client = as_staff(clerk)
     client.post(_url(nor_case, "backoffice:case_action", "pruefen"))
-    first = client.post(_url(nor_case, "backoffice:case_approve"), follow=True)
+    first = client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Ja."}, follow=True)
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.IN_REVIEW
     assert CaseApproval.objects.filter(case=nor_case, clerk=clerk).count() == 1
     assert "a different clerk must confirm it" in str(list(first.context["messages"])[-1])
-    second = client.post(_url(nor_case, "backoffice:case_approve"), follow=True)
+    second = client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Ja."})
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.IN_REVIEW
-    assert str(list(second.context["messages"])[-1]) == (
+    assert (
         "You have already approved this case. A second, different clerk must confirm it."
+        in second.content.decode()
     )
     assert CaseApproval.objects.count() == 1
 
@@ -184,17 +189,21 @@ def test_four_eyes_refuses_the_same_clerk_twice(as_staff, clerk, nor_case, four_
 def test_four_eyes_accepts_a_second_clerk(as_staff, clerk, second_clerk, nor_case, four_eyes):
     client = as_staff(clerk)
     client.post(_url(nor_case, "backoffice:case_action", "pruefen"))
-    client.post(_url(nor_case, "backoffice:case_approve"))
+    client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Erste Freigabe."})
     page = client.get(_url(nor_case))
     assert page.context["approved_by_me"] is True
     client = as_staff(second_clerk)
     page = client.get(_url(nor_case))
     assert [a.clerk for a in page.context["approvals"]] == [clerk]
-    client.post(_url(nor_case, "backoffice:case_approve"))
+    client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Wird repariert."})
     nor_case.refresh_from_db()
     assert nor_case.status == CaseStatus.APPROVED
     event = CaseEvent.objects.filter(case=nor_case).last()
-    assert (event.to_status, event.actor) == ("approved", second_clerk)
+    assert (event.to_status, event.actor, event.reason) == (
+        "approved",
+        second_clerk,
+        "Wird repariert.",
+    )
 
 
 def test_four_eyes_approvals_of_an_earlier_round_do_not_count(
@@ -228,9 +237,7 @@ def test_pages_in_german(as_staff, clerk, nor_case, four_eyes):
     inbox = client.get(reverse("backoffice:inbox")).content.decode()
     assert "Posteingang" in inbox and "Mir zuweisen" in inbox
     client.post(_url(nor_case, "backoffice:case_action", "pruefen"))
-    client.post(_url(nor_case, "backoffice:case_approve"))
-    response = client.post(_url(nor_case, "backoffice:case_approve"), follow=True)
-    assert str(list(response.context["messages"])[-1]).startswith(
-        "Sie haben diesen Vorgang bereits freigegeben."
-    )
-    assert "Freigabe bestätigen" in response.content.decode()
+    client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Ja."})
+    response = client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Ja."})
+    assert "Sie haben diesen Vorgang bereits freigegeben." in response.content.decode()
+    assert "Freigabe bestätigen" in client.get(_url(nor_case)).content.decode()

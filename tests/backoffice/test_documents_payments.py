@@ -98,7 +98,11 @@ def waiting_case(norderstedt, citizen):
 
 
 def _approve(client, case):
-    return client.post(reverse("backoffice:case_approve", args=[case.reference]), follow=True)
+    return client.post(
+        reverse("backoffice:case_approve", args=[case.reference]),
+        {"text": "Die Laterne wird morgen repariert."},
+        follow=True,
+    )
 
 
 def _review(case, clerk):
@@ -116,7 +120,7 @@ def test_approve_issues_one_document_for_clerk_and_applicant_not_other_town(
     document = IssuedDocument.objects.get(case=nor_case)
     assert document.document_type == "reply_letter" and document.issued_by == clerk
     page = response.content.decode()
-    assert "The case has been approved and the Reply letter has been issued." in page
+    assert "The request has been answered. The document “Reply letter” has been issued." in page
     code = document.verification_code
     assert "-".join(code[i : i + 4] for i in range(0, 16, 4)) in page
 

@@ -97,8 +97,12 @@ def test_case_page_with_document_and_payment_by_keyboard(new_page, town_url, set
     assert "9,50 EUR" in main_text(page)
     checked_page(page)
 
-    # Approve: the reply letter is issued and listed with its verification code.
-    activate(page, f"main form[action='{case_url}genehmigen/'] button")
+    # Answer (on its confirmation page): the reply letter is issued and listed with its
+    # verification code.
+    activate(page, f"main a[href='{case_url}genehmigen/']")
+    checked_page(page)
+    type_into(page, "#id_text", "Der Sperrmüll wird am Montag abgeholt.")
+    submit_form(page)
     document = IssuedDocument.objects.get(case=case)
     assert "„Antwortschreiben“ wurde ausgestellt" in main_text(page)
     documents = page.get_by_role("region", name="Für diesen Vorgang ausgestellte Dokumente")

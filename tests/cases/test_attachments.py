@@ -330,7 +330,7 @@ def test_journey_with_a_file_lists_it_on_the_check_page(nor_client, norderstedt,
     )
     nor_client.post(
         reverse("cases:page", args=[GENERAL, case.public_id, "angaben"]),
-        {"applicant_name": "Erika Mustermann", "email": ""},
+        {"applicant_name": "Erika Mustermann"},
     )
     check = nor_client.get(reverse("cases:check", args=[GENERAL, case.public_id]))
     assert check.status_code == 200 and "Foto2.png" in check.content.decode()

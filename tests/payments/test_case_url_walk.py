@@ -58,6 +58,7 @@ STAFF = {
     "backoffice:case_detail",
     "backoffice:case_assign",
     "backoffice:case_approve",
+    "backoffice:case_complete",
     "backoffice:case_reject",
     "backoffice:case_request_info",
     "backoffice:case_message",
@@ -122,7 +123,7 @@ def world(catalogue, norderstedt, citizen, clerk):
         "procedure_key": case.procedure_key,
         "page_slug": "name",
         "index": 0,
-        "action": "abschliessen",
+        "action": "pruefen",
         "stage": "printed",
     }
     return case, values

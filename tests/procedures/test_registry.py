@@ -58,7 +58,7 @@ def test_phone_page_is_asked_only_when_phone_is_chosen():
     slugs = [page.slug for page in procedure.active_pages({"contact_preference": "phone"})]
     assert slugs == ["anliegen", "kontakt", "telefon", "angaben"]
     slugs = [page.slug for page in procedure.active_pages({"contact_preference": "email"})]
-    assert slugs == ["anliegen", "kontakt", "angaben"]
+    assert slugs == ["anliegen", "kontakt", "e-mail", "angaben"]
 
 
 def test_clean_answers_drops_answers_of_pages_not_asked():
@@ -93,7 +93,7 @@ def test_summary_rows_show_choice_labels():
             }
         )
     values = [value for _page, _name, _label, value in rows]
-    assert values == ["S", "M", "No", "By letter", "E", ""]  # "No": no file added
+    assert values == ["S", "M", "No", "By letter", "E"]  # "No": no file added
 
 
 def test_answer_serialisation_and_display():

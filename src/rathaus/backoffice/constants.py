@@ -24,8 +24,7 @@ SORT_CHOICES = [
     ("-status", _("Status, in reverse order")),
 ]
 
-# Actions that need nothing but a click: URL slug -> target status.
+# Actions that need nothing but a click (they decide nothing): URL slug -> target status.
 SIMPLE_ACTIONS = {
     "pruefen": CaseStatus.IN_REVIEW,
-    "abschliessen": CaseStatus.COMPLETED,
 }

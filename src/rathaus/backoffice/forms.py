@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.plugin import procedures
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
-from rathaus.core.forms import KernForm
+from rathaus.core.forms import KernForm, required_message
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
     PAYMENT_LIST_ATTENTION,
@@ -106,6 +106,32 @@ class ReasonForm(KernForm):
         field.label = label
         field.help_text = help_text
         field.error_messages["required"] = required_message
+        # The mixin's wiring made the bound field with the old label: make it again.
+        self._bound_fields_cache.pop("text", None)
+        self._wire_field("text", has_error=False)
+
+
+# The history keeps a decision's text in an encrypted field of this length.
+DECISION_TEXT_MAX_LENGTH = 2000
+
+
+class DecisionForm(KernForm):
+    """The clerk's text with a decision: an answer, a note or a reason, as the procedure asks."""
+
+    text = forms.CharField(
+        max_length=DECISION_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args, label, help_text="", required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["text"]
+        field.label = label
+        field.help_text = help_text
+        field.required = required
+        field.error_messages["required"] = required_message(field)
+        # The mixin's wiring made the bound field with the old label: make it again.
+        self._bound_fields_cache.pop("text", None)
         self._wire_field("text", has_error=False)
 
 

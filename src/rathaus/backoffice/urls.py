@@ -9,6 +9,7 @@ urlpatterns = [
     path("faelle/<str:reference>/", views.case_detail, name="case_detail"),
     path("faelle/<str:reference>/zuweisen/", views.case_assign_to_me, name="case_assign"),
     path("faelle/<str:reference>/genehmigen/", views.case_approve, name="case_approve"),
+    path("faelle/<str:reference>/abschliessen/", views.case_complete, name="case_complete"),
     path("faelle/<str:reference>/ablehnen/", views.case_reject, name="case_reject"),
     path("faelle/<str:reference>/nachfragen/", views.case_request_info, name="case_request_info"),
     path("faelle/<str:reference>/nachricht/", views.case_message, name="case_message"),

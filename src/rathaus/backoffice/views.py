@@ -29,8 +29,8 @@ from rathaus.appointments import selectors as appointment_selectors
 from rathaus.cases import selectors, services
 from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.errors import CaseError
-from rathaus.cases.models import Case, CaseReadCategory
-from rathaus.cases.plugin import procedure_get_or_404, procedure_title
+from rathaus.cases.models import CaseReadCategory
+from rathaus.cases.plugin import procedure_get_or_404, procedure_title, procedures
 from rathaus.cases.transitions import STAGE_STATUSES, transitions_available
 from rathaus.documents import selectors as document_selectors
 from rathaus.documents.errors import DocumentError
@@ -51,6 +51,7 @@ from .constants import (
     SIMPLE_ACTIONS,
 )
 from .forms import (
+    DecisionForm,
     InboxFilterForm,
     PaymentExportForm,
     PaymentListFilterForm,
@@ -96,9 +97,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     detail_url = _reference_url_builder("backoffice:case_detail")
     assign_url = _reference_url_builder("backoffice:case_assign")
     now = timezone.now()
-    # The model's status labels, translated once per request rather than per row.
-    status_field = Case._meta.get_field("status")
-    status_labels = {value: str(label) for value, label in status_field.flatchoices}
+    # Status labels in each procedure's words, translated once per request rather than per row.
+    status_labels: dict[tuple[str, str], str] = {}
+
+    def status_label(case) -> str:
+        key = (case.procedure_key, case.status)
+        if key not in status_labels:
+            procedure = procedures().get(case.procedure_key)
+            status_labels[key] = (
+                procedure.status_label(case.status)
+                if procedure is not None
+                else str(CaseStatus(case.status).label)
+            )
+        return status_labels[key]
+
     # Values are prepared here rather than with template filters: a page has 25 rows and the
     # template engine's per-value work was most of the page's cost (bench/README.md, "inbox").
     rows = []
@@ -113,7 +125,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "mine": case.assignee_id == request.user.pk,
                 "url": detail_url(case.reference),
                 "assign_url": assign_url(case.reference),
-                "status": status_labels.get(case.status, case.status),
+                "status": status_label(case),
                 "submitted_iso": submitted.isoformat() if submitted else "",
                 "submitted": shown,
             }
@@ -181,6 +193,10 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "may_reject": CaseStatus.REJECTED in available,
             "may_request_info": CaseStatus.INFO_REQUESTED in available,
             "stage_label": procedure.stage_label(case.stage) if case.stage else "",
+            "status_label": procedure.status_label(case.status),
+            "words": {
+                status: procedure.decision_words(status) for status in services.CLERK_DECISIONS
+            },
             "stages_available": (
                 procedure.stages_available(from_stage=case.stage, actor_role=ActorRole.STAFF)
                 if case.status in STAGE_STATUSES
@@ -211,7 +227,8 @@ def _documents_for_page(case) -> list:
 @staff_required()
 @require_POST
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    """One-click moves: take into review, mark as completed."""
+    """One-click moves that decide nothing: take into review. Decisions have a confirmation
+    page each (``case_approve``, ``case_complete``, ``case_reject``)."""
     case = _staff_case(request, reference)
     to_status = SIMPLE_ACTIONS.get(action)
     if to_status is None:
@@ -259,35 +276,6 @@ def case_code_letter(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
-@staff_required()
-@require_POST
-def case_approve(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _staff_case(request, reference)
-    try:
-        case, approved = services.case_approve(case=case, actor=request.user)
-        document = selectors.case_issued_documents(case=case).last() if approved else None
-    except (CaseError, DocumentError) as exc:
-        messages.error(request, exc.message)
-    else:
-        if document is not None:
-            messages.success(
-                request,
-                _("The case has been approved and the %(document)s has been issued.")
-                % {"document": selectors.issued_document_title(case=case, document=document)},
-            )
-        elif approved:
-            messages.success(request, _("The case has been approved."))
-        else:
-            messages.info(
-                request,
-                _(
-                    "Your approval has been recorded. This service needs a second approval: "
-                    "a different clerk must confirm it."
-                ),
-            )
-    return redirect(_case_url(case))
-
-
 def _message_form(data=None) -> ReasonForm:
     return ReasonForm(
         data=data,
@@ -324,26 +312,121 @@ def _reason_page(
     )
 
 
+def _decision_notice(procedure, case) -> str:
+    """Whom the decision reaches, and how, as the confirmation page says it."""
+    address = procedure.reply_email(case.answers or {})
+    if address:
+        return _("By e-mail to %(address)s, with your text.") % {"address": address}
+    if case.applicant_id is not None:
+        return _(
+            "A notice without details to the e-mail address of their user account; they read "
+            "your text under “Meine Anliegen”."
+        )
+    return _(
+        "Not by e-mail: the applicant has no user account and gave no e-mail address. Reply "
+        "the way they asked for."
+    )
+
+
+def _case_decision(request: HttpRequest, reference: str, to_status: str) -> HttpResponse:
+    """A clerk's decision, never in one click: GET shows what will happen and to whom, with a
+    field for the clerk's text (answer, note or reason, in the procedure's words); POST takes
+    the decision. The page shows the applicant's name and reply address, so a GET is a read
+    (read log: answers); a POST shows nothing of the case."""
+    if request.method == "GET":
+        case = services.case_read_logged(
+            actor=request.user,
+            municipality=request.municipality,
+            reference=reference,
+            data_categories=[CaseReadCategory.ANSWERS],
+        )
+    else:
+        case = _staff_case(request, reference)
+    procedure = procedure_get_or_404(case.procedure_key)
+    wording = procedure.decision_words(to_status)
+    if wording is None:
+        raise Http404
+    form = DecisionForm(
+        data=request.POST if request.method == "POST" else None,
+        label=wording.text_label,
+        help_text=wording.text_help,
+        required=wording.text_required,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case, moved = services.case_decide(
+                case=case, actor=request.user, to_status=to_status, text=form.cleaned_data["text"]
+            )
+            document = (
+                selectors.case_issued_documents(case=case).last()
+                if moved and to_status == CaseStatus.APPROVED and procedure.approval_documents
+                else None
+            )
+        except (CaseError, DocumentError) as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not moved:
+                messages.info(
+                    request,
+                    _(
+                        "Your approval has been recorded. This service needs a second approval: "
+                        "a different clerk must confirm it."
+                    ),
+                )
+            elif document is not None:
+                messages.success(
+                    request,
+                    _("%(decision)s The document “%(document)s” has been issued.")
+                    % {
+                        "decision": wording.success,
+                        "document": selectors.issued_document_title(case=case, document=document),
+                    },
+                )
+            else:
+                messages.success(request, str(wording.success))
+            return redirect(_case_url(case))
+    documents = (
+        [
+            kind.title
+            for kind in procedure.document_types
+            if kind.key in procedure.approval_documents
+        ]
+        if to_status == CaseStatus.APPROVED
+        else []
+    )
+    return render(
+        request,
+        "backoffice/decision_form.html",
+        {
+            "case": case,
+            "procedure": procedure,
+            "wording": wording,
+            "form": form,
+            "status_now": procedure.status_label(case.status),
+            "status_after": procedure.status_label(to_status),
+            "notice": _decision_notice(procedure, case),
+            "documents": documents,
+            "four_eyes": procedure.four_eyes and to_status == CaseStatus.APPROVED,
+        },
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def case_approve(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_decision(request, reference, CaseStatus.APPROVED)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def case_complete(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_decision(request, reference, CaseStatus.COMPLETED)
+
+
 @staff_required()
 @require_http_methods(["GET", "POST"])
 def case_reject(request: HttpRequest, reference: str) -> HttpResponse:
-    form = ReasonForm(
-        data=request.POST if request.method == "POST" else None,
-        label=gettext_lazy("Reason for the rejection"),
-        help_text=gettext_lazy("The applicant sees this reason."),
-        required_message=gettext_lazy("Give the reason for the rejection."),
-    )
-    return _reason_page(
-        request,
-        reference,
-        form=form,
-        heading=_("Reject the request"),
-        button=_("Reject"),
-        perform=lambda case, text: services.case_transition(
-            case=case, to_status=CaseStatus.REJECTED, actor=request.user, reason=text
-        ),
-        success=_("The request has been rejected."),
-    )
+    return _case_decision(request, reference, CaseStatus.REJECTED)
 
 
 @staff_required()

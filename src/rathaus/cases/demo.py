@@ -28,13 +28,24 @@ DEMO_REQUESTS = [
         "Parkausweis",
         "Ich brauche einen Anwohnerparkausweis.",
         "email",
-        [(S.IN_REVIEW, True, ""), (S.APPROVED, True, "")],
+        [
+            (S.IN_REVIEW, True, ""),
+            (
+                S.APPROVED,
+                True,
+                "Den Ausweis beantragen Sie im Bürgerbüro; bringen Sie Ihren Fahrzeugschein mit.",
+            ),
+        ],
     ),
     (
         "Lärm",
         "Baustellenlärm nachts.",
         "email",
-        [(S.IN_REVIEW, True, ""), (S.APPROVED, True, ""), (S.COMPLETED, True, "")],
+        [
+            (S.IN_REVIEW, True, ""),
+            (S.APPROVED, True, "Wir haben die Baufirma auf die Ruhezeiten hingewiesen."),
+            (S.COMPLETED, True, ""),
+        ],
     ),
     (
         "Spielplatz",
@@ -73,7 +84,7 @@ def load(*, stdout=None) -> None:
                 "message": message,
                 "contact_preference": contact,
                 "applicant_name": citizen.full_name or "Demo",
-                "email": "",
+                "email": citizen.email,
             }
             case = services.case_draft_start(
                 municipality=town, procedure=procedure, actor=citizen, owner_token=""

@@ -141,6 +141,27 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case, municipality=case.municipality_id)
 
 
+def case_status_label(case: Case) -> str:
+    """The case's status in its procedure's words ("answered" for a general request)."""
+    procedure = procedures().get(case.procedure_key)
+    if procedure is None:
+        return str(CaseStatus(case.status).label)
+    return procedure.status_label(case.status)
+
+
+def case_decision_text(*, case: Case, status: str) -> str:
+    """The text the latest move to ``status`` carried: the clerk's answer, note or reason (kept
+    encrypted in the history); "" when there was none."""
+    event = (
+        case_events(case=case)
+        .filter(to_status=status)
+        .exclude(from_status=status)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return event.reason if event is not None else ""
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     created_at: datetime.datetime
@@ -163,6 +184,8 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
     for event in case_events(case=case).select_related("actor"):
         if event.is_stage_change and procedure is not None:
             label = procedure.stage_label(event.to_stage)
+        elif procedure is not None:
+            label = procedure.status_label(event.to_status)
         else:
             label = str(event.to_status_label)
         entries.append(

@@ -73,6 +73,7 @@ from .selectors import (
     access_case_for_staff,
     applicant_name_digest,
     case_attachments,
+    case_decision_text,
     case_language,
     is_staff_of,
     language_supported,
@@ -181,6 +182,8 @@ def _transition_apply(
     applicant_acted = actor is not None and actor.pk == locked.applicant_id
     if to_status == CaseStatus.SUBMITTED and from_status == CaseStatus.DRAFT:
         transaction.on_commit(partial(case_receipt_send, case_id=locked.pk))
+    elif _decision_mailed(case=locked, to_status=to_status, reason=reason):
+        transaction.on_commit(partial(case_decision_send, case_id=locked.pk))
     elif not applicant_acted and to_status != CaseStatus.AWAITING_PAYMENT:
         # (Waiting for payment follows the submit at once; the receipt says so.)
         transaction.on_commit(
@@ -264,7 +267,7 @@ def _decision_apply(*, case: Case, context: JourneyContext) -> None:
 
 
 @transaction.atomic
-def case_decide(*, case: Case) -> Case:
+def case_rule_recheck(*, case: Case) -> Case:
     """Ask the procedure's decision rule again for ``case`` waiting in the back office (submitted,
     in review, information requested), after something the rule looks at changed outside the
     answers (the citizen entered a code letter's code, §23a(3) BMG). Only an approval is applied:
@@ -374,6 +377,46 @@ def case_receipt_send(*, case_id: int) -> None:
             "url": url,
         }
     email_queue(to=to, template="cases/email/receipt", context=context, language=language)
+
+
+def _decision_mailed(*, case: Case, to_status: str, reason: str) -> bool:
+    """Whether a move is a decision to e-mail with its text: the applicant asked to be answered
+    by e-mail (``Procedure.reply_email``) and a clerk decided, or completed with a text."""
+    decision = to_status in DECIDED_STATUSES or (to_status == CaseStatus.COMPLETED and reason)
+    return bool(decision) and bool(
+        procedure_get(case.procedure_key).reply_email(case.answers or {})
+    )
+
+
+def case_decision_send(*, case_id: int) -> None:
+    """E-mail a decision to the address the applicant asked to be answered at: the procedure's
+    word for it and the text the decision carried (an answer, a reason), in the applicant's
+    language. Runs after commit; the mail waits encrypted for the worker, which gets its id."""
+    case = _case_for_mail(case_id)
+    if case is None:
+        return
+    procedure = procedure_get(case.procedure_key)
+    to = procedure.reply_email(case.answers or {})
+    if not to:
+        return
+    url = (
+        municipality_absolute_url(
+            case.municipality, reverse("cases:case_detail", args=[case.reference])
+        )
+        if case.applicant is not None
+        else ""
+    )
+    language = case_language(case=case)
+    with translation.override(language):
+        context = {
+            "municipality_name": case.municipality.name,
+            "service": str(procedure.title),
+            "reference": case.reference,
+            "status": str(procedure.status_label(case.status)),
+            "text": case_decision_text(case=case, status=case.status),
+            "url": url,
+        }
+    email_queue(to=to, template="cases/email/case_decision", context=context, language=language)
 
 
 def case_notify_applicant(*, case_id: int, update: str, value: str = "") -> None:
@@ -907,9 +950,37 @@ def case_request_information(*, case: Case, actor, message: str) -> Case:
     return locked
 
 
+# The decisions a clerk takes on a confirmation page, by the status they lead to.
+CLERK_DECISIONS = (CaseStatus.APPROVED, CaseStatus.COMPLETED, CaseStatus.REJECTED)
+
+
 @transaction.atomic
-def case_approve(*, case: Case, actor) -> tuple[Case, bool]:
-    """Approve a case. Returns ``(case, approved)``.
+def case_decide(*, case: Case, actor, to_status: str, text: str = "") -> tuple[Case, bool]:
+    """A clerk's decision (approve, complete, reject) with the clerk's text: the answer, note
+    or reason the procedure asks for (``Procedure.decision_words``). The text is kept in the
+    history (encrypted), printed in the decision letter and e-mailed to an applicant who asked
+    to be answered by e-mail. Returns ``(case, moved)``; an approval needing a second clerk
+    does not move the case yet (see ``case_approve``)."""
+    _staff_check(actor=actor, case=case)
+    wording = (
+        procedure_get(case.procedure_key).decision_words(to_status)
+        if to_status in CLERK_DECISIONS
+        else None
+    )
+    if wording is None:
+        raise CaseError(CaseErrorCode.UNKNOWN_STATUS)
+    text = (text or "").strip()
+    if wording.text_required and not text:
+        raise CaseError(CaseErrorCode.REASON_REQUIRED)
+    if to_status == CaseStatus.APPROVED:
+        return case_approve(case=case, actor=actor, text=text)
+    return case_transition(case=case, to_status=to_status, actor=actor, reason=text), True
+
+
+@transaction.atomic
+def case_approve(*, case: Case, actor, text: str = "") -> tuple[Case, bool]:
+    """Approve a case. Returns ``(case, approved)``. ``text`` (the clerk's answer or note) is
+    kept with the approval's history event.
 
     Where the procedure asks for four-eyes approval, the first clerk's approval is recorded and the
     case stays in review (``approved`` is False) until a different clerk confirms. The same clerk
@@ -922,7 +993,10 @@ def case_approve(*, case: Case, actor) -> tuple[Case, bool]:
         from_status=locked.status, to_status=CaseStatus.APPROVED, actor_role=ActorRole.STAFF
     )
     if not procedure_get(locked.procedure_key).four_eyes:
-        return case_transition(case=case, to_status=CaseStatus.APPROVED, actor=actor), True
+        approved = case_transition(
+            case=case, to_status=CaseStatus.APPROVED, actor=actor, reason=text
+        )
+        return approved, True
     last_move = (
         CaseEvent.objects.filter(case=locked, municipality=locked.municipality_id)
         .order_by("-created_at", "-pk")
@@ -945,7 +1019,9 @@ def case_approve(*, case: Case, actor) -> tuple[Case, bool]:
     )
     if not earlier:
         return locked, False
-    return case_transition(case=case, to_status=CaseStatus.APPROVED, actor=actor), True
+    # The confirming clerk's text is the one the applicant reads.
+    approved = case_transition(case=case, to_status=CaseStatus.APPROVED, actor=actor, reason=text)
+    return approved, True
 
 
 # --- attachments ---------------------------------------------------------------------------------

@@ -546,7 +546,10 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         request,
         "cases/my_cases.html",
         {
-            "cases": [(case, procedure_title(case.procedure_key)) for case in cases],
+            "cases": [
+                (case, procedure_title(case.procedure_key), selectors.case_status_label(case))
+                for case in cases
+            ],
             "drafts": [
                 (
                     draft,
@@ -600,6 +603,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "procedure": procedure,
             "rows": rows,
             "stage_label": procedure.stage_label(case.stage) if case.stage else "",
+            "status_label": procedure.status_label(case.status),
             "bookings": booking.for_case(case=case) if booking is not None else [],
             "book_url": _appointment_book_url(request, procedure, case),
             "notes": procedure.notes(_context(request, procedure, case)),
@@ -853,6 +857,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             "case": found,
             "procedure": procedure,
             "stage_label": procedure.stage_label(found.stage) if found and found.stage else "",
+            "status_label": procedure.status_label(found.status) if found else "",
         },
         status=status,
     )

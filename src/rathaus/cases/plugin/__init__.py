@@ -18,11 +18,13 @@ from .pages import (
 )
 from .prefill import PrefillSource, prefill_sources
 from .procedure import (
+    DEFAULT_DECISION_WORDING,
     AnswerError,
     Answers,
     CaseAction,
     Decision,
     DecisionOutcome,
+    DecisionWording,
     Note,
     Procedure,
     Stage,
@@ -37,12 +39,14 @@ from .registry import (
 )
 
 __all__ = [
+    "DEFAULT_DECISION_WORDING",
     "AnswerError",
     "Answers",
     "AttachmentPage",
     "CaseAction",
     "Decision",
     "DecisionOutcome",
+    "DecisionWording",
     "DocumentType",
     "JourneyContext",
     "JourneyServices",

@@ -42,6 +42,54 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class DecisionWording:
+    """How a procedure names one of a clerk's decisions (approve, complete, reject) wherever it
+    shows: the button on the case page, the confirmation page, the status in the history, on
+    the citizen's timeline and in the e-mail. ``text_label`` asks for the clerk's text (an
+    answer, a note, a reason), which goes into the history, the decision letter and the e-mail
+    to an applicant who asked to be answered by e-mail; ``text_required`` makes it mandatory."""
+
+    action: Any  # the button: "Approve"
+    heading: Any  # the confirmation page's heading: "Approve the application"
+    status: Any  # the resulting status as the citizen reads it: "approved"
+    text_label: Any
+    text_help: Any = ""
+    text_required: bool = False
+    success: Any = ""  # the clerk's confirmation after the move
+
+
+# The engine's wording of the decisions a clerk takes; a procedure replaces entries with its own
+# (``Procedure.decision_wording``).
+DEFAULT_DECISION_WORDING: dict[str, DecisionWording] = {
+    CaseStatus.APPROVED: DecisionWording(
+        action=_("Approve"),
+        heading=_("Approve the application"),
+        status=_("approved"),
+        text_label=_("Note to the applicant (optional)"),
+        text_help=_("Shown to the applicant with the decision and printed in its letter."),
+        success=_("The case has been approved."),
+    ),
+    CaseStatus.COMPLETED: DecisionWording(
+        action=_("Mark as completed"),
+        heading=_("Mark the case as completed"),
+        status=_("completed"),
+        text_label=_("Note to the applicant (optional)"),
+        text_help=_("Shown to the applicant in the history of their request."),
+        success=_("The case has been completed."),
+    ),
+    CaseStatus.REJECTED: DecisionWording(
+        action=_("Reject"),
+        heading=_("Reject the request"),
+        status=_("rejected"),
+        text_label=_("Reason for the rejection"),
+        text_help=_("The applicant reads this reason."),
+        text_required=True,
+        success=_("The request has been rejected."),
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Stage:
     """A step of a procedure's own, layered on the engine's states (e.g. an ID card "in
     production", "ready for pick-up"). Shown on the citizen's timeline and as an inbox filter."""
@@ -125,6 +173,10 @@ class Procedure:
     # Whether the public status look-up answers for this procedure's cases (see
     # ``status_lookup_birth_dates``).
     status_lookup: ClassVar[bool] = False
+    # How this procedure names a clerk's decisions, by the status they lead to (approved,
+    # completed, rejected); missing entries keep the engine's words. A general request is
+    # "answered", not "approved".
+    decision_wording: ClassVar[dict[str, DecisionWording]] = {}
 
     # --- questions ---------------------------------------------------------------------------
     def active_pages(self, answers: Answers) -> list[type[QuestionPage]]:
@@ -178,6 +230,12 @@ class Procedure:
         """The e-mail address an applicant without an account gave (for the receipt e-mail);
         "" when there is none. An account's own address always comes first."""
         return str(answers.get("email") or "").strip()
+
+    def reply_email(self, answers: Answers) -> str:
+        """The address at which the applicant asked to be answered by e-mail ("" when they did
+        not). A clerk's decision is then e-mailed there with the clerk's text; otherwise the
+        applicant's account gets the usual notice without details."""
+        return ""
 
     def cross_check(self, context: JourneyContext) -> list[AnswerError]:
         """Rules across pages, run on the check page, on submit and when a page they name is
@@ -235,6 +293,22 @@ class Procedure:
 
     def on_withdrawn(self, context: JourneyContext) -> None:
         """The citizen withdrew the case."""
+
+    # --- wording -----------------------------------------------------------------------------
+    def decision_words(self, status: str) -> DecisionWording | None:
+        """This procedure's words for the clerk's decision leading to ``status`` (None: no
+        clerk's decision leads there)."""
+        return self.decision_wording.get(status) or DEFAULT_DECISION_WORDING.get(status)
+
+    def status_label(self, status: str) -> str:
+        """A status as this procedure names it ("answered" for an approved general request)."""
+        wording = self.decision_wording.get(status)
+        if wording is not None:
+            return str(wording.status)
+        try:
+            return str(CaseStatus(status).label)
+        except ValueError:
+            return status
 
     # --- stages and documents ----------------------------------------------------------------
     def stage(self, key: str) -> Stage | None:

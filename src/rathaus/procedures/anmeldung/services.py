@@ -13,7 +13,7 @@ from rathaus.cases.constants import ActorRole, CaseErrorCode
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case
 from rathaus.cases.selectors import case_language
-from rathaus.cases.services import actor_role_for_case, case_decide, case_stage_set
+from rathaus.cases.services import actor_role_for_case, case_rule_recheck, case_stage_set
 from rathaus.core.audit import audit_event_record
 from rathaus.documents.rendering import pdf_render
 from rathaus.register.constants import AssignmentCodeKind, RegisterErrorCode
@@ -119,7 +119,7 @@ def code_letter_redeem(*, case, actor, code: str) -> Case:
         target=locked,
         data={},
     )
-    decided = case_decide(case=locked)
+    decided = case_rule_recheck(case=locked)
     for field in ("status", "stage", "decided_at", "closed_at", "updated_at"):
         setattr(case, field, getattr(decided, field))
     return decided

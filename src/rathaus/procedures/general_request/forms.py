@@ -50,6 +50,23 @@ class ContactPreferencePage(QuestionPage):
     )
 
 
+class EmailPage(QuestionPage):
+    slug = "e-mail"
+    title = _("Your e-mail address")
+
+    prefill = {"email": ("account", "email")}
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We send our answer to this address."),
+    )
+
+    @classmethod
+    def condition(cls, answers: Answers) -> bool:
+        return answers.get("contact_preference") == ContactPreference.EMAIL
+
+
 class PhonePage(QuestionPage):
     slug = "telefon"
     title = _("Your phone number")
@@ -69,7 +86,6 @@ class ApplicantPage(QuestionPage):
     slug = "angaben"
     title = _("Your details")
 
-    prefill = {"applicant_name": ("account", "full_name"), "email": ("account", "email")}
+    prefill = {"applicant_name": ("account", "full_name")}
 
     applicant_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
