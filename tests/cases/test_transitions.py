@@ -29,7 +29,7 @@ EXPECTED = {
     (S.SUBMITTED, S.REJECTED): {T, Y},
     (S.SUBMITTED, S.WITHDRAWN): {C},
     (S.IN_REVIEW, S.INFO_REQUESTED): {T},
-    # ... and again when the citizen supplies what the clerk waited for (services.case_rule_recheck).
+    # ... and again when the citizen supplies what the clerk waited for (case_rule_recheck).
     (S.IN_REVIEW, S.APPROVED): {T, Y},
     (S.IN_REVIEW, S.REJECTED): {T},
     (S.IN_REVIEW, S.WITHDRAWN): {C},
