@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from rathaus.core.crypto import blind_index
+
+from .constants import DEVICE_TOKEN_PURPOSE
+from .models import Terminal
+
+
+def device_token_digest(token: str) -> str:
+    return blind_index(token, purpose=DEVICE_TOKEN_PURPOSE) if token else ""
+
+
+def terminal_for_device(*, municipality, token: str) -> Terminal | None:
+    """The active terminal of ``municipality`` whose device token the browser holds, else None
+    (a revoked terminal, a re-enrolled one, or another town's)."""
+    digest = device_token_digest(token)
+    if municipality is None or not digest:
+        return None
+    return (
+        Terminal.objects.select_related("office")
+        .filter(municipality=municipality, device_token_digest=digest, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def terminal_list(*, municipality) -> QuerySet[Terminal]:
+    return Terminal.objects.filter(municipality=municipality).select_related("office")
