@@ -19,7 +19,7 @@ class TerminalAdmin(MunicipalityScopedAdmin):
     readonly_fields = ["created_at", "enrolled_at", "last_seen_at", "revoked_at"]
     actions = ["issue_code", "revoke"]
 
-    @admin.display(description=_("state"))
+    @admin.display(description=_("status"))
     def state(self, terminal: Terminal) -> str:
         if terminal.revoked_at:
             return _("revoked")

@@ -73,7 +73,7 @@ def enrol(request):
                 samesite="Lax",
             )
             return response
-    return render(request, "kiosk/enrol.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "kiosk/enrol.html", {"form": form})
 
 
 @require_GET
@@ -154,7 +154,6 @@ def check_in(request):
         request,
         "kiosk/check_in.html",
         {"form": form, "office": office},
-        status=400 if form.errors else 200,
     )
 
 
