@@ -14,6 +14,9 @@ def test_what_leaves_rathaus():
     assert leaves_rathaus("mailto:rathaus@example.org", HOST)
     assert leaves_rathaus("tel:+49401234", HOST)
     assert leaves_rathaus("javascript:alert(1)", HOST)
+    # The identity provider's login may be allowed (RATHAUS_KIOSK_ALLOWED_HOSTS).
+    assert not leaves_rathaus("https://id.bund.de/saml", HOST, ("id.bund.de",))
+    assert leaves_rathaus("https://example.org/", HOST, ("id.bund.de",))
 
 
 def test_foreign_links_lose_their_target_and_forms_their_memory():

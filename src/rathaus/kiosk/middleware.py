@@ -43,15 +43,19 @@ def device_token(request: HttpRequest) -> str:
     return request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT) or ""
 
 
-def leaves_rathaus(url: str, host: str) -> bool:
-    """Whether following ``url`` from a page on ``host`` would leave this Rathaus site."""
+def leaves_rathaus(url: str, host: str, allowed: tuple[str, ...] = ()) -> bool:
+    """Whether following ``url`` from a page on ``host`` would leave this Rathaus site.
+
+    ``allowed``: other hosts a terminal may go to (``RATHAUS_KIOSK_ALLOWED_HOSTS``: the identity
+    provider's login, whose eID flow hands over to the terminal's own eID client)."""
     url = url.strip()
     if url.startswith(("#", "/")) and not url.startswith("//"):
         return False
     split = urlsplit(url)
     if split.scheme and split.scheme not in ("http", "https"):
         return True  # mailto:, tel:, javascript: and the like hand over to something else
-    return bool(split.netloc) and split.netloc.lower() != host.lower()
+    netloc = split.netloc.lower()
+    return bool(netloc) and netloc != host.lower() and netloc not in allowed
 
 
 def forget_visitor(response: HttpResponse) -> HttpResponse:
@@ -106,15 +110,16 @@ class KioskMiddleware:
     def _finish(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         host = request.get_host()
+        allowed = tuple(name.lower() for name in settings.RATHAUS_KIOSK_ALLOWED_HOSTS)
         location = response.get("Location", "")
-        if location and leaves_rathaus(location, host):
+        if location and leaves_rathaus(location, host, allowed):
             return self._finish(request, render(request, "kiosk/leaves.html", status=200))
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         disposition = response.get("Content-Disposition", "").lower()
         if content_type in DOWNLOAD_CONTENT_TYPES or disposition.startswith("attachment"):
             return self._no_download(request, response, content_type)
         if content_type == "text/html" and not response.streaming:
-            response.content = self._without_foreign_links(response.content, host)
+            response.content = self._without_foreign_links(response.content, host, allowed)
         return response
 
     def _no_download(self, request, response, content_type: str) -> HttpResponse:
@@ -131,10 +136,10 @@ class KioskMiddleware:
         return page
 
     @staticmethod
-    def _without_foreign_links(content: bytes, host: str) -> bytes:
+    def _without_foreign_links(content: bytes, host: str, allowed: tuple[str, ...] = ()) -> bytes:
         def unlink(match: re.Match) -> bytes:
             href = match.group(3).decode("utf-8", "replace")
-            if leaves_rathaus(href, host):
+            if leaves_rathaus(href, host, allowed):
                 return match.group(1) + b" data-rh-unlinked"
             return match.group(0)
 

@@ -238,6 +238,12 @@ MEDIA_URL = "/media/"
 # counts the last RATHAUS_KIOSK_COUNTDOWN_SECONDS down visibly (docs/kiosk.md).
 RATHAUS_KIOSK_IDLE_SECONDS = int(os.environ.get("RATHAUS_KIOSK_IDLE_SECONDS", "120"))
 RATHAUS_KIOSK_COUNTDOWN_SECONDS = int(os.environ.get("RATHAUS_KIOSK_COUNTDOWN_SECONDS", "30"))
+# Other hosts a terminal may open (comma-separated host[:port]): the identity provider's login.
+RATHAUS_KIOSK_ALLOWED_HOSTS = [
+    name.strip()
+    for name in os.environ.get("RATHAUS_KIOSK_ALLOWED_HOSTS", "").split(",")
+    if name.strip()
+]
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "1800"))
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
