@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from rathaus.appointments.models import WaitTicket
 from rathaus.core.crypto import blind_index
 
 from .constants import DEVICE_TOKEN_PURPOSE
@@ -27,3 +28,12 @@ def terminal_for_device(*, municipality, token: str) -> Terminal | None:
 
 def terminal_list(*, municipality) -> QuerySet[Terminal]:
     return Terminal.objects.filter(municipality=municipality).select_related("office")
+
+
+def visitor_ticket(*, municipality, office, ticket_id: int) -> WaitTicket | None:
+    """The Wartenummer the visitor drew at this terminal (its id lives in their session only)."""
+    return (
+        WaitTicket.objects.filter(municipality=municipality, office=office, pk=ticket_id)
+        .select_related("booking")
+        .first()
+    )

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rathaus.appointments import queue
 from rathaus.appointments.errors import AppointmentError
-from rathaus.appointments.models import WaitTicket
 from rathaus.catalogue.selectors import service_list_for, service_start_url
 
+from . import selectors
 from .constants import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_AGE,
@@ -161,14 +161,10 @@ def check_in(request):
 def ticket(request):
     """The Wartenummer just drawn, to print; it is kept in the visitor's session only."""
     office = _office(request)
-    wait_ticket = (
-        WaitTicket.objects.filter(
-            municipality=request.municipality,
-            office=office,
-            pk=request.session.get(SESSION_TICKET, 0),
-        )
-        .select_related("booking")
-        .first()
+    wait_ticket = selectors.visitor_ticket(
+        municipality=request.municipality,
+        office=office,
+        ticket_id=request.session.get(SESSION_TICKET, 0),
     )
     if wait_ticket is None:
         return redirect("kiosk:start")
