@@ -64,6 +64,15 @@ def test_a_code_works_only_in_its_own_town(reinbek, terminal):
     assert DEVICE_COOKIE not in refused.cookies
 
 
+def test_enrolment_tries_are_limited_per_address(norderstedt, terminal):
+    guesser = Client(HTTP_HOST="norderstedt.localhost")
+    for _ in range(10):
+        assert guesser.post("/terminal/einrichten/", {"code": "WRONG-CODE"}).context["form"].errors
+    refused = guesser.post("/terminal/einrichten/", {"code": terminal.code})
+    assert DEVICE_COOKIE not in refused.cookies
+    assert "Zu viele Versuche" in refused.content.decode()
+
+
 def test_the_device_cookie_is_no_terminal_in_another_town(kiosk_client, reinbek):
     cookie = kiosk_client.cookies[DEVICE_COOKIE].value
     other = Client(HTTP_HOST="reinbek.localhost")

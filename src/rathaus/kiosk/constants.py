@@ -12,6 +12,9 @@ DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365 * 5
 DEVICE_TOKEN_PURPOSE = "kiosk-device-token"
 ENROLMENT_CODE_PURPOSE = "kiosk-enrolment-code"
 ENROLMENT_CODE_LIFETIME = datetime.timedelta(hours=24)
+# Tries at /terminal/einrichten/ per address and hour: enough for typing errors, not for guessing.
+ENROLMENT_ATTEMPTS_PER_ADDRESS = 10
+ENROLMENT_ATTEMPT_WINDOW = 60 * 60
 ENROLMENT_CODE_LENGTH = 12
 # No 0/O, 1/I/L: the code is read off one screen and typed on another.
 ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -47,3 +50,4 @@ class WipeReason(models.TextChoices):
 
 class KioskErrorCode(models.TextChoices):
     CODE_INVALID = "code_invalid", _("This code is not valid. Ask the town hall for a new one.")
+    TOO_MANY_ATTEMPTS = "too_many_attempts", _("Too many tries. Please try again in an hour.")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rathaus.accounts.throttle import client_ip, lookup_allowed
 from rathaus.appointments import queue
 from rathaus.appointments.errors import AppointmentError
 from rathaus.catalogue.selectors import service_list_for, service_start_url
@@ -22,9 +23,12 @@ from .constants import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_AGE,
     DEVICE_COOKIE_SALT,
+    ENROLMENT_ATTEMPT_WINDOW,
+    ENROLMENT_ATTEMPTS_PER_ADDRESS,
     SESSION_CONTRAST,
     SESSION_LARGE_TEXT,
     SESSION_TICKET,
+    KioskErrorCode,
     WipeReason,
 )
 from .errors import KioskError
@@ -54,6 +58,14 @@ def enrol(request):
     """A town's administration gave a one-time code: this browser becomes that terminal."""
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not lookup_allowed(
+            scope="kiosk-enrol",
+            ip=client_ip(request),
+            limit=ENROLMENT_ATTEMPTS_PER_ADDRESS,
+            window=ENROLMENT_ATTEMPT_WINDOW,
+        ):
+            form.add_error("code", KioskError(KioskErrorCode.TOO_MANY_ATTEMPTS).message)
+            return render(request, "kiosk/enrol.html", {"form": form})
         try:
             _terminal_row, token = terminal_enrol(
                 municipality=request.municipality, code=form.cleaned_data["code"]
