@@ -18,7 +18,7 @@ PUBLIC_MODULES = {
         "demo",
         "throttle",
     },
-    "appointments": {"models", "services", "selectors", "constants", "errors", "api"},
+    "appointments": {"models", "services", "selectors", "constants", "errors", "api", "queue"},
     "cases": {
         "models",
         "services",

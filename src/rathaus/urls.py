@@ -14,6 +14,7 @@ urlpatterns = [
     path("pruefen/", include("rathaus.documents.urls")),
     path("termine/", include("rathaus.appointments.urls")),
     path("briefwahl/", include("rathaus.elections.urls")),
+    path("terminal/", include("rathaus.kiosk.urls")),
     path("bezahlen/", include("rathaus.payments.urls")),
     path("demo-bezahlplattform/", include("rathaus.payments.providers.demo.urls")),
     path("", include("rathaus.web.urls")),

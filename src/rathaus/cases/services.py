@@ -814,6 +814,27 @@ def case_drafts_expired_delete(*, now: datetime.datetime | None = None) -> int:
     return per_model.get(Case._meta.label, 0)
 
 
+@transaction.atomic
+def case_drafts_of_owner_delete(*, municipality, owner_token: str) -> int:
+    """Delete the drafts that one browser session started (a Bürgerterminal's visitor leaving):
+    those whose owner token is ``owner_token``, with or without an account. Returns how many.
+
+    Their uploaded files go with the orphaned-file sweep, as for expired drafts."""
+    digest = owner_token_digest(owner_token)
+    if not digest:
+        return 0
+    drafts = Case.objects.filter(
+        municipality=municipality, status=CaseStatus.DRAFT, owner_token_digest=digest
+    )
+    _, per_model = drafts.delete()
+    deleted = per_model.get(Case._meta.label, 0)
+    if deleted:
+        audit_event_record(
+            action="case.drafts_discarded", municipality=municipality, data={"count": deleted}
+        )
+    return deleted
+
+
 # --- Postfach ------------------------------------------------------------------------------------
 def messages_mark_read(*, case: Case, reader) -> int:
     """The applicant has opened their case page: the town's messages on it count as read."""

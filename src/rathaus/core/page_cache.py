@@ -28,7 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 CACHE_ALIAS = "pages"
-PERSONAL_COOKIES = ("messages",)
+# "rathaus_terminal": a Bürgerterminal's device cookie; its pages differ (rathaus.kiosk).
+PERSONAL_COOKIES = ("messages", "rathaus_terminal")
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "rathaus.backoffice",
     "rathaus.api",
     "rathaus.web",
+    "rathaus.kiosk",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,8 @@ MIDDLEWARE = [
     "rathaus.accounts.browser_middleware.BrowserOTPMiddleware",
     "rathaus.accounts.browser_middleware.BrowserSessionIdleTimeoutMiddleware",
     "rathaus.accounts.browser_middleware.BrowserMessageMiddleware",
+    # After sessions and authentication: marks and limits a Bürgerterminal's requests.
+    "rathaus.kiosk.middleware.KioskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -152,6 +155,7 @@ TEMPLATES = [
                 "rathaus.cases.context_processors.my_requests",
                 "rathaus.appointments.context_processors.opening_hours",
                 "rathaus.backoffice.context_processors.staff_navigation",
+                "rathaus.kiosk.context_processors.kiosk",
             ],
         },
     },
@@ -232,6 +236,16 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 MEDIA_URL = "/media/"
 
 # Sessions end after 30 minutes without a request (see SessionIdleTimeoutMiddleware).
+# Bürgerterminal: a visitor's session is wiped after this many seconds without input; the page
+# counts the last RATHAUS_KIOSK_COUNTDOWN_SECONDS down visibly (docs/kiosk.md).
+RATHAUS_KIOSK_IDLE_SECONDS = int(os.environ.get("RATHAUS_KIOSK_IDLE_SECONDS", "120"))
+RATHAUS_KIOSK_COUNTDOWN_SECONDS = int(os.environ.get("RATHAUS_KIOSK_COUNTDOWN_SECONDS", "30"))
+# Other hosts a terminal may open (comma-separated host[:port]): the identity provider's login.
+RATHAUS_KIOSK_ALLOWED_HOSTS = [
+    name.strip()
+    for name in os.environ.get("RATHAUS_KIOSK_ALLOWED_HOSTS", "").split(",")
+    if name.strip()
+]
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "1800"))
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
