@@ -50,6 +50,7 @@ CITIZEN = {
     "cases:group_add": False,
     "cases:group_item": False,
     "cases:group_remove": False,
+    "procedures:code_letter_enter": False,  # only while a code letter waits
     "payments:overview": True,
     "payments:return": False,
     "payments:receipt": False,
