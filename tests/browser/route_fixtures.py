@@ -292,7 +292,7 @@ def _paid(payment: Payment) -> Payment:
     return payment
 
 
-def _booking(town: Municipality):
+def _booking(town: Municipality, *, finalise: bool = True):
     office = Office.objects.filter(municipality=town, is_active=True).order_by("name").first()
     today = timezone.localdate()
     services = [("personalausweis", 1)]
@@ -314,8 +314,8 @@ def _booking(town: Municipality):
         phone="",
     )
     confirm_token = appointment_services.confirm_token_make(booking)
-    # A second booking stays unconfirmed, so its confirmation link still shows its page.
-    appointment_services.booking_finalise(municipality=town, token=confirm_token)
+    if finalise:
+        appointment_services.booking_finalise(municipality=town, token=confirm_token)
     return office, booking, confirm_token
 
 
@@ -386,8 +386,9 @@ def build() -> dict[str, str]:
         actor=erika,
     )
 
-    office, booking, confirm_token = _booking(town)
-    _office2, _booking2, open_confirm_token = _booking(town)
+    office, booking, _token = _booking(town)
+    # A second booking stays unconfirmed, so its confirmation link still shows its page.
+    _office, _unconfirmed, open_confirm_token = _booking(town, finalise=False)
     election, application, wahlschein = _election(town)
     attachment_row = OutboxAttachment.objects.order_by("pk").first()
     return {
