@@ -134,7 +134,7 @@ def booking_walk(page, base: str) -> None:
 def serve(port: str):
     """Starts the demo (web server and worker) in a process group of its own; returns it once
     the start page answers."""
-    demo = subprocess.Popen(
+    demo = subprocess.Popen(  # noqa: S603 - our own fixed command line
         [sys.executable, "manage.py", "run_demo", "--port", port],
         cwd=ROOT,
         env={**os.environ, "RATHAUS_PUBLIC_PORT": port},
