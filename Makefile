@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-fast install install-demo install-dev assets messages lint format bench run-worker clean
+.PHONY: demo test test-fast install install-demo install-dev assets messages lint format bench run-worker clean screenshots
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -53,6 +53,15 @@ test-fast: install-dev messages
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+# Current screenshots of the main pages in docs/screenshots/: loads the demo data and starts the demo
+# on SCREENSHOT_PORT for as long as it takes (the README shows some of them).
+SCREENSHOT_PORT ?= 8765
+screenshots: export RATHAUS_PUBLIC_PORT = $(SCREENSHOT_PORT)
+screenshots: install-dev assets messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_data
+	$(PY) docs/screenshots/take.py --serve $(SCREENSHOT_PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests bench

@@ -1,16 +1,23 @@
-"""Takes the screenshots in docs/screenshots/ from a running demo (`make demo`), in headless
-Chromium: `.venv/bin/python docs/screenshots/take.py [http://127.0.0.1:8000]`.
+"""Takes the screenshots in docs/screenshots/ in headless Chromium: `make screenshots` starts the
+demo for the time it takes (`--serve PORT`); against a demo that is already running:
+`.venv/bin/python docs/screenshots/take.py [http://127.0.0.1:8000]`.
 
 Walks the demo as a visitor would: start page, a service page, a general request up to "check
 your answers" (then submitted), "My requests" at 320 px, an appointment up to its confirmation
-(the link from the demo outbox), and the back-office inbox after the staff login.
+(the link from the demo outbox), the Leichte Sprache and sign-language pages, the accessibility
+feedback form at 320 px, and the back-office inbox after the staff login.
 """
 
 from __future__ import annotations
 
 import binascii
+import os
 import re
+import signal
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +25,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect, sync_playwright
 
 OUT = Path(__file__).resolve().parent
+ROOT = OUT.parents[1]
 CITIZEN = ("erika.mustermann@example.org", "Buerger-Demo-2026")
 STAFF = ("sachbearbeitung@norderstedt.example", "Rathaus-Demo-2026")
 STAFF_KEY = "3132333435363738393031323334353637383930"
@@ -79,6 +87,16 @@ def main(port_base: str) -> None:
         booking_walk(page, base)
         shot(page, "appointment-confirmation")
 
+        page.goto(base + "/leichte-sprache/")
+        shot(page, "leichte-sprache")
+        page.goto(base + "/gebaerdensprache/")
+        shot(page, "gebaerdensprache")
+        page.set_viewport_size(NARROW)
+        page.goto(base + "/barrierefreiheit/rueckmeldung/")
+        submit(page)  # empty: the error summary takes focus
+        shot(page, "accessibility-feedback-320")
+        page.set_viewport_size(DESKTOP)
+
         staff = browser.new_page(viewport=DESKTOP, locale="de-DE")
         staff.goto(base + "/konto/mitarbeitende/anmelden/?next=/verwaltung/")
         staff.fill("#id_email", STAFF[0])
@@ -107,11 +125,53 @@ def booking_walk(page, base: str) -> None:
     page.fill("#id_name", "Erika Mustermann")
     page.fill("#id_email", CITIZEN[0])
     submit(page)
-    page.goto(base + "/demo/postausgang/")
+    # The worker sends the e-mail a moment later: look again until it is in the outbox.
     link = page.locator("article.rh-outbox-message a[href*='/termine/bestaetigen/']").first
+    for _attempt in range(30):
+        page.goto(base + "/demo/postausgang/")
+        if link.count():
+            break
+        time.sleep(1)
     page.goto(re.sub(r"^https?://[^/]+", base, link.get_attribute("href")))
     submit(page)
 
 
+def serve(port: str):
+    """Starts the demo (web server and worker) in a process group of its own; returns it once
+    the start page answers."""
+    demo = subprocess.Popen(  # noqa: S603 - our own fixed command line
+        [sys.executable, "manage.py", "run_demo", "--port", port],
+        cwd=ROOT,
+        env={**os.environ, "RATHAUS_PUBLIC_PORT": port},
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    for _attempt in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+            return demo
+        except OSError:
+            if demo.poll() is not None:
+                raise SystemExit("the demo did not start") from None
+            time.sleep(0.5)
+    stop(demo)
+    raise SystemExit("the demo did not answer within a minute")
+
+
+def stop(demo) -> None:
+    os.killpg(demo.pid, signal.SIGINT)
+    try:
+        demo.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(demo.pid, signal.SIGKILL)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
+    if len(sys.argv) > 2 and sys.argv[1] == "--serve":
+        running = serve(sys.argv[2])
+        try:
+            main(f"http://127.0.0.1:{sys.argv[2]}")
+        finally:
+            stop(running)
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")

@@ -481,15 +481,18 @@ def case_access_check(
     """Whether ``actor`` may apply for ``procedure`` in ``municipality``: the one place for it,
     used by the web journey and the API alike.
 
-    The town must offer the procedure's catalogue service (``service_not_offered``); the
-    catalogue's trust level for the service is the one source of the identity proof needed:
-    above "basic" it needs a login with at least that level, and a procedure that declares
-    ``account_required`` needs a login in any case.
+    The town must offer the procedure's catalogue service (``service_not_offered``) unless the
+    procedure is ``offered_everywhere``; the catalogue's trust level for the service is the one
+    source of the identity proof needed: above "basic" it needs a login with at least that
+    level, and a procedure that declares ``account_required`` needs a login in any case.
     """
-    offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
-    if offering is None:
-        raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
-    required = offering.service.trust_level
+    if procedure.offered_everywhere:
+        required = TrustLevel.BASIC
+    else:
+        offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
+        if offering is None:
+            raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
+        required = offering.service.trust_level
     authenticated = actor is not None and actor.is_authenticated
     if required != TrustLevel.BASIC and not (
         authenticated and trust_satisfies(trust_level, required)

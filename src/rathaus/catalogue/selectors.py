@@ -158,6 +158,16 @@ def service_start_url(*, offering: MunicipalityService) -> str | None:
         return None
 
 
+def services_online_for(*, municipality) -> list[tuple[MunicipalityService, str]]:
+    """The services a citizen can do online in this town, each with where it starts (the
+    Leichte Sprache page explains every one of them)."""
+    started = (
+        (offering, service_start_url(offering=offering))
+        for offering in _offerings(municipality=municipality)
+    )
+    return [(offering, url) for offering, url in started if url]
+
+
 # Which services the town's offices take appointments for: the appointments app sits above the
 # catalogue and tells it when Django starts (``appointment_finder_set``). The finder takes the
 # municipality's id and a service slug and answers whether an office of the town offers it.

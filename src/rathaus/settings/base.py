@@ -66,6 +66,7 @@ RATHAUS_PROCEDURES = [
     "rathaus.procedures.anmeldung.procedure.Anmeldung",
     "rathaus.procedures.anmeldung.procedure.Ummeldung",
     "rathaus.procedures.fuehrungszeugnis.procedure.Fuehrungszeugnis",
+    "rathaus.procedures.accessibility_feedback.procedure.AccessibilityFeedback",
 ]
 
 # How applications for a Führungszeugnis reach the federal register (a state's gateway plugs in

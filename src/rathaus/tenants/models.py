@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +53,20 @@ class Municipality(models.Model):
         _("accessibility statement (English)"), blank=True
     )
     opening_hours_en = models.TextField(_("note on opening hours (English)"), blank=True)
+    # The page in German Sign Language (DGS): a video served by the portal itself, or a link to
+    # where the town publishes it (not embedded: no request leaves for another site unasked).
+    sign_language_video = models.FileField(
+        _("video in German Sign Language"),
+        upload_to="gebaerdensprache/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm"])],
+        help_text=_("An MP4 or WebM file, shown on the page in German Sign Language."),
+    )
+    sign_language_video_url = models.URLField(
+        _("link to the video in German Sign Language"),
+        blank=True,
+        help_text=_("Where the town publishes the video, if not uploaded here; shown as a link."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

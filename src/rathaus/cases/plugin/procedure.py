@@ -144,6 +144,9 @@ class Procedure:
     # the trust level an applicant needs and of the fee; a town offers the procedure exactly
     # when it offers that service.
     service_slug: ClassVar[str] = ""
+    # A procedure the law requires of every town (the accessibility feedback) is offered without
+    # a catalogue entry: free, at trust level "basic", whatever the town's catalogue holds.
+    offered_everywhere: ClassVar[bool] = False
     pages: ClassVar[list[type[QuestionPage]]] = []
     # Drafts need an account even where the service's trust level would admit anyone.
     account_required: ClassVar[bool] = False
