@@ -64,6 +64,16 @@ class Visit:
 
 V = Visit
 ROUTES: dict[str, Visit] = {
+    # The Bürgerterminal: its pages do not exist for an ordinary browser (404);
+    # tests/browser/test_kiosk.py walks them, with axe, on an enrolled terminal.
+    "kiosk:enrol": V(ANONYMOUS, "/terminal/einrichten/"),
+    "kiosk:start": V(ANONYMOUS, "/terminal/", FILE, 404),
+    "kiosk:check_in": V(ANONYMOUS, "/terminal/einchecken/", FILE, 404),
+    "kiosk:ticket": V(ANONYMOUS, "/terminal/nummer/", FILE, 404),
+    "kiosk:done": V(ANONYMOUS, "/terminal/fertig/", POST_ONLY, 405),
+    "kiosk:alive": V(ANONYMOUS, "/terminal/aktiv/", POST_ONLY, 405),
+    "kiosk:display": V(ANONYMOUS, "/terminal/anzeige/", POST_ONLY, 405),
+    "kiosk:walk_in": V(ANONYMOUS, "/terminal/wartenummer/", POST_ONLY, 405),
     # Public pages
     "web:home": V(ANONYMOUS, "/"),
     "web:imprint": V(ANONYMOUS, "/impressum/"),
@@ -117,6 +127,8 @@ ROUTES: dict[str, Visit] = {
     "cases:status_lookup": V(ANONYMOUS, "/anliegen/status/"),
     "cases:case_detail": V(CITIZEN, "/anliegen/meine/{case}/"),
     "cases:case_withdraw": V(CITIZEN, "/anliegen/meine/{case}/zurueckziehen/"),
+    # Only while a code letter waits for an Anmeldung (tests/browser/test_code_letter_journey.py).
+    "procedures:code_letter_enter": V(CITIZEN, "/anliegen/meine/{case}/codebrief/", FILE, 404),
     "cases:attachment_download": V(
         CITIZEN, "/anliegen/meine/{case}/anhaenge/{attachment}/", FILE, content_type="image/png"
     ),
@@ -209,7 +221,8 @@ ROUTES: dict[str, Visit] = {
     "backoffice:inbox": V(CLERK, "/verwaltung/"),
     "backoffice:case_detail": V(CLERK, "/verwaltung/faelle/{case}/"),
     "backoffice:case_assign": V(CLERK, "/verwaltung/faelle/{case}/zuweisen/", POST_ONLY, 405),
-    "backoffice:case_approve": V(CLERK, "/verwaltung/faelle/{case}/genehmigen/", POST_ONLY, 405),
+    "backoffice:case_approve": V(CLERK, "/verwaltung/faelle/{case}/genehmigen/"),
+    "backoffice:case_complete": V(CLERK, "/verwaltung/faelle/{case}/abschliessen/"),
     "backoffice:case_reject": V(CLERK, "/verwaltung/faelle/{case}/ablehnen/"),
     "backoffice:case_request_info": V(CLERK, "/verwaltung/faelle/{case}/nachfragen/"),
     "backoffice:case_message": V(CLERK, "/verwaltung/faelle/{case}/nachricht/"),
