@@ -24,11 +24,12 @@ from . import selectors, services
 from .constants import (
     STATUS_LOOKUP_WINDOW_SECONDS,
     STATUS_LOOKUPS_PER_WINDOW,
+    VOTER_NUMBER_PARAM,
     Basis,
     ElectionErrorCode,
 )
 from .errors import ElectionError
-from .forms import AcceptForm, ApplicationForm, RejectForm, StatusLookupForm
+from .forms import AcceptForm, ApplicationForm, PollingCardsForm, RejectForm, StatusLookupForm
 from .rules import Ground
 
 # The confirmation page is shown only to the browser that applied. A signed cookie remembers its
@@ -37,7 +38,6 @@ from .rules import Ground
 CONFIRMATION_COOKIE = "briefwahl_antraege"
 CONFIRMATION_SALT = "rathaus.elections.confirmation"
 CONFIRMATION_KEEP = 10
-QR_PARAM = "wvz"  # the polling card's QR code: /briefwahl/<election>/antrag/?wvz=<number>
 
 
 # --- citizen -------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def apply(request: HttpRequest, election_id) -> HttpResponse:
     if not grounds:
         return render(request, "elections/closed.html", {"election": election})
     illness_only = Ground.REGULAR not in grounds
-    initial = {"voter_number": request.GET.get(QR_PARAM, "")[:8]}
+    initial = {"voter_number": request.GET.get(VOTER_NUMBER_PARAM, "")[:8]}
     form = ApplicationForm(
         request.POST or None, request.FILES or None, illness_only=illness_only, initial=initial
     )
@@ -211,6 +211,7 @@ def office_election(request: HttpRequest, election_id) -> HttpResponse:
             "election": election,
             "deadlines": election.deadlines(),
             "counts": selectors.election_counts(election=election),
+            "cards_form": PollingCardsForm(),
         },
     )
 
@@ -371,6 +372,7 @@ PDF_LISTS = {
     "25-1": ("elections/pdf/wahlscheine.html", _("Wahlscheine under §25(1) BWO")),
     "25-2": ("elections/pdf/wahlscheine.html", _("Wahlscheine under §25(2) BWO")),
     "ungueltig": ("elections/pdf/invalid.html", _("List of invalid Wahlscheine")),
+    "wahlbenachrichtigungen": ("elections/pdf/polling_cards.html", _("Polling cards")),
 }
 
 
@@ -386,6 +388,11 @@ def office_pdf(request: HttpRequest, election_id, kind: str) -> HttpResponse:
         context["lines"] = selectors.dispatch_lines(election=election)
     elif kind == "ungueltig":
         context["wahlscheine"] = selectors.wahlscheine_invalid(election=election)
+    elif kind == "wahlbenachrichtigungen":
+        form = PollingCardsForm(request.GET)
+        first = form.cleaned_data["ab"] if form.is_valid() else 1
+        context["cards"] = selectors.polling_cards(election=election, first_number=first)
+        context["deadlines"] = election.deadlines()
     else:
         basis = Basis.SECTION_25_1 if kind == "25-1" else Basis.SECTION_25_2
         context["wahlscheine"] = selectors.wahlscheine_valid(election=election, basis=basis)
