@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from rathaus.core.storage import encrypted_file_read
-from rathaus.elections import services
+from rathaus.elections import services, views
 from rathaus.elections.constants import ApplicationStatus
 from rathaus.elections.models import Application, Voter, Wahlschein
 from tests.accounts.factories import login_verified, staff_create
@@ -360,8 +361,18 @@ def test_the_catalogues_service_page_starts_the_application(nor_client, towns):
 
 def test_the_application_post_runs_few_queries(nor_client, election, django_assert_max_num_queries):
     """The rush's hot path: election, match, insert and audit (in a savepoint here, a transaction
-    in production), the session."""
+    in production) — and no session: the confirmation is remembered in a signed cookie."""
     nor_client.get(apply_url(election))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(6):
         response = nor_client.post(apply_url(election), FORM)
     assert response.status_code == 302
+    assert not Session.objects.exists()
+    assert nor_client.get(response["Location"]).status_code == 200
+
+
+def test_a_forged_confirmation_cookie_shows_nothing(nor_client, election):
+    response = nor_client.post(apply_url(election), FORM)
+    reference = Application.objects.get().reference
+    other = Client(HTTP_HOST="norderstedt.localhost")
+    other.cookies[views.CONFIRMATION_COOKIE] = reference  # unsigned
+    assert other.get(response["Location"]).status_code == 404

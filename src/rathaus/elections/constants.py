@@ -10,6 +10,9 @@ MAX_VOTERS_PER_PROXY = 4  # §27(3) BWO
 NEAR_MATCH_RATIO = 0.8
 STATUS_LOOKUPS_PER_WINDOW = 10
 STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
+# The polling card's QR code opens /briefwahl/<election>/antrag/?wvz=<voter number>.
+VOTER_NUMBER_PARAM = "wvz"
+POLLING_CARDS_PER_FILE = 50  # WeasyPrint: ~0.4 s per card on the loaded benchmark machine
 
 
 class ElectionKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.forms import KernForm
 
-from .constants import Delivery
+from .constants import POLLING_CARDS_PER_FILE, Delivery
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
@@ -155,6 +155,24 @@ class StatusLookupForm(KernForm):
             "invalid": _("Enter the date of birth as day.month.year, e.g. 17.05.1980.")
         },
     )
+
+
+class PollingCardsForm(KernForm):
+    """Which polling cards to print: one file holds the next ``POLLING_CARDS_PER_FILE``."""
+
+    ab = forms.IntegerField(
+        label=_("From voter number"),
+        min_value=1,
+        initial=1,
+        error_messages={"invalid": _("Enter the voter number as digits only.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ab"].help_text = _(
+            "Each file holds the next %(count)d entries of the voter register."
+        ) % {"count": POLLING_CARDS_PER_FILE}
+        self._wire_field("ab", has_error=False)  # the hint is described by the input
 
 
 class RejectForm(KernForm):

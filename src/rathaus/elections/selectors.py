@@ -9,12 +9,22 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.crypto import blind_index
+from rathaus.documents.rendering import qr_svg_data_uri
 from rathaus.register.selectors import fold, person_match_digest
+from rathaus.tenants.selectors import municipality_absolute_url
 
-from .constants import NEAR_MATCH_RATIO, ApplicationStatus, Basis, MatchKind
+from .constants import (
+    NEAR_MATCH_RATIO,
+    POLLING_CARDS_PER_FILE,
+    VOTER_NUMBER_PARAM,
+    ApplicationStatus,
+    Basis,
+    MatchKind,
+)
 from .models import Application, Election, Voter, Wahlschein
 from .rules import Ground, ground_open
 
@@ -245,6 +255,35 @@ def dispatch_lines(*, election: Election) -> list[DispatchLine]:
         else:
             lines.append(DispatchLine(ws, app.full_name, registered, "documents"))
     return lines
+
+
+@dataclass(frozen=True)
+class PollingCard:
+    """A polling card (Wahlbenachrichtigung, §19 BWO) and the address its QR code opens."""
+
+    voter: Voter
+    url: str
+
+    @property
+    def qr(self) -> str:
+        return qr_svg_data_uri(self.url)
+
+
+def polling_cards(
+    *, election: Election, first_number: int = 1, count: int = POLLING_CARDS_PER_FILE
+) -> list[PollingCard]:
+    """The cards of the register entries from voter number ``first_number`` on, in number order.
+    Each QR code opens the application with the voter number filled in, on the town's configured
+    host (never the host of the clerk's request)."""
+    voters = (
+        Voter.objects.filter(election=election, removed_at__isnull=True, number__gte=first_number)
+        .select_related("district")
+        .order_by("number")[:count]
+    )
+    apply = municipality_absolute_url(
+        election.municipality, reverse("elections:apply", args=[election.public_id])
+    )
+    return [PollingCard(v, f"{apply}?{VOTER_NUMBER_PARAM}={v.number}") for v in voters]
 
 
 def basis_label(basis: str) -> str:

@@ -4,9 +4,11 @@ selector, and render; every object is fetched for ``request.municipality`` only.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -22,15 +24,20 @@ from . import selectors, services
 from .constants import (
     STATUS_LOOKUP_WINDOW_SECONDS,
     STATUS_LOOKUPS_PER_WINDOW,
+    VOTER_NUMBER_PARAM,
     Basis,
     ElectionErrorCode,
 )
 from .errors import ElectionError
-from .forms import AcceptForm, ApplicationForm, RejectForm, StatusLookupForm
+from .forms import AcceptForm, ApplicationForm, PollingCardsForm, RejectForm, StatusLookupForm
 from .rules import Ground
 
-SESSION_REFERENCES = "briefwahl_references"
-QR_PARAM = "wvz"  # the polling card's QR code: /briefwahl/<election>/antrag/?wvz=<number>
+# The confirmation page is shown only to the browser that applied. A signed cookie remembers its
+# last application numbers: a session would cost two more statements and a second commit on the
+# rush's hot path (bench/README.md, briefwahl), for a visitor who never logs in.
+CONFIRMATION_COOKIE = "briefwahl_antraege"
+CONFIRMATION_SALT = "rathaus.elections.confirmation"
+CONFIRMATION_KEEP = 10
 
 
 # --- citizen -------------------------------------------------------------------------------------
@@ -72,7 +79,7 @@ def apply(request: HttpRequest, election_id) -> HttpResponse:
     if not grounds:
         return render(request, "elections/closed.html", {"election": election})
     illness_only = Ground.REGULAR not in grounds
-    initial = {"voter_number": request.GET.get(QR_PARAM, "")[:8]}
+    initial = {"voter_number": request.GET.get(VOTER_NUMBER_PARAM, "")[:8]}
     form = ApplicationForm(
         request.POST or None, request.FILES or None, illness_only=illness_only, initial=initial
     )
@@ -95,9 +102,10 @@ def apply(request: HttpRequest, election_id) -> HttpResponse:
                 not_found = True
                 form.add_error(None, ElectionErrorCode.NOT_IN_REGISTER.label)
             else:
-                references = request.session.get(SESSION_REFERENCES, [])[-9:]
-                request.session[SESSION_REFERENCES] = [*references, result.application.reference]
-                return redirect("elections:confirmation", reference=result.application.reference)
+                reference = result.application.reference
+                response = redirect("elections:confirmation", reference=reference)
+                _remember(request, response, reference)
+                return response
     return render(
         request,
         "elections/apply.html",
@@ -111,10 +119,34 @@ def apply(request: HttpRequest, election_id) -> HttpResponse:
     )
 
 
+def _remembered(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(
+        CONFIRMATION_COOKIE,
+        default="",
+        salt=CONFIRMATION_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+    )
+    return [ref for ref in value.split(",") if ref]
+
+
+def _remember(request: HttpRequest, response: HttpResponse, reference: str) -> None:
+    references = [*_remembered(request)[-(CONFIRMATION_KEEP - 1) :], reference]
+    response.set_signed_cookie(
+        CONFIRMATION_COOKIE,
+        ",".join(references),
+        salt=CONFIRMATION_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        path=reverse("elections:start"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 @require_GET
 def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
-    """Shown only in the browser session that applied; everyone else gets 404."""
-    if reference not in request.session.get(SESSION_REFERENCES, []):
+    """Shown only in the browser that applied (its signed cookie); everyone else gets 404."""
+    if reference not in _remembered(request):
         raise Http404
     application = selectors.application_by_reference(
         municipality=request.municipality, reference=reference
@@ -179,6 +211,7 @@ def office_election(request: HttpRequest, election_id) -> HttpResponse:
             "election": election,
             "deadlines": election.deadlines(),
             "counts": selectors.election_counts(election=election),
+            "cards_form": PollingCardsForm(),
         },
     )
 
@@ -339,6 +372,7 @@ PDF_LISTS = {
     "25-1": ("elections/pdf/wahlscheine.html", _("Wahlscheine under §25(1) BWO")),
     "25-2": ("elections/pdf/wahlscheine.html", _("Wahlscheine under §25(2) BWO")),
     "ungueltig": ("elections/pdf/invalid.html", _("List of invalid Wahlscheine")),
+    "wahlbenachrichtigungen": ("elections/pdf/polling_cards.html", _("Polling cards")),
 }
 
 
@@ -354,6 +388,11 @@ def office_pdf(request: HttpRequest, election_id, kind: str) -> HttpResponse:
         context["lines"] = selectors.dispatch_lines(election=election)
     elif kind == "ungueltig":
         context["wahlscheine"] = selectors.wahlscheine_invalid(election=election)
+    elif kind == "wahlbenachrichtigungen":
+        form = PollingCardsForm(request.GET)
+        first = form.cleaned_data["ab"] if form.is_valid() else 1
+        context["cards"] = selectors.polling_cards(election=election, first_number=first)
+        context["deadlines"] = election.deadlines()
     else:
         basis = Basis.SECTION_25_1 if kind == "25-1" else Basis.SECTION_25_2
         context["wahlscheine"] = selectors.wahlscheine_valid(election=election, basis=basis)
