@@ -12,11 +12,12 @@ from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 
 from rathaus.accounts.models import User, email_digest
-from rathaus.elections.views import SESSION_REFERENCES
+from rathaus.elections.views import CONFIRMATION_COOKIE, CONFIRMATION_SALT
 from rathaus.web.views import SESSION_FEEDBACK_REFERENCE
 from tests.accounts.factories import login_verified
 
@@ -53,14 +54,20 @@ def test_every_route_has_a_visit():
     assert not stale, f"entries for routes that no longer exist: {stale}"
 
 
+def _applied_cookie(fixtures: dict[str, str]) -> str:
+    signer = signing.get_cookie_signer(salt=CONFIRMATION_COOKIE + CONFIRMATION_SALT)
+    return signer.sign(fixtures["application"])
+
+
 def _session_client(who: str, fixtures: dict[str, str]) -> Client:
     client = Client(HTTP_HOST=HOST)
     if who == CITIZEN:
         client.force_login(User.objects.get(email_digest=email_digest(CITIZEN_EMAIL)))
         session = client.session
         session[SESSION_FEEDBACK_REFERENCE] = fixtures["case"]
-        session[SESSION_REFERENCES] = [fixtures["application"]]
         session.save()
+        # The postal-vote confirmation is shown to the browser that applied (a signed cookie).
+        client.cookies[CONFIRMATION_COOKIE] = _applied_cookie(fixtures)
     elif who == CLERK:
         login_verified(client, route_fixtures.demo_staff_admin()[0])
     return client
@@ -133,6 +140,9 @@ def _walk(browser, base: str, walk_data, language: str) -> dict[str, list[str]]:
         if who != ANONYMOUS:
             session = _session_client(who, walk_data).cookies["sessionid"].value
             cookies.append({"name": "sessionid", "value": session, "url": base})
+            if who == CITIZEN:
+                value = _applied_cookie(walk_data)
+                cookies.append({"name": CONFIRMATION_COOKIE, "value": value, "url": base})
         context.add_cookies(cookies)
         page = context.new_page()
         page.set_default_timeout(15_000)
