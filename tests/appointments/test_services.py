@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.test import TestCase
+from django.utils import translation
 
 from rathaus.appointments import selectors, services
 from rathaus.appointments.constants import BookingStatus, ErrorCode, HoldState
@@ -403,6 +404,19 @@ def test_reminders_go_out_the_day_before_once(office):
     assert booking.code in reminder.body and "/termine/absagen/" in reminder.body
     assert "erika@example.org" in reminder.recipients
     assert unconfirmed.status == BookingStatus.HELD
+
+
+def test_the_reminder_is_written_in_the_language_booked_in(office):
+    with translation.override("en"):
+        english = finalised(office, at(TUESDAY, 9))
+    german = finalised(office, at(TUESDAY, 10), email="max@example.org")
+    assert (english.language, german.language) == ("en", "de")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        # The nightly task runs without a visitor: German is active.
+        assert services.booking_reminders_send(now=at(TUESDAY - dt.timedelta(days=1), 16)) == 2
+    reminders = {m.recipients: m.subject for m in OutboxMessage.objects.order_by("-pk")[:2]}
+    assert reminders["erika@example.org"].startswith("Reminder: your appointment tomorrow")
+    assert reminders["max@example.org"].startswith("Erinnerung")
 
 
 def test_without_quarantine_a_cancelled_slot_is_free_at_once(norderstedt):

@@ -397,6 +397,8 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The page's language when booking: the reminder and the office's mails are written in it.
+    language = models.CharField(_("language"), max_length=8, default="de", editable=False)
 
     class Meta:
         ordering = ["start"]

@@ -7,7 +7,6 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
+from rathaus.core.language import language_supported
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 
@@ -39,13 +39,6 @@ def applicant_name_digest(name: str) -> str:
 
 def owner_token_digest(owner_token: str) -> str:
     return blind_index(owner_token, purpose=DRAFT_OWNER_PURPOSE) if owner_token else ""
-
-
-def language_supported(language: str | None) -> str:
-    """``language`` if the site offers it (``en-gb`` counts as ``en``), else the default."""
-    codes = {code for code, _name in settings.LANGUAGES}
-    base = (language or "").lower().split("-")[0]
-    return base if base in codes else settings.LANGUAGE_CODE
 
 
 def case_language(*, case: Case) -> str:

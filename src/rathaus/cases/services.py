@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rathaus.accounts.constants import TrustLevel, trust_satisfies
 from rathaus.catalogue.selectors import service_offering
 from rathaus.core.audit import audit_event_record
+from rathaus.core.language import language_supported
 from rathaus.core.storage import (
     encrypted_file_delete,
     encrypted_file_write,
@@ -76,7 +77,6 @@ from .selectors import (
     case_decision_text,
     case_language,
     is_staff_of,
-    language_supported,
     owner_token_digest,
 )
 from .transitions import stage_check, transition_check

@@ -1,4 +1,5 @@
-"""The visitor's language choice, kept in Django's language cookie."""
+"""The visitor's language choice, kept in Django's language cookie, and the language a stored
+choice stands for."""
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -16,3 +17,10 @@ def language_cookie_set(response: HttpResponse, *, language: str) -> HttpRespons
         samesite="Lax",
     )
     return response
+
+
+def language_supported(language: str | None) -> str:
+    """``language`` if the site offers it (``en-gb`` counts as ``en``), else the default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    base = (language or "").lower().split("-")[0]
+    return base if base in codes else settings.LANGUAGE_CODE

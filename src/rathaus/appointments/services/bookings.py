@@ -13,10 +13,11 @@ import secrets
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.accounts.constants import TrustLevel, trust_satisfies
 from rathaus.core.audit import audit_event_record
+from rathaus.core.language import language_supported
 from rathaus.notifications.services import email_send
 from rathaus.tenants.selectors import municipality_absolute_url
 
@@ -158,6 +159,8 @@ def booking_confirm(
             email_digest=digest,
             phone=phone,
             citizen=citizen if citizen is not None and citizen.is_authenticated else None,
+            # Later mails (reminder, a move by the office) go out in the language booked in.
+            language=language_supported(translation.get_language()),
         )
         booking.full_clean(exclude=["hold", "code", "email_digest"])
         booking.save()
@@ -254,6 +257,7 @@ def booking_finalise(*, municipality, token: str, now: dt.datetime | None = None
         email_send(
             to=booking.email,
             template="appointments/email/booked",
+            language=booking.language,
             context=_booking_mail_context(booking),
             attachments=[booking_ics_attachment(booking)],
         )
@@ -378,6 +382,7 @@ def booking_move(
         email_send(
             to=booking.email,
             template="appointments/email/moved",
+            language=booking.language,
             context=_booking_mail_context(booking),
             attachments=[booking_ics_attachment(booking)],
         )
@@ -408,6 +413,7 @@ def booking_reminders_send(*, now: dt.datetime | None = None) -> int:
                 email_send(
                     to=booking.email,
                     template="appointments/email/reminder",
+                    language=booking.language,
                     context=_booking_mail_context(booking),
                     attachments=[booking_ics_attachment(booking)],
                 )
