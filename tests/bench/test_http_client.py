@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from dataclasses import dataclass
 
 import pytest
 from bench.lib.http import Connection, HttpError
+
+from tests.bench.event_loop import run
 
 
 @dataclass
@@ -75,25 +76,6 @@ class ScriptedServer:
                     return
         finally:
             writer.close()
-
-
-def run(coroutine):
-    """Run on an event loop of its own thread: the browser tests' Playwright keeps a loop
-    running in the main thread, where ``asyncio.run`` refuses to start."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(asyncio.wait_for(coroutine, 10))
-        except BaseException as exc:  # handed to the test's thread below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def test_keep_alive_reuses_one_connection_and_reads_content_length_bodies():

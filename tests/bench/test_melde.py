@@ -1,8 +1,6 @@
 """The Meldewesen scenarios' pieces: what citizens type, reading the journey's pages, and one
 journey to the PDF over real HTTP with a session written as the demo BundID writes it."""
 
-import asyncio
-
 import pytest
 from bench.lib.melde_journey import (
     STEPS,
@@ -18,6 +16,7 @@ from bench.lib.melde_seed import citizen_sessions, citizens_pick, street_queries
 from rathaus.cases.models import Case
 from rathaus.documents.models import IssuedDocument
 from rathaus.register import demo as register_demo
+from tests.bench.event_loop import run
 
 
 def test_street_queries_are_prefixes_and_later_words_once_each():
@@ -65,7 +64,7 @@ def test_a_journey_reaches_the_pdf_with_a_session_like_the_demo_bundids(
         finally:
             connection.close()
 
-    done = asyncio.run(one(sessions[0]))
+    done = run(one(sessions[0]), timeout=120)
     assert set(done.steps) == set(STEPS) and done.pdf_bytes > 1000
     case = Case.objects.get(procedure_key="meldebescheinigung")
     assert case.status == "approved"
