@@ -28,8 +28,12 @@ install-dev: $(UV)
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
 
-assets: frontend/node_modules/.package-lock.json
+# Built again only when the packages or the build script change (frontend/dist/.built marks a build).
+assets: frontend/dist/.built
+
+frontend/dist/.built: frontend/node_modules/.package-lock.json frontend/build.mjs
 	cd frontend && npm run --silent build
+	touch $@
 
 messages:
 	$(MANAGE) compile_translations
