@@ -38,7 +38,8 @@ class Keyring:
 
 
 @lru_cache(maxsize=4)
-def _keyring(spec: str) -> Keyring:
+def keyring_parse(spec: str) -> Keyring:
+    """The keys of a ``RATHAUS_ENCRYPTION_KEYS`` value; ImproperlyConfigured when malformed."""
     keys: dict[str, AESGCM] = {}
     primary = ""
     for item in (part.strip() for part in spec.split(",")):
@@ -60,7 +61,7 @@ def _keyring(spec: str) -> Keyring:
 
 
 def keyring() -> Keyring:
-    return _keyring(settings.RATHAUS_ENCRYPTION_KEYS)
+    return keyring_parse(settings.RATHAUS_ENCRYPTION_KEYS)
 
 
 def encrypt_bytes(plaintext: bytes, *, associated_data: bytes = b"") -> str:
