@@ -20,7 +20,7 @@ GOOD = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "ALLOWED_HOSTS": ["rathaus.norderstedt.de"],
     "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "HUEY": {"huey_class": "huey.RedisHuey", "immediate": False},
+    "HUEY": {"huey_class": "rathaus.core.huey.RedisHuey", "immediate": False},
 }
 
 

@@ -116,7 +116,7 @@ def test_huey_uses_redis_when_redis_url_is_set():
     )
     assert result.returncode == 0, result.stderr
     settings_line, huey_line = result.stdout.strip().splitlines()
-    assert json.loads(settings_line)["huey"]["huey_class"] == "huey.RedisHuey"
+    assert json.loads(settings_line)["huey"]["huey_class"] == "rathaus.core.huey.RedisHuey"
     # The worker and the web process really reach Redis (queue_size asks the server).
     huey_class, queue_size = huey_line.split()
     assert huey_class == "RedisHuey"

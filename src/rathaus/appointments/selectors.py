@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core import signing
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -338,3 +338,13 @@ def opening_hours_by_office(*, municipality) -> list[dict]:
 def service_offered_at_an_office(municipality_id: int, service_slug: str) -> bool:
     """Whether an active office of the town takes appointments for the catalogue service."""
     return services_offered(municipality=municipality_id).filter(service_slug=service_slug).exists()
+
+
+def booking_state_counts() -> list[tuple[str, str, int]]:
+    """(municipality short name, status, count) of every Booking row, for the metrics page."""
+    rows = (
+        Booking.objects.values_list("municipality__slug", "status")
+        .annotate(count=Count("pk"))
+        .order_by("municipality__slug", "status")
+    )
+    return list(rows)

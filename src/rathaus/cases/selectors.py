@@ -478,3 +478,13 @@ def case_status_lookup(*, municipality, reference: str, birth_date) -> Case | No
     if birth_date not in procedure.status_lookup_birth_dates(case.answers or {}):
         return None
     return case
+
+
+def case_state_counts() -> list[tuple[str, str, int]]:
+    """(municipality short name, status, count) of every Case row, for the metrics page."""
+    rows = (
+        Case.objects.values_list("municipality__slug", "status")
+        .annotate(count=Count("pk"))
+        .order_by("municipality__slug", "status")
+    )
+    return list(rows)

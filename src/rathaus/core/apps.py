@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the deployment checks and the task counters (in the worker too, which loads
+        # no middleware); the metrics need the task queue, configured once apps are ready.
+        from . import checks, metrics  # noqa: F401

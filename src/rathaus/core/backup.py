@@ -13,6 +13,8 @@ committed and never changed afterwards, so every file the copied database names 
 archive; a file deleted by the retention task between the two steps is the only exception, and
 that task deletes it again after a restore.
 
+Both run from the command line only: a refusal is a ``CommandError`` in plain words.
+
 The keys are not in the archive (docs/operations.md, "Backups"): without them the personal data in
 it cannot be read, which is the point; keep them apart and as long as the backups.
 """
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -40,10 +43,6 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 FILES = "files"
 DUMPS = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
-
-
-class BackupError(Exception):
-    """The backup or the restore cannot be done; the message says why in plain words."""
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,10 @@ def backup_create(*, path: Path) -> BackupSummary:
     """Write the archive to ``path`` (which must not exist yet)."""
     path = Path(path)
     if path.exists():
-        raise BackupError(f"{path} exists already; a backup never overwrites a file.")
+        raise CommandError(f"{path} exists already; a backup never overwrites a file.")
     vendor = connection.vendor
     if vendor not in DUMPS:
-        raise BackupError(f"Backups of a {vendor} database are not supported.")
+        raise CommandError(f"Backups of a {vendor} database are not supported.")
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / DUMPS[vendor]
         if vendor == "postgresql":
@@ -103,30 +102,30 @@ def backup_restore(*, path: Path) -> BackupSummary:
     with tarfile.open(path, mode="r") as tar:
         manifest = _manifest(tar)
         if manifest["database"] != vendor:
-            raise BackupError(
+            raise CommandError(
                 f"The backup is of a {manifest['database']} database; this installation uses "
                 f"{vendor}. Restore into the same kind of database."
             )
         missing = sorted(set(manifest["encryption_key_ids"]) - set(keyring().keys))
         if missing:
-            raise BackupError(
+            raise CommandError(
                 "RATHAUS_ENCRYPTION_KEYS lacks the key(s) the backup's data is encrypted with: "
                 f"{', '.join(missing)}. Configure them before restoring."
             )
         if connection.introspection.table_names():
-            raise BackupError(
+            raise CommandError(
                 "The database is not empty. Restore into a new, empty database "
                 "(do not run migrate before restoring)."
             )
         storage = Path(settings.PRIVATE_STORAGE_ROOT)
         if storage.exists() and any(storage.iterdir()):
-            raise BackupError(f"The private file storage {storage} is not empty.")
+            raise CommandError(f"The private file storage {storage} is not empty.")
         members = _file_members(tar)
         with tempfile.TemporaryDirectory() as work:
             dump = Path(work) / DUMPS[vendor]
             source = tar.extractfile(DUMPS[vendor])
             if source is None:
-                raise BackupError(f"The backup has no {DUMPS[vendor]}.")
+                raise CommandError(f"The backup has no {DUMPS[vendor]}.")
             with source, dump.open("wb") as target:
                 shutil.copyfileobj(source, target)
             if vendor == "postgresql":
@@ -150,10 +149,10 @@ def _manifest(tar: tarfile.TarFile) -> dict:
     except KeyError:
         source = None
     if source is None:
-        raise BackupError("This file is not a Rathaus backup (no manifest.json).")
+        raise CommandError("This file is not a Rathaus backup (no manifest.json).")
     manifest = json.loads(source.read())
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
+        raise CommandError(f"Unknown backup format {manifest.get('format')!r}.")
     return manifest
 
 
@@ -167,7 +166,7 @@ def _file_members(tar: tarfile.TarFile) -> list[tuple[tarfile.TarInfo, PurePosix
             continue
         relative = PurePosixPath(*name.parts[1:])
         if not member.isfile() or name.is_absolute() or ".." in name.parts or not relative.parts:
-            raise BackupError(f"The backup holds an entry that is not a plain file: {member.name}")
+            raise CommandError(f"The backup holds an entry that is not a plain file: {member.name}")
         members.append((member, relative))
     return members
 
@@ -200,7 +199,7 @@ def _run(command: list[str]) -> None:
         command, env=_postgresql_environment(), capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
+        raise CommandError(f"{command[0]} failed: {result.stderr.strip()}")
 
 
 def _postgresql_dump(target: Path) -> None:
@@ -225,7 +224,7 @@ def _postgresql_restore(dump: Path) -> None:
 def _sqlite_database() -> Path:
     name = str(connection.settings_dict["NAME"])
     if name == ":memory:" or name.startswith("file:"):
-        raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
+        raise CommandError("An in-memory SQLite database cannot be backed up or restored.")
     return Path(name)
 
 

@@ -1,11 +1,36 @@
-"""Huey's SQLite queue with a private file and nothing left behind by finished tasks."""
+"""Huey's queues for Rathaus: the SQLite one with a private file and nothing left behind by
+finished tasks, and every queue carrying the request id into the tasks a request enqueues."""
 
 from __future__ import annotations
 
-from huey import SqliteHuey
+import huey
+from huey.api import Task
 from huey.storage import SqliteStorage
 
 from rathaus.core.files import private_file_ensure
+from rathaus.core.request_id import request_id_current, request_id_reset, request_id_set
+
+# The keyword a task's arguments carry the request id under; taken off before the task runs.
+REQUEST_ID_KEYWORD = "_rathaus_request_id"
+
+
+class RequestIdMixin:
+    """Puts the current request id into an enqueued task and sets it while the task runs (a
+    retry is enqueued while it is set, so it keeps the id)."""
+
+    def enqueue(self, task):
+        request_id = request_id_current()
+        if request_id and isinstance(task, Task):
+            task.kwargs = {**(task.kwargs or {}), REQUEST_ID_KEYWORD: request_id}
+        return super().enqueue(task)
+
+    def _execute(self, task, timestamp):
+        request_id = (task.kwargs or {}).pop(REQUEST_ID_KEYWORD, "") or f"task-{task.id}"
+        token = request_id_set(request_id)
+        try:
+            return super()._execute(task, timestamp)
+        finally:
+            request_id_reset(token)
 
 
 class PrivateSqliteStorage(SqliteStorage):
@@ -17,5 +42,13 @@ class PrivateSqliteStorage(SqliteStorage):
         return connection
 
 
-class PrivateSqliteHuey(SqliteHuey):
+class PrivateSqliteHuey(RequestIdMixin, huey.SqliteHuey):
     storage_class = PrivateSqliteStorage
+
+
+class RedisHuey(RequestIdMixin, huey.RedisHuey):
+    pass
+
+
+class MemoryHuey(RequestIdMixin, huey.MemoryHuey):
+    pass

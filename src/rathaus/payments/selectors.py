@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from rathaus.cases.constants import CaseStatus
@@ -84,3 +84,13 @@ def payment_list_for_staff(
     elif view == PAYMENT_LIST_WAITING:
         payments = payments.filter(case__status=CaseStatus.AWAITING_PAYMENT)
     return payments.select_related("case", "refund_requested_by").order_by("-updated_at", "-pk")
+
+
+def payment_state_counts() -> list[tuple[str, str, int]]:
+    """(municipality short name, status, count) of every Payment row, for the metrics page."""
+    rows = (
+        Payment.objects.values_list("municipality__slug", "status")
+        .annotate(count=Count("pk"))
+        .order_by("municipality__slug", "status")
+    )
+    return list(rows)

@@ -106,6 +106,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id is set for every log line, and the metrics time the whole stack.
+    "rathaus.core.request_id.RequestIdMiddleware",
+    "rathaus.core.metrics.MetricsMiddleware",
     "rathaus.core.middleware.TrustedProxyMiddleware",
     "rathaus.core.middleware.SecurityHeadersMiddleware",
     "rathaus.core.middleware.HealthCheckMiddleware",
@@ -263,8 +266,15 @@ RATHAUS_HASH_KEY = os.environ.get("RATHAUS_HASH_KEY", "")
 RATHAUS_POW_MAX_NUMBER = int(os.environ.get("RATHAUS_POW_MAX_NUMBER", "50000"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The bearer token that opens /metrics (core.metrics); empty: the page does not exist.
+RATHAUS_METRICS_TOKEN = os.environ.get("RATHAUS_METRICS_TOKEN", "")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "rathaus", "url": REDIS_URL, "immediate": False}
+    HUEY = {
+        "huey_class": "rathaus.core.huey.RedisHuey",
+        "name": "rathaus",
+        "url": REDIS_URL,
+        "immediate": False,
+    }
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
@@ -314,9 +324,17 @@ LOGGING = {
         "json": {"()": "rathaus.core.logging.JsonFormatter"},
     },
     # Query-string values and e-mail addresses never reach a log line (core.logging.RedactFilter).
-    "filters": {"redact": {"()": "rathaus.core.logging.RedactFilter"}},
+    # Each line names its request (or task) by a random id (core.request_id).
+    "filters": {
+        "redact": {"()": "rathaus.core.logging.RedactFilter"},
+        "request_id": {"()": "rathaus.core.request_id.RequestIdFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact", "request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {

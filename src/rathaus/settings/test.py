@@ -18,7 +18,7 @@ EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
 # Case update mails leave at once; tests of the bundling set a window.
 RATHAUS_CASE_MAIL_BUNDLE_SECONDS = 0
 WHITENOISE_USE_FINDERS = True
-HUEY = {"huey_class": "huey.MemoryHuey", "name": "rathaus-test", "immediate": True}
+HUEY = {"huey_class": "rathaus.core.huey.MemoryHuey", "name": "rathaus-test", "immediate": True}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # No page cache across tests; tests/core/test_page_cache.py turns it on where it is tested.

@@ -3,9 +3,9 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from rathaus.core.backup import BackupError, backup_create
+from rathaus.core.backup import backup_create
 
 
 class Command(BaseCommand):
@@ -15,10 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="the archive to write, e.g. rathaus.tar")
 
     def handle(self, *args, path, **options):
-        try:
-            summary = backup_create(path=path)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+        summary = backup_create(path=path)
         self.stdout.write(
             f"backup written to {summary.path}: the {summary.vendor} database and "
             f"{summary.files} file(s); keep the encryption keys apart from it"

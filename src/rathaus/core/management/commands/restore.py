@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from rathaus.core.backup import BackupError, backup_restore
+from rathaus.core.backup import backup_restore
 
 
 class Command(BaseCommand):
@@ -17,10 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="the archive written by manage.py backup")
 
     def handle(self, *args, path, **options):
-        try:
-            summary = backup_restore(path=path)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
+        summary = backup_restore(path=path)
         self.stdout.write(
             f"restored the {summary.vendor} database and {summary.files} file(s) from "
             f"{summary.path}; run manage.py migrate if this version is newer than the backup's"
