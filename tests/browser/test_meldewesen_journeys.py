@@ -1,6 +1,7 @@
 """Meldewesen journeys in the browser, keyboard only, axe on every page, German and English:
-the Abmeldung abroad with the (demo) eID, decided at once, its confirmation verified on
-/pruefen/; and an Übermittlungssperre set and then revoked, each confirmation verified."""
+the Abmeldung abroad with the (demo) eID and the family from the register, decided at once, its
+confirmation verified on /pruefen/; and an Übermittlungssperre set and then revoked, each
+confirmation verified."""
 
 from __future__ import annotations
 
@@ -119,14 +120,26 @@ def test_abmeldung_abroad(new_page, town_url, locale):
     type_into(page, "#id_country", "Dänemark" if german else "Denmark")
     type_into(page, "#id_foreign_address", "Nørregade 7, 1165 København")
     submit_form(page)
+
+    # Her husband and her daughter from the register move out too.
+    assert page.url.endswith("/familie/")
+    checked_page(page)
+    assert "Hans Mustermann" in main_text(page) and "Paula Mustermann" in main_text(page)
+    _tick(page, "#id_family_leaving_0")
+    _tick(page, "#id_family_leaving_1")
+    submit_form(page)
+    assert "Hans Mustermann" in main_text(page) and "Paula Mustermann" in main_text(page)
     _submit_declared(page)
 
     case = Case.objects.get(procedure_key="abmeldung")
     assert case.status == CaseStatus.APPROVED
-    erika = next(
-        p for p in Person.objects.filter(municipality=case.municipality) if p.given_names == "Erika"
-    )
-    assert not Residence.objects.filter(person=erika, moved_out__isnull=True).exists()
+    for name in ("Erika", "Hans", "Paula"):
+        person = next(
+            p
+            for p in Person.objects.filter(municipality=case.municipality)
+            if p.given_names == name
+        )
+        assert not Residence.objects.filter(person=person, moved_out__isnull=True).exists()
     _document_verified(page, base, case, "Abmeldebestätigung")
 
 

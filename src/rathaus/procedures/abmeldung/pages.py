@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.plugin import QuestionPage
 
+from .family import family_choices
 from .rules import Identity, Reason, earliest_filing_day, identity_for, too_early
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
@@ -32,6 +33,9 @@ class ReasonPage(QuestionPage):
     )
     # Not asked: how the applicant proved their identity in this session, set from the login.
     identity = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Not asked: "yes" when the register offers family members who may deregister with the
+    # applicant (eID, matched exactly); only then is the family page asked.
+    register_family = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"]
@@ -48,6 +52,13 @@ class ReasonPage(QuestionPage):
     def clean_identity(self):
         trust = self.context.trust_level if self.context is not None else None
         return str(identity_for(trust))
+
+    def clean_register_family(self):
+        return "yes" if family_choices(self.context) else ""
+
+    @classmethod
+    def summary_rows(cls, answers):
+        return [row for row in super().summary_rows(answers) if row[0] != "register_family"]
 
 
 class MoveOutPage(QuestionPage):
@@ -109,6 +120,55 @@ class ForeignAddressPage(QuestionPage):
     @classmethod
     def condition(cls, answers) -> bool:
         return answers.get("reason") == Reason.ABROAD
+
+
+class FamilyPage(QuestionPage):
+    """Who moves out too (§17(2), §24 BMG): the spouse or civil partner and the children in the
+    applicant's custody living with them, from the register — never anyone under an
+    Auskunftssperre; a posted value not offered is refused."""
+
+    slug = "familie"
+    title = _("Does your family move out with you?")
+
+    family_leaving = forms.MultipleChoiceField(
+        label=_("Family members from the resident register"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick your spouse or civil partner and your children who move out with you. They "
+            "are deregistered in this request too. Leave the boxes empty if you move out alone."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Select only family members from the list. Others deregister themselves."
+            )
+        },
+    )
+    # Not asked: the names of those ticked, as the page showed them, for the check page.
+    family_leaving_names = forms.Field(widget=forms.MultipleHiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family_leaving"].choices = family_choices(self.context)
+
+    @classmethod
+    def condition(cls, answers) -> bool:
+        return answers.get("identity") == Identity.EID and answers.get("register_family") == "yes"
+
+    def clean_family_leaving_names(self):
+        labels = dict(self.fields["family_leaving"].choices)
+        return [labels[value] for value in self.cleaned_data.get("family_leaving") or []]
+
+    @classmethod
+    def summary_rows(cls, answers):
+        names = [name for name in answers.get("family_leaving_names") or [] if name]
+        return [
+            (
+                "family_leaving",
+                str(_("Family members deregistered with you")),
+                "; ".join(names) or str(_("Nobody")),
+            )
+        ]
 
 
 class IdentityPage(QuestionPage):

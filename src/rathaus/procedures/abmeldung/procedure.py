@@ -14,7 +14,15 @@ from rathaus.register.interface import resident_register
 from rathaus.register.selectors import dwelling_digest, residences_of
 
 from ..meldebescheinigung.subject import applicant_in_register
-from .pages import ForeignAddressPage, IdentityPage, MoveOutPage, ReasonPage, SecondaryResidencePage
+from .family import family_leaving
+from .pages import (
+    FamilyPage,
+    ForeignAddressPage,
+    IdentityPage,
+    MoveOutPage,
+    ReasonPage,
+    SecondaryResidencePage,
+)
 from .rules import Identity, Reason
 
 
@@ -54,9 +62,15 @@ def _moved_out(answers) -> datetime.date:
     return datetime.date.fromisoformat(answers["moved_out"])
 
 
+def _dwelling(residence) -> str:
+    return f"{residence.street} {residence.house_number}, {residence.postal_code} {residence.city}"
+
+
 def confirmation_data(case) -> dict:
     """What a confirmation of registration may show (§24(2) BMG, by analogy): names, date of
-    birth, date of moving out, the dwellings given up and the new address abroad."""
+    birth, date of moving out, the dwellings given up and the new address abroad — for the
+    applicant and for each family member deregistered with them (only those who have a
+    residence to give up: the confirmation names nobody it did not deregister)."""
     answers = case.answers or {}
     person = abmeldung_person(case)
     residences = residences_given_up(person=person, answers=answers) if person else []
@@ -68,11 +82,19 @@ def confirmation_data(case) -> dict:
         (str(_("Moved out")), _moved_out(answers).strftime("%d.%m.%Y")),
     ]
     for residence in residences:
+        rows.append((str(residence.get_kind_display()), _dwelling(residence)))
+    members, _complete = family_leaving(case=case, applicant=person)
+    named = 0
+    for member in members:
+        given_up = residences_given_up(person=member, answers=answers)
+        if not given_up:
+            continue
+        named += 1
+        dwellings = "; ".join(f"{_dwelling(r)} ({r.get_kind_display()})" for r in given_up)
         rows.append(
             (
-                str(residence.get_kind_display()),
-                f"{residence.street} {residence.house_number}, "
-                f"{residence.postal_code} {residence.city}",
+                str(_("Also deregistered")),
+                f"{member.full_name}, {member.birth_date.strftime('%d.%m.%Y')} – {dwellings}",
             )
         )
     if answers.get("reason") == Reason.ABROAD:
@@ -82,10 +104,12 @@ def confirmation_data(case) -> dict:
                 f"{answers.get('foreign_address', '')}, {answers.get('country', '')}",
             )
         )
-    return {
-        "intro": _("The person named below has deregistered from the residences listed."),
-        "rows": rows,
-    }
+    intro = (
+        _("The persons named below have deregistered from the residences listed.")
+        if named
+        else _("The person named below has deregistered from the residences listed.")
+    )
+    return {"intro": intro, "rows": rows}
 
 
 CONFIRMATION = DocumentType(
@@ -104,7 +128,14 @@ class Abmeldung(Procedure):
         "the earliest one week before you move out."
     )
     service_slug = "abmeldung"
-    pages = [ReasonPage, MoveOutPage, SecondaryResidencePage, ForeignAddressPage, IdentityPage]
+    pages = [
+        ReasonPage,
+        MoveOutPage,
+        SecondaryResidencePage,
+        ForeignAddressPage,
+        FamilyPage,
+        IdentityPage,
+    ]
     account_required = True
     document_types = [CONFIRMATION]
     approval_documents = [CONFIRMATION.key]
@@ -133,9 +164,11 @@ class Abmeldung(Procedure):
         return []
 
     def decide(self, context):
-        """The eID in this session, the account matched exactly in the register, and the
-        residences to give up found: the system deregisters. Everything else — the alternative
-        proof of §23(6) BMG above all — a clerk checks."""
+        """The eID in this session, the account matched exactly in the register, the residences
+        to give up found — and for every family member ticked, the member still offered by the
+        register (not under an Auskunftssperre since, still living with the applicant) and
+        their residences to give up found: the system deregisters. Everything else — the
+        alternative proof of §23(6) BMG above all — a clerk checks."""
         case = context.case
         answers = case.answers or {}
         if answers.get("identity") != Identity.EID or context.trust_level != "high":
@@ -143,16 +176,28 @@ class Abmeldung(Procedure):
         person = abmeldung_person(case)
         if person is None or not residences_given_up(person=person, answers=answers):
             return None
+        members, complete = family_leaving(case=case, applicant=person)
+        if not complete or not all(
+            residences_given_up(person=member, answers=answers) for member in members
+        ):
+            return None
         return Decision(DecisionOutcome.APPROVE, rule="eid-register-match")
 
     def on_approved(self, context) -> None:
+        """The applicant's residences end, and those of each family member deregistered with
+        them (abroad: every open residence in the town; a secondary residence: the one at the
+        given address, only where the member has it), with the case in the register's history.
+        The family is read before the applicant's residences end: it is found through the
+        applicant's dwelling."""
         case = context.case
         answers = case.answers or {}
         person = abmeldung_person(case)
         if person is None:
             return
+        members, _complete = family_leaving(case=case, applicant=person)
         actor = context.actor if context.actor is not None else case.applicant
-        for residence in residences_given_up(person=person, answers=answers):
-            register_services.residence_move_out(
-                residence=residence, moved_out=_moved_out(answers), actor=actor, case=case
-            )
+        for leaving in [person, *members]:
+            for residence in residences_given_up(person=leaving, answers=answers):
+                register_services.residence_move_out(
+                    residence=residence, moved_out=_moved_out(answers), actor=actor, case=case
+                )
