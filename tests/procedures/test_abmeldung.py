@@ -398,6 +398,7 @@ def test_the_check_page_names_the_family(register, erika, nor_client):
     assert "Hans Mustermann, 03.05.1962" in body and "Paula" not in body
     assert str(hans.public_id) not in body
     assert "register_family" not in body
+    assert ">None<" not in body  # the hidden answers (how identified, family offered) are no rows
 
 
 def test_web_access_with_the_family(register, erika, nor_client, rei_client, client):

@@ -217,6 +217,22 @@ def test_ummeldung_within_the_town_ends_the_old_main_residence(register, leyla, 
         assert old.moved_out == timezone.localdate() - datetime.timedelta(days=1)
 
 
+def test_the_check_page_names_the_family_and_no_hidden_value(register, erika):
+    hans = next(p for p in Person.objects.filter(municipality=register) if p.given_names == "Hans")
+    case = draft(register, erika, "ummeldung")
+    pages = anmeldung_pages(family_moving=[f"spouse:{hans.public_id}"], method="letter")
+    assert fill(case, erika, pages) is None
+    case.refresh_from_db()
+    rows = {
+        name: (label, value)
+        for _page, name, label, value in procedure_get("ummeldung").summary_rows(case.answers)
+    }
+    _label, value = rows["family_moving"]
+    assert "Hans" in value and str(hans.public_id) not in value
+    assert "family_moving_names" not in rows
+    assert all(label not in ("None", "") for label, _value in rows.values())
+
+
 def test_auskunftssperre_never_in_the_prefill(register, erika, nor_client):
     hans = next(p for p in Person.objects.filter(municipality=register) if p.given_names == "Hans")
     register_services.block_set(

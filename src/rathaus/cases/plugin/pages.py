@@ -111,10 +111,12 @@ class QuestionPage(KernForm):
 
     @classmethod
     def summary_rows(cls, answers: Answers) -> list[tuple[str, str, str]]:
-        """(field name, label, display value) for the check page."""
+        """(field name, label, display value) for the check page. A hidden field without a label
+        is no question (a value the journey keeps for itself) and is left out."""
         return [
             (name, str(field.label), answer_display(field, answers.get(name)))
             for name, field in cls.base_fields.items()
+            if not (field.widget.is_hidden and field.label is None)
         ]
 
 

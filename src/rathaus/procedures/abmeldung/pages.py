@@ -56,10 +56,6 @@ class ReasonPage(QuestionPage):
     def clean_register_family(self):
         return "yes" if family_choices(self.context) else ""
 
-    @classmethod
-    def summary_rows(cls, answers):
-        return [row for row in super().summary_rows(answers) if row[0] != "register_family"]
-
 
 class MoveOutPage(QuestionPage):
     slug = "auszug"

@@ -196,15 +196,20 @@ class ApplicantPage(QuestionPage):
 
     # The identified applicant's names come from the account (the eID); these hidden answers
     # serve applications taken in without an account (the eWA service, ``ewa.py``).
-    applicant_name = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
+    applicant_name = forms.CharField(
+        label=_("Name"), widget=forms.HiddenInput, max_length=200, required=False
+    )
     applicant_given_names = forms.CharField(
-        widget=forms.HiddenInput, max_length=200, required=False
+        label=_("Given names"), widget=forms.HiddenInput, max_length=200, required=False
     )
     applicant_family_name = forms.CharField(
-        widget=forms.HiddenInput, max_length=120, required=False
+        label=_("Family name"), widget=forms.HiddenInput, max_length=120, required=False
     )
     applicant_birth_date = forms.DateField(
-        widget=forms.HiddenInput, input_formats=DATE_FORMATS, required=False
+        label=_("Date of birth"),
+        widget=forms.HiddenInput,
+        input_formats=DATE_FORMATS,
+        required=False,
     )
     sex = forms.ChoiceField(
         label=_("Sex"),
@@ -265,6 +270,9 @@ class FamilyPage(QuestionPage):
         error_messages={"required": _("Select whether anyone else moves with you.")},
     )
 
+    # Not asked: the names of those ticked, as the page showed them, for the check page.
+    family_moving_names = forms.Field(widget=forms.MultipleHiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = family_choices(self.context)
@@ -272,6 +280,21 @@ class FamilyPage(QuestionPage):
         field.choices = choices
         if not choices:
             field.widget = forms.MultipleHiddenInput()
+
+    def clean_family_moving_names(self):
+        labels = dict(self.fields["family_moving"].choices)
+        return [labels[value] for value in self.cleaned_data.get("family_moving") or []]
+
+    @classmethod
+    def summary_rows(cls, answers):
+        rows = super().summary_rows(answers)
+        names = [name for name in answers.get("family_moving_names") or [] if name]
+        return [
+            (name, label, "; ".join(names) or str(_("Nobody")))
+            if name == "family_moving"
+            else (name, label, value)
+            for name, label, value in rows
+        ]
 
 
 class MoverForm(KernForm):
