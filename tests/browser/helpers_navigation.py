@@ -37,11 +37,16 @@ def open_service(page, slug: str) -> None:
     follow(page, f"main a[href$='/leistungen/{slug}/']")
 
 
+def open_service_start(page, slug: str) -> None:
+    """From any citizen page to the service's page and its "Start online" button."""
+    open_service(page, slug)
+    follow(page, ".rh-catalogue-start a.kern-btn--primary")  # "Start online"
+
+
 def start_online(page, base: str, slug: str) -> None:
     """From the start page to the service's page and its "Start online" button."""
     open_start_page(page, base)
-    open_service(page, slug)
-    follow(page, ".rh-catalogue-start a.kern-btn--primary")  # "Start online"
+    open_service_start(page, slug)
 
 
 def log_in_with_eid(page, resident: int = 1) -> None:
@@ -56,13 +61,21 @@ def log_in_with_eid(page, resident: int = 1) -> None:
     checked_page(page)
 
 
-def begin_procedure(page, base: str, slug: str, *, resident: int = 1) -> None:
-    """A new visitor starts the online procedure of the service ``slug`` with the (demo) eID and
-    presses "Start now": the journey continues on the procedure's first question page."""
-    start_online(page, base, slug)
+def begin_from_service_page(page, *, resident: int = 1) -> None:
+    """On a service's page: "Start online", log in with the (demo) eID, "Start now". The journey
+    continues on the procedure's first question page (the caller checks it)."""
+    follow(page, ".rh-catalogue-start a.kern-btn--primary")  # "Start online"
     log_in_with_eid(page, resident)
     assert "/start/" in page.url, main_text(page)
     activate(page, "main form button[type=submit]")
+
+
+def begin_procedure(page, base: str, slug: str, *, resident: int = 1) -> None:
+    """A new visitor starts the online procedure of the service ``slug`` from the start page with
+    the (demo) eID and presses "Start now": the journey continues on the first question page."""
+    open_start_page(page, base)
+    open_service(page, slug)
+    begin_from_service_page(page, resident=resident)
 
 
 def log_in_with_password(page, *, email: str, password: str) -> None:
