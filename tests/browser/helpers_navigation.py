@@ -79,8 +79,8 @@ def begin_procedure(page, base: str, slug: str, *, resident: int = 1) -> None:
 
 
 def log_in_with_password(page, *, email: str, password: str) -> None:
-    """On a page that asks for a login: "Log in", then e-mail address and password."""
-    follow(page, "main a.kern-btn[href*='/konto/anmelden/']")
+    """ "Log in" in the header, then e-mail address and password; ends on the account's page."""
+    follow(page, "header nav a[href*='/konto/anmelden/']")
     type_into(page, "#id_email", email)
     type_into(page, "#id_password", password)
     submit_form(page)
