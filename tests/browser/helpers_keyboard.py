@@ -133,22 +133,6 @@ def main_text(page) -> str:
     return page.locator("main").inner_text()
 
 
-def staff_log_in(page, base: str, *, email: str, password: str, hex_key: str, path: str) -> None:
-    """Opens a back-office ``path``, is sent to the staff login, and logs in with password and
-    the current TOTP code, by keyboard; checks every page on the way."""
-    page.goto(base + path)
-    assert "/konto/mitarbeitende/anmelden/" in page.url
-    checked_page(page)
-    type_into(page, "#id_email", email)
-    type_into(page, "#id_password", password)
-    submit_form(page)
-    assert page.url.endswith("/konto/anmelden/code/"), main_text(page)
-    checked_page(page)
-    type_into(page, "#id_code", totp_code(hex_key=hex_key))
-    submit_form(page)
-    assert page.url.endswith(path), main_text(page)
-
-
 def assert_summary_actions_aligned(page) -> None:
     """Every "Change" link of a summary list stands on its value's line (on wide screens also on
     its key's), and all of them end at the same right edge, so they read as one column."""

@@ -1,4 +1,5 @@
-"""Account journeys in headless Chromium, keyboard only, with axe on every page visited.
+"""Account journeys in headless Chromium, keyboard only, with axe on every page visited, each
+from the town's start page by clicking.
 
 Registration (with a validation error first), confirming the address through the demo outbox,
 login, changing one's details, switching on two-factor authentication, logout, resetting the
@@ -30,6 +31,7 @@ from .helpers_keyboard import (
     totp_code,
     type_into,
 )
+from .helpers_navigation import follow, open_start_page
 
 pytestmark = pytest.mark.browser
 
@@ -50,10 +52,10 @@ NEW_PASSWORD = "Leuchtturm-Hafen-77"
 
 
 def _outbox_link(page, base: str, *, to: str, path_part: str) -> None:
-    """Opens the demo outbox and follows, by keyboard, the newest link containing ``path_part``
-    in a mail to ``to``."""
-    page.goto(base + "/demo/postausgang/")
-    checked_page(page)
+    """Opens the demo outbox ("Demo tools" in the demo bar) and follows, by keyboard, the newest
+    link containing ``path_part`` in a mail to ``to``, as the visitor clicks it in the mail."""
+    follow(page, "header .rh-demo-bar a[href$='/demo/']")
+    follow(page, "main a[href$='/demo/postausgang/']")
     assert page.locator("h1").inner_text() == "Demo-Postausgang"
     card = page.locator("article.rh-outbox-message", has_text=to).first
     href = card.locator(f"a[href*='{path_part}']").first.get_attribute("href")
@@ -71,9 +73,11 @@ def test_register_confirm_login_edit_totp_logout_and_reset(new_page, town_url):
     base = town_url()
     page = new_page()
 
-    # Registration: the fields come in reading order, then the button.
-    page.goto(base + "/konto/registrieren/")
-    checked_page(page)
+    # Registration, from the start page's "Log in": the fields come in reading order, then the
+    # button.
+    open_start_page(page, base)
+    follow(page, "header nav a[href*='/konto/anmelden/']")
+    follow(page, "main a[href$='/konto/registrieren/']")
     tab_order(
         page,
         [
@@ -106,6 +110,18 @@ def test_register_confirm_login_edit_totp_logout_and_reset(new_page, town_url):
     checked_page(page)
     user = User.objects.get(email_digest=email_digest(EMAIL))
     assert not user.email_verified
+
+    # Resending the confirmation link: one error, then the neutral "check your e-mail" page.
+    follow(page, "main a[href$='/konto/bestaetigen-erneut/']")
+    assert page.locator("h1").inner_text() == "Bestätigungslink erneut senden"
+    type_into(page, "#id_email", "kein-at-zeichen")
+    submit_form(page)
+    assert_error_summary_focused(page)
+    checked_page(page)
+    type_into(page, "#id_email", "niemand@example.org")
+    submit_form(page)
+    assert page.url.endswith("/konto/registrieren/gesendet/")
+    checked_page(page)
 
     # Confirming the address: the link from the e-mail in the demo outbox.
     _outbox_link(page, base, to=EMAIL, path_part="/konto/bestaetigen/")
@@ -190,7 +206,7 @@ def test_register_confirm_login_edit_totp_logout_and_reset(new_page, town_url):
     assert page.url.endswith("/konto/passwort-neu/fertig/")
     checked_page(page)
 
-    page.goto(base + "/konto/anmelden/")
+    follow(page, "main a[href$='/konto/anmelden/']")
     _log_in(page, email=EMAIL, password=NEW_PASSWORD)
     assert page.url.endswith("/konto/anmelden/code/")
     checked_page(page)
@@ -207,9 +223,10 @@ def test_staff_login_with_totp_code(new_page, town_url):
         row for row in DEMO_STAFF if row[0] == "norderstedt"
     )
     page = new_page()
-    page.goto(base + "/konto/mitarbeitende/anmelden/?next=/konto/")
+    open_start_page(page, base)
+    follow(page, "header nav a[href*='/konto/anmelden/']")
+    follow(page, "main a[href$='/konto/mitarbeitende/anmelden/']")
     assert page.locator("h1").inner_text() == "Anmeldung für Mitarbeitende"
-    checked_page(page)
     _log_in(page, email=email, password="falsch-falsch-falsch")
     assert_error_summary_focused(page)
     checked_page(page)
@@ -225,7 +242,11 @@ def test_staff_login_with_totp_code(new_page, town_url):
     wait_until_code_allowed(email)
     type_into(page, "#id_code", totp_code(hex_key=key))
     submit_form(page)
-    assert page.url.endswith("/konto/"), main_text(page)
+    assert page.url.endswith("/verwaltung/"), main_text(page)  # the inbox
+    checked_page(page)
+    # The account's page: the town's name leads to the start page, which has "My account".
+    follow(page, "header a.rh-brand")
+    follow(page, "header nav a[href$='/konto/']")
     text = main_text(page)
     assert f"{given} {family}" in text
     assert "Norderstedt" in text and "Ihre Rollen" in text
@@ -238,22 +259,12 @@ def test_demo_bundid_identification_and_account_deletion(new_page, town_url):
     leyla = DEMO_CITIZENS[2]
     page = new_page()
 
-    # Resending the confirmation link: one error, then the neutral "check your e-mail" page.
-    page.goto(base + "/konto/bestaetigen-erneut/")
-    assert page.locator("h1").inner_text() == "Bestätigungslink erneut senden"
-    checked_page(page)
-    type_into(page, "#id_email", "kein-at-zeichen")
-    submit_form(page)
-    assert_error_summary_focused(page)
-    checked_page(page)
-    type_into(page, "#id_email", "niemand@example.org")
-    submit_form(page)
-    assert page.url.endswith("/konto/registrieren/gesendet/")
-
-    # Identification with the demo BundID: the resident is chosen with the arrow keys.
-    page.goto(base + "/konto/identifizieren/")
+    # Identification with the demo BundID, from the login page: the resident is chosen with the
+    # arrow keys.
+    open_start_page(page, base)
+    follow(page, "header nav a[href*='/konto/anmelden/']")
+    follow(page, "main a[href*='/konto/identifizieren/']")
     assert page.locator("h1").inner_text() == "Identität nachweisen"
-    checked_page(page)
     activate(page, page.locator("main a", has_text="BundID (Demo)"))
     assert page.locator("h1").inner_text() == "BundID (Demo)"
     checked_page(page)
@@ -289,9 +300,10 @@ def test_demo_bundid_identification_and_account_deletion(new_page, town_url):
 
 def test_demo_totp_page_shows_the_current_codes(new_page, town_url):
     page = new_page(viewport=NARROW)
-    page.goto(town_url() + "/konto/demo/totp/")
+    open_start_page(page, town_url())
+    follow(page, "header .rh-demo-bar a[href$='/demo/']")  # "Demo tools"
+    follow(page, "main a[href$='/konto/demo/totp/']")
     assert page.locator("h1").inner_text() == "Demo-TOTP-Codes"
-    checked_page(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     assert_focus_visible_everywhere(page)
     _slug, _role, email, _g, _f, key = DEMO_STAFF[0]

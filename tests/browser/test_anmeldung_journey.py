@@ -1,7 +1,8 @@
 """The landlord confirms a move-in online and gets the assignment code; a family of three
 registers with it and the system decides at once; the Meldebestätigung verifies on /pruefen/;
-a family moves within the town with the family pre-filled from the register. Keyboard only, axe
-on every page, German and English."""
+a family moves within the town with the family pre-filled from the register. Each visitor starts
+on the town's start page and goes by clicking; keyboard only, axe on every page, German and
+English."""
 
 from __future__ import annotations
 
@@ -18,21 +19,11 @@ from rathaus.register.models import Person
 from rathaus.register.selectors import assignment_code_for_case
 from rathaus.register.services import Address, assignment_code_issue
 
-from .helpers_keyboard import activate, checked_page, focus, main_text, submit_form, type_into
+from .helpers_keyboard import checked_page, focus, main_text, submit_form, type_into
+from .helpers_navigation import begin_procedure, open_document_check, open_my_case
 
 pytestmark = pytest.mark.browser
 TODAY = timezone.localdate().strftime("%d.%m.%Y")
-
-
-def _log_in(page, base, start, resident_index):
-    page.goto(f"{base}/konto/demo/bundid/?next={start}")
-    checked_page(page)
-    focus(page, f"#resident-{resident_index}")
-    page.keyboard.press("Space")
-    submit_form(page)
-    assert page.url.endswith(start)
-    checked_page(page)
-    activate(page, "main form button[type=submit]")
 
 
 def _radio(page, selector):
@@ -63,9 +54,8 @@ def _check_and_submit(page):
     checked_page(page)
 
 
-def _verify(page, base, document):
-    page.goto(f"{base}/pruefen/")
-    checked_page(page)
+def _verify(page, document):
+    open_document_check(page)
     type_into(page, "#id_code", document.verification_code)
     submit_form(page)
     checked_page(page)
@@ -73,8 +63,7 @@ def _verify(page, base, document):
 
 
 def _landlord_confirms(page, base):
-    start = "/anliegen/wohnungsgeberbestaetigung/start/"
-    _log_in(page, base, start, 3)  # Leyla Yılmaz, the landlord
+    begin_procedure(page, base, "wohnungsgeberbestaetigung", resident=3)  # Leyla Yılmaz, landlord
     assert page.url.endswith("/wohnungsgeber/")
     checked_page(page)
     _radio(page, "#id_role_0")
@@ -157,7 +146,7 @@ def test_landlord_code_then_anmeldung_of_a_family_of_three(new_page, town_url, l
     code = _landlord_confirms(new_page(locale=locale), base)
 
     page = new_page(locale=locale)
-    _log_in(page, base, "/anliegen/anmeldung/start/", 2)  # Max Mustermann, from Reinbek
+    begin_procedure(page, base, "anmeldung", resident=2)  # Max Mustermann, from Reinbek
     _dwelling(page, "Ohechaussee", "17", "22848", locale)
     assert page.url.endswith("/vorher/")
     checked_page(page)
@@ -183,10 +172,9 @@ def test_landlord_code_then_anmeldung_of_a_family_of_three(new_page, town_url, l
     case = Case.objects.get(procedure_key="anmeldung")
     assert case.status == CaseStatus.APPROVED
     document = IssuedDocument.objects.get(case=case)
-    page.goto(f"{base}/anliegen/meine/{case.reference}/")
-    checked_page(page)
+    open_my_case(page, case.reference)
     assert page.locator(f"main a[href*='{document.public_id}']").count() == 1
-    _verify(page, base, document)
+    _verify(page, document)
     assert "Meldebestätigung" in main_text(page)
 
 
@@ -203,7 +191,7 @@ def test_ummeldung_within_the_town_with_the_family_from_the_register(new_page, t
         persons=[("Erika", "Mustermann"), ("Hans", "Mustermann"), ("Paula", "Mustermann")],
     ).code
     page = new_page(locale=locale)
-    _log_in(page, base, "/anliegen/ummeldung/start/", 1)  # Erika Mustermann
+    begin_procedure(page, base, "ummeldung")  # Erika Mustermann
     _dwelling(page, "Buchenweg", "8", "22844", locale)
     assert page.url.endswith("/vorher/")
     checked_page(page)

@@ -1,6 +1,7 @@
-"""The back office in headless Chromium, keyboard only, with axe on every page: staff login
-with a TOTP code, the inbox with a filter, a case page and its actions (take into review,
-request information, message), the access log and the statistics; in English at 320 px too."""
+"""The back office in headless Chromium, keyboard only, with axe on every page: from the town's
+start page to the staff login with a TOTP code, the inbox with a filter, a case page and its actions
+(take into review, request information, message), the access log and the statistics; in English at
+320 px too."""
 
 from __future__ import annotations
 
@@ -22,11 +23,11 @@ from .helpers_keyboard import (
     focus,
     follow_error_link,
     main_text,
-    staff_log_in,
     submit_form,
     tab_to,
     type_into,
 )
+from .helpers_navigation import staff_log_in_from_start
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ def test_inbox_filter_case_action_read_log_and_statistics(new_page, town_url):
     base = town_url()
     _slug, _role, email, given, family, key = _demo_staff("norderstedt", StaffRole.ADMIN)
     page = new_page()
-    staff_log_in(page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path="/verwaltung/")
+    staff_log_in_from_start(page, base, email=email, password=STAFF_PASSWORD, hex_key=key)
 
     # Inbox: all seven demo requests, then only the submitted one.
     assert page.locator("h1").inner_text() == "Posteingang"
@@ -121,7 +122,7 @@ def test_back_office_in_english_at_320_px(new_page, town_url):
     base = town_url()
     _slug, _role, email, _g, _f, key = _demo_staff("norderstedt", StaffRole.ADMIN)
     page = new_page(viewport=NARROW, locale="en-GB")
-    staff_log_in(page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path="/verwaltung/")
+    staff_log_in_from_start(page, base, email=email, password=STAFF_PASSWORD, hex_key=key)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("h1").inner_text() == "Inbox"
     assert "7 cases found" in main_text(page)
@@ -166,7 +167,7 @@ def test_request_information_and_message_to_the_applicant(new_page, town_url):
     base = town_url()
     _slug, _role, email, given, family, key = _demo_staff("norderstedt", StaffRole.CLERK)
     page = new_page()
-    staff_log_in(page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path="/verwaltung/")
+    staff_log_in_from_start(page, base, email=email, password=STAFF_PASSWORD, hex_key=key)
     case = Case.objects.get(municipality__slug="norderstedt", status=CaseStatus.IN_REVIEW)
     activate(page, f"main table a[href='/verwaltung/faelle/{case.reference}/']")
     assert page.locator("h1").inner_text() == case.reference

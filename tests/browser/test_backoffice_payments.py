@@ -1,7 +1,7 @@
-"""The back-office case page with a paid fee, a file and an issued document, in headless
-Chromium by keyboard only, with axe on every page: approve (the reply letter is issued), request
-a refund (error first, then the reason), the payment page and the list of payments needing
-attention."""
+"""The back-office case page with a paid fee, a file and an issued document, in headless Chromium by
+keyboard only, with axe on every page, reached from the town's start page through the staff login
+and the inbox: approve (the reply letter is issued), request a refund (error first, then the
+reason), the payment page and the list of payments needing attention."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ from .helpers_keyboard import (
     checked_page,
     follow_error_link,
     main_text,
-    staff_log_in,
     submit_form,
     type_into,
 )
+from .helpers_navigation import open_backoffice_case, staff_log_in_from_start
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +88,9 @@ def test_case_page_with_document_and_payment_by_keyboard(new_page, town_url, set
     case_url = f"/verwaltung/faelle/{case.reference}/"
 
     page = new_page()
-    staff_log_in(page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path=case_url)
+    staff_log_in_from_start(page, base, email=email, password=STAFF_PASSWORD, hex_key=key)
+    open_backoffice_case(page, case.reference)
+    assert page.url.endswith(case_url)
     assert page.locator("h1").inner_text() == case.reference
     files = page.get_by_role("region", name="Dateien zu diesem Vorgang")
     assert "Sperrmuell.png" in files.inner_text()

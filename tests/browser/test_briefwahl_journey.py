@@ -1,7 +1,7 @@
-"""Briefwahl in the browser, keyboard only, axe on every page, in German and English: a voter
-applies without an account (first with a mistake, then an umlaut-less near match), looks up the
-status, and the election office checks the near match, issues the Wahlscheine and replaces a lost
-one."""
+"""Briefwahl in the browser, keyboard only, axe on every page, in German and English, everyone from
+the town's start page by clicking: a voter applies without an account (first with a mistake, then an
+umlaut-less near match), looks up the status, and the election office checks the near match, issues
+the Wahlscheine and replaces a lost one."""
 
 from __future__ import annotations
 
@@ -24,9 +24,14 @@ from .helpers_keyboard import (
     focus,
     follow_error_link,
     main_text,
-    staff_log_in,
     submit_form,
     type_into,
+)
+from .helpers_navigation import (
+    follow,
+    open_service_start,
+    open_start_page,
+    staff_log_in_from_start,
 )
 
 pytestmark = pytest.mark.browser
@@ -77,8 +82,8 @@ def test_citizen_applies_and_looks_up_the_status(new_page, town_url, locale):
     base = town_url()
     election = _election()
     page = new_page(locale=locale)
-    page.goto(f"{base}/briefwahl/")
-    checked_page(page)
+    open_start_page(page, base)
+    open_service_start(page, "briefwahl")
     activate(page, f"main a[href*='{election.public_id}']")
     assert "/antrag/" in page.url
     checked_page(page)
@@ -145,12 +150,9 @@ def test_election_office_checks_issues_and_replaces(new_page, town_url, locale):
         row for row in DEMO_STAFF if row[0] == "norderstedt" and row[1] == StaffRole.CLERK
     )
     page = new_page(locale=locale)
-    staff_log_in(
-        page, base, email=email, password=STAFF_PASSWORD, hex_key=key, path="/verwaltung/briefwahl/"
-    )
-    checked_page(page)
-    activate(page, f"main a[href*='{election.public_id}']")
-    checked_page(page)
+    staff_log_in_from_start(page, base, email=email, password=STAFF_PASSWORD, hex_key=key)
+    follow(page, "header nav a[href$='/verwaltung/briefwahl/']")  # "Postal vote"
+    follow(page, f"main a[href*='{election.public_id}']")
     activate(page, "main a[href$='/pruefen/']")
     checked_page(page)
     activate(page, f"main a[href*='{near.reference}']")
@@ -167,8 +169,8 @@ def test_election_office_checks_issues_and_replaces(new_page, town_url, locale):
     checked_page(page)
 
     services.election_lists_approve(election=election, actor=None)
-    page.goto(f"{base}/verwaltung/briefwahl/{election.public_id}/")
-    checked_page(page)
+    follow(page, "header nav a[href$='/verwaltung/briefwahl/']")
+    follow(page, f"main a[href*='{election.public_id}']")
     submit_form(page, "main form[action$='/ausstellen/']")
     assert Wahlschein.objects.filter(election=election).count() == 1
     checked_page(page)
@@ -178,7 +180,7 @@ def test_election_office_checks_issues_and_replaces(new_page, town_url, locale):
             const bytes = new Uint8Array(await response.arrayBuffer());
             return [response.status, String.fromCharCode(...bytes.slice(0, 5))];
         }""",
-        f"/verwaltung/briefwahl/{election.public_id}/listen/versand.pdf",
+        page.locator("main a[href$='/listen/versand.pdf']").get_attribute("href"),
     )
     assert (status, head) == (200, "%PDF-")
 

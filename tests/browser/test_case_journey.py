@@ -1,7 +1,7 @@
-"""The general request ("Allgemeines Anliegen") from start to the Postfach, keyboard only, with
-axe on every page: question pages with a validation error, check your answers with a "Change"
-round trip, the declaration, the confirmation with its reference number, "My requests", the
-case page with its history, and a message to the town.
+"""The general request ("Allgemeines Anliegen") from the town's start page to the Postfach, by
+clicking, keyboard only, with axe on every page, in German and English: question pages with a
+validation error, check your answers with a "Change" round trip, the declaration, the confirmation
+with its reference number, "My requests", the case page with its history, and a message to the town.
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ from .helpers_keyboard import (
     tab_order,
     type_into,
 )
+from .helpers_navigation import (
+    log_in_with_password,
+    open_my_requests,
+    open_service_start,
+    open_start_page,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,25 +44,52 @@ ERIKA = DEMO_CITIZENS[0]
 REFERENCE = re.compile(r"^NOR-\d{4}-\d{6}$")
 
 
-def _log_in_citizen(page, base: str, next_path: str) -> None:
-    page.goto(f"{base}/konto/anmelden/?next={next_path}")
-    type_into(page, "#id_email", ERIKA["email"])
-    type_into(page, "#id_password", CITIZEN_PASSWORD)
-    submit_form(page)
-    assert page.url.endswith(next_path), main_text(page)
+WORDS = {
+    "de-DE": {
+        "title": "Allgemeines Anliegen",
+        "first_page": "Ihr Anliegen",
+        "by_phone": "Per Telefon",
+        "check": "Angaben prüfen",
+        "subject": "Betreff",
+        "submitted_title": "Anliegen eingereicht",
+        "my_requests": "Meine Anliegen",
+        "submitted": "eingereicht",
+        "sent": "Ihre Nachricht wurde gesendet.",
+    },
+    "en-GB": {
+        "title": "General request",
+        "first_page": "Your request",
+        "by_phone": "By phone",
+        "check": "Check your answers",
+        "subject": "Subject",
+        "submitted_title": "Request submitted",
+        "my_requests": "My requests",
+        "submitted": "submitted",
+        "sent": "Your message has been sent.",
+    },
+}
 
 
-def test_general_request_from_start_to_postfach(new_page, town_url):
+def _log_in_citizen(page, base: str) -> None:
+    """Erika, from the start page with her e-mail address and password."""
+    open_start_page(page, base)
+    log_in_with_password(page, email=ERIKA["email"], password=CITIZEN_PASSWORD)
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
+def test_general_request_from_start_to_postfach(new_page, town_url, locale):
+    words = WORDS[locale]
     base = town_url()
-    page = new_page()
-    _log_in_citizen(page, base, f"/anliegen/{KEY}/start/")
-    assert page.locator("h1").inner_text() == "Allgemeines Anliegen"
+    page = new_page(locale=locale)
+    _log_in_citizen(page, base)
+    open_service_start(page, KEY)
+    assert page.locator("h1").inner_text() == words["title"]
     checked_page(page)
     activate(page, "main form button[type=submit]")
 
     # First question page: an empty submit shows the error summary, which takes focus.
     assert page.url.endswith("/anliegen/"), page.url
-    assert page.locator("h1").inner_text() == "Ihr Anliegen"
+    assert page.locator("h1").inner_text() == words["first_page"]
     checked_page(page)
     assert_focus_visible_everywhere(page)
     tab_order(
@@ -79,7 +112,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
     assert page.locator("#id_contact_preference_1").is_checked()
-    assert page.locator("label[for=id_contact_preference_1]").inner_text() == "Per Telefon"
+    assert page.locator("label[for=id_contact_preference_1]").inner_text() == words["by_phone"]
     submit_form(page)
 
     # The phone page only appears because "by phone" was chosen.
@@ -95,7 +128,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
 
     # Check your answers, then change the subject and come straight back.
     assert page.url.endswith("/pruefen/")
-    assert page.locator("h1").inner_text() == "Angaben prüfen"
+    assert page.locator("h1").inner_text() == words["check"]
     summary = page.locator("main .rh-summary-list")
     assert "Bank am Teich" in summary.inner_text()
     assert "040 5550123" in summary.inner_text()
@@ -103,7 +136,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     assert "beschädigt.\nBitte reparieren." in summary.inner_text()
     assert_summary_actions_aligned(page)
     checked_page(page)
-    activate(page, summary.locator("a", has_text="Betreff"))
+    activate(page, summary.locator("a", has_text=words["subject"]))
     assert "?pruefen=1" in page.url
     assert page.locator("#id_subject").input_value() == "Bank am Teich"
     checked_page(page)
@@ -123,7 +156,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
 
     # Confirmation with the reference number.
     assert "/anliegen/eingereicht/" in page.url
-    assert page.locator("h1").inner_text() == "Anliegen eingereicht"
+    assert page.locator("h1").inner_text() == words["submitted_title"]
     reference = page.locator(".rh-reference").inner_text().strip()
     assert REFERENCE.match(reference), reference
     checked_page(page)
@@ -134,16 +167,17 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
 
     # My requests lists it; its page shows the history.
     activate(page, "main a[href='/anliegen/meine/']")
-    assert page.locator("h1").inner_text() == "Meine Anliegen"
+    assert page.locator("h1").inner_text() == words["my_requests"]
     checked_page(page)
     row = page.locator("main table tbody tr", has_text=reference)
     assert row.count() == 1
-    assert "Allgemeines Anliegen" in row.inner_text()
-    assert "eingereicht" in row.inner_text()
+    assert words["title"] in row.inner_text()
+    assert words["submitted"] in row.inner_text()
     activate(page, row.locator("a"))
     assert page.locator("h1").inner_text() == reference
-    assert "Status: eingereicht" in main_text(page)
-    assert page.locator(".rh-timeline li").first.inner_text().lower().endswith("eingereicht")
+    assert f"Status: {words['submitted']}" in main_text(page)
+    timeline = page.locator(".rh-timeline li").first.inner_text().lower()
+    assert timeline.endswith(words["submitted"])
     checked_page(page)
 
     # Postfach: an empty message is an error; then the message is sent and listed.
@@ -154,7 +188,7 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
     type_into(page, "#id_body", "Ich kann Fotos nachreichen.")
     submit_form(page, "main form[enctype]")
     assert page.locator("h1").inner_text() == reference
-    assert "Ihre Nachricht wurde gesendet." in main_text(page)
+    assert words["sent"] in main_text(page)
     assert "Ich kann Fotos nachreichen." in page.locator(".rh-postfach").inner_text()
     checked_page(page)
     assert case.messages.count() == 1
@@ -162,7 +196,8 @@ def test_general_request_from_start_to_postfach(new_page, town_url):
 
 def test_start_page_in_english_at_320_px(new_page, town_url):
     page = new_page(viewport=NARROW, locale="en-GB")
-    page.goto(town_url() + f"/anliegen/{KEY}/start/")
+    open_start_page(page, town_url())
+    open_service_start(page, KEY)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("h1").inner_text() == "General request"
     checked_page(page)
@@ -183,7 +218,8 @@ def test_start_page_in_english_at_320_px(new_page, town_url):
 def test_attachment_page_and_withdrawing_a_request(new_page, town_url, tmp_path):
     base = town_url()
     page = new_page()
-    _log_in_citizen(page, base, "/anliegen/meine/")
+    _log_in_citizen(page, base)
+    open_my_requests(page)
     # At 320 px the list scrolls inside its own focusable region; the page does not overflow.
     page.set_viewport_size(NARROW)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
@@ -216,7 +252,7 @@ def test_attachment_page_and_withdrawing_a_request(new_page, town_url, tmp_path)
     assert case.status == CaseStatus.WITHDRAWN
 
     # A new request with "add a file" ticked (Space) gets the file page, which is optional.
-    page.goto(base + f"/anliegen/{KEY}/start/")
+    open_service_start(page, KEY)
     activate(page, "main form button[type=submit]")
     type_into(page, "#id_subject", "Foto vom Schlagloch")
     type_into(page, "#id_message", "Das Foto zeigt das Schlagloch.")

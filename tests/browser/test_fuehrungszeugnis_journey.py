@@ -1,5 +1,6 @@
 """The Führungszeugnis in the browser, keyboard only, with axe on every page, in German and
-English at 1280 and 320 px: the service page shows both ways and links the federal online
+English at 1280 and 320 px, every visitor from the town's start page by clicking: the service
+page shows both ways and links the federal online
 service (its link text in the page's language); Erika prepares a private certificate, pays on the
 demo payment platform; at the counter the clerk opens the prepared case, takes it and approves
 it; the demo connector confirms and Erika sees that it was sent to the federal register. A
@@ -32,14 +33,21 @@ from .helpers_keyboard import (
     focus,
     follow_error_link,
     main_text,
-    staff_log_in,
     submit_form,
     type_into,
+)
+from .helpers_navigation import (
+    begin_from_service_page,
+    begin_procedure,
+    open_backoffice_case,
+    open_my_case,
+    open_service,
+    open_start_page,
+    staff_log_in_from_start,
 )
 
 pytestmark = pytest.mark.browser
 KEY = "fuehrungszeugnis"
-START = f"/anliegen/{KEY}/start/"
 FEDERAL = "https://www.fuehrungszeugnis.bund.de/"
 
 WORDS = {
@@ -89,15 +97,6 @@ def _choose_radio(page, selector: str) -> None:
             return
         page.keyboard.press("ArrowDown")
     raise AssertionError(f"{selector} not reached with the arrow keys")
-
-
-def _sign_in_and_start(page, base: str) -> None:
-    """The demo BundID (Erika, trust level "high") and the start page."""
-    page.goto(f"{base}/konto/demo/bundid/?next={START}")
-    submit_form(page)
-    assert page.url.endswith(START)
-    _checked(page)
-    activate(page, "main form button[type=submit]")
 
 
 def _prepare(page, *, basis: str) -> None:
@@ -165,7 +164,7 @@ def test_prepare_pay_and_send_at_the_counter(
     base = town_url()
     page = new_page(locale=locale, viewport=viewport)
 
-    _sign_in_and_start(page, base)
+    begin_procedure(page, base, KEY)  # the demo BundID: Erika, trust level "high"
     _prepare(page, basis="pay")
     assert words["costs"] in main_text(page)
     case = _declare_and_send(page)
@@ -191,7 +190,9 @@ def test_prepare_pay_and_send_at_the_counter(
     email, hex_key = _clerk()
     case_url = f"/verwaltung/faelle/{case.reference}/"
     clerk = new_page(locale=locale, viewport=viewport)
-    staff_log_in(clerk, base, email=email, password=STAFF_PASSWORD, hex_key=hex_key, path=case_url)
+    staff_log_in_from_start(clerk, base, email=email, password=STAFF_PASSWORD, hex_key=hex_key)
+    open_backoffice_case(clerk, case.reference)
+    assert clerk.url.endswith(case_url)
     assert clerk.locator("h1").inner_text() == case.reference
     assert "Mustermann" in main_text(clerk)
     _checked(clerk)
@@ -205,7 +206,7 @@ def test_prepare_pay_and_send_at_the_counter(
     assert message.transmission_id.startswith("DEMO-")
 
     # The citizen sees that the application went to the federal register.
-    page.goto(f"{base}/anliegen/meine/{case.reference}/")
+    open_my_case(page, case.reference)
     assert words["sent"] in main_text(page)
     _checked(page)
 
@@ -229,7 +230,8 @@ def test_service_page_and_the_volunteers_way_without_a_fee(
     page = new_page(locale=locale, viewport=viewport)
 
     # The service page: both ways, the federal service linked, its text in the page's language.
-    page.goto(f"{base}/leistungen/{KEY}/")
+    open_start_page(page, base)
+    open_service(page, KEY)
     text = main_text(page)
     assert words["way_online"] in text and words["way_town"] in text
     link = page.locator(f"main a[href='{FEDERAL}']")
@@ -240,7 +242,7 @@ def test_service_page_and_the_volunteers_way_without_a_fee(
     assert link.evaluate("el => el.closest('[lang]').getAttribute('lang')") == page_language
     _checked(page)
 
-    _sign_in_and_start(page, base)
+    begin_from_service_page(page)  # the demo BundID: Erika, trust level "high"
     _prepare(page, basis="volunteer")
     assert page.url.endswith("/anhang-ehrenamt/")
     _checked(page)

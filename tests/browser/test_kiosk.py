@@ -1,6 +1,7 @@
 """The Bürgerterminal in Chromium, keyboard only, with axe on every page: enrolment, the start
 screen at 1280 and 320 px with high contrast and larger text, a Wartenummer, a draft, and what
 the next visitor finds after "Fertig" and after the idle countdown (nothing, also in the history).
+After the enrolment every page is reached from the start screen by keyboard, as a visitor would.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def enrolled_page(new_page, base: str, **page_options):
     terminal = Terminal.objects.create(municipality=town, name="Foyer", office=office)
     code = terminal_enrolment_code_issue(terminal=terminal, actor=None)
     page = new_page(**page_options)
+    # Staff enrol a device at its enrolment address, which no public page links; from here on
+    # the terminal is used as a visitor uses it.
     page.goto(base + "/terminal/einrichten/")
     checked_page(page)
     type_into(page, "#id_code", code)
@@ -60,10 +63,19 @@ def session_cookie(page) -> str:
     return next((c["value"] for c in page.context.cookies() if c["name"] == "sessionid"), "")
 
 
-def start_general_request(page, base: str) -> None:
-    page.goto(f"{base}/anliegen/{KEY}/start/")
+def start_screen(page) -> None:
+    """The terminal's start screen, through the town's name in the header."""
+    activate(page, "header a.rh-brand")
+    assert page.url.endswith("/terminal/"), page.url
+    checked_page(page)
+
+
+def start_general_request(page) -> None:
+    """From the start screen: the general request's tile, then "Start now"."""
+    activate(page, f"main a.rh-kiosk-tile[href$='/anliegen/{KEY}/start/']")
     checked_page(page)
     activate(page, "main form button[type=submit]")
+    checked_page(page)
     type_into(page, "#id_subject", SECRET)
     type_into(page, "#id_message", "Die Bank am Stadtparkteich ist beschädigt.")
     submit_form(page)
@@ -89,7 +101,7 @@ def test_a_visit_and_fertig_leave_nothing_for_the_next_visitor(new_page, town_ur
     checked_page(page)
 
     # A waiting number from the start screen, then a draft of an online request.
-    page.goto(base + "/terminal/")
+    start_screen(page)
     tab_to(page, "form[action='/terminal/wartenummer/'] button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -97,7 +109,8 @@ def test_a_visit_and_fertig_leave_nothing_for_the_next_visitor(new_page, town_ur
     number = page.locator(".rh-kiosk-ticket-number").inner_text()
     assert number.startswith("W")
     assert page.locator("[data-kiosk-print]").is_visible()
-    start_general_request(page, base)
+    start_screen(page)
+    start_general_request(page)
     assert Case.objects.filter(status=CaseStatus.DRAFT).count() == 1
     before = session_cookie(page)
 
@@ -151,7 +164,8 @@ def test_after_two_quiet_minutes_the_countdown_ends_the_visit(new_page, town_url
     settings.RATHAUS_KIOSK_COUNTDOWN_SECONDS = 4
     base = town_url()
     page = enrolled_page(new_page, base)
-    start_general_request(page, base)
+    checked_page(page)
+    start_general_request(page)
 
     # The countdown shows and speaks; a key press cancels it.
     panel = page.locator("[data-kiosk-panel]")
@@ -174,13 +188,14 @@ def test_after_two_quiet_minutes_the_countdown_ends_the_visit(new_page, town_url
 def test_staff_pages_are_refused_and_a_revoked_terminal_is_the_normal_site(new_page, town_url):
     base = town_url()
     page = enrolled_page(new_page, base)
+    # Typed on purpose: the terminal must refuse the back office even when its address is typed.
     response = page.goto(base + "/verwaltung/")
     assert response.status == 403
     assert page.locator("h1").inner_text() == "An diesem Terminal nicht verfügbar"
     assert_accessible(page)  # (a 403 is logged to the console, so not checked_page)
     terminal = Terminal.objects.get(name="Foyer")
     terminal_revoke(terminal=terminal, actor=None)
-    page.goto(base + "/")
+    page.goto(base + "/")  # the town's start page, the visitor's entry
     assert page.locator("[data-kiosk-done]").count() == 0
     assert page.locator("footer a[href='/impressum/']").count() == 1
     assert DEVICE_COOKIE not in {c["name"] for c in page.context.cookies()}

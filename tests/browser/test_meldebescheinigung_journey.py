@@ -1,5 +1,6 @@
-"""The electronic Meldebescheinigung in the browser, keyboard only, with axe on every page:
-identified with the (demo) eID, two questions, and the certificate is there at once."""
+"""The electronic Meldebescheinigung in the browser, keyboard only, with axe on every page: from
+the start page to the service, identified with the (demo) eID, two questions, and the certificate
+is there at once, on the case page reached from "My requests"."""
 
 from __future__ import annotations
 
@@ -9,22 +10,18 @@ from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 from rathaus.documents.models import IssuedDocument
 
-from .helpers_keyboard import activate, checked_page, focus, main_text, submit_form
+from .helpers_keyboard import checked_page, focus, main_text, submit_form
+from .helpers_navigation import begin_procedure, open_my_case
 
 pytestmark = pytest.mark.browser
-START = "/anliegen/meldebescheinigung/start/"
 
 
 @pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
 def test_electronic_meldebescheinigung_at_once(new_page, town_url, locale):
     base = town_url()
     page = new_page(locale=locale)
-    page.goto(f"{base}/konto/demo/bundid/?next={START}")
-    checked_page(page)
-    submit_form(page)  # the first demo resident: Erika Mustermann, trust level "high"
-    assert page.url.endswith(START)
-    checked_page(page)
-    activate(page, "main form button[type=submit]")
+    # The first demo resident: Erika Mustermann, trust level "high".
+    begin_procedure(page, base, "meldebescheinigung")
 
     assert page.url.endswith("/person/")
     assert page.locator("#id_subject_0").is_checked()  # herself
@@ -53,7 +50,6 @@ def test_electronic_meldebescheinigung_at_once(new_page, town_url, locale):
     case = Case.objects.get(procedure_key="meldebescheinigung")
     assert case.status == CaseStatus.APPROVED
     document = IssuedDocument.objects.get(case=case)
-    page.goto(f"{base}/anliegen/meine/{case.reference}/")
-    checked_page(page)
+    open_my_case(page, case.reference)
     link = page.locator(f"main a[href*='{document.public_id}']")
     assert link.count() == 1

@@ -1,5 +1,6 @@
-"""Meldewesen journeys in the browser, keyboard only, axe on every page, German and English:
-the Abmeldung abroad with the (demo) eID and the family from the register, decided at once, its
+"""Meldewesen journeys in the browser, keyboard only, axe on every page, German and English, each
+from the start page by clicking: the Abmeldung abroad with the (demo) eID and the family from the
+register, decided at once, its
 confirmation verified on /pruefen/; and an Übermittlungssperre set and then revoked, each
 confirmation verified."""
 
@@ -27,17 +28,14 @@ from .helpers_keyboard import (
     submit_form,
     type_into,
 )
+from .helpers_navigation import (
+    begin_procedure,
+    open_document_check,
+    open_my_case,
+    open_service_start,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _eid_login(page, base: str, start: str) -> None:
-    page.goto(f"{base}/konto/demo/bundid/?next={start}")
-    checked_page(page)
-    submit_form(page)  # the first demo resident: Erika Mustermann, trust level "high"
-    assert page.url.endswith(start)
-    checked_page(page)
-    activate(page, "main form button[type=submit]")
 
 
 def _tick(page, selector: str) -> None:
@@ -54,11 +52,10 @@ def _submit_declared(page) -> None:
     checked_page(page)
 
 
-def _document_verified(page, base: str, case, expected_title: str) -> None:
+def _document_verified(page, case, expected_title: str) -> None:
     """From the case page: fetch the issued file, type its code on /pruefen/, upload it."""
     document = IssuedDocument.objects.filter(case=case).last()
-    page.goto(f"{base}/anliegen/meine/{case.reference}/")
-    checked_page(page)
+    open_my_case(page, case.reference)
     link = page.locator(f"main a[href*='{document.public_id}']")
     assert link.count() == 1
     pdf = bytes(
@@ -71,7 +68,7 @@ def _document_verified(page, base: str, case, expected_title: str) -> None:
         )
     )
     assert pdf.startswith(b"%PDF-")
-    page.goto(f"{base}/pruefen/")
+    open_document_check(page)
     type_into(page, "#id_code", document.verification_code)
     submit_form(page)
     # Written in the account's language (German for the demo citizen), whatever the browser's.
@@ -90,8 +87,7 @@ def test_abmeldung_abroad(new_page, town_url, locale):
     german = locale.startswith("de")
     base = town_url()
     page = new_page(locale=locale)
-    start = "/anliegen/abmeldung/start/"
-    _eid_login(page, base, start)
+    begin_procedure(page, base, "abmeldung")  # Erika Mustermann, trust level "high"
 
     assert page.url.endswith("/grund/")
     checked_page(page)
@@ -140,7 +136,7 @@ def test_abmeldung_abroad(new_page, town_url, locale):
             if p.given_names == name
         )
         assert not Residence.objects.filter(person=person, moved_out__isnull=True).exists()
-    _document_verified(page, base, case, "Abmeldebestätigung")
+    _document_verified(page, case, "Abmeldebestätigung")
 
 
 @pytest.fixture
@@ -156,8 +152,7 @@ def test_uebermittlungssperre_set_and_revoked(new_page, town_url, objection_type
     german = locale.startswith("de")
     base = town_url()
     page = new_page(locale=locale)
-    start = "/anliegen/uebermittlungssperren/start/"
-    _eid_login(page, base, start)
+    begin_procedure(page, base, "uebermittlungssperren")  # Erika Mustermann
 
     assert page.url.endswith("/widersprueche/")
     checked_page(page)
@@ -175,10 +170,10 @@ def test_uebermittlungssperre_set_and_revoked(new_page, town_url, objection_type
         "parteien-wahlen"
     ]
     title = "Übermittlungssperren"
-    _document_verified(page, base, first, title)
+    _document_verified(page, first, title)
 
     # Revoke it: the page shows it ticked, from the register.
-    page.goto(f"{base}{start}")
+    open_service_start(page, "uebermittlungssperren")
     activate(page, "main form button[type=submit]")
     assert page.locator("input[value=parteien-wahlen]").is_checked()
     checked_page(page)
@@ -193,4 +188,4 @@ def test_uebermittlungssperre_set_and_revoked(new_page, town_url, objection_type
         b.in_force(timezone.localdate())
         for b in Block.objects.filter(kind=BlockKind.UEBERMITTLUNGSSPERRE)
     )
-    _document_verified(page, base, second, title)
+    _document_verified(page, second, title)

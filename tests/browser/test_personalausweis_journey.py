@@ -1,8 +1,8 @@
-"""Preparing ID cards in the browser, keyboard only, with axe on every page, in German and
-English: identified with the (demo) eID, Erika is offered from the register as the first person,
-adds her daughter with a photo taken at the counter, sees the fee and what to bring, submits, and
-starts booking an appointment as long as the two cards need. Then anyone looks up the card's
-stage with the reference and a date of birth."""
+"""Preparing ID cards in the browser, keyboard only, with axe on every page, in German and English,
+from the town's start page by clicking: identified with the (demo) eID, Erika is offered from the
+register as the first person, adds her daughter with a photo taken at the counter, sees the fee and
+what to bring, submits, and starts booking an appointment as long as the two cards need. Then anyone
+looks up the card's stage with the reference and a date of birth, from the service's start page."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from rathaus.tenants.models import Municipality
 from tests.accounts.factories import staff_create
 
 from .helpers_keyboard import activate, checked_page, focus, main_text, submit_form, type_into
+from .helpers_navigation import follow, log_in_with_eid, open_service, open_start_page
 
 pytestmark = pytest.mark.browser
-START = "/anliegen/personalausweis/start/"
 
 
 def _choose_radio(page, field: str, index: int) -> None:
@@ -26,6 +26,12 @@ def _choose_radio(page, field: str, index: int) -> None:
     for _ in range(index):
         page.keyboard.press("ArrowDown")
     assert page.locator(f"#id_{field}_{index}").is_checked()
+
+
+def _preparation_start(page) -> None:
+    """The service's page (booked in person) and its link to prepare the application online."""
+    open_service(page, "personalausweis")
+    follow(page, "main a[href$='/anliegen/personalausweis/start/']")
 
 
 def _card_choices(page, *, first_card: int, photo: int) -> None:
@@ -47,10 +53,11 @@ def test_prepare_id_cards_book_the_appointment_and_look_up_the_stage(
 ):
     base = town_url()
     page = new_page(locale=locale)
-    page.goto(f"{base}/konto/demo/bundid/?next={START}")
-    submit_form(page)  # the first demo resident: Erika Mustermann, trust level "high"
-    assert page.url.endswith(START)
-    checked_page(page)
+    # The service page's way "prepared online", then the first demo resident: Erika Mustermann,
+    # trust level "high".
+    open_start_page(page, base)
+    _preparation_start(page)
+    log_in_with_eid(page)
     activate(page, "main form button[type=submit]")
 
     # The first person comes from the register (the eID session), and the page says so.
@@ -103,8 +110,9 @@ def test_prepare_id_cards_book_the_appointment_and_look_up_the_stage(
     services.case_transition(case=case, to_status=CaseStatus.IN_REVIEW, actor=clerk)
     services.case_transition(case=case, to_status=CaseStatus.APPROVED, actor=clerk)
     visitor = new_page(locale=locale)
-    visitor.goto(f"{base}/anliegen/status/")
-    checked_page(visitor)
+    open_start_page(visitor, base)
+    _preparation_start(visitor)
+    follow(visitor, "main a[href$='/anliegen/status/']")  # "Already applied? …"
     type_into(visitor, "#id_reference", case.reference)
     type_into(visitor, "#id_birth_date", "21.09.2014")
     submit_form(visitor)

@@ -1,8 +1,8 @@
-"""The procedure API in the browser, with the test procedure "Familienpass", keyboard only and
-with axe on every page: account pre-fill, a repeating group of two persons added with "add
-another", a cross-page rule's error in the check page's error summary and its fix, the system's
-decision on submitting, the procedure's own stage on the citizen's timeline, and its own
-document verified on /pruefen/."""
+"""The procedure API in the browser, with the test procedure "Familienpass", from the town's start
+page by clicking, keyboard only and with axe on every page: account pre-fill, a repeating group of
+two persons added with "add another", a cross-page rule's error in the check page's error summary
+and its fix, the system's decision on submitting, the procedure's own stage on the citizen's
+timeline, and its own document verified on /pruefen/."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 from rathaus.documents.models import IssuedDocument
 from rathaus.tenants.models import Municipality
-from tests.procedures.family_pass import KEY, FamilyPass, family_pass_offer
+from tests.procedures.family_pass import KEY, SERVICE_SLUG, FamilyPass, family_pass_offer
 
 from .helpers_keyboard import (
     activate,
@@ -23,6 +23,13 @@ from .helpers_keyboard import (
     main_text,
     submit_form,
     type_into,
+)
+from .helpers_navigation import (
+    log_in_with_password,
+    open_document_check,
+    open_my_case,
+    open_service_start,
+    open_start_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,12 +65,10 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
 ):
     base = town_url()
     page = new_page()
-    page.goto(f"{base}/konto/anmelden/?next=/anliegen/{KEY}/start/")
-    type_into(page, "#id_email", ERIKA["email"])
-    type_into(page, "#id_password", CITIZEN_PASSWORD)
-    submit_form(page)
+    open_start_page(page, base)
+    log_in_with_password(page, email=ERIKA["email"], password=CITIZEN_PASSWORD)
+    open_service_start(page, SERVICE_SLUG)
     assert page.locator("h1").inner_text() == "Familienpass"
-    checked_page(page)
     activate(page, "main form button[type=submit]")
 
     # Pre-filled from the account, said so, and saved only when the citizen continues.
@@ -132,8 +137,7 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
     checked_page(page)
     case = Case.objects.get(procedure_key=KEY)
     assert case.status == CaseStatus.APPROVED and case.stage == "printed"
-    page.goto(f"{base}/anliegen/meine/{case.reference}/")
-    checked_page(page)
+    open_my_case(page, case.reference)
     timeline = page.locator(".rh-timeline").inner_text()
     assert "bewilligt (automatisch entschieden)" in timeline
     assert "Pass gedruckt" in timeline
@@ -152,8 +156,7 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
         )
     )
     assert pdf.startswith(b"%PDF-")
-    page.goto(f"{base}/pruefen/")
-    checked_page(page)
+    open_document_check(page)
     type_into(page, "#id_code", document.verification_code)
     submit_form(page)
     assert "Familienpass" in main_text(page)

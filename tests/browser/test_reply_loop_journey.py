@@ -2,7 +2,8 @@
 a citizen asks a general question and chooses a reply by e-mail (the address is offered from the
 account), a clerk answers it on the confirmation page (an empty answer is an error first), and
 the citizen reads the answer under "Meine Anliegen"; the reply letter and the e-mail carry it.
-The clerk's pages are also checked at 320 px."""
+The clerk's pages are also checked at 320 px. Both start on the town's start page and go by
+clicking."""
 
 from __future__ import annotations
 
@@ -28,9 +29,16 @@ from .helpers_keyboard import (
     focus,
     follow_error_link,
     main_text,
-    staff_log_in,
     submit_form,
     type_into,
+)
+from .helpers_navigation import (
+    log_in_with_password,
+    open_backoffice_case,
+    open_my_requests,
+    open_service_start,
+    open_start_page,
+    staff_log_in_from_start,
 )
 
 pytestmark = pytest.mark.browser
@@ -38,14 +46,6 @@ pytestmark = pytest.mark.browser
 KEY = "allgemeines-anliegen"
 ERIKA = DEMO_CITIZENS[0]
 ANSWER = "Der Grünschnitt wird jeden zweiten Montag abgeholt."
-
-
-def _log_in_citizen(page, base: str, next_path: str) -> None:
-    page.goto(f"{base}/konto/anmelden/?next={next_path}")
-    type_into(page, "#id_email", ERIKA["email"])
-    type_into(page, "#id_password", CITIZEN_PASSWORD)
-    submit_form(page)
-    assert page.url.endswith(next_path), main_text(page)
 
 
 def _fits(page, width: int) -> None:
@@ -61,12 +61,16 @@ def test_question_answered_by_email_through_the_confirmation_page(
 
     # --- the citizen asks, choosing a reply by e-mail ---------------------------------------
     page = new_page()
-    _log_in_citizen(page, base, f"/anliegen/{KEY}/start/")
+    open_start_page(page, base)
+    log_in_with_password(page, email=ERIKA["email"], password=CITIZEN_PASSWORD)
+    open_service_start(page, KEY)
     activate(page, "main form button[type=submit]")
+    checked_page(page)
     type_into(page, "#id_subject", "Grünschnitt")
     type_into(page, "#id_message", "Wann wird der Grünschnitt abgeholt?")
     submit_form(page)
     assert page.url.endswith("/kontakt/")
+    checked_page(page)
     focus(page, "#id_contact_preference_0")
     page.keyboard.press("Space")
     assert page.locator("#id_contact_preference_0").is_checked()  # by e-mail
@@ -87,6 +91,7 @@ def test_question_answered_by_email_through_the_confirmation_page(
     submit_form(page)
 
     assert page.url.endswith("/angaben/")
+    checked_page(page)
     submit_form(page)  # the name, offered from the account
     assert page.url.endswith("/pruefen/")
     summary = page.locator("main .rh-summary-list").inner_text()
@@ -105,7 +110,9 @@ def test_question_answered_by_email_through_the_confirmation_page(
     )
     case_url = f"/verwaltung/faelle/{reference}/"
     clerk = new_page()
-    staff_log_in(clerk, base, email=email, password=STAFF_PASSWORD, hex_key=key, path=case_url)
+    staff_log_in_from_start(clerk, base, email=email, password=STAFF_PASSWORD, hex_key=key)
+    open_backoffice_case(clerk, reference)
+    assert clerk.url.endswith(case_url)
     assert ERIKA["email"] in main_text(clerk)  # the reply address on the case page
     activate(clerk, f"main form[action='{case_url}pruefen/'] button")
     assert clerk.locator(f"main a[href='{case_url}genehmigen/']").inner_text() == "Beantworten"
@@ -151,7 +158,7 @@ def test_question_answered_by_email_through_the_confirmation_page(
     assert mail.recipients == ERIKA["email"] and ANSWER in mail.body
 
     # --- the citizen reads it under "Meine Anliegen" -------------------------------------------
-    page.goto(f"{base}/anliegen/meine/")
+    open_my_requests(page)
     row = page.locator("main table tbody tr", has_text=reference)
     assert "beantwortet" in row.inner_text()
     checked_page(page)
