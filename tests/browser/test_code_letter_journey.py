@@ -30,6 +30,7 @@ from .helpers_keyboard import (
     tab_to,
     type_into,
 )
+from .helpers_navigation import follow, open_my_case, open_start_page
 
 pytestmark = pytest.mark.browser
 
@@ -81,13 +82,18 @@ def test_the_applicant_enters_the_letters_code_on_the_waiting_case(
     code_path = f"{case_path}codebrief/"
 
     page = new_page(locale=locale, viewport=viewport)
-    page.goto(f"{base}/konto/demo/bundid/?next={case_path}")
-    checked_page(page)
-    focus(page, "#resident-2")  # Max Mustermann
+    # From the start page: "Log in", the identity provider, the demo BundID's Max Mustermann,
+    # then "My requests" and the case.
+    open_start_page(page, base)
+    follow(page, "header nav a[href*='/konto/anmelden/']")
+    follow(page, "main a[href*='/konto/identifizieren/']")
+    follow(page, "main a[href*='/konto/demo/bundid/']")
+    focus(page, "#resident-2")
     page.keyboard.press("Space")
     submit_form(page)
-    assert page.url.endswith(case_path)
     checked_page(page)
+    open_my_case(page, case.reference)
+    assert page.url.endswith(case_path)
     assert horizontal_overflow(page) == 0
 
     # From the top of the case page, Tab reaches the action; Enter opens the code page.
@@ -133,5 +139,5 @@ def test_the_applicant_enters_the_letters_code_on_the_waiting_case(
     assert case.status == CaseStatus.APPROVED and case.stage == "code_letter_entered"
     document = IssuedDocument.objects.get(case=case, document_type="meldebestaetigung")
     assert page.locator(f"main a[href*='{document.public_id}']").count() == 1
-    # Done: the page is no longer there.
+    # Done: the page is no longer there (typed on purpose: a bookmark of the old address).
     assert page.goto(f"{base}{code_path}").status == 404
