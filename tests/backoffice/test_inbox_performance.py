@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rathaus.backoffice import selectors as backoffice_selectors
-from rathaus.backoffice import views
 from rathaus.backoffice.selectors import CappedCountPaginator, inbox_page
+from rathaus.backoffice.views import worklist
 from rathaus.cases.selectors import case_list_for_staff
 
 from .conftest import case_make
@@ -58,7 +58,7 @@ def test_the_count_reads_at_most_cap_plus_one_rows(clerk, norderstedt, seven_cas
 
 def test_inbox_says_more_than_and_pages_on(as_staff, clerk, norderstedt, seven_cases, monkeypatch):
     monkeypatch.setattr(backoffice_selectors, "INBOX_COUNT_CAP", 3)
-    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 2)
+    monkeypatch.setattr(worklist, "INBOX_PAGE_SIZE", 2)
     client = as_staff(clerk)
     newest_first = [case.reference for case in reversed(seven_cases)]
 
@@ -92,6 +92,6 @@ def test_small_inbox_keeps_its_exact_count(as_staff, clerk, norderstedt, seven_c
 
 def test_case_urls_are_built_like_reverse():
     for name in ("backoffice:case_detail", "backoffice:case_assign"):
-        build = views._reference_url_builder(name)
+        build = worklist._reference_url_builder(name)
         for reference in ("NOR-2026-000001", "REI-2025-123456", "odd ref%ä"):
             assert build(reference) == reverse(name, args=[reference])

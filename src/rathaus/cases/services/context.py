@@ -1,0 +1,40 @@
+"""Who acts on a case and what its procedure sees of it: the actor's role, the journey context
+handed to the procedure's hooks, and the fee the procedure reckons from it."""
+
+from __future__ import annotations
+
+from ..constants import ActorRole
+from ..models import Case
+from ..plugin import JourneyContext, procedure_get
+from ..selectors import is_staff_of
+
+
+def actor_role_for_case(*, actor, case: Case) -> ActorRole | None:
+    """The role ``actor`` plays for ``case``; None when they have nothing to do with it."""
+    if actor is None:
+        return ActorRole.SYSTEM
+    if not actor.is_authenticated:
+        return None
+    if is_staff_of(actor=actor, municipality=case.municipality):
+        return ActorRole.STAFF
+    if case.applicant_id is not None and case.applicant_id == actor.pk:
+        return ActorRole.CITIZEN
+    return None
+
+
+def case_context(*, case: Case, actor=None, trust_level: str | None = None) -> JourneyContext:
+    """The context a procedure's hooks receive for ``case`` (``actor=None``: the system)."""
+    return JourneyContext(
+        municipality=case.municipality,
+        procedure=procedure_get(case.procedure_key),
+        actor=actor,
+        trust_level=trust_level,
+        case=case,
+        answers=case.answers or {},
+        system=actor is None,
+    )
+
+
+def case_fee(*, case: Case):
+    """The fee for ``case`` as its procedure reckons it from the catalogue (None: no fee)."""
+    return procedure_get(case.procedure_key).fee(case_context(case=case))

@@ -1,0 +1,29 @@
+"""Reference numbers: one gap-free sequence per town and year, allocated inside the submit
+transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..constants import REFERENCE_SEQUENCE_DIGITS
+from ..models import ReferenceCounter
+
+
+def reference_allocate(*, municipality, at: datetime.datetime) -> str:
+    """The next reference number of ``municipality`` for the year of ``at``, without gaps.
+
+    Must run inside the submit transaction: the counter row stays locked until it commits, and a
+    rolled-back submit gives its number back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reference_allocate() must run inside a transaction")
+    year = timezone.localtime(at).year
+    ReferenceCounter.objects.get_or_create(municipality=municipality, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(municipality=municipality, year=year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    sequence = str(counter.last_value).zfill(REFERENCE_SEQUENCE_DIGITS)
+    return f"{municipality.reference_prefix}-{year}-{sequence}"

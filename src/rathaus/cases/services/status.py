@@ -1,0 +1,265 @@
+"""A case's status and stage changes. ``case_transition`` is the only way a case's status changes:
+it checks the transition table, writes the history and an audit event, runs the procedure's
+lifecycle hook and decision rule, and notifies the applicant after commit."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from rathaus.core.audit import audit_event_record
+
+from ..constants import CLOSED_STATUSES, DECIDED_STATUSES, ActorRole, CaseErrorCode, CaseStatus
+from ..errors import CaseError
+from ..models import Case, CaseEvent
+from ..plugin import DecisionOutcome, JourneyContext, journey_services, procedure_get
+from ..transitions import stage_check, transition_check
+from .context import actor_role_for_case, case_context
+from .documents import case_document_issue
+from .mail import case_decision_send, case_notify_applicant, case_receipt_send
+
+
+@transaction.atomic
+def case_transition(
+    *, case: Case, to_status: str, actor, reason: str = "", trust_level: str | None = None
+) -> Case:
+    """Move ``case`` to ``to_status`` if the transition table allows it for this actor.
+
+    Writes the history event and an audit event in the same transaction, runs the procedure's
+    lifecycle hook (and, on reaching the back office, its decision rule) inside it, and notifies
+    the applicant after commit. ``actor=None`` means the system (periodic tasks, payments).
+    Raises ``CaseError`` with a stable code on refusal.
+    """
+    role = actor_role_for_case(actor=actor, case=case)
+    if role is None:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    return transition_apply(
+        case=case,
+        to_status=to_status,
+        actor=actor,
+        actor_role=role,
+        reason=reason,
+        trust_level=trust_level,
+    )
+
+
+def transition_apply(
+    *,
+    case: Case,
+    to_status: str,
+    actor,
+    actor_role: ActorRole,
+    reason: str,
+    rule: str = "",
+    trust_level: str | None = None,
+) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    from_status = locked.status
+    transition_check(
+        from_status=from_status, to_status=to_status, actor_role=actor_role, reason=reason
+    )
+    now = timezone.now()
+    locked.status = to_status
+    if to_status == CaseStatus.SUBMITTED and locked.submitted_at is None:
+        locked.submitted_at = now
+    if to_status in DECIDED_STATUSES:
+        locked.decided_at = now
+    if to_status in CLOSED_STATUSES:
+        locked.closed_at = now
+    locked.full_clean(exclude=["answers", "applicant", "assignee", "municipality"])
+    locked.save(update_fields=["status", "submitted_at", "decided_at", "closed_at", "updated_at"])
+    _history_write(
+        case=locked,
+        actor=actor,
+        role=actor_role,
+        statuses=(from_status, to_status),
+        stages=(locked.stage, locked.stage),
+        reason=reason,
+        rule=rule,
+    )
+    audit_event_record(
+        action="case.transition",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"from": from_status, "to": str(to_status), "role": str(actor_role), "rule": rule},
+    )
+    applicant_acted = actor is not None and actor.pk == locked.applicant_id
+    if to_status == CaseStatus.SUBMITTED and from_status == CaseStatus.DRAFT:
+        transaction.on_commit(partial(case_receipt_send, case_id=locked.pk))
+    elif _decision_mailed(case=locked, to_status=to_status, reason=reason):
+        transaction.on_commit(partial(case_decision_send, case_id=locked.pk))
+    elif not applicant_acted and to_status != CaseStatus.AWAITING_PAYMENT:
+        # (Waiting for payment follows the submit at once; the receipt says so.)
+        transaction.on_commit(
+            partial(case_notify_applicant, case_id=locked.pk, update="status", value=to_status)
+        )
+    # The caller's object reflects the new state too.
+    for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
+        setattr(case, field, getattr(locked, field))
+    _lifecycle_run(
+        case=locked,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        trust_level=trust_level,
+    )
+    # A hook or the procedure's decision may have moved it on: the caller sees where it stands.
+    for field in ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"):
+        setattr(case, field, getattr(locked, field))
+    return locked
+
+
+def _decision_mailed(*, case: Case, to_status: str, reason: str) -> bool:
+    """Whether a move is a decision to e-mail with its text: the applicant asked to be answered
+    by e-mail (``Procedure.reply_email``) and a clerk decided, or completed with a text."""
+    decision = to_status in DECIDED_STATUSES or (to_status == CaseStatus.COMPLETED and reason)
+    return bool(decision) and bool(
+        procedure_get(case.procedure_key).reply_email(case.answers or {})
+    )
+
+
+def _history_write(
+    *, case: Case, actor, role: ActorRole, statuses, stages, reason: str, rule: str = ""
+) -> CaseEvent:
+    """One history event: a change of status, or of the procedure's stage."""
+    return CaseEvent.objects.create(
+        case=case,
+        municipality_id=case.municipality_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_role=role,
+        from_status=statuses[0],
+        to_status=statuses[1],
+        from_stage=stages[0],
+        to_stage=stages[1],
+        rule=rule,
+        reason=reason.strip(),
+    )
+
+
+def _lifecycle_run(
+    *, case: Case, from_status: str, to_status: str, actor, trust_level: str | None
+) -> None:
+    """The procedure's hook for this move, then — when the case has just reached the back
+    office — the procedure's decision rule. All inside the caller's transaction."""
+    context = case_context(case=case, actor=actor, trust_level=trust_level)
+    procedure = context.procedure
+    if to_status == CaseStatus.SUBMITTED:
+        if from_status == CaseStatus.DRAFT:
+            procedure.on_submitted(context)
+        elif from_status == CaseStatus.AWAITING_PAYMENT:
+            procedure.on_paid(context)
+    elif to_status == CaseStatus.APPROVED:
+        for key in procedure.approval_documents:
+            case_document_issue(case=case, document_type=key, actor=actor)
+        procedure.on_approved(context)
+    elif to_status == CaseStatus.REJECTED:
+        procedure.on_rejected(context)
+        _bookings_release(case=case)
+    elif to_status == CaseStatus.WITHDRAWN:
+        procedure.on_withdrawn(context)
+        _bookings_release(case=case)
+    moved = ["status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"]
+    case.refresh_from_db(fields=moved)
+    if to_status == CaseStatus.SUBMITTED and case.status == CaseStatus.SUBMITTED:
+        _decision_apply(case=case, context=context.with_answers(case.answers or {}))
+        case.refresh_from_db(fields=moved)  # the decision moved it on
+
+
+def _decision_apply(*, case: Case, context: JourneyContext) -> None:
+    decision = context.procedure.decide(context)
+    if decision is None:
+        return
+    transition_apply(
+        case=case,
+        to_status=DecisionOutcome(decision.outcome).value,
+        actor=None,
+        actor_role=ActorRole.SYSTEM,
+        reason=str(decision.reason),
+        rule=decision.rule,
+    )
+
+
+@transaction.atomic
+def case_rule_recheck(*, case: Case) -> Case:
+    """Ask the procedure's decision rule again for ``case`` waiting in the back office (submitted,
+    in review, information requested), after something the rule looks at changed outside the
+    answers (the citizen entered a code letter's code, §23a(3) BMG). Only an approval is applied:
+    a case a clerk already looks at is never rejected by the system. Returns the case as it
+    stands."""
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    waiting = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
+    if locked.status not in waiting:
+        raise CaseError(CaseErrorCode.TRANSITION_NOT_ALLOWED, details={"from": locked.status})
+    context = case_context(case=locked)
+    decision = context.procedure.decide(context)
+    if decision is not None and decision.outcome == DecisionOutcome.APPROVE:
+        transition_apply(
+            case=locked,
+            to_status=CaseStatus.APPROVED,
+            actor=None,
+            actor_role=ActorRole.SYSTEM,
+            reason=str(decision.reason),
+            rule=decision.rule,
+        )
+    for field in ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"):
+        setattr(case, field, getattr(locked, field))
+    return locked
+
+
+def _bookings_release(*, case: Case) -> None:
+    """A withdrawn or rejected case gives up the appointment booked in its journey."""
+    booking = journey_services.get("booking")
+    if booking is not None:
+        booking.case_closed(case=case)
+
+
+@transaction.atomic
+def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Case:
+    """Move ``case`` to its procedure's stage ``to_stage`` if the procedure's stage table
+    allows it for this actor; written to the history like a status change."""
+    role = actor_role_for_case(actor=actor, case=case)
+    if role is None:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    procedure = procedure_get(locked.procedure_key)
+    from_stage = locked.stage
+    stage_check(
+        procedure=procedure,
+        status=locked.status,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor_role=role,
+    )
+    locked.stage = to_stage
+    locked.stage_changed_at = timezone.now()
+    locked.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    _history_write(
+        case=locked,
+        actor=actor,
+        role=role,
+        statuses=(locked.status, locked.status),
+        stages=(from_stage, to_stage),
+        reason=reason,
+    )
+    audit_event_record(
+        action="case.stage",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"from": from_stage, "to": to_stage, "role": str(role)},
+    )
+    if actor is None or actor.pk != locked.applicant_id:
+        transaction.on_commit(
+            partial(case_notify_applicant, case_id=locked.pk, update="stage", value=to_stage)
+        )
+    case.stage, case.updated_at = locked.stage, locked.updated_at
+    return locked
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor, reason: str = "") -> Case:
+    """The citizen withdraws their case (possible until a decision)."""
+    return case_transition(case=case, to_status=CaseStatus.WITHDRAWN, actor=actor, reason=reason)
