@@ -238,7 +238,7 @@ def seed(
     from rathaus.accounts.selectors import staff_users_for
     from rathaus.cases.models import Case, ReferenceCounter
     from rathaus.cases.plugin import procedures
-    from rathaus.cases.services import applicant_name_digest
+    from rathaus.cases.selectors import applicant_name_digest
     from rathaus.core.fields import EncryptedTextField
     from rathaus.tenants.models import Municipality
 

@@ -5,7 +5,8 @@ from django.db import connection
 
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
-from rathaus.cases.services import applicant_name_digest, case_transition
+from rathaus.cases.selectors import applicant_name_digest
+from rathaus.cases.services import case_transition
 
 from .conftest import submitted_make
 

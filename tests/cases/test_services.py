@@ -8,6 +8,7 @@ from rathaus.cases import services
 from rathaus.cases.constants import CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case, CaseEvent, ReferenceCounter
+from rathaus.cases.selectors import applicant_name_digest
 from rathaus.core.models import AuditEvent
 from rathaus.notifications.models import OutboxMessage
 
@@ -68,7 +69,7 @@ def test_submit_sets_reference_name_timestamps_history_and_audit(norderstedt, ci
     assert case.status == CaseStatus.SUBMITTED
     assert case.submitted_at is not None and case.closed_at is None
     assert case.applicant_name == "Erika Mustermann"
-    assert case.applicant_name_digest == services.applicant_name_digest(" erika  MUSTERMANN ")
+    assert case.applicant_name_digest == applicant_name_digest(" erika  MUSTERMANN ")
     event = CaseEvent.objects.get(case=case)
     assert (event.from_status, event.to_status, event.actor, event.actor_role) == (
         "draft",

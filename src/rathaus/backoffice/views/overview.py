@@ -12,7 +12,8 @@ from rathaus.accounts.constants import StaffRole
 from rathaus.accounts.decorators import staff_required
 from rathaus.accounts.selectors import role_satisfies, staff_choices_for
 from rathaus.appointments import selectors as appointment_selectors
-from rathaus.cases import selectors, services
+from rathaus.cases import selectors
+from rathaus.cases.constants import Channel
 from rathaus.cases.models import CaseReadCategory
 from rathaus.cases.plugin import procedure_title
 
@@ -58,7 +59,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "count": stats["channels"].get(value, 0),
             "percent": round(100 * stats["channels"].get(value, 0) / total) if total else 0,
         }
-        for value, label in services.Channel.choices
+        for value, label in Channel.choices
     ]
     return render(
         request,

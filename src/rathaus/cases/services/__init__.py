@@ -20,10 +20,6 @@ Other modules and apps import from ``rathaus.cases.services`` only; what is list
 the public face.
 """
 
-# Names the old single module happened to import, still reached through it by callers
-# (``services.Channel``, ``from rathaus.cases.services import applicant_name_digest``).
-from ..constants import Channel
-from ..selectors import applicant_name_digest
 from .attachments import (
     ATTACHMENT_DEFAULT_EXTENSION,
     ATTACHMENT_EXTENSIONS,
@@ -72,11 +68,9 @@ __all__ = [
     "CLERK_DECISIONS",
     "ORPHAN_GRACE_SECONDS",
     "SUBMITTED_FIELDS",
-    "Channel",
     "actor_role_for_case",
     "answers_as_json",
     "answers_errors",
-    "applicant_name_digest",
     "attachment_add",
     "attachment_file_name",
     "attachment_remove",
