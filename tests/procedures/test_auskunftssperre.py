@@ -248,3 +248,11 @@ def test_web_journey_and_access(register, erika, nor_client, client):
     empty = nor_client.post(page_url, {"reasons": ""})
     assert "Fehler:" in empty.content.decode() and "Begründung" in empty.content.decode()
     assert nor_client.post(page_url, {"reasons": REASONS}).status_code == 302
+    # The evidence is optional: the page says so and continues without a file.
+    evidence_url = page_url.replace("/gruende/", "/anhang-nachweis/")
+    evidence = nor_client.get(evidence_url).content.decode()
+    assert "optional" in evidence
+    assert "„Datei hinzufügen“" not in evidence and "add a file" not in evidence
+    without_file = nor_client.post(evidence_url, {})
+    assert without_file.status_code == 302
+    assert without_file["Location"].endswith("/pruefen/")

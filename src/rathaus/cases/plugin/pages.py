@@ -130,6 +130,9 @@ class AttachmentPage(QuestionPage):
     attachment = forms.FileField(label=_("File"), required=False)
     #: The error when the page is sent without a file; None: the optional file's own message.
     missing_message: ClassVar[str | None] = None
+    #: True: the page may be left without a file (it is asked without a yes/no question before
+    #: it, and the file only supports the application); False: reaching it means adding one.
+    file_optional: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

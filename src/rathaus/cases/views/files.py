@@ -82,7 +82,7 @@ def attachment_page(
                     )
                 except AttachmentError as exc:
                     form.add_error(field_name, exc.message)
-            elif current is None:
+            elif current is None and not page_class.file_optional:
                 form.add_error(
                     field_name,
                     page_class.missing_message
@@ -92,14 +92,15 @@ def attachment_page(
             services.case_draft_answers_save(
                 case=case,
                 page=page_class,
-                cleaned_data={field_name: current.original_name},
+                cleaned_data={field_name: current.original_name if current else ""},
                 actor=request.user,
             )
             return redirect(next_page_url(procedure, case, page_class, back_to_check=back_to_check))
     back_url = back_link_url(procedure, case, page_class, back_to_check=back_to_check)
     # Whoever reached this page chose to add a file: without one already stored it is needed,
-    # so it is not labelled "optional" (validation above gives the page's own message).
-    form.fields[field_name].required = current is None
+    # so it is not labelled "optional" (validation above gives the page's own message) —
+    # unless the page declares the file optional.
+    form.fields[field_name].required = current is None and not page_class.file_optional
     return render(
         request,
         "cases/attachment_page.html",

@@ -25,6 +25,8 @@ class ReasonsPage(QuestionPage):
 class EvidencePage(AttachmentPage):
     slug = "anhang-nachweis"
     title = _("Evidence")
+    # §51(1) BMG asks for facts that justify the block; the reasons may show them without a file.
+    file_optional = True
     attachment = forms.FileField(
         label=_("Evidence (PDF, JPEG or PNG)"),
         required=False,
