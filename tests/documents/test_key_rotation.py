@@ -3,6 +3,7 @@
 import base64
 from io import StringIO
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
@@ -17,7 +18,9 @@ OLD = "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU="
 NEW = "t2:" + base64.b64encode(b"n" * 32).decode()
 
 
-def test_rotation_re_encrypts_files_and_names(settings, case, citizen, clerk):
+@pytest.mark.parametrize("store", ["filesystem", "database"])
+def test_rotation_re_encrypts_files_and_names(settings, case, citizen, clerk, store):
+    settings.RATHAUS_FILE_STORE = store
     settings.RATHAUS_ENCRYPTION_KEYS = OLD
     attachment = attachment_add(
         case=case, upload=SimpleUploadedFile("Mietvertrag.pdf", PDF), actor=citizen

@@ -21,6 +21,7 @@ GOOD = {
     "ALLOWED_HOSTS": ["rathaus.norderstedt.de"],
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "HUEY": {"huey_class": "rathaus.core.huey.RedisHuey", "immediate": False},
+    "RATHAUS_FILE_STORE": "filesystem",
 }
 
 
@@ -77,6 +78,7 @@ def test_the_checks_run_only_for_a_deployment(production_like):
         ("ALLOWED_HOSTS", ["*"], "rathaus.E013", "any host name"),
         ("REDIS_URL", "", "rathaus.W021", "one web process"),
         ("HUEY", {"immediate": True}, "rathaus.E022", "inside the web request"),
+        ("RATHAUS_FILE_STORE", "s3", "rathaus.E024", "cannot be stored"),
     ],
 )
 def test_each_unsafe_setting_is_named_in_plain_words(production_like, name, value, check_id, words):
@@ -98,6 +100,8 @@ def test_a_file_where_the_storage_folder_should_be_is_named(production_like, tmp
     (tmp_path / "file").write_text("x")
     production_like.PRIVATE_STORAGE_ROOT = tmp_path / "file"
     assert "cannot be written" in _found()["rathaus.E023"]
+    production_like.RATHAUS_FILE_STORE = "database"  # the folder is then not used
+    assert _found() == {}
 
 
 def test_manage_py_check_deploy_fails_on_the_production_settings_with_demo_keys(tmp_path):

@@ -164,7 +164,16 @@ def shared_state_check(app_configs=None, **kwargs):
             )
         )
     storage = Path(settings.PRIVATE_STORAGE_ROOT)
-    if not _writable_folder(storage):
+    if settings.RATHAUS_FILE_STORE not in ("filesystem", "database"):
+        problems.append(
+            Error(
+                f"RATHAUS_FILE_STORE is {settings.RATHAUS_FILE_STORE!r}: uploads and issued "
+                "PDFs cannot be stored.",
+                hint="Set it to 'filesystem' or 'database'. " + DOCS,
+                id="rathaus.E024",
+            )
+        )
+    elif settings.RATHAUS_FILE_STORE == "filesystem" and not _writable_folder(storage):
         problems.append(
             Error(
                 f"The private file storage {storage} cannot be written or created by this "

@@ -37,3 +37,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class StoredFile(models.Model):
+    """An encrypted file kept in the database (``RATHAUS_FILE_STORE=database``, core.storage):
+    the ciphertext exactly as it would be on disk, under the same random name."""
+
+    name = models.CharField(max_length=80, primary_key=True)
+    ciphertext = models.BinaryField()
+    written_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,4 +1,5 @@
-"""Encrypted files under ``settings.PRIVATE_STORAGE_ROOT`` (outside every web root).
+"""Encrypted files: under ``settings.PRIVATE_STORAGE_ROOT`` (outside every web root), or in the
+database (``RATHAUS_FILE_STORE=database``) where several machines serve one installation.
 
 Each file holds one ciphertext of ``rathaus.core.crypto.encrypt_bytes`` (AES-256-GCM with the
 primary key). The file's relative name is bound to the ciphertext as associated data, so a file
@@ -9,14 +10,18 @@ original file name is visible on disk.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import secrets
 import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from rathaus.core import crypto
+from rathaus.core.models import StoredFile
 
 FOLDERS = frozenset({"attachments", "documents"})
 
@@ -32,14 +37,98 @@ def _path(storage_name: str) -> Path:
     return _root() / folder / name
 
 
-def _write(path: Path, storage_name: str, data: bytes) -> None:
+class FilesystemStore:
+    """One file per ciphertext under ``PRIVATE_STORAGE_ROOT``: for one machine, or several that
+    mount the same folder."""
+
+    def write(self, storage_name: str, token: bytes) -> None:
+        path = _path(storage_name)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(token)
+        os.replace(tmp, path)  # readers never see a half-written file
+
+    def read(self, storage_name: str) -> bytes:
+        return _path(storage_name).read_bytes()
+
+    def head(self, storage_name: str, size: int) -> bytes:
+        with _path(storage_name).open("rb") as handle:
+            return handle.read(size)
+
+    def delete(self, storage_name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            _path(storage_name).unlink()
+
+    def exists(self, storage_name: str) -> bool:
+        return _path(storage_name).exists()
+
+    def older_than(self, seconds: float) -> list[tuple[str, bool]]:
+        limit = time.time() - seconds
+        found = []
+        for folder in sorted(FOLDERS):
+            directory = _root() / folder
+            if not directory.is_dir():
+                continue
+            for entry in directory.iterdir():
+                try:
+                    if not entry.is_file() or entry.stat().st_mtime > limit:
+                        continue
+                except FileNotFoundError:
+                    continue  # deleted meanwhile
+                finished = entry.name.isalnum()
+                found.append((f"{folder}/{entry.name}", finished))
+        return found
+
+
+class DatabaseStore:
+    """One row per ciphertext (``core.StoredFile``): every web process on every machine reaches
+    it, a backup of the database holds it, and it is written in the transaction of the row that
+    names it."""
+
+    def write(self, storage_name: str, token: bytes) -> None:
+        _path(storage_name)  # the same names as on disk
+        StoredFile.objects.update_or_create(name=storage_name, defaults={"ciphertext": token})
+
+    def read(self, storage_name: str) -> bytes:
+        try:
+            return bytes(
+                StoredFile.objects.values_list("ciphertext", flat=True).get(name=storage_name)
+            )
+        except StoredFile.DoesNotExist as exc:
+            raise FileNotFoundError(storage_name) from exc
+
+    def head(self, storage_name: str, size: int) -> bytes:
+        return self.read(storage_name)[:size]
+
+    def delete(self, storage_name: str) -> None:
+        StoredFile.objects.filter(name=storage_name).delete()
+
+    def exists(self, storage_name: str) -> bool:
+        return StoredFile.objects.filter(name=storage_name).exists()
+
+    def older_than(self, seconds: float) -> list[tuple[str, bool]]:
+        limit = timezone.now() - datetime.timedelta(seconds=seconds)
+        names = StoredFile.objects.filter(written_at__lte=limit).order_by("name")
+        return [(name, True) for name in names.values_list("name", flat=True)]
+
+
+STORES = {"filesystem": FilesystemStore, "database": DatabaseStore}
+
+
+def _store() -> FilesystemStore | DatabaseStore:
+    try:
+        return STORES[settings.RATHAUS_FILE_STORE]()
+    except KeyError as exc:
+        raise ImproperlyConfigured(
+            f"RATHAUS_FILE_STORE must be one of {', '.join(STORES)}."
+        ) from exc
+
+
+def _write(storage_name: str, data: bytes) -> None:
     token = crypto.encrypt_bytes(data, associated_data=storage_name.encode())
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(token.encode("ascii"))
-    os.replace(tmp, path)  # readers never see a half-written file
+    _store().write(storage_name, token.encode("ascii"))
 
 
 def encrypted_file_write(*, data: bytes, folder: str) -> str:
@@ -47,28 +136,26 @@ def encrypted_file_write(*, data: bytes, folder: str) -> str:
     if folder not in FOLDERS:
         raise ValueError("unknown folder")
     storage_name = f"{folder}/{secrets.token_hex(20)}"
-    _write(_path(storage_name), storage_name, data)
+    _write(storage_name, data)
     return storage_name
 
 
 def encrypted_file_read(storage_name: str) -> bytes:
-    token = _path(storage_name).read_bytes().decode("ascii")
+    token = _store().read(storage_name).decode("ascii")
     return crypto.decrypt_bytes(token, associated_data=storage_name.encode())
 
 
 def encrypted_file_delete(storage_name: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        _path(storage_name).unlink()
+    _store().delete(storage_name)
 
 
 def encrypted_file_exists(storage_name: str) -> bool:
-    return _path(storage_name).exists()
+    return _store().exists(storage_name)
 
 
 def encrypted_file_key_id(storage_name: str) -> str:
     """The id of the key the file is encrypted with (reads only the short header)."""
-    with _path(storage_name).open("rb") as handle:
-        head = handle.read(64).decode("ascii", errors="replace")
+    head = _store().head(storage_name, 64).decode("ascii", errors="replace")
     return crypto.key_id_of(head)
 
 
@@ -76,8 +163,7 @@ def encrypted_file_reencrypt(storage_name: str) -> bool:
     """Re-encrypt a file under the primary key if it is not already; True when rewritten."""
     if encrypted_file_key_id(storage_name) == crypto.keyring().primary_id:
         return False
-    data = encrypted_file_read(storage_name)
-    _write(_path(storage_name), storage_name, data)
+    _write(storage_name, encrypted_file_read(storage_name))
     return True
 
 
@@ -85,22 +171,8 @@ def encrypted_files_older_than(seconds: float) -> list[tuple[str, bool]]:
     """Files of every folder last written more than ``seconds`` ago, as ``(name, finished)``.
 
     ``name`` is the storage name of a finished file, or the folder-relative path of a
-    temporary file that a crashed write left behind (``finished`` False)."""
-    limit = time.time() - seconds
-    found = []
-    for folder in sorted(FOLDERS):
-        directory = _root() / folder
-        if not directory.is_dir():
-            continue
-        for entry in directory.iterdir():
-            try:
-                if not entry.is_file() or entry.stat().st_mtime > limit:
-                    continue
-            except FileNotFoundError:
-                continue  # deleted meanwhile
-            finished = entry.name.isalnum()
-            found.append((f"{folder}/{entry.name}", finished))
-    return found
+    temporary file that a crashed write left behind (``finished`` False; on disk only)."""
+    return _store().older_than(seconds)
 
 
 def stale_temporary_file_delete(relative: str) -> None:

@@ -226,6 +226,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", PROJECT_DIR / "frontend" / "dist"]
 # Uploaded files (logos, later attachments) live outside the static root and are served by views.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("RATHAUS_PRIVATE_STORAGE", VAR_DIR / "private"))
+# Where the encrypted files live (core.storage): "filesystem" (PRIVATE_STORAGE_ROOT) or "database"
+# (every web process on every machine reaches them without a shared folder).
+RATHAUS_FILE_STORE = os.environ.get("RATHAUS_FILE_STORE", "filesystem").strip() or "filesystem"
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 # Largest request body accepted (uploads included): a bigger one is refused from its
 # Content-Length before a byte is read, and an upload is cut off once it grows past this.
