@@ -55,6 +55,15 @@ COMPLETE_ANSWERS = {
 }
 
 
+# The postal address asked when the reply is to come by letter.
+POSTAL_ANSWERS = {
+    "contact_preference": "post",
+    "street": "Rathausallee 12",
+    "postal_code": "22846",
+    "city": "Norderstedt",
+}
+
+
 def draft_make(*, municipality, actor=None, owner_token="", answers=None):
     procedure = procedure_get(GENERAL)
     case = services.case_draft_start(

@@ -329,6 +329,10 @@ def test_journey_with_a_file_lists_it_on_the_check_page(nor_client, norderstedt,
         {"contact_preference": "post"},
     )
     nor_client.post(
+        reverse("cases:page", args=[GENERAL, case.public_id, "anschrift"]),
+        {"street": "Rathausallee 12", "postal_code": "22846", "city": "Norderstedt"},
+    )
+    nor_client.post(
         reverse("cases:page", args=[GENERAL, case.public_id, "angaben"]),
         {"applicant_name": "Erika Mustermann"},
     )

@@ -15,7 +15,7 @@ from rathaus.cases.plugin import procedure_get
 from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.notifications.tasks import deliver_email
 
-from .conftest import COMPLETE_ANSWERS, GENERAL, draft_make, submitted_make
+from .conftest import COMPLETE_ANSWERS, GENERAL, POSTAL_ANSWERS, draft_make, submitted_make
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_applicant_without_account_gets_the_receipt_at_the_address_given(
 
 
 def test_no_receipt_without_account_and_without_address(norderstedt, run_on_commit):
-    answers = {**COMPLETE_ANSWERS, "contact_preference": "post", "email": ""}
+    answers = {**COMPLETE_ANSWERS, **POSTAL_ANSWERS, "email": ""}
     case = draft_make(municipality=norderstedt, owner_token="tok", answers=answers)
     run_on_commit(services.case_submit, case=case, actor=None, idempotency_key=case.idempotency_key)
     assert not OutboxMessage.objects.exists() and not QueuedEmail.objects.exists()

@@ -12,7 +12,7 @@ from rathaus.cases.selectors import applicant_name_digest
 from rathaus.core.models import AuditEvent
 from rathaus.notifications.models import OutboxMessage
 
-from .conftest import COMPLETE_ANSWERS, draft_make, submitted_make
+from .conftest import COMPLETE_ANSWERS, POSTAL_ANSWERS, draft_make, submitted_make
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_transition_by_staff_writes_history_and_mails_after_commit(
 ):
     # Not answered by e-mail: the notices carry no details (see the general request's tests
     # for the answer e-mailed to an applicant who asked for it).
-    answers = {**COMPLETE_ANSWERS, "contact_preference": "post"}
+    answers = {**COMPLETE_ANSWERS, **POSTAL_ANSWERS}
     case = submitted_make(municipality=norderstedt, actor=citizen, answers=answers)
     OutboxMessage.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -319,3 +319,30 @@ def test_expired_drafts_are_deleted_and_nothing_else(norderstedt, citizen):
     assert services.case_drafts_expired_delete() == 1
     remaining = set(Case.objects.values_list("pk", flat=True))
     assert remaining == {fresh.pk, submitted.pk}
+
+
+def test_a_reply_by_letter_asks_the_address_and_the_letter_carries_it(
+    norderstedt, citizen, clerk, general
+):
+    from rathaus.procedures.general_request.procedure import reply_letter_data  # the letter
+
+    assert "anschrift" in [page.slug for page in general.active_pages(POSTAL_ANSWERS)]
+    assert "anschrift" not in [
+        page.slug for page in general.active_pages({"contact_preference": "email"})
+    ]
+    without_address = {**COMPLETE_ANSWERS, "contact_preference": "post"}
+    case = draft_make(municipality=norderstedt, actor=citizen, answers=without_address)
+    with pytest.raises(CaseError) as excinfo:
+        services.case_submit(case=case, actor=citizen, idempotency_key=case.idempotency_key)
+    assert excinfo.value.details == {"page": "anschrift"}
+
+    case = submitted_make(
+        municipality=norderstedt, actor=citizen, answers={**COMPLETE_ANSWERS, **POSTAL_ANSWERS}
+    )
+    assert reply_letter_data(case)["postal_address"] == [
+        "Erika Mustermann",
+        "Rathausallee 12",
+        "22846 Norderstedt",
+    ]
+    by_mail = submitted_make(municipality=norderstedt, actor=citizen, answers=COMPLETE_ANSWERS)
+    assert reply_letter_data(by_mail)["postal_address"] == []

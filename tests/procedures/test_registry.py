@@ -88,12 +88,16 @@ def test_summary_rows_show_choice_labels():
                 "message": "M",
                 "add_file": False,
                 "contact_preference": "post",
+                "street": "Weg 1",
+                "postal_code": "22846",
+                "city": "Norderstedt",
                 "applicant_name": "E",
                 "email": "",
             }
         )
     values = [value for _page, _name, _label, value in rows]
-    assert values == ["S", "M", "No", "By letter", "E"]  # "No": no file added
+    # "No": no file added; the postal address is asked for a reply by letter.
+    assert values == ["S", "M", "No", "By letter", "Weg 1", "22846", "Norderstedt", "E"]
 
 
 def test_answer_serialisation_and_display():

@@ -25,7 +25,7 @@ class PrefillSource(Protocol):
 
 
 class AccountSource:
-    """The logged-in citizen's account: name, date of birth and e-mail address."""
+    """The logged-in citizen's account: name, date of birth, e-mail and postal address."""
 
     key = "account"
     label = _("your user account")
@@ -40,6 +40,9 @@ class AccountSource:
             "family_name": person.family_name,
             "email": person.email,
             "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "street": person.street,
+            "postal_code": person.postal_code,
+            "city": person.city,
         }
 
 

@@ -82,6 +82,38 @@ class PhonePage(QuestionPage):
         return answers.get("contact_preference") == ContactPreference.PHONE
 
 
+class PostalAddressPage(QuestionPage):
+    slug = "anschrift"
+    title = _("Your postal address")
+
+    prefill = {
+        "street": ("account", "street"),
+        "postal_code": ("account", "postal_code"),
+        "city": ("account", "city"),
+    }
+
+    street = forms.CharField(
+        label=_("Street and house number"),
+        max_length=120,
+        help_text=_("We send our answer to this address by post."),
+        error_messages={"required": _("Enter the street and house number.")},
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=10,
+        error_messages={"required": _("Enter the postal code.")},
+    )
+    city = forms.CharField(
+        label=_("Town or city"),
+        max_length=80,
+        error_messages={"required": _("Enter the town or city.")},
+    )
+
+    @classmethod
+    def condition(cls, answers: Answers) -> bool:
+        return answers.get("contact_preference") == ContactPreference.POST
+
+
 class ApplicantPage(QuestionPage):
     slug = "angaben"
     title = _("Your details")

@@ -18,16 +18,30 @@ from .forms import (
     EmailPage,
     FilePage,
     PhonePage,
+    PostalAddressPage,
     RequestPage,
 )
 
 
 def reply_letter_data(case) -> dict:
     """The reply letter names the applicant and the request's subject, and carries the clerk's
-    answer; nothing else of the request."""
+    answer; nothing else of the request. Asked for by post, it carries the address it goes to."""
+    answers = case.answers or {}
+    by_post = answers.get("contact_preference") == ContactPreference.POST
     return {
         "applicant_name": case.applicant_name,
-        "subject": (case.answers or {}).get("subject", ""),
+        "postal_address": [
+            line
+            for line in (
+                case.applicant_name,
+                answers.get("street", ""),
+                f"{answers.get('postal_code', '')} {answers.get('city', '')}".strip(),
+            )
+            if line
+        ]
+        if by_post
+        else [],
+        "subject": answers.get("subject", ""),
         "procedure_title": str(GeneralRequest.title),
         "answer": case_decision_text(case=case, status=CaseStatus.APPROVED),
     }
@@ -48,7 +62,15 @@ class GeneralRequest(Procedure):
         "Send the town a question, a suggestion or a request that no other online service covers."
     )
     service_slug = "allgemeines-anliegen"
-    pages = [RequestPage, FilePage, ContactPreferencePage, EmailPage, PhonePage, ApplicantPage]
+    pages = [
+        RequestPage,
+        FilePage,
+        ContactPreferencePage,
+        EmailPage,
+        PhonePage,
+        PostalAddressPage,
+        ApplicantPage,
+    ]
     account_required = False
     document_types = [REPLY_LETTER]
     approval_documents = ["reply_letter"]
