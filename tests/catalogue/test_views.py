@@ -119,9 +119,12 @@ def test_personalausweis_page_shows_age_bands_and_appointment(catalogue, nor_cli
     assert "27,60 EUR" in html and "46,00 EUR" in html
     assert re.search(r"unter 24 Jahre", html)
     assert re.search(r"24 Jahre und älter", html)
-    # No online procedure for an appointment service, and no office takes bookings for it yet:
-    # the page offers the real way (contact) and no link that ends in "not offered".
-    assert "/anliegen/personalausweis/start/" not in html
+    # Applied for in person: the online part is the preparation (its own section links it), and
+    # while no office takes bookings for it the page offers contact, no link to "not offered".
+    assert html.count("/anliegen/personalausweis/start/") == 1
+    assert "Antrag online vorbereiten" in html
+    start = nor_client.get("/anliegen/personalausweis/start/")
+    assert start.status_code == 200 and start.context["error"] is None  # offered: log in, start
     booking = reverse("appointments:book_service", kwargs={"slug": "personalausweis"})
     assert booking not in html
     assert "nicht online beantragen oder buchen" in html and 'href="#kontakt"' in html
