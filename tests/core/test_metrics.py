@@ -110,14 +110,15 @@ def test_cases_are_counted_by_town_and_status(client, settings, towns):
 @pytest.mark.django_db
 def test_tasks_are_counted_by_outcome(client, settings):
     settings.RATHAUS_METRICS_TOKEN = TOKEN
-    name = remember_request_id.task_class.__name__
-    before = _sample(_scrape(client), "rathaus_tasks_total", outcome="complete")
+    done = remember_request_id.task_class.__name__
+    failed = fail_always.task_class.__name__
+    before = _scrape(client)
     remember_request_id()
     fail_always()  # logged by the queue, not raised to the caller
     text = _scrape(client)
-    assert _sample(text, "rathaus_tasks_total", outcome="complete") == before + 1
-    assert _sample(text, "rathaus_tasks_total", outcome="error") >= 1
-    assert name in text
+    for task, outcome in ((done, "complete"), (failed, "error")):
+        count = _sample(text, "rathaus_tasks_total", task=task, outcome=outcome)
+        assert count == _sample(before, "rathaus_tasks_total", task=task, outcome=outcome) + 1
 
 
 def test_the_answer_names_its_request_id(client):
