@@ -26,11 +26,21 @@ Which journey covers what, each in German (de-DE) and English (en-GB), as file :
 - wohnungsgeber: test_anmeldung_journey :: test_landlord_code_then_anmeldung_of_a_family_of_three
 - Briefwahl (elections): test_briefwahl_journey, the voter and the election office
 - appointments (booking) and wait tickets (online): test_short_journeys ::
-  test_wait_ticket_then_appointment_confirmed_from_the_email; the Bürgerterminal's wait ticket in
-  test_kiosk (German, with the language switch)
+  test_wait_ticket_then_appointment_confirmed_from_the_email
+- Bürgerterminal (check-in, wait ticket, a draft, "Fertig"): test_kiosk ::
+  test_a_visit_and_fertig_leave_nothing_for_the_next_visitor (the terminal's browser is German;
+  the English visitor chooses English with the start screen's language switch)
+- appointments (staff): test_appointments_office, both tests (call display; statistics and the
+  check-in terminal), and test_appointments_day_view
 - payments: test_fuehrungszeugnis_journey :: test_prepare_pay_and_send_at_the_counter (the
   citizen pays on the demo payment platform); the back office's refund in
-  test_backoffice_payments (German only)
+  test_backoffice_payments
 - back office: test_backoffice (German at 1280 px, English at 320 px), and the clerk's part of
   test_fuehrungszeugnis_journey and test_briefwahl_journey (both languages)
+
+Still in German only: the other tests of test_kiosk (display settings at 320 px, the idle
+countdown, a refused staff page and a revoked terminal), test_accounts_journeys,
+test_reply_loop_journey, test_procedure_api_journey, test_backoffice ::
+test_request_information_and_message_to_the_applicant and test_case_journey ::
+test_attachment_page_and_withdrawing_a_request.
 """

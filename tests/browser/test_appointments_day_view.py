@@ -1,7 +1,9 @@
-"""The staff day view in Chromium: table with caption and headers, names shown, under axe. The
-clerk reaches it from the town's start page through the staff login and the list of offices."""
+"""The staff day view in Chromium: table with caption and headers, names shown, under axe, in
+German and English. The clerk reaches it from the town's start page through the staff login and
+the list of offices."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -16,6 +18,12 @@ from .helpers_keyboard import activate, submit_form
 from .test_appointments_office import office_page
 
 pytestmark = pytest.mark.browser
+
+# The caption: the office and the day, written as the language writes a date.
+CAPTION = {
+    "de-DE": re.compile(r"^Termine beim Bürgerbüro im Rathaus am \w+, \d{1,2}\. \w+ \d{4}$"),
+    "en-GB": re.compile(r"^Appointments at Bürgerbüro im Rathaus on \w+, \w+\.? \d{1,2}, \d{4}$"),
+}
 
 
 def book_next_free_slot(town, office):
@@ -41,20 +49,23 @@ def book_next_free_slot(town, office):
     raise AssertionError("the demo office has no bookable slot")
 
 
-def test_day_view_is_accessible_and_shows_the_booking(new_page, town_url):
+@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
+def test_day_view_is_accessible_and_shows_the_booking(new_page, town_url, locale):
     town = Municipality.objects.get(slug="norderstedt")
     office = Office.objects.get(municipality=town, slug="buergerbuero")
     booking = book_next_free_slot(town, office)
     day = timezone.localtime(booking.start).date()
     base = town_url()
-    page = office_page(new_page, base, StaffRole.CLERK)
+    page = office_page(new_page, base, StaffRole.CLERK, locale=locale)
     activate(page, f"main a[href$='/termine/verwaltung/{office.slug}/tag/']")  # today's
     assert_accessible(page)
     # The booked day in the day field (a date input: filled as the date picker would).
     page.locator("#id_tag").fill(day.isoformat())
     submit_form(page, "main form[method=get]")
     table = page.locator("table.rh-day-view")
-    assert table.locator("caption").is_visible()
+    caption = table.locator("caption")
+    assert caption.is_visible()
+    assert CAPTION[locale].match(caption.inner_text()), caption.inner_text()
     assert table.locator("thead th[scope=col]").count() == 7
     row = table.locator("tr", has_text=booking.code)
     assert row.count() == 1

@@ -1,5 +1,8 @@
-"""Office pages in Chromium: call display sound toggle, statistics and check-in, under axe. Staff
-reach them from the town's start page through the staff login and "Appointments and counters"."""
+"""Office pages in Chromium: call display sound toggle, statistics and check-in, under axe, in
+German and English. Staff reach them from the town's start page through the staff login and
+"Appointments and counters"."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +20,12 @@ from .helpers_navigation import follow, staff_log_in_from_start
 
 pytestmark = pytest.mark.browser
 
+# The statistics' caption: the office on the day, written as the language writes a date.
+CAPTION = {
+    "de-DE": re.compile(r"^Bürgerbüro im Rathaus am \w+, \d{1,2}\. \w+ \d{4}$"),
+    "en-GB": re.compile(r"^Bürgerbüro im Rathaus on \w+, \w+\.? \d{1,2}, \d{4}$"),
+}
+
 
 def office_page(new_page, base, role, **page_options):
     """A demo member of staff of Norderstedt (``role``), logged in from the start page, on the
@@ -27,15 +36,18 @@ def office_page(new_page, base, role, **page_options):
     page = new_page(**page_options)
     staff_log_in_from_start(page, base, email=email, password=STAFF_PASSWORD, hex_key=key)
     follow(page, "header nav a[href$='/verwaltung/termine/']")  # "Appointments and counters"
+    locale = page_options.get("locale", "de-DE")
+    assert page.evaluate("document.documentElement.lang") == locale[:2]
     return page
 
 
-def test_call_display_sound_toggles_by_keyboard_and_calls_still_show(new_page, town_url):
+@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
+def test_call_display_sound_toggles_by_keyboard_and_calls_still_show(new_page, town_url, locale):
     town = Municipality.objects.get(slug="norderstedt")
     office = Office.objects.get(municipality=town, slug="buergerbuero")
     desk = Counter.objects.filter(office=office).order_by("name").first()
     base = town_url()
-    display = office_page(new_page, base, StaffRole.CLERK)
+    display = office_page(new_page, base, StaffRole.CLERK, locale=locale)
     activate(display, f"main a[href$='/termine/anzeige/{office.slug}/']")  # "Call display"
     button = display.locator("button[data-call-sound]")
     assert button.get_attribute("aria-pressed") == "false"  # off by default
@@ -63,13 +75,16 @@ def test_call_display_sound_toggles_by_keyboard_and_calls_still_show(new_page, t
     assert display.guard.console_errors == []
 
 
-def test_statistics_and_check_in_pages_are_accessible(new_page, town_url):
+@pytest.mark.parametrize("locale", ["de-DE", "en-GB"])
+def test_statistics_and_check_in_pages_are_accessible(new_page, town_url, locale):
     town = Municipality.objects.get(slug="norderstedt")
     office = Office.objects.get(municipality=town, slug="buergerbuero")
     base = town_url()
-    page = office_page(new_page, base, StaffRole.TEAM_LEAD)
+    page = office_page(new_page, base, StaffRole.TEAM_LEAD, locale=locale)
     activate(page, f"main a[href$='/termine/statistik/{office.slug}/']")  # "Figures of the day"
-    assert page.locator("table.kern-table caption").is_visible()
+    caption = page.locator("table.kern-table caption")
+    assert caption.is_visible()
+    assert CAPTION[locale].match(caption.inner_text()), caption.inner_text()
     assert_accessible(page)
     # Typed on purpose: the date field cannot hold an unreadable day, only an edited address can.
     page.goto(base + f"/termine/statistik/{office.slug}/?tag=gestern")

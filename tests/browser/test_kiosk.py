@@ -2,6 +2,7 @@
 screen at 1280 and 320 px with high contrast and larger text, a Wartenummer, a draft, and what
 the next visitor finds after "Fertig" and after the idle countdown (nothing, also in the history).
 After the enrolment every page is reached from the start screen by keyboard, as a visitor would.
+The visit itself runs in German and, chosen with the start screen's language switch, in English.
 """
 
 from __future__ import annotations
@@ -32,6 +33,22 @@ pytestmark = pytest.mark.browser
 
 KEY = "allgemeines-anliegen"
 SECRET = "Bank am Teich"
+
+# What the visitor reads, in the language chosen on the start screen.
+TEXTS = {
+    "de": {
+        "done": "Fertig",
+        "check_in_refused": "Mit diesem Buchungscode ist hier und jetzt keine Anmeldung möglich.",
+        "waiting_number": "Ihre Wartenummer",
+        "first_page": "Ihr Anliegen",
+    },
+    "en": {
+        "done": "Done",
+        "check_in_refused": "Check-in is not possible for this booking code here and now.",
+        "waiting_number": "Your waiting number",
+        "first_page": "Your request",
+    },
+}
 
 
 def enrolled_page(new_page, base: str, **page_options):
@@ -70,12 +87,24 @@ def start_screen(page) -> None:
     checked_page(page)
 
 
-def start_general_request(page) -> None:
+def switch_language(page) -> None:
+    """The start screen's language switch, reached with Tab and pressed with Enter."""
+    page.locator("body").focus()
+    tab_to(page, "a[data-language-switch]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    checked_page(page)
+
+
+def start_general_request(page, *, first_page: str | None = None) -> None:
     """From the start screen: the general request's tile, then "Start now"."""
     activate(page, f"main a.rh-kiosk-tile[href$='/anliegen/{KEY}/start/']")
     checked_page(page)
     activate(page, "main form button[type=submit]")
     checked_page(page)
+    if first_page is not None:
+        assert page.locator("h1").inner_text() == first_page
     type_into(page, "#id_subject", SECRET)
     type_into(page, "#id_message", "Die Bank am Stadtparkteich ist beschädigt.")
     submit_form(page)
@@ -83,11 +112,16 @@ def start_general_request(page) -> None:
     checked_page(page)
 
 
-def test_a_visit_and_fertig_leave_nothing_for_the_next_visitor(new_page, town_url):
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_visit_and_fertig_leave_nothing_for_the_next_visitor(new_page, town_url, language):
+    texts = TEXTS[language]
     base = town_url()
-    page = enrolled_page(new_page, base)
+    page = enrolled_page(new_page, base)  # a German terminal: the browser's locale is de-DE
+    if language != "de":
+        switch_language(page)
+    assert page.get_attribute("html", "lang") == language
     assert page.locator("h1").count() == 1
-    assert page.locator("[data-kiosk-done] button").is_visible()
+    assert page.locator("[data-kiosk-done] button").inner_text() == texts["done"]
     assert page.locator("a[data-rh-unlinked], a[href^=mailto], a[href^=tel]").count() == 0
     checked_page(page)
 
@@ -98,6 +132,7 @@ def test_a_visit_and_fertig_leave_nothing_for_the_next_visitor(new_page, town_ur
     type_into(page, "#id_code", "NOPE2345")
     submit_form(page)
     assert_error_summary_focused(page)
+    assert texts["check_in_refused"] in main_text(page)
     checked_page(page)
 
     # A waiting number from the start screen, then a draft of an online request.
@@ -106,17 +141,21 @@ def test_a_visit_and_fertig_leave_nothing_for_the_next_visitor(new_page, town_ur
     with page.expect_navigation():
         page.keyboard.press("Enter")
     checked_page(page)
+    assert page.locator("h1").inner_text() == texts["waiting_number"]
     number = page.locator(".rh-kiosk-ticket-number").inner_text()
     assert number.startswith("W")
     assert page.locator("[data-kiosk-print]").is_visible()
     start_screen(page)
-    start_general_request(page)
+    start_general_request(page, first_page=texts["first_page"])
+    assert page.get_attribute("html", "lang") == language  # the choice lasts the whole visit
     assert Case.objects.filter(status=CaseStatus.DRAFT).count() == 1
     before = session_cookie(page)
 
     press_done(page)
     assert page.url.endswith("/terminal/?ende=fertig")
     checked_page(page)
+    # The next visitor meets the terminal in German again, told that everything was deleted.
+    assert page.get_attribute("html", "lang") == "de"
     assert "gelöscht" in main_text(page)
     assert Case.objects.filter(status=CaseStatus.DRAFT).count() == 0
     assert session_cookie(page) != before or session_cookie(page) == ""
