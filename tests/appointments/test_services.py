@@ -414,9 +414,12 @@ def test_the_reminder_is_written_in_the_language_booked_in(office):
     with TestCase.captureOnCommitCallbacks(execute=True):
         # The nightly task runs without a visitor: German is active.
         assert services.booking_reminders_send(now=at(TUESDAY - dt.timedelta(days=1), 16)) == 2
-    reminders = {m.recipients: m.subject for m in OutboxMessage.objects.order_by("-pk")[:2]}
-    assert reminders["erika@example.org"].startswith("Reminder: your appointment tomorrow")
-    assert reminders["max@example.org"].startswith("Erinnerung")
+    sent = {m.recipients: m for m in OutboxMessage.objects.order_by("-pk")[:2]}
+    assert sent["erika@example.org"].subject.startswith("Reminder: your appointment tomorrow")
+    assert sent["max@example.org"].subject.startswith("Erinnerung")
+    # The date as each language writes it (TUESDAY is 9 June 2026).
+    assert "Tuesday, 9 June 2026, 09:00" in sent["erika@example.org"].body
+    assert "Dienstag, 9. Juni 2026, 10:00" in sent["max@example.org"].body
 
 
 def test_without_quarantine_a_cancelled_slot_is_free_at_once(norderstedt):

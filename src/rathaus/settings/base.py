@@ -217,6 +217,8 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# British English dates on English pages (rathaus/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["rathaus.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
