@@ -85,6 +85,10 @@ def load(*, stdout=None) -> None:
                 "contact_preference": contact,
                 "applicant_name": citizen.full_name or "Demo",
                 "email": citizen.email,
+                # Asked for a reply by letter: the address (the demo citizens' own).
+                "street": citizen.street or "Rathausallee 12",
+                "postal_code": citizen.postal_code or "22846",
+                "city": citizen.city or town.name,
             }
             case = services.case_draft_start(
                 municipality=town, procedure=procedure, actor=citizen, owner_token=""
