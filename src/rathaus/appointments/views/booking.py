@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +17,7 @@ from rathaus.cases import selectors as case_selectors
 from rathaus.cases.plugin import procedure_get_or_404
 from rathaus.cases.plugin.procedure import STAGE_STATUSES
 from rathaus.cases.services import case_context
+from rathaus.core.dates import long_date
 
 from .. import selectors
 from ..case_bookings import CaseBookings
@@ -176,7 +177,7 @@ def book_day(request):
         last_day=today + dt.timedelta(days=DAYS_SHOWN),
     )
     days = sorted({s.astimezone(TZ).date() for s in starts})
-    choices = [(d.isoformat(), date_format(d, "l, j. F Y")) for d in days]
+    choices = [(d.isoformat(), long_date(d)) for d in days]
     form = ChoiceForm(
         request.POST or None,
         choices=choices,
@@ -221,7 +222,7 @@ def book_time(request):
         request.POST or None,
         choices=choices,
         label=_("At what time?"),
-        help_text=date_format(day, "l, j. F Y"),
+        help_text=long_date(day),
         error=_("Choose a time."),
     )
     if request.method == "POST" and form.is_valid():

@@ -12,11 +12,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from rathaus.core.dates import long_date
 
 from .. import selectors
 from ..errors import AppointmentError
@@ -138,7 +140,7 @@ def booking_move_view(request, code: str, token: str):
         days = sorted({s.astimezone(TZ).date() for s in starts})
         form = ChoiceForm(
             data,
-            choices=[(d.isoformat(), date_format(d, "l, j. F Y")) for d in days],
+            choices=[(d.isoformat(), long_date(d)) for d in days],
             label=_("To which day?"),
             help_text=_("Only days with a free time are shown."),
             error=_("Choose a day."),
@@ -159,7 +161,7 @@ def booking_move_view(request, code: str, token: str):
         data,
         choices=[(v, time_format(s.astimezone(TZ), "H:i")) for v, s in by_value.items()],
         label=_("At what time?"),
-        help_text=date_format(day, "l, j. F Y"),
+        help_text=long_date(day),
         error=_("Choose a time."),
     )
     if request.method == "POST" and form.is_valid():
