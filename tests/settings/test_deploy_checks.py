@@ -5,13 +5,15 @@ import base64
 import pytest
 from django.core.checks import run_checks
 
+from rathaus.settings.published_keys import DEMO_ENCRYPTION_KEY
+
 from .test_production import REQUIRED, _run
 
 # The checks read the database engine from the settings; no connection is made.
 pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 
 OWN_KEY = "k1:" + base64.b64encode(b"k" * 32).decode()
-DEMO_KEY = "demo1:cmF0aGF1cy1kZW1vLWtleS1ub3QtZm9yLXByb2QhISE="
+DEMO_KEY = DEMO_ENCRYPTION_KEY
 GOOD = {
     "RATHAUS_ENCRYPTION_KEYS": OWN_KEY,
     "RATHAUS_HASH_KEY": "h" * 40,

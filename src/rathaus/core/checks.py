@@ -15,17 +15,16 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from rathaus.settings import published_keys
+
 from .crypto import keyring_parse
 
 TAG = "rathaus"
 DOCS = "See docs/operations.md."
 
 # Values that ship with the demo and test settings: known to everyone who reads the code.
-KNOWN_ENCRYPTION_KEYS = {
-    "cmF0aGF1cy1kZW1vLWtleS1ub3QtZm9yLXByb2QhISE=",
-    "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU=",
-}
-KNOWN_HASH_KEYS = {"demo-hash-key-not-for-production", "test-hash-key"}
+KNOWN_ENCRYPTION_KEYS = {key.partition(":")[2] for key in published_keys.ENCRYPTION_KEYS}
+KNOWN_HASH_KEYS = set(published_keys.HASH_KEYS)
 HASH_KEY_MIN_LENGTH = 32
 MAIL_BACKENDS_THAT_SEND_NOTHING = {
     "django.core.mail.backends.console.EmailBackend",

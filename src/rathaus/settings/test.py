@@ -4,6 +4,7 @@ import os
 
 from .base import *  # noqa: F403
 from .base import DATABASES, PROJECT_DIR
+from .published_keys import TEST_ENCRYPTION_KEY, TEST_HASH_KEY
 
 RATHAUS_DEMO = True
 # The demo register with a few households: the tests load the demo data often.
@@ -11,8 +12,8 @@ RATHAUS_DEMO_RESIDENTS = 40
 RATHAUS_PUBLIC_PORT = ""  # links name the bare host, whatever the environment says
 SECRET_KEY = "test-secret-key"
 ALLOWED_HOSTS = [".localhost", "127.0.0.1", "localhost", "testserver"]
-RATHAUS_ENCRYPTION_KEYS = "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMTIzNDU="
-RATHAUS_HASH_KEY = "test-hash-key"
+RATHAUS_ENCRYPTION_KEYS = TEST_ENCRYPTION_KEY
+RATHAUS_HASH_KEY = TEST_HASH_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "rathaus.notifications.backends.OutboxBackend"
 # Case update mails leave at once; tests of the bundling set a window.
