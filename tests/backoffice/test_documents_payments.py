@@ -224,6 +224,7 @@ def test_case_page_logs_files_and_documents_and_shows_the_payment(
     assert "Payment" in page and "12.00 EUR" in page
     assert payment.kassenzeichen[:4] in page
     assert "Ledger" in page and "Request a refund" in page
+    assert "credit card" in page and "CREDITCARD" not in page
     entry = CaseReadLog.objects.get(case=paid_case)
     assert set(entry.data_categories) >= {"attachments", "documents", "answers"}
 
@@ -490,3 +491,5 @@ def test_case_page_with_payment_in_german(as_staff, clerk, citizen, paid_case):
     for german in ("Zahlung", "Buchungsjournal", "Kassenzeichen", "Dateien zu diesem Vorgang"):
         assert german in text, german
     assert "Erstattung beantragen" in text and "12,00 EUR" in text
+    # The platform's method code is shown in the page's language, not as the code it sent.
+    assert "Kreditkarte" in text and "CREDITCARD" not in text

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.core.fields import EncryptedCharField, EncryptionRowIdField
 
-from .constants import AttemptBooking, LedgerKind, LedgerSource, PaymentStatus
+from .constants import (
+    AttemptBooking,
+    LedgerKind,
+    LedgerSource,
+    PaymentStatus,
+    PlatformPaymentMethod,
+)
 
 
 class ProviderConfig(models.Model):
@@ -135,6 +141,15 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.kassenzeichen
+
+    @property
+    def payment_method_label(self) -> str:
+        """The payment method in the reader's language; a code the platform sent that is not
+        known here is shown as it came."""
+        try:
+            return str(PlatformPaymentMethod(self.payment_method).label)
+        except ValueError:
+            return self.payment_method
 
 
 class PaymentAttempt(models.Model):

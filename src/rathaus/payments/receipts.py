@@ -6,16 +6,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .constants import PlatformPaymentMethod
 from .kassenzeichen import kassenzeichen_display
 from .models import Payment
-
-
-def method_label(payment: Payment) -> str:
-    try:
-        return str(PlatformPaymentMethod(payment.payment_method).label)
-    except ValueError:
-        return payment.payment_method
 
 
 def receipt_pdf(*, payment: Payment) -> bytes:
@@ -28,7 +20,7 @@ def receipt_pdf(*, payment: Payment) -> bytes:
             "municipality": payment.municipality,
             "kassenzeichen": kassenzeichen_display(payment.kassenzeichen),
             "paid_at": timezone.localtime(payment.paid_at),
-            "method": method_label(payment),
+            "method": payment.payment_method_label,
         },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
