@@ -1,9 +1,11 @@
 """Case page: content, actions through the transition table, four-eyes, read log, queries."""
 
 import pytest
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
-from rathaus.cases import services
+from rathaus.cases import selectors, services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import CaseApproval, CaseEvent, CaseReadLog, Message
 
@@ -206,6 +208,34 @@ def test_four_eyes_accepts_a_second_clerk(as_staff, clerk, second_clerk, nor_cas
     )
 
 
+def test_four_eyes_confirmation_starts_from_the_first_clerks_text(
+    as_staff, clerk, second_clerk, nor_case, four_eyes
+):
+    client = as_staff(clerk)
+    client.post(_url(nor_case, "backoffice:case_action", "pruefen"))
+    client.post(_url(nor_case, "backoffice:case_approve"), {"text": "Die Laterne kommt am Montag."})
+    approval = CaseApproval.objects.get(case=nor_case)
+    assert approval.text == "Die Laterne kommt am Montag."
+    stored = CaseApproval.objects.filter(pk=approval.pk).values_list(
+        Cast("text", TextField()), flat=True
+    )[0]
+    assert "Laterne" not in stored  # encrypted at rest
+    form = as_staff(second_clerk).get(_url(nor_case, "backoffice:case_approve"))
+    page = form.content.decode()
+    assert "First approval by" in page and "the applicant reads the text you confirm" in page
+    assert form.context["form"]["text"].value() == "Die Laterne kommt am Montag."
+    # The first clerk's own form has no such note: they are not confirming.
+    own = as_staff(clerk).get(_url(nor_case, "backoffice:case_approve"))
+    assert own.context["first_approval"] is None
+    # Confirmed unchanged: the applicant reads the first clerk's text.
+    as_staff(second_clerk).post(
+        _url(nor_case, "backoffice:case_approve"), {"text": "Die Laterne kommt am Montag."}
+    )
+    nor_case.refresh_from_db()
+    assert nor_case.status == CaseStatus.APPROVED
+    assert CaseEvent.objects.filter(case=nor_case).last().reason == "Die Laterne kommt am Montag."
+
+
 def test_four_eyes_approvals_of_an_earlier_round_do_not_count(
     clerk, second_clerk, nor_case, citizen, four_eyes
 ):
@@ -214,6 +244,7 @@ def test_four_eyes_approvals_of_an_earlier_round_do_not_count(
     assert approved is False
     services.case_request_information(case=nor_case, actor=second_clerk, message="Hausnummer?")
     services.message_send(case=nor_case, sender=citizen, body="12")
+    assert list(selectors.case_approvals(case=nor_case)) == []  # no longer shown either
     _case, approved = services.case_approve(case=nor_case, actor=second_clerk)
     assert approved is False  # the first approval was given before the new information came
     _case, approved = services.case_approve(case=nor_case, actor=clerk)

@@ -280,6 +280,9 @@ class CaseApproval(models.Model):
         "tenants.Municipality", on_delete=models.PROTECT, related_name="+"
     )
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    encryption_row_id = EncryptionRowIdField()
+    # The clerk's answer or note with this approval: the confirming clerk starts from it.
+    text = EncryptedCharField(_("text"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

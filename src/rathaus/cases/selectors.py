@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -360,8 +360,17 @@ def case_list_for_staff(
 
 
 def case_approvals(*, case: Case) -> QuerySet[CaseApproval]:
-    return CaseApproval.objects.filter(case=case, municipality=case.municipality_id).select_related(
-        "clerk"
+    """The four-eyes approvals of the current round of review: those given since the case last
+    changed status (earlier ones no longer count, see ``services.case_approve``)."""
+    last_move = (
+        CaseEvent.objects.filter(case=case, municipality=case.municipality_id)
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    return (
+        CaseApproval.objects.filter(case=case, municipality=case.municipality_id)
+        .filter(Q(created_at__gte=Subquery(last_move)) | ~Exists(last_move))
+        .select_related("clerk")
     )
 
 

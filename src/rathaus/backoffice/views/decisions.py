@@ -92,8 +92,19 @@ def _case_decision(request: HttpRequest, reference: str, to_status: str) -> Http
     wording = procedure.decision_words(to_status)
     if wording is None:
         raise Http404
+    # A four-eyes confirmation starts from the first clerk's text: the applicant reads the text
+    # confirmed, so the first clerk's answer is kept unless the second clerk changes it.
+    first_approval = (
+        next(
+            (a for a in selectors.case_approvals(case=case) if a.clerk_id != request.user.pk),
+            None,
+        )
+        if procedure.four_eyes and to_status == CaseStatus.APPROVED
+        else None
+    )
     form = DecisionForm(
         data=request.POST if request.method == "POST" else None,
+        initial={"text": first_approval.text} if first_approval is not None else None,
         label=wording.text_label,
         help_text=wording.text_help,
         required=wording.text_required,
@@ -153,6 +164,7 @@ def _case_decision(request: HttpRequest, reference: str, to_status: str) -> Http
             "notice": _decision_notice(procedure, case),
             "documents": documents,
             "four_eyes": procedure.four_eyes and to_status == CaseStatus.APPROVED,
+            "first_approval": first_approval,
         },
     )
 

@@ -164,7 +164,9 @@ def case_approve(*, case: Case, actor, text: str = "") -> tuple[Case, bool]:
     earlier = list(approvals.values_list("clerk_id", flat=True))
     if actor.pk in earlier:
         raise CaseError(CaseErrorCode.FOUR_EYES_SAME_CLERK)
-    CaseApproval.objects.create(case=locked, municipality_id=locked.municipality_id, clerk=actor)
+    CaseApproval.objects.create(
+        case=locked, municipality_id=locked.municipality_id, clerk=actor, text=text
+    )
     audit_event_record(
         action="case.approval_recorded",
         actor=actor,
@@ -174,6 +176,7 @@ def case_approve(*, case: Case, actor, text: str = "") -> tuple[Case, bool]:
     )
     if not earlier:
         return locked, False
-    # The confirming clerk's text is the one the applicant reads.
+    # The confirming clerk's text is the one the applicant reads; their form starts from the first
+    # clerk's text (``selectors.case_approvals``), so nothing is lost unless they change it.
     approved = case_transition(case=case, to_status=CaseStatus.APPROVED, actor=actor, reason=text)
     return approved, True
