@@ -38,6 +38,7 @@ synchronous_commit = on
 shared_buffers = 16MB
 max_connections = 40
 wal_keep_size = 64MB
+wal_log_hints = on
 max_wal_size = 256MB
 log_min_messages = warning
 logging_collector = off
