@@ -27,6 +27,7 @@ from bench.lib.server import PROJECT_DIR, BenchServer
 
 from rathaus.appointments.challenge import challenge_solve
 
+from . import postgres_cluster
 from .postgres_cluster import STANDBY_NAME, ClusterPair, PostgresMissing
 
 pytestmark = pytest.mark.system
@@ -238,3 +239,21 @@ def test_booking_acknowledged_before_the_primary_fails_is_on_the_promoted_standb
         assert row["status"] == booking["status"]
         assert (row["name"], row["email"]) == (citizen["name"], citizen["email"])
         assert dt.datetime.fromisoformat(row["start"]) == dt.datetime.fromisoformat(start)
+
+
+def test_missing_server_binaries_fail_with_a_plain_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(postgres_cluster, "BIN_ROOT", tmp_path)
+    (tmp_path / "16" / "bin").mkdir(parents=True)
+    (tmp_path / "16" / "bin" / "pg_ctl").touch()  # an incomplete installation does not count
+    with pytest.raises(PostgresMissing, match="install the server package"):
+        postgres_cluster.bin_dir()
+
+
+def test_the_newest_complete_version_is_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(postgres_cluster, "BIN_ROOT", tmp_path)
+    for version, tools in (("9", postgres_cluster.TOOLS), ("15", postgres_cluster.TOOLS)):
+        (tmp_path / version / "bin").mkdir(parents=True)
+        for tool in tools:
+            (tmp_path / version / "bin" / tool).touch()
+    (tmp_path / "16" / "bin").mkdir(parents=True)
+    assert postgres_cluster.bin_dir() == tmp_path / "15" / "bin"
