@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from bench.lib.server import free_port
 
 TOOLS = ("initdb", "pg_ctl", "pg_basebackup", "postgres")
@@ -200,8 +201,6 @@ class Cluster:
             os.kill(pid, signal.SIGKILL)
 
     def sql(self, query: str, *, database: str = "postgres", autocommit: bool = True) -> list:
-        import psycopg
-
         with psycopg.connect(self.url(database), autocommit=autocommit, connect_timeout=5) as conn:
             cursor = conn.execute(query)
             return cursor.fetchall() if cursor.description else []
