@@ -39,14 +39,14 @@ LEYLA = 3  # the demo BundID's third resident
 
 WORDS = {
     "de-DE": {
-        "bring_child": "Personalausweis oder Reisepass Ihres Kindes",
+        "bring_child": "Personalausweis, Reisepass oder Kinderreisepass Ihres Kindes",
         "together": "gemeinsam mit Ihrem Kind",
         "counter": "Identitätsprüfung am Schalter",
         "guardian": "Antragstellend (gesetzliche Vertretung): Leyla Yılmaz",
         "child": "Betroffene Person (Kind): Aylin Yılmaz",
     },
     "en-GB": {
-        "bring_child": "your child's ID card or passport",
+        "bring_child": "your child's ID card, passport or children's passport",
         "together": "together with your child",
         "counter": "Identity check at the counter",
         "guardian": "Applicant (legal guardian): Leyla Yılmaz",

@@ -272,7 +272,7 @@ def test_the_check_page_says_both_come_and_what_to_bring(register, leyla, aylin,
         f"/anliegen/{KEY}/{case.public_id}/pruefen/", HTTP_HOST="norderstedt.localhost"
     ).content.decode()
     assert "Aylin Yılmaz" in page and "Leyla Yılmaz" in page
-    assert "Personalausweis oder Reisepass Ihres Kindes" in page
+    assert "Personalausweis, Reisepass oder Kinderreisepass Ihres Kindes" in page
     assert "gemeinsam mit Ihrem Kind" in page
     assert "Aufforderung" in page  # the extended certificate's letter, as for an adult
     english = client.get(
@@ -280,7 +280,7 @@ def test_the_check_page_says_both_come_and_what_to_bring(register, leyla, aylin,
         HTTP_HOST="norderstedt.localhost",
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
-    assert "your child&#x27;s ID card or passport" in english
+    assert "your child&#x27;s ID card, passport or children&#x27;s passport" in english
 
 
 def test_an_application_for_a_child_who_turned_18_is_refused_on_submit(

@@ -2,7 +2,9 @@
 of Justice (§30c); the town's way is in person: online the citizen prepares the application —
 type, the receiving authority, the extended certificate's written request, the fee — pays and
 books the appointment; at the counter the clerk checks the identity and sends the application to
-the federal register through the connector (``connector.py``)."""
+the federal register through the connector (``connector.py``). A parent with custody may prepare
+it for their child of 14 to 17 as the legal guardian (§30(1) sentence 2; ``subject.py``): both
+come to the counter."""
 
 from __future__ import annotations
 
@@ -132,7 +134,7 @@ class Fuehrungszeugnis(Procedure):
         if for_child(answers):
             bring = [
                 gettext("your ID card or passport"),
-                gettext("your child's ID card or passport"),
+                gettext("your child's ID card, passport or children's passport"),
             ]
         else:
             bring = [gettext("your ID card or passport")]
