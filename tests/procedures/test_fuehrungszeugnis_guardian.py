@@ -274,6 +274,7 @@ def test_the_check_page_says_both_come_and_what_to_bring(register, leyla, aylin,
     assert "Aylin Yılmaz" in page and "Leyla Yılmaz" in page
     assert "Personalausweis, Reisepass oder Kinderreisepass Ihres Kindes" in page
     assert "gemeinsam mit Ihrem Kind" in page
+    assert "an Sie als antragstellende Person" in page  # § 30 (4) BZRG: NE goes to the applicant
     assert "Aufforderung" in page  # the extended certificate's letter, as for an adult
     english = client.get(
         f"/anliegen/{KEY}/{case.public_id}/pruefen/",

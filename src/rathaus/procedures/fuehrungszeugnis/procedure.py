@@ -33,7 +33,7 @@ from .pages import (
     TypePage,
     VolunteerProofPage,
 )
-from .rules import FeeBasis, fee_due, is_extended, is_minor
+from .rules import FeeBasis, fee_due, is_extended, is_minor, needs_authority
 from .services import STAGE_CONFIRMED, STAGE_SENT, bzr_message_write, person_concerned
 from .subject import for_child
 
@@ -144,18 +144,21 @@ class Fuehrungszeugnis(Procedure):
             bring.append(gettext("the original confirmation of the organisation"))
         notes = [Note(_("What it costs"), costs), Note(_("What to bring"), bring)]
         if for_child(answers):
-            notes.append(
-                Note(
-                    _("Who comes to the appointment"),
-                    [
-                        gettext(
-                            "You apply as your child's legal guardian (§ 30 (1) BZRG). Come "
-                            "to the appointment together with your child: at the Bürgerbüro we "
-                            "check the identity of both of you."
-                        )
-                    ],
+            lines = [
+                gettext(
+                    "You apply as your child's legal guardian (§ 30 (1) BZRG). Come to the "
+                    "appointment together with your child: at the Bürgerbüro we check the "
+                    "identity of both of you."
                 )
-            )
+            ]
+            if not needs_authority(answers.get("kind", "")):
+                lines.append(
+                    gettext(
+                        "The Federal Office of Justice sends the certificate to you, the "
+                        "applicant (§ 30 (4) BZRG)."
+                    )
+                )
+            notes.append(Note(_("Who comes to the appointment"), lines))
         elif self._minor(answers):
             notes.append(
                 Note(
@@ -186,8 +189,9 @@ class Fuehrungszeugnis(Procedure):
         child = person_concerned(answers)
         lines = [
             gettext(
-                "The legal guardian applies for their child (§ 30 (1) BZRG): both come, and "
-                "the identity of both is checked."
+                "The legal guardian applies for their child (§ 30 (1) BZRG): both come. Check "
+                "the identity of both, and the custody as the resident register records it "
+                "(§ 30 (2) BZRG)."
             ),
             gettext("Applicant (legal guardian): %(name)s, born %(date)s")
             % {"name": _name(guardian), "date": _date(guardian.get("birth_date"))},
