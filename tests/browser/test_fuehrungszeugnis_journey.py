@@ -100,7 +100,12 @@ def _choose_radio(page, selector: str) -> None:
 
 
 def _prepare(page, *, basis: str) -> None:
-    """Person (offered from the register), a private certificate N, the fee's way."""
+    """For herself (chosen already), person (offered from the register), a private certificate
+    N, the fee's way."""
+    assert page.url.endswith("/fuer-wen/"), page.url
+    assert page.locator("main input[name=subject][value=self]").is_checked()
+    _checked(page)
+    submit_form(page)
     assert page.url.endswith("/person/"), page.url
     assert page.locator("#id_given_names").input_value() == "Erika"
     _checked(page)

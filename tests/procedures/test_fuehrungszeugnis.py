@@ -109,6 +109,7 @@ def _draft(town, user, client, *, kind="N", basis="pay", authority=None, person=
     case = services.case_draft_start(
         municipality=town, procedure=procedure_get(KEY), actor=user, owner_token="t"
     )
+    _save(case, user, "fuer-wen", {"subject": "self"})
     _save(case, user, "person", applicant(**(person or {})))
     _save(case, user, "art", {"kind": kind, "purpose": "Jugendtrainerin im Sportverein"})
     if kind in {"O", "OE", "P"}:
@@ -227,6 +228,7 @@ def test_a_certificate_for_an_authority_needs_its_name_address_and_reference(
     case = services.case_draft_start(
         municipality=norderstedt, procedure=procedure_get(KEY), actor=citizen, owner_token="t"
     )
+    _save(case, citizen, "fuer-wen", {"subject": "self"})
     _save(case, citizen, "person", applicant())
     _save(case, citizen, "art", {"kind": "O", "purpose": ""})
     _save(case, citizen, "gebuehr", {"fee_basis": "pay"})
@@ -252,6 +254,7 @@ def test_an_extended_certificate_needs_the_written_request(norderstedt, citizen,
     case = services.case_draft_start(
         municipality=norderstedt, procedure=procedure_get(KEY), actor=citizen, owner_token="t"
     )
+    _save(case, citizen, "fuer-wen", {"subject": "self"})
     _save(case, citizen, "person", applicant())
     _save(case, citizen, "art", {"kind": "NE", "purpose": ""})
     page = nor_client.post(f"/anliegen/{KEY}/{case.public_id}/anhang-aufforderung/", {})
@@ -305,11 +308,13 @@ def test_the_check_page_says_what_it_costs_and_what_to_bring(norderstedt, citize
 
 
 def test_a_minor_applies_themself_and_learns_the_guardians_way(norderstedt, citizen, nor_client):
-    """14 to 17: the applicant applies online; a legal guardian may apply instead, in person
-    (§ 30 (1) BZRG) — the check page says so. Adults are told nothing of it."""
+    """14 to 17: the applicant applies online; a legal guardian may apply instead, preparing it
+    with their own eID for their child (§ 30 (1) BZRG) — the check page says so. Adults are told
+    nothing of it."""
     minor = _draft(norderstedt, citizen, nor_client, person={"birth_date": born_years_ago(16)})
     page = nor_client.get(f"/anliegen/{KEY}/{minor.public_id}/pruefen/").content.decode()
     assert "Antrag unter 18" in page and "gesetzliche Vertretung" in page
+    assert "Online-Ausweisfunktion" in page
     assert _submit(minor, citizen).status == CaseStatus.AWAITING_PAYMENT
     adult = _draft(norderstedt, citizen, nor_client)
     page = nor_client.get(f"/anliegen/{KEY}/{adult.public_id}/pruefen/").content.decode()

@@ -12,6 +12,7 @@ import random
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from rathaus.accounts.demo import DEMO_CITIZENS
 from rathaus.tenants.models import Municipality
@@ -244,8 +245,8 @@ def residents_load(
     return len(persons)
 
 
-# The demo accounts' register entries (matched by name and date of birth), and Erika
-# Mustermann's family, who live with her.
+# The demo accounts' register entries (matched by name and date of birth), Erika Mustermann's
+# family and Leyla Yılmaz's daughter, who live with them.
 ACCOUNT_TOWNS = {"Norderstedt": "norderstedt", "Reinbek": "reinbek"}
 ERIKAS_FAMILY = [
     (FamilyRelation.SPOUSE, PersonData("Mustermann", "Hans", datetime.date(1962, 5, 3), Sex.MALE)),
@@ -254,6 +255,13 @@ ERIKAS_FAMILY = [
         PersonData("Mustermann", "Paula", datetime.date(2014, 9, 21), Sex.FEMALE),
     ),
 ]
+
+
+def _leylas_family() -> list[tuple[str, PersonData]]:
+    """Leyla Yılmaz's daughter, 15 when the demo is loaded (a parent with custody may prepare
+    a Führungszeugnis for a child of 14 to 17, §30(1) BZRG)."""
+    born = timezone.localdate() - datetime.timedelta(days=15 * 365 + 120)
+    return [(FamilyRelation.CHILD, PersonData("Yılmaz", "Aylin", born, Sex.FEMALE))]
 
 
 def _accounts_register(municipality) -> None:
@@ -276,9 +284,8 @@ def _accounts_register(municipality) -> None:
         residence_build(
             person=person, address=address, kind=ResidenceKind.MAIN, moved_in=moved_in
         ).save()
-        if spec["given_name"] != "Erika":
-            continue
-        for relation, data in ERIKAS_FAMILY:
+        families = {"Erika": ERIKAS_FAMILY, "Leyla": _leylas_family()}
+        for relation, data in families.get(spec["given_name"], []):
             relative = person_build(municipality=municipality, data=data)
             relative.save()
             residence_build(

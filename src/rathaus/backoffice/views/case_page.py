@@ -55,6 +55,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "case": case,
             "procedure": procedure,
             "rows": rows,
+            "counter_notes": procedure.counter_notes(services.case_context(case=case)),
             "events": selectors.case_timeline(case=case),
             "postfach": selectors.case_messages(case=case),
             "overdue": selectors.case_is_overdue(case=case),

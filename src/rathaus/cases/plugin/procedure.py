@@ -255,6 +255,11 @@ class Procedure:
         return []
 
     # --- at the counter ------------------------------------------------------------------------
+    def counter_notes(self, context: JourneyContext) -> list[Note]:
+        """What the clerk should know about the case at the counter (whose identity to check),
+        shown on the back office's case page."""
+        return []
+
     def appointment_services(self, context: JourneyContext) -> list[tuple[str, int]]:
         """The catalogue services (and how many of each) a counter appointment for this case
         must cover; its length follows from them. Empty: the case needs no appointment. The

@@ -10,3 +10,11 @@ class FuehrungszeugnisConfig(AppConfig):
     label = "fuehrungszeugnis"
     verbose_name = _("Führungszeugnis")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Imported here: models are loaded only once the app registry is ready.
+        from rathaus.cases.plugin import prefill_sources
+
+        from .subject import ChildRegisterSource
+
+        prefill_sources.register(ChildRegisterSource.key)(ChildRegisterSource())

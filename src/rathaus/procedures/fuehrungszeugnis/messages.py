@@ -49,6 +49,21 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class LegalRepresentative:
+    """The legal guardian who applies for the person concerned (§30(1) sentence 2 BZRG)."""
+
+    family_name: str
+    given_names: str
+    birth_date: datetime.date
+    street: str
+    house_number: str
+    postal_code: str
+    city: str
+    birth_name: str = ""
+    birth_place: str = ""
+
+
+@dataclass(frozen=True)
 class BzrApplication:
     message_id: uuid.UUID
     created_at: datetime.datetime
@@ -73,6 +88,8 @@ class BzrApplication:
     authority: Authority | None = None
     court: str = ""
     request_letter: str = ""
+    # None: the person concerned applies themself.
+    representative: LegalRepresentative | None = None
 
 
 def _element(parent, name: str, text: str | None = None):
@@ -80,6 +97,22 @@ def _element(parent, name: str, text: str | None = None):
     if text is not None:
         node.text = text
     return node
+
+
+def _person(parent, data: BzrApplication | LegalRepresentative) -> None:
+    _element(parent, "familienname", data.family_name)
+    if data.birth_name:
+        _element(parent, "geburtsname", data.birth_name)
+    _element(parent, "vornamen", data.given_names)
+    _element(parent, "geburtsdatum", data.birth_date.isoformat())
+
+
+def _address(parent, data: BzrApplication | LegalRepresentative) -> None:
+    address = _element(parent, "anschrift")
+    _element(address, "strasse", data.street)
+    _element(address, "hausnummer", data.house_number)
+    _element(address, "postleitzahl", data.postal_code)
+    _element(address, "ort", data.city)
 
 
 def application_xml(data: BzrApplication) -> bytes:
@@ -116,21 +149,30 @@ def application_xml(data: BzrApplication) -> bytes:
     if data.kassenzeichen:
         _element(fee, "kassenzeichen", data.kassenzeichen)
 
-    person = _element(root, "antragsteller")
-    _element(person, "familienname", data.family_name)
-    if data.birth_name:
-        _element(person, "geburtsname", data.birth_name)
-    _element(person, "vornamen", data.given_names)
-    _element(person, "geburtsdatum", data.birth_date.isoformat())
+    person = _element(root, "betroffener")
+    _person(person, data)
     _element(person, "geburtsort", data.birth_place)
-    address = _element(person, "anschrift")
-    _element(address, "strasse", data.street)
-    _element(address, "hausnummer", data.house_number)
-    _element(address, "postleitzahl", data.postal_code)
-    _element(address, "ort", data.city)
+    _address(person, data)
+
+    applicant = _element(root, "antragsteller")
+    representative = data.representative
+    if representative is None:
+        _element(applicant, "betroffenerSelbst")
+    else:
+        guardian = _element(applicant, "gesetzlicherVertreter")
+        _element(guardian, "grundlage", "elterliche-sorge")
+        _person(guardian, representative)
+        if representative.birth_place:
+            _element(guardian, "geburtsort", representative.birth_place)
+        _address(guardian, representative)
 
     check = _element(root, "identitaetspruefung")
     _element(check, "art", "persoenlich-am-schalter")
+    _element(
+        check,
+        "umfang",
+        "betroffener" if representative is None else "betroffener-und-gesetzlicher-vertreter",
+    )
     _element(check, "zeitpunkt", data.identity_checked_at.isoformat(timespec="seconds"))
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     message_parse_valid(xml)

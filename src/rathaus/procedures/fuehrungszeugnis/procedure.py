@@ -2,7 +2,9 @@
 of Justice (§30c); the town's way is in person: online the citizen prepares the application —
 type, the receiving authority, the extended certificate's written request, the fee — pays and
 books the appointment; at the counter the clerk checks the identity and sends the application to
-the federal register through the connector (``connector.py``)."""
+the federal register through the connector (``connector.py``). A parent with custody may prepare
+it for their child of 14 to 17 as the legal guardian (§30(1) sentence 2; ``subject.py``): both
+come to the counter."""
 
 from __future__ import annotations
 
@@ -24,13 +26,16 @@ from .connector import bzr_connector, connector_name
 from .pages import (
     ApplicantPage,
     AuthorityPage,
+    ChildPage,
     FeePage,
     RequestLetterPage,
+    SubjectPage,
     TypePage,
     VolunteerProofPage,
 )
-from .rules import FeeBasis, fee_due, is_extended, is_minor
-from .services import STAGE_CONFIRMED, STAGE_SENT, bzr_message_write
+from .rules import FeeBasis, fee_due, is_extended, is_minor, needs_authority
+from .services import STAGE_CONFIRMED, STAGE_SENT, bzr_message_write, person_concerned
+from .subject import for_child
 
 SERVICE_SLUG = "fuehrungszeugnis"
 SYSTEM = frozenset({ActorRole.SYSTEM})
@@ -38,6 +43,17 @@ SYSTEM = frozenset({ActorRole.SYSTEM})
 
 def euro(amount: Decimal) -> str:
     return f"{number_format(amount, decimal_pos=2)} EUR"
+
+
+def _name(record) -> str:
+    return " ".join(str(record.get(key) or "") for key in ("given_names", "family_name")).strip()
+
+
+def _date(value) -> str:
+    try:
+        return datetime.date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+    except ValueError:
+        return ""
 
 
 class Fuehrungszeugnis(Procedure):
@@ -49,7 +65,16 @@ class Fuehrungszeugnis(Procedure):
         "the application to the federal register."
     )
     service_slug = SERVICE_SLUG
-    pages = [ApplicantPage, TypePage, AuthorityPage, RequestLetterPage, FeePage, VolunteerProofPage]
+    pages = [
+        SubjectPage,
+        ApplicantPage,
+        ChildPage,
+        TypePage,
+        AuthorityPage,
+        RequestLetterPage,
+        FeePage,
+        VolunteerProofPage,
+    ]
     account_required = True
     retention = datetime.timedelta(days=90)
     next_steps = _(
@@ -69,7 +94,9 @@ class Fuehrungszeugnis(Procedure):
     }
 
     def applicant_name(self, answers) -> str:
-        return " ".join(str(answers.get(key, "")) for key in ("given_names", "family_name")).strip()
+        """Who applies: the person themself, or the legal guardian for their child."""
+        person = (answers.get("guardian") or {}) if for_child(answers) else answers
+        return " ".join(str(person.get(key, "")) for key in ("given_names", "family_name")).strip()
 
     # --- money and preparation ---------------------------------------------------------------
     def fee(self, context):
@@ -104,26 +131,81 @@ class Fuehrungszeugnis(Procedure):
             costs = [gettext("%(fee)s, paid online when you send this.") % {"fee": euro(fee)}]
         else:
             costs = [gettext("No fee.")]
-        bring = [gettext("your ID card or passport")]
+        if for_child(answers):
+            bring = [
+                gettext("your ID card or passport"),
+                gettext("your child's ID card, passport or children's passport"),
+            ]
+        else:
+            bring = [gettext("your ID card or passport")]
         if is_extended(answers.get("kind", "")):
             bring.append(gettext("the original written request for the extended certificate"))
         if basis == FeeBasis.VOLUNTEER:
             bring.append(gettext("the original confirmation of the organisation"))
         notes = [Note(_("What it costs"), costs), Note(_("What to bring"), bring)]
-        if self._minor(answers):
+        if for_child(answers):
+            lines = [
+                gettext(
+                    "You apply as your child's legal guardian (§ 30 (1) BZRG). Come to the "
+                    "appointment together with your child: at the Bürgerbüro we check the "
+                    "identity of both of you."
+                )
+            ]
+            if not needs_authority(answers.get("kind", "")):
+                lines.append(
+                    gettext(
+                        "The Federal Office of Justice sends the certificate to you, the "
+                        "applicant (§ 30 (4) BZRG)."
+                    )
+                )
+            notes.append(Note(_("Who comes to the appointment"), lines))
+        elif self._minor(answers):
             notes.append(
                 Note(
                     _("Applying under 18"),
                     [
                         gettext(
                             "From 14 you may apply yourself. Your legal guardian may apply "
-                            "for you instead (§ 30 (1) BZRG): not online, but in person at "
-                            "the Bürgerbüro, with their own ID and proof of custody."
+                            "for you instead (§ 30 (1) BZRG): logged in with their online ID "
+                            "function, they prepare it for you as their child, and you both "
+                            "come to the Bürgerbüro."
                         )
                     ],
                 )
             )
         return notes
+
+    def counter_notes(self, context) -> list[Note]:
+        """For the clerk: whose identity is checked before the application is sent."""
+        answers = context.answers
+        if not for_child(answers):
+            return [
+                Note(
+                    _("Identity check at the counter"),
+                    [gettext("The applicant: ID card or passport.")],
+                )
+            ]
+        guardian = answers.get("guardian") or {}
+        child = person_concerned(answers)
+        lines = [
+            gettext(
+                "The legal guardian applies for their child (§ 30 (1) BZRG): both come. Check "
+                "the identity of both, and the custody as the resident register records it "
+                "(§ 30 (2) BZRG)."
+            ),
+            gettext("Applicant (legal guardian): %(name)s, born %(date)s")
+            % {"name": _name(guardian), "date": _date(guardian.get("birth_date"))},
+            gettext("Person concerned (child): %(name)s, born %(date)s")
+            % {"name": _name(child), "date": _date(child.get("birth_date"))},
+        ]
+        if not self._minor(child):
+            lines.append(
+                gettext(
+                    "The child is no longer 14 to 17 today: the guardian may not apply for "
+                    "them. Do not approve; the person applies themself."
+                )
+            )
+        return [Note(_("Identity check at the counter"), lines)]
 
     @staticmethod
     def _minor(answers) -> bool:

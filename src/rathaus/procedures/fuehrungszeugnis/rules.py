@@ -57,6 +57,29 @@ def is_minor(birth_date: datetime.date, *, on: datetime.date) -> bool:
     return MIN_AGE <= age_on(birth_date, on) < ADULT_AGE
 
 
+class GuardianRefusal(models.TextChoices):
+    """Why a citizen may not apply for a person as their legal guardian."""
+
+    NOT_IN_CUSTODY = "not_in_custody", _("not the applicant's child in their custody")
+    TOO_YOUNG = "too_young", _("under 14")
+    ADULT = "adult", _("18 or over")
+
+
+def guardian_refusal(
+    *, in_custody: bool, birth_date: datetime.date, on: datetime.date
+) -> GuardianRefusal | None:
+    """§30(1) sentence 2 BZRG: the legal guardian of a person from 14 may apply for them. Online
+    Rathaus knows a guardian as a parent with custody of the child in the register; from 18
+    the person applies themself (no other proxy)."""
+    if not in_custody:
+        return GuardianRefusal.NOT_IN_CUSTODY
+    if too_young(birth_date, on=on):
+        return GuardianRefusal.TOO_YOUNG
+    if not is_minor(birth_date, on=on):
+        return GuardianRefusal.ADULT
+    return None
+
+
 def fee_due(*, rule: FeeRule, kind: str, basis: str) -> Decimal | None:
     """What the town collects online: nothing for volunteers with proof, nothing while the
     Federal Office of Justice decides on a reduction; otherwise the catalogue's fee (the

@@ -15,9 +15,10 @@ from rathaus.cases.services import case_stage_set, case_transition
 from rathaus.core.audit import audit_event_record
 from rathaus.payments.selectors import payment_for_case
 
-from .messages import MESSAGE_TYPE, Authority, BzrApplication, application_xml
+from .messages import MESSAGE_TYPE, Authority, BzrApplication, LegalRepresentative, application_xml
 from .models import BzrMessageStatus, BzrOutboxMessage
 from .rules import FeeBasis, needs_authority
+from .subject import for_child
 
 FEE_STATUS = {
     FeeBasis.PAY: "bezahlt",
@@ -26,6 +27,41 @@ FEE_STATUS = {
 }
 STAGE_SENT = "sent"
 STAGE_CONFIRMED = "confirmed"
+PERSON_FIELDS = (
+    "given_names",
+    "family_name",
+    "birth_name",
+    "birth_date",
+    "birth_place",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+)
+
+
+def person_concerned(answers) -> dict:
+    """The data of the person the certificate is about: the applicant's own answers, or, when a
+    legal guardian applies, their child's."""
+    prefix = "child_" if for_child(answers) else ""
+    return {name: answers.get(f"{prefix}{name}") or "" for name in PERSON_FIELDS}
+
+
+def _representative(answers) -> LegalRepresentative | None:
+    guardian = answers.get("guardian") if for_child(answers) else None
+    if not guardian:
+        return None
+    return LegalRepresentative(
+        family_name=guardian["family_name"],
+        birth_name=guardian.get("birth_name") or "",
+        given_names=guardian["given_names"],
+        birth_date=datetime.date.fromisoformat(guardian["birth_date"]),
+        birth_place=guardian.get("birth_place") or "",
+        street=guardian.get("street") or "",
+        house_number=guardian.get("house_number") or "",
+        postal_code=guardian.get("postal_code") or "",
+        city=guardian.get("city") or "",
+    )
 
 
 def application_data(*, case: Case, checked_at: datetime.datetime) -> BzrApplication:
@@ -41,6 +77,7 @@ def application_data(*, case: Case, checked_at: datetime.datetime) -> BzrApplica
             address=" ".join(answers["authority_address"].split()),
             reference=answers["authority_reference"],
         )
+    person = person_concerned(answers)
     return BzrApplication(
         message_id=uuid.uuid4(),
         created_at=timezone.localtime(),
@@ -52,19 +89,20 @@ def application_data(*, case: Case, checked_at: datetime.datetime) -> BzrApplica
         fee_status=FEE_STATUS[basis],
         fee_amount=payment.amount if payment is not None else Decimal("0.00"),
         kassenzeichen=payment.kassenzeichen if payment is not None else "",
-        family_name=answers["family_name"],
-        birth_name=answers.get("birth_name", ""),
-        given_names=answers["given_names"],
-        birth_date=datetime.date.fromisoformat(answers["birth_date"]),
-        birth_place=answers["birth_place"],
-        street=answers["street"],
-        house_number=answers["house_number"],
-        postal_code=answers["postal_code"],
-        city=answers["city"],
+        family_name=person["family_name"],
+        birth_name=person["birth_name"],
+        given_names=person["given_names"],
+        birth_date=datetime.date.fromisoformat(person["birth_date"]),
+        birth_place=person["birth_place"],
+        street=person["street"],
+        house_number=person["house_number"],
+        postal_code=person["postal_code"],
+        city=person["city"],
         identity_checked_at=timezone.localtime(checked_at),
         authority=authority,
         court=answers.get("court", "") if kind == "P" else "",
         request_letter=answers.get("request_letter", ""),
+        representative=_representative(answers),
     )
 
 
