@@ -237,7 +237,9 @@ SERVICES = [
         "möglich, bei Minderjährigen kann auch der gesetzliche Vertreter den Antrag stellen.",
         "required_documents": "Personalausweis oder Reisepass\n"
         "Bei Belegart O: Anschrift der Behörde und Verwendungszweck bzw. Aktenzeichen\n"
-        "Beim erweiterten Führungszeugnis: schriftliche Aufforderung nach § 30a Abs. 2 BZRG",
+        "Beim erweiterten Führungszeugnis: schriftliche Aufforderung nach § 30a Abs. 2 BZRG\n"
+        "Für ein Kind von 14 bis 17 Jahren: sein Personalausweis, Kinderreisepass oder Reisepass "
+        "und der des Elternteils; beide kommen gemeinsam",
         "legal_basis": "§ 30 Bundeszentralregistergesetz (BZRG) – Antrag\n"
         "§ 30a BZRG – Erweitertes Führungszeugnis\n"
         "Nr. 1130 Kostenverzeichnis zum Justizverwaltungskostengesetz (JVKostG) – Gebühr",
@@ -514,7 +516,9 @@ SERVICES_EN = {
         "but for minors the legal guardian can apply as well.",
         "required_documents": "ID card or passport\n"
         "For type O: the authority's address and the purpose or file number\n"
-        "For an extended certificate: the written request under § 30a (2) BZRG",
+        "For an extended certificate: the written request under § 30a (2) BZRG\n"
+        "For a child of 14 to 17: the child's ID card, children's passport or passport and the "
+        "parent's; both come together",
         "legal_basis": "§ 30 Federal Central Register Act (BZRG) – application\n"
         "§ 30a BZRG – extended certificate\n"
         "No. 1130 of the fee schedule of the Judicial Administration Costs Act (JVKostG) – fee",

@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.plugin import AttachmentPage, QuestionPage
@@ -70,10 +70,10 @@ class SubjectPage(QuestionPage):
     names them as the applicant and the child as the person concerned."""
 
     slug = "fuer-wen"
-    title = _("For whom is the certificate?")
+    title = pgettext_lazy("Führungszeugnis", "For whom is the certificate?")
 
     subject = SubjectField(
-        label=_("For whom is the certificate?"),
+        label=pgettext_lazy("Führungszeugnis", "For whom is the certificate?"),
         widget=forms.RadioSelect,
         help_text=_(
             "A legal guardian may apply for their child of 14 to 17 (§ 30 (1) BZRG). The "
