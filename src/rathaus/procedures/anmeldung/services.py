@@ -134,7 +134,7 @@ def custody_consent_answer(*, municipality, actor, code: str, agree: bool, note:
         else:
             reason = _("Refused online by %(who)s.") % {"who": who}
         if note.strip():
-            reason = f"{reason} {_('Note:')} {note.strip()}"
+            reason = _("%(reason)s Note: %(note)s") % {"reason": reason, "note": note.strip()}
     stage = CONSENT_GIVEN_STAGE if agree else CONSENT_REFUSED_STAGE
     case_stage_set(case=case, to_stage=stage, actor=None, reason=reason)
     audit_event_record(
