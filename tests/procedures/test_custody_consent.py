@@ -256,7 +256,8 @@ def test_consent_given_completes_the_registration(register, erika, hans):
     case.refresh_from_db()
     assert consent_given(case)
     event = CaseEvent.objects.get(case=case, to_stage="consent_given", from_stage="consent_awaited")
-    assert event.actor is None and "Hans Mustermann, born 03.05.1962" in event.reason
+    # Written in the case's language (German here): who, as the eID gave them.
+    assert event.actor is None and "Hans Mustermann, geboren am 03.05.1962" in event.reason
     approval = CaseEvent.objects.get(case=case, to_status=CaseStatus.APPROVED)
     assert approval.rule == "landlord-code-exact-consent-online"
     assert IssuedDocument.objects.filter(case=case).exists()
@@ -331,7 +332,7 @@ def test_a_refusal_goes_to_the_clerk_with_the_note(register, erika, hans):
     )
     assert decided.status == CaseStatus.SUBMITTED and decided.stage == "consent_refused"
     event = CaseEvent.objects.get(case=case, to_stage="consent_refused")
-    assert "Refused online by Hans Mustermann" in event.reason
+    assert "Online abgelehnt von Hans Mustermann" in event.reason
     assert "Wir sind uneins." in event.reason
     assert not IssuedDocument.objects.filter(case=case).exists()
     case.refresh_from_db()
