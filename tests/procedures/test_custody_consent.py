@@ -18,6 +18,7 @@ from rathaus.cases.constants import CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import CaseEvent
 from rathaus.cases.plugin import procedure_get
+from rathaus.cases.selectors import case_is_overdue
 from rathaus.documents.models import IssuedDocument
 from rathaus.procedures.anmeldung import services as anmeldung_services
 from rathaus.procedures.anmeldung.procedure import consent_given
@@ -323,6 +324,14 @@ def test_the_code_lasts_fourteen_days(register, erika):
     issued = AssignmentCode.objects.get(issued_for=case)
     lasts = issued.expires_at - issued.created_at
     assert abs(lasts - datetime.timedelta(days=14)) < datetime.timedelta(minutes=1)
+
+
+def test_an_unanswered_consent_is_overdue_for_the_clerk_when_the_code_ends(register, erika):
+    case, _code = _waiting(register, erika)
+    case.refresh_from_db()
+    later = timezone.now() + datetime.timedelta(days=13)
+    assert not case_is_overdue(case=case, now=later)
+    assert case_is_overdue(case=case, now=later + datetime.timedelta(days=2))
 
 
 def test_a_refusal_goes_to_the_clerk_with_the_note(register, erika, hans):

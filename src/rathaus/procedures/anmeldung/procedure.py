@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -221,6 +222,13 @@ class Anmeldung(Procedure):
         "code_letter_entered": {"rueckmeldung_overdue": frozenset({ActorRole.SYSTEM})},
         "rueckmeldung_overdue": {"rueckmeldung_followed_up": frozenset({ActorRole.STAFF})},
     }
+
+    @property
+    def stage_deadlines(self) -> dict[str, int]:  # type: ignore[override]
+        """A registration still waiting for the other parent when the consent code expires is
+        overdue in the back office: the clerk takes it on."""
+        return {CONSENT_AWAITED_STAGE: settings.RATHAUS_CUSTODY_CONSENT_DAYS}
+
     next_steps = _(
         "With a valid assignment code your registration is completed at once and the "
         "Meldebestätigung is ready on your request's page. Otherwise the registration office "
