@@ -2,9 +2,11 @@
 weeks, online with the eID (trust level "high", from the catalogue).
 
 The exact case — the applicant identified, every check passed, the landlord's assignment code
-(§19(4) BMG) valid for this dwelling, date and persons — is decided by the system; anything else
-(an uploaded confirmation, a code letter, a child's consent) goes to a clerk. Approval updates the
-register in the approval's transaction and issues the free Meldebestätigung (§24(2) BMG)."""
+(§19(4) BMG) valid for this dwelling, date and persons — is decided by the system; so is a child's
+move the other parent agreed to online where the register records that parent's custody. Anything
+else (an uploaded confirmation, an uploaded consent, sole custody, a refusal) goes to a clerk.
+Approval updates the register in the approval's transaction and issues the free Meldebestätigung
+(§24(2) BMG)."""
 
 from __future__ import annotations
 
