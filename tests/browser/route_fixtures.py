@@ -129,6 +129,9 @@ ROUTES: dict[str, Visit] = {
     "cases:case_withdraw": V(CITIZEN, "/anliegen/meine/{case}/zurueckziehen/"),
     # Only while a code letter waits for an Anmeldung (tests/browser/test_code_letter_journey.py).
     "procedures:code_letter_enter": V(CITIZEN, "/anliegen/meine/{case}/codebrief/", FILE, 404),
+    # Only with the online ID (a password login is sent to identify itself); the other parent's
+    # consent pages are walked with axe in tests/browser/test_custody_consent_journey.py.
+    "procedures:custody_consent": V(CITIZEN, "/anliegen/zustimmung/", REDIRECT, 302),
     "cases:attachment_download": V(
         CITIZEN, "/anliegen/meine/{case}/anhaenge/{attachment}/", FILE, content_type="image/png"
     ),

@@ -64,6 +64,18 @@ DEMO_CITIZENS = [
         "city": "Norderstedt",
         "phone": "",
     },
+    {
+        # Erika's husband, with her custody of their daughter Paula: the other parent who agrees
+        # online when a parent registers a move with the child alone.
+        "email": "hans.mustermann@example.org",
+        "given_name": "Hans",
+        "family_name": "Mustermann",
+        "birth_date": datetime.date(1962, 5, 3),
+        "street": "Rathausallee 12",
+        "postal_code": "22846",
+        "city": "Norderstedt",
+        "phone": "",
+    },
 ]
 
 

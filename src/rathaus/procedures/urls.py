@@ -13,4 +13,6 @@ urlpatterns = [
         anmeldung_views.code_letter_enter,
         name="code_letter_enter",
     ),
+    # The other parent's consent to a child's move, with the code the applicant passed on.
+    path("zustimmung/", anmeldung_views.custody_consent, name="custody_consent"),
 ]

@@ -57,6 +57,9 @@ class AssignmentCodeKind(models.TextChoices):
     LANDLORD = "landlord", _("landlord's confirmation")
     # §23a(3) BMG: no landlord confirmation to be had; a letter to the new address.
     CODE_LETTER = "code_letter", _("code letter")
+    # A child moves with one parent: the other parent with custody agrees online with this code
+    # (§1687 BGB); it names that parent by the register's keyed hash of names and date of birth.
+    CUSTODY_CONSENT = "consent", _("consent of the other parent")
 
 
 class MessageStatus(models.TextChoices):

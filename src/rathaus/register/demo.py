@@ -266,9 +266,12 @@ def _leylas_family() -> list[tuple[str, PersonData]]:
 
 def _accounts_register(municipality) -> None:
     """The demo citizens of this town in its register, at their account's address."""
+    family = {(data.given_names, data.birth_date) for _relation, data in ERIKAS_FAMILY}
     for spec in DEMO_CITIZENS:
         if ACCOUNT_TOWNS.get(spec["city"]) != municipality.slug:
             continue
+        if (spec["given_name"], spec["birth_date"]) in family:
+            continue  # entered below, as a member of Erika's family
         street, _sep, number = spec["street"].rpartition(" ")
         address = Address(
             street=street, house_number=number, postal_code=spec["postal_code"], city=spec["city"]
@@ -285,6 +288,7 @@ def _accounts_register(municipality) -> None:
             person=person, address=address, kind=ResidenceKind.MAIN, moved_in=moved_in
         ).save()
         families = {"Erika": ERIKAS_FAMILY, "Leyla": _leylas_family()}
+        relatives = {}
         for relation, data in families.get(spec["given_name"], []):
             relative = person_build(municipality=municipality, data=data)
             relative.save()
@@ -298,6 +302,17 @@ def _accounts_register(municipality) -> None:
                 relation=relation,
                 custody=relation == FamilyRelation.CHILD,
             )
+            relatives[relation] = relative
+        if spec["given_name"] != "Erika":
+            continue
+        # Hans shares custody of Paula: the other parent asked to agree to her move.
+        FamilyLink.objects.create(
+            municipality=municipality,
+            person=relatives[FamilyRelation.SPOUSE],
+            relative=relatives[FamilyRelation.CHILD],
+            relation=FamilyRelation.CHILD,
+            custody=True,
+        )
 
 
 def load(*, stdout=None) -> None:

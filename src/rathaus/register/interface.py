@@ -60,7 +60,20 @@ class ResidentRegister(Protocol):
 
     def assignment_code_release(self, *, case) -> int: ...
 
-    def assignment_code_for_case(self, *, case) -> AssignmentCode | None: ...
+    def assignment_code_for_case(self, *, case, kind: str = "") -> AssignmentCode | None: ...
+
+    # A child's move: the other parent with custody agrees online with a code (§1687 BGB).
+    def custody_parents(self, *, child: Person) -> list[Person]: ...
+
+    def has_custody(self, *, parent: Person, child: Person) -> bool: ...
+
+    def consent_code_issue(
+        self, *, municipality, address, moved_in, parent, case, actor
+    ) -> AssignmentCode: ...
+
+    def consent_code_check(
+        self, *, municipality, code: str, given_names: str, family_name: str, birth_date
+    ) -> tuple[selectors.CodeRefusal | None, AssignmentCode | None]: ...
 
     def code_letter_check(self, *, case, code: str) -> selectors.CodeRefusal | None: ...
 
@@ -151,8 +164,33 @@ class BuiltinRegister:
     def assignment_code_release(self, *, case):
         return services.assignment_code_release(case=case)
 
-    def assignment_code_for_case(self, *, case):
-        return selectors.assignment_code_for_case(case=case)
+    def assignment_code_for_case(self, *, case, kind=""):
+        return selectors.assignment_code_for_case(case=case, kind=kind)
+
+    def custody_parents(self, *, child):
+        return selectors.custody_parents(child=child)
+
+    def has_custody(self, *, parent, child):
+        return selectors.has_custody(parent=parent, child=child)
+
+    def consent_code_issue(self, *, municipality, address, moved_in, parent, case, actor):
+        return services.consent_code_issue(
+            municipality=municipality,
+            address=address,
+            moved_in=moved_in,
+            parent=parent,
+            case=case,
+            actor=actor,
+        )
+
+    def consent_code_check(self, *, municipality, code, given_names, family_name, birth_date):
+        return selectors.consent_code_check(
+            municipality=municipality,
+            code=code,
+            given_names=given_names,
+            family_name=family_name,
+            birth_date=birth_date,
+        )
 
     def code_letter_check(self, *, case, code):
         return selectors.code_letter_check(case=case, code=code)

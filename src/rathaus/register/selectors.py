@@ -250,10 +250,15 @@ def assignment_code_check(
     now: datetime.datetime | None = None,
 ) -> CodeRefusal | None:
     """Whether ``code`` serves this move: this dwelling, this date, every one of ``persons``
-    ((given names, family name)), not expired, not used by another case. None: it does."""
-    found = AssignmentCode.objects.filter(
-        municipality=municipality, code_digest=code_digest(code), revoked_at__isnull=True
-    ).first()
+    ((given names, family name)), not expired, not used by another case. None: it does. A
+    parent's consent code is no assignment code: unknown here."""
+    found = (
+        AssignmentCode.objects.filter(
+            municipality=municipality, code_digest=code_digest(code), revoked_at__isnull=True
+        )
+        .exclude(kind=AssignmentCodeKind.CUSTODY_CONSENT)
+        .first()
+    )
     if found is None:
         return CodeRefusal(RegisterErrorCode.CODE_UNKNOWN, {})
     if found.used_by_id is not None and (case is None or found.used_by_id != case.pk):
@@ -310,13 +315,74 @@ def code_letter_used(*, case) -> bool:
     ).exists()
 
 
-def assignment_code_for_case(*, case) -> AssignmentCode | None:
-    """The code issued for ``case`` (a landlord's confirmation, a code letter)."""
-    return (
-        AssignmentCode.objects.filter(municipality=case.municipality_id, issued_for=case)
-        .order_by("-created_at")
-        .first()
+def assignment_code_for_case(*, case, kind: str = "") -> AssignmentCode | None:
+    """The code issued for ``case`` (a landlord's confirmation, a code letter, a parent's
+    consent code), the latest of ``kind`` if named."""
+    codes = AssignmentCode.objects.filter(municipality=case.municipality_id, issued_for=case)
+    if kind:
+        codes = codes.filter(kind=kind)
+    return codes.order_by("-created_at").first()
+
+
+def consent_code_check(
+    *,
+    municipality,
+    code: str,
+    given_names: str,
+    family_name: str,
+    birth_date: datetime.date,
+    now: datetime.datetime | None = None,
+) -> tuple[CodeRefusal | None, AssignmentCode | None]:
+    """Whether ``code`` is a parent's consent code of this town that the person with these
+    names and date of birth (the eID's) may answer: known, not revoked, not used, not expired,
+    and naming exactly this person (the register's keyed hash). Returns (None, the code) when
+    it is, else (why not, None) — never the code, so a refusal shows nothing of the case."""
+    found = AssignmentCode.objects.filter(
+        municipality=municipality,
+        code_digest=code_digest(code),
+        kind=AssignmentCodeKind.CUSTODY_CONSENT,
+        revoked_at__isnull=True,
+    ).first()
+    if found is None:
+        return CodeRefusal(RegisterErrorCode.CODE_UNKNOWN, {}), None
+    if found.used_by_id is not None:
+        return CodeRefusal(RegisterErrorCode.CODE_USED, {}), None
+    if found.expires_at < (now or timezone.now()):
+        expired = timezone.localtime(found.expires_at).date()
+        return CodeRefusal(RegisterErrorCode.CODE_EXPIRED, {"expired": expired}), None
+    digest = person_match_digest(
+        family_name=family_name, given_names=given_names, birth_date=birth_date
     )
+    if digest not in found.person_digests:
+        return CodeRefusal(RegisterErrorCode.CODE_WRONG_PERSON, {}), None
+    return None, found
+
+
+def custody_parents(*, child: Person) -> list[Person]:
+    """The persons the register knows to have custody of ``child``, for offering them as "the
+    other parent": never anyone under an Auskunftssperre (§51 BMG)."""
+    links = (
+        FamilyLink.objects.filter(
+            municipality=child.municipality_id,
+            relative=child,
+            relation=FamilyRelation.CHILD,
+            custody=True,
+        )
+        .select_related("person")
+        .order_by("pk")
+    )
+    return [link.person for link in links if not has_auskunftssperre(person=link.person)]
+
+
+def has_custody(*, parent: Person, child: Person) -> bool:
+    """Whether the register records ``parent``'s custody of ``child``."""
+    return FamilyLink.objects.filter(
+        municipality=child.municipality_id,
+        person=parent,
+        relative=child,
+        relation=FamilyRelation.CHILD,
+        custody=True,
+    ).exists()
 
 
 def assignment_code_used_by(*, case, code: str) -> bool:

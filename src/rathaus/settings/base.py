@@ -51,6 +51,9 @@ RATHAUS_DEMO_RESIDENTS = int(os.environ.get("RATHAUS_DEMO_RESIDENTS", "2000"))
 # BMG sets only the two weeks after), and how long an assignment code (§19(4) BMG) stays valid.
 RATHAUS_ANMELDUNG_DAYS_AHEAD = int(os.environ.get("RATHAUS_ANMELDUNG_DAYS_AHEAD", "7"))
 RATHAUS_ASSIGNMENT_CODE_DAYS = int(os.environ.get("RATHAUS_ASSIGNMENT_CODE_DAYS", "90"))
+# How long the other parent's consent code of an Anmeldung with a child stays valid (the
+# registration waits that long for the consent online, then the clerk looks at it).
+RATHAUS_CUSTODY_CONSENT_DAYS = int(os.environ.get("RATHAUS_CUSTODY_CONSENT_DAYS", "14"))
 # The demo's stand-in for the eWA connection: a folder per town with incoming XMeld-1704 files.
 RATHAUS_EWA_DROP_DIR = os.environ.get("RATHAUS_EWA_DROP_DIR", str(VAR_DIR / "ewa"))
 

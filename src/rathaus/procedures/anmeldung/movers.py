@@ -85,6 +85,36 @@ def family_choices(context) -> list[tuple[str, str]]:
     return choices
 
 
+def other_parents_known(context) -> list[Any]:
+    """The other parents the register records with custody of every child from the register the
+    applicant ticked as moving, for "who is the other parent": only in a session at trust level
+    "high", never the applicant, never anyone under an Auskunftssperre (``custody_parents``)."""
+    if context is None or citizen(context.person) is None or context.municipality is None:
+        return []
+    if not trust_satisfies(context.trust_level, TrustLevel.HIGH):
+        return []
+    chosen = {
+        value.split(":", 1)[1]
+        for value in context.answers.get("family_moving") or []
+        if str(value).startswith(f"{FAMILY_CHILD}:")
+    }
+    if not chosen:
+        return []
+    applicant = applicant_in_register(municipality=context.municipality, user=context.person)
+    register = resident_register()
+    common: dict[int, Any] | None = None
+    for relation, person in family_known(municipality=context.municipality, user=context.person):
+        if relation != FAMILY_CHILD or str(person.public_id) not in chosen:
+            continue
+        parents = {
+            parent.pk: parent
+            for parent in register.custody_parents(child=person)
+            if applicant is None or parent.pk != applicant.pk
+        }
+        common = parents if common is None else {k: v for k, v in common.items() if k in parents}
+    return list((common or {}).values())
+
+
 def movers(*, municipality, user, answers) -> list[Mover]:
     """Everyone the application registers, the applicant first."""
     user = citizen(user)
@@ -154,4 +184,12 @@ def movers(*, municipality, user, answers) -> list[Mover]:
     return found
 
 
-__all__ = ["FAMILY_CHILD", "FAMILY_SPOUSE", "SELF", "Mover", "family_choices", "movers"]
+__all__ = [
+    "FAMILY_CHILD",
+    "FAMILY_SPOUSE",
+    "SELF",
+    "Mover",
+    "family_choices",
+    "movers",
+    "other_parents_known",
+]

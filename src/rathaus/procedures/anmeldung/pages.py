@@ -22,7 +22,7 @@ from ..addresses import (
     street_field,
     streets_offer,
 )
-from .movers import family_choices, movers
+from .movers import family_choices, movers, other_parents_known
 from .rules import (
     ConfirmationMethod,
     Custody,
@@ -31,6 +31,7 @@ from .rules import (
     is_late,
     is_minor,
     relations_moving,
+    same_person,
     too_far_ahead,
 )
 
@@ -388,6 +389,124 @@ class ConsentPage(AttachmentPage):
         return answers.get("custody") == Custody.CONSENT
 
 
+OTHER_PARENT_ENTERED = "other"
+
+
+class OtherParentPage(QuestionPage):
+    """Whom the consent is asked of: the other parent, by the names and date of birth on their
+    ID card — only that person, logged in with their online ID, can agree. Parents the register
+    records with custody of the children are offered (never anyone under an Auskunftssperre)."""
+
+    slug = "anderer-elternteil"
+    title = _("The other parent")
+
+    other_parent = forms.ChoiceField(
+        label=_("Who is the other parent with custody?"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("From the resident register."),
+    )
+    other_parent_given_names = forms.CharField(
+        label=_("Given names of the other parent"),
+        max_length=200,
+        required=False,
+        help_text=_("All given names, as on their ID card"),
+    )
+    other_parent_family_name = forms.CharField(
+        label=_("Family name of the other parent"), max_length=120, required=False
+    )
+    other_parent_birth_date = forms.DateField(
+        label=_("Date of birth of the other parent"),
+        input_formats=DATE_FORMATS,
+        required=False,
+        help_text=_("For example 03.05.1982"),
+        error_messages={"invalid": _("Enter the date of birth as day.month.year.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = {str(person.public_id): person for person in other_parents_known(self.context)}
+        field = self.fields["other_parent"]
+        if self.known:
+            field.choices = [
+                (key, f"{person.full_name}, {person.birth_date.strftime('%d.%m.%Y')}")
+                for key, person in self.known.items()
+            ] + [(OTHER_PARENT_ENTERED, _("Someone else: I enter the name"))]
+            for name in (
+                "other_parent_given_names",
+                "other_parent_family_name",
+                "other_parent_birth_date",
+            ):
+                self.fields[name].help_text = _("Only if you chose “Someone else”.")
+        else:
+            field.choices = [(OTHER_PARENT_ENTERED, OTHER_PARENT_ENTERED)]
+            field.widget = forms.HiddenInput()
+            field.initial = OTHER_PARENT_ENTERED
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("other_parent") or OTHER_PARENT_ENTERED
+        if self.known and not cleaned.get("other_parent"):
+            self.add_error("other_parent", _("Select the other parent, or “Someone else”."))
+            return cleaned
+        person = self.known.get(chosen)
+        if person is not None:
+            cleaned.update(
+                other_parent=chosen,
+                other_parent_given_names=person.given_names,
+                other_parent_family_name=person.family_name,
+                other_parent_birth_date=person.birth_date,
+            )
+            return cleaned
+        cleaned["other_parent"] = OTHER_PARENT_ENTERED
+        for name, message in [
+            ("other_parent_given_names", _("Enter the given names of the other parent.")),
+            ("other_parent_family_name", _("Enter the family name of the other parent.")),
+            ("other_parent_birth_date", _("Enter the date of birth of the other parent.")),
+        ]:
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        born = cleaned.get("other_parent_birth_date")
+        if born and born >= timezone.localdate():
+            self.add_error("other_parent_birth_date", _("The date of birth must be in the past."))
+        identity = getattr(getattr(self.context, "person", None), "verified_identity", None)
+        named = (
+            cleaned.get("other_parent_given_names") or "",
+            cleaned.get("other_parent_family_name") or "",
+            born,
+        )
+        if (
+            identity is not None
+            and born
+            and same_person(
+                named, (identity.given_names, identity.family_name, identity.birth_date)
+            )
+        ):
+            self.add_error(
+                "other_parent_given_names",
+                _("Name the other parent: you cannot agree in their place."),
+            )
+        return cleaned
+
+    @classmethod
+    def condition(cls, answers) -> bool:
+        return answers.get("custody") == Custody.ONLINE
+
+    @classmethod
+    def summary_rows(cls, answers):
+        born = _date(answers.get("other_parent_birth_date"))
+        name = " ".join(
+            part
+            for part in (
+                answers.get("other_parent_given_names", ""),
+                answers.get("other_parent_family_name", ""),
+            )
+            if part
+        )
+        shown = f"{name}, {born.strftime('%d.%m.%Y')}" if born else name
+        return [("other_parent", str(_("The other parent, who agrees online")), shown)]
+
+
 class ConfirmationPage(QuestionPage):
     """The landlord's part (§19 BMG): the assignment code, an uploaded confirmation, or a code
     letter to the new address (§23a(3) BMG)."""
@@ -493,6 +612,7 @@ PAGES = [
     MoversPage,
     CustodyPage,
     ConsentPage,
+    OtherParentPage,
     ConfirmationPage,
     LandlordUploadPage,
 ]

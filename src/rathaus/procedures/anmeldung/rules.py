@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.register.selectors import fold
+
 # §17(1) BMG: register within two weeks of moving in. Later is an administrative offence
 # (§54(2) Nr. 1 BMG), but the registration is still taken.
 DEADLINE_DAYS = 14
@@ -27,6 +29,13 @@ class ConfirmationMethod(models.TextChoices):
 class Custody(models.TextChoices):
     SOLE = "sole", _("I have sole custody")
     CONSENT = "consent", _("The other parent with custody agrees: I upload their consent")
+    ONLINE = "online", _("The other parent agrees online")
+
+
+# Who answers a consent given online: the registration completes by itself only where the
+# register confirms what the consent stands on; otherwise a clerk looks at it, as at an upload.
+CONSENT_ROUTE_SYSTEM = "system"
+CONSENT_ROUTE_CLERK = "clerk"
 
 
 class PreviousPlace(models.TextChoices):
@@ -56,6 +65,30 @@ def custody_question_needed(*, relations: list[str]) -> bool:
     agree (or the applicant has sole custody) — §1687 BGB, the residence of a child is a matter
     of joint custody."""
     return FAMILY_CHILD in relations and FAMILY_SPOUSE not in relations
+
+
+def consent_route(
+    *, custody: str, consent_given: bool, children_known: bool, custody_confirmed: bool
+) -> str:
+    """Who decides a registration with a child as far as custody goes.
+
+    The system, only where the other parent agreed online, logged in with the eID as the very
+    person the applicant named, and the register knows every child moving and records that
+    person's custody of each: then nothing is left that a clerk would look at in an uploaded
+    consent. Sole custody (declared, not shown), an uploaded consent, a refusal, a consent not
+    (yet) given, or custody the register does not confirm: the clerk."""
+    if custody != Custody.ONLINE or not consent_given:
+        return CONSENT_ROUTE_CLERK
+    if not (children_known and custody_confirmed):
+        return CONSENT_ROUTE_CLERK
+    return CONSENT_ROUTE_SYSTEM
+
+
+def same_person(first: tuple, second: tuple) -> bool:
+    """Whether two (given names, family name, date of birth) name the same person, compared as
+    the register compares names (case, umlauts and spaces folded)."""
+    (given_a, family_a, born_a), (given_b, family_b, born_b) = first, second
+    return born_a == born_b and fold(given_a) == fold(given_b) and fold(family_a) == fold(family_b)
 
 
 def relations_moving(answers) -> list[str]:

@@ -4,6 +4,7 @@ sends a code to the new address; entering it shows that the person receives mail
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -21,12 +22,17 @@ from rathaus.register.errors import RegisterError
 from rathaus.register.interface import resident_register
 from rathaus.register.services import code_display
 
+from ..addresses import address_line, town_city
+from .movers import FAMILY_CHILD
 from .procedure import (
     CODE_ENTERED_STAGE,
     CODE_LETTER_STAGE,
+    CONSENT_GIVEN_STAGE,
+    CONSENT_REFUSED_STAGE,
     WAITING_STATUSES,
     case_movers,
     code_letter_awaited,
+    consent_awaited,
     new_address,
 )
 
@@ -35,8 +41,112 @@ OPEN_STATUSES = WAITING_STATUSES
 
 
 def code_letter_offered(*, case) -> bool:
-    """Whether the clerk may send a code letter for ``case`` now."""
-    return case.procedure_key in PROCEDURE_KEYS and case.status in OPEN_STATUSES
+    """Whether the clerk may send a code letter for ``case`` now: not while the other parent's
+    consent is awaited (the letter follows their answer, so the stages never cross)."""
+    return (
+        case.procedure_key in PROCEDURE_KEYS
+        and case.status in OPEN_STATUSES
+        and not consent_awaited(case)
+    )
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    """What the other parent sees before answering, and nothing more: the children's names, the
+    new address, the date of moving in, the applicant's name."""
+
+    reference: str
+    children: list[str]
+    address: str
+    moved_in: datetime.date
+    applicant: str
+
+
+def _consent_case(*, municipality, actor, code: str, lock: bool = False):
+    """The waiting registration whose consent ``code`` asks ``actor`` for. Refusals, the same
+    for every case, show nothing of it: ``RegisterError`` (``code_unknown`` — also another
+    town's code —, ``code_used``, ``code_expired``, ``code_wrong_person`` — the logged-in
+    person is not the parent named) or ``CaseError`` (the eID's identity missing, the applicant
+    themself, the registration no longer waiting)."""
+    identity = getattr(actor, "verified_identity", None)
+    if actor is None or not actor.is_authenticated or identity is None:
+        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW)
+    refusal, issued = resident_register().consent_code_check(
+        municipality=municipality,
+        code=code,
+        given_names=identity.given_names,
+        family_name=identity.family_name,
+        birth_date=identity.birth_date,
+    )
+    if refusal is not None:
+        raise RegisterError(refusal.code, details=refusal.details)
+    cases = Case.objects.filter(municipality=municipality, pk=issued.issued_for_id)
+    case = (cases.select_for_update() if lock else cases.select_related("municipality")).first()
+    if case is None or case.procedure_key not in PROCEDURE_KEYS or not consent_awaited(case):
+        raise RegisterError(RegisterErrorCode.CODE_USED)
+    if case.applicant_id == actor.pk:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    return case
+
+
+def custody_consent_open(*, municipality, actor, code: str) -> ConsentRequest:
+    """The other parent, logged in with the eID, opens the consent ``code`` asks of them. Only
+    the parent the applicant named (the register's keyed hash of names and date of birth)
+    gets the request; anyone else a refusal (see ``_consent_case``)."""
+    case = _consent_case(municipality=municipality, actor=actor, code=code)
+    answers = case.answers or {}
+    movers = case_movers(case)
+    applicant = movers[0] if movers else None
+    address = {**answers, "city": town_city(case.municipality)}
+    return ConsentRequest(
+        reference=case.reference,
+        children=[
+            f"{mover.given_names} {mover.family_name}"
+            for mover in movers
+            if mover.relation == FAMILY_CHILD
+        ],
+        address=address_line(address),
+        moved_in=datetime.date.fromisoformat(answers["moved_in"]),
+        applicant=f"{applicant.given_names} {applicant.family_name}" if applicant else "",
+    )
+
+
+@transaction.atomic
+def custody_consent_answer(*, municipality, actor, code: str, agree: bool, note: str = "") -> Case:
+    """The other parent agrees to the child's move, or refuses, with the code the applicant
+    passed on. The code is taken by the registration (once); the history records who answered
+    and when (the system's stage move, the parent's name and ``note`` as its reason, encrypted)
+    and the audit log the parent's account. Agreed: the system decides again — with everything
+    else exact the registration completes (``Anmeldung.decide``), otherwise the clerk goes on.
+    Refused: the registration stays with the clerk, the note with it."""
+    case = _consent_case(municipality=municipality, actor=actor, code=code, lock=True)
+    register = resident_register()
+    if not register.assignment_code_take(municipality=municipality, code=code, case=case):
+        raise RegisterError(RegisterErrorCode.CODE_USED)
+    identity = actor.verified_identity
+    with translation.override(case_language(case=case)):
+        who = _("%(name)s, born %(date)s, logged in with the online ID") % {
+            "name": f"{identity.given_names} {identity.family_name}",
+            "date": identity.birth_date.strftime("%d.%m.%Y"),
+        }
+        if agree:
+            reason = _("Agreed online by %(who)s.") % {"who": who}
+        else:
+            reason = _("Refused online by %(who)s.") % {"who": who}
+        if note.strip():
+            reason = _("%(reason)s Note: %(note)s") % {"reason": reason, "note": note.strip()}
+    stage = CONSENT_GIVEN_STAGE if agree else CONSENT_REFUSED_STAGE
+    case_stage_set(case=case, to_stage=stage, actor=None, reason=reason)
+    audit_event_record(
+        action="anmeldung.custody_consent_given" if agree else "anmeldung.custody_consent_refused",
+        actor=actor,
+        municipality=municipality,
+        target=case,
+        data={},
+    )
+    if agree:
+        return case_rule_recheck(case=case)
+    return case
 
 
 @transaction.atomic

@@ -10,15 +10,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from rathaus.cases.constants import CaseStatus
+from rathaus.accounts.constants import TrustLevel
+from rathaus.accounts.decorators import require_trust_level
+from rathaus.cases.constants import CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.selectors import access_case_by_reference
 from rathaus.core.ratelimit import window_allow
 from rathaus.register.errors import RegisterError
 
-from .forms import CodeLetterForm, code_letter_refusal_message
+from .forms import (
+    CodeLetterForm,
+    ConsentAnswerForm,
+    ConsentCodeForm,
+    code_letter_refusal_message,
+    consent_refusal_message,
+)
 from .procedure import code_letter_awaited
-from .services import PROCEDURE_KEYS, code_letter_redeem
+from .services import (
+    PROCEDURE_KEYS,
+    code_letter_redeem,
+    custody_consent_answer,
+    custody_consent_open,
+)
 
 # A code has about 59 bits; a few tries an hour per case are enough for typing errors.
 CODE_TRIES_PER_HOUR = 10
@@ -71,3 +84,86 @@ def code_letter_enter(request: HttpRequest, reference: str) -> HttpResponse:
         "procedures/anmeldung/code_enter.html",
         {"case": case, "form": form, "back_url": detail_url},
     )
+
+
+def _consent_refusal(exc) -> str:
+    if isinstance(exc, RegisterError):
+        return consent_refusal_message(code=exc.code, details=exc.details)
+    if exc.code == CaseErrorCode.ACTOR_NOT_PERMITTED:
+        return _("You asked for this consent yourself: only the other parent can answer it.")
+    return str(exc.message)
+
+
+@require_trust_level(TrustLevel.HIGH)
+@require_http_methods(["GET", "POST"])
+def custody_consent(request: HttpRequest) -> HttpResponse:
+    """The other parent answers a registration's request for consent (a child moving with one
+    parent): the code (from the link or typed), then what they agree to, then yes or no. Only
+    with the online ID; every look-up of a code counts against the person's tries."""
+    step = request.POST.get("step") if request.method == "POST" else ""
+    code_form = ConsentCodeForm(
+        data=request.POST if step == "code" else None,
+        initial={"code": request.GET.get("code", "")[:20]},
+    )
+    answer_form = ConsentAnswerForm(data=request.POST if step == "answer" else None)
+    form = answer_form if step == "answer" else code_form
+    if step in ("code", "answer") and form.is_valid():
+        code = form.cleaned_data["code"]
+        if not window_allow(
+            key=f"anmeldung:consent:{request.user.pk}", limit=CODE_TRIES_PER_HOUR, seconds=3600
+        ):
+            code_form = ConsentCodeForm(data={"code": code})
+            code_form.is_valid()
+            code_form.add_error("code", _("Too many tries. Please try again in an hour."))
+            form = code_form
+        else:
+            try:
+                consent = custody_consent_open(
+                    municipality=request.municipality, actor=request.user, code=code
+                )
+                if step == "answer":
+                    agree = form.cleaned_data["answer"] == "agree"
+                    custody_consent_answer(
+                        municipality=request.municipality,
+                        actor=request.user,
+                        code=code,
+                        agree=agree,
+                        note=form.cleaned_data["note"],
+                    )
+                    return render(
+                        request,
+                        "procedures/anmeldung/consent_done.html",
+                        {"agreed": agree, "consent": consent},
+                    )
+            except (RegisterError, CaseError) as exc:
+                code_form = ConsentCodeForm(data={"code": code})
+                code_form.is_valid()
+                code_form.add_error("code", _consent_refusal(exc))
+                form = code_form
+            else:
+                if step == "code":
+                    answer_form = ConsentAnswerForm(initial={"code": code})
+                return render(
+                    request,
+                    "procedures/anmeldung/consent_answer.html",
+                    {"consent": consent, "form": answer_form},
+                )
+    elif step == "answer":
+        # A missing answer: the same request again, with the error.
+        code = request.POST.get("code", "")
+        try:
+            consent = custody_consent_open(
+                municipality=request.municipality, actor=request.user, code=code
+            )
+        except (RegisterError, CaseError) as exc:
+            code_form = ConsentCodeForm(data={"code": code})
+            code_form.is_valid()
+            code_form.add_error("code", _consent_refusal(exc))
+            form = code_form
+        else:
+            return render(
+                request,
+                "procedures/anmeldung/consent_answer.html",
+                {"consent": consent, "form": answer_form},
+            )
+    return render(request, "procedures/anmeldung/consent_code.html", {"form": form})

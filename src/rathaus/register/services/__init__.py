@@ -18,6 +18,7 @@ from .assignment_codes import (
     assignment_code_release,
     assignment_code_take,
     code_display,
+    consent_code_issue,
 )
 from .blocks import block_end, block_reminder_mark, block_set
 from .data import Address, PersonData
@@ -47,6 +48,7 @@ __all__ = [
     "block_reminder_mark",
     "block_set",
     "code_display",
+    "consent_code_issue",
     "family_link",
     "person_build",
     "person_create",
