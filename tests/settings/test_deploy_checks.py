@@ -5,6 +5,7 @@ import base64
 import pytest
 from django.core.checks import run_checks
 
+from rathaus.core import checks
 from rathaus.settings.published_keys import DEMO_ENCRYPTION_KEY
 
 from .test_production import REQUIRED, _run
@@ -28,7 +29,9 @@ GOOD = {
 
 
 @pytest.fixture
-def production_like(settings, tmp_path):
+def production_like(settings, tmp_path, monkeypatch):
+    # Whether this machine has the library is not the configuration under test.
+    monkeypatch.setattr(checks, "harfbuzz_subset_available", lambda: True)
     for name, value in GOOD.items():
         setattr(settings, name, value)
     settings.DATABASES = {
@@ -96,6 +99,17 @@ def test_sqlite_is_named(production_like):
         "default": {**production_like.DATABASES["default"], "ENGINE": "rathaus.core.db.sqlite3"},
     }
     assert "SQLite" in _found()["rathaus.W020"]
+
+
+def test_a_missing_harfbuzz_subset_is_named(production_like, monkeypatch):
+    monkeypatch.setattr(checks, "harfbuzz_subset_available", lambda: False)
+    found = _found()
+    assert list(found) == ["rathaus.W030"]
+    assert "HarfBuzz-Subset" in found["rathaus.W030"]
+
+
+def test_the_harfbuzz_subset_probe_answers():
+    assert isinstance(checks.harfbuzz_subset_available(), bool)
 
 
 def test_a_file_where_the_storage_folder_should_be_is_named(production_like, tmp_path):

@@ -192,3 +192,26 @@ def _writable_folder(path: Path) -> bool:
             return False
         path = path.parent
     return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+
+
+@register(TAG, deploy=True)
+def pdf_check(app_configs=None, **kwargs):
+    """WeasyPrint subsets the fonts it embeds in each PDF with the HarfBuzz-Subset library when
+    the system has it, and otherwise with fontTools in Python: about four times the CPU per
+    PDF (measured for the Meldebescheinigung, docs/meldewesen.md)."""
+    if harfbuzz_subset_available():
+        return []
+    return [
+        Warning(
+            "The HarfBuzz-Subset library is missing: every PDF (certificates, receipts) "
+            "takes about four times the CPU to make.",
+            hint="Install it (Debian: apt-get install libharfbuzz-subset0). " + DOCS,
+            id="rathaus.W030",
+        )
+    ]
+
+
+def harfbuzz_subset_available() -> bool:
+    from weasyprint.text.ffi import harfbuzz_subset  # heavy import, only for the check
+
+    return harfbuzz_subset is not None

@@ -347,6 +347,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint's seven "Step n" lines per PDF (and fontTools' subsetting lines, where
+        # HarfBuzz-Subset is missing) say nothing an operator needs; their warnings still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # The development server's request lines ("GET /verwaltung/?search=… HTTP/1.1" 200).
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -16,7 +16,8 @@ def reference_allocate(*, municipality, at: datetime.datetime) -> str:
     """The next reference number of ``municipality`` for the year of ``at``, without gaps.
 
     Must run inside the submit transaction: the counter row stays locked until it commits, and a
-    rolled-back submit gives its number back.
+    rolled-back submit gives its number back. Keep that transaction short: every submit of the
+    town waits for it (the system's decision and its PDF run after it, see ``case_submit``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reference_allocate() must run inside a transaction")

@@ -4,6 +4,7 @@ lifecycle hook and decision rule, and notifies the applicant after commit."""
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from django.db import transaction
@@ -19,6 +20,8 @@ from ..transitions import stage_check, transition_check
 from .context import actor_role_for_case, case_context
 from .documents import case_document_issue
 from .mail import case_decision_send, case_notify_applicant, case_receipt_send
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -163,9 +166,38 @@ def _lifecycle_run(
         _bookings_release(case=case)
     moved = ["status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"]
     case.refresh_from_db(fields=moved)
-    if to_status == CaseStatus.SUBMITTED and case.status == CaseStatus.SUBMITTED:
+    # A submitted draft is decided after the submit has committed (``case_decision_after_submit``):
+    # the submit holds the town's reference counter locked until then.
+    submitted = to_status == CaseStatus.SUBMITTED and from_status != CaseStatus.DRAFT
+    if submitted and case.status == CaseStatus.SUBMITTED:
         _decision_apply(case=case, context=context.with_answers(case.answers or {}))
         case.refresh_from_db(fields=moved)  # the decision moved it on
+
+
+def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) -> Case:
+    """The procedure's decision rule for ``case`` just submitted, in a transaction of its own.
+
+    The submit's transaction holds the town's reference counter row locked until it commits
+    (gap-free numbers), so the decision — which may issue a document, i.e. render a PDF — must
+    not run inside it, or every submit of the town waits for the PDF of the one before. The
+    approval and its documents still commit together: the citizen sees the case either
+    submitted without a document, or approved with it. A decision that fails leaves the case
+    submitted, for a clerk, as a case the rule does not decide. Returns the case as it stands.
+    """
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(
+                pk=case.pk, municipality=case.municipality_id
+            )
+            if locked.status == CaseStatus.SUBMITTED:
+                context = case_context(case=locked, actor=actor, trust_level=trust_level)
+                _decision_apply(case=locked, context=context)
+                locked.refresh_from_db()
+    except Exception:
+        # Only the case's id: the answers and the applicant are personal data.
+        logger.exception("The system's decision on case %s failed; it waits for a clerk", case.pk)
+        locked = Case.objects.get(pk=case.pk, municipality=case.municipality_id)
+    return locked
 
 
 def _decision_apply(*, case: Case, context: JourneyContext) -> None:

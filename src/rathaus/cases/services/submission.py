@@ -19,7 +19,7 @@ from ..selectors import applicant_name_digest, is_staff_of
 from .attachments import attachments_of_skipped_pages_remove
 from .drafts import case_access_check
 from .references import reference_allocate
-from .status import transition_apply
+from .status import case_decision_after_submit, transition_apply
 
 
 def answers_errors(
@@ -33,7 +33,6 @@ def answers_errors(
     return list(procedure.cross_check(context.with_answers(answers)))
 
 
-@transaction.atomic
 def case_submit(
     *, case: Case, actor, idempotency_key: str, trust_level: str | None = None
 ) -> tuple[Case, bool]:
@@ -44,26 +43,31 @@ def case_submit(
     The service must still be offered and the trust level still met; the answers must be
     complete and pass the procedure's cross-page rules (``incomplete_answers``,
     ``answers_invalid`` with the errors in ``details["errors"]``).
+
+    The procedure's decision rule (which may approve the case and issue its PDF) runs after
+    the submit has committed, in a transaction of its own (``case_decision_after_submit``).
     """
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
-    if not secrets.compare_digest(locked.idempotency_key, idempotency_key or ""):
-        raise CaseError(CaseErrorCode.IDEMPOTENCY_MISMATCH)
-    if locked.status != CaseStatus.DRAFT:
-        return locked, False
-    procedure = procedure_get(locked.procedure_key)
-    case_access_check(
-        procedure=procedure,
-        municipality=locked.municipality,
-        actor=actor,
-        trust_level=trust_level,
-    )
-    return _submit(
-        locked=locked,
-        procedure=procedure,
-        actor=actor,
-        role=ActorRole.CITIZEN,
-        trust_level=trust_level,
-    ), True
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+        if not secrets.compare_digest(locked.idempotency_key, idempotency_key or ""):
+            raise CaseError(CaseErrorCode.IDEMPOTENCY_MISMATCH)
+        if locked.status != CaseStatus.DRAFT:
+            return locked, False
+        procedure = procedure_get(locked.procedure_key)
+        case_access_check(
+            procedure=procedure,
+            municipality=locked.municipality,
+            actor=actor,
+            trust_level=trust_level,
+        )
+        submitted = _submit(
+            locked=locked,
+            procedure=procedure,
+            actor=actor,
+            role=ActorRole.CITIZEN,
+            trust_level=trust_level,
+        )
+    return case_decision_after_submit(case=submitted, actor=actor, trust_level=trust_level), True
 
 
 # What ``_submit`` writes onto the draft row before its transition.
@@ -116,7 +120,6 @@ def _submit(
     )
 
 
-@transaction.atomic
 def case_record(
     *,
     municipality,
@@ -129,10 +132,26 @@ def case_record(
     """A complete application taken in by a clerk or a staff system (API): checked like an
     online one — the town offers the service, the applicant's identity proof (``trust_level``,
     as verified by the clerk or the submitting system) meets the catalogue's level, every page
-    validates with the journey context, the cross-page rules pass — and submitted at once.
+    validates with the journey context, the cross-page rules pass — and submitted at once; the
+    procedure's decision rule runs after that has committed, as for ``case_submit``.
 
     Raises ``CaseError`` (``answers_invalid`` with per-field details for answers that do not
     validate)."""
+    with transaction.atomic():
+        case = _record(
+            municipality=municipality,
+            procedure=procedure,
+            answers=answers,
+            actor=actor,
+            trust_level=trust_level,
+            channel=channel,
+        )
+    return case_decision_after_submit(case=case, actor=actor, trust_level=trust_level)
+
+
+def _record(
+    *, municipality, procedure: Procedure, answers: dict[str, Any], actor, trust_level, channel
+) -> Case:
     if not is_staff_of(actor=actor, municipality=municipality):
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
     # The same check as online; the identity proof is the applicant's, as ``trust_level`` says.
