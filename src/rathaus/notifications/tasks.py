@@ -4,6 +4,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from huey import crontab
@@ -12,6 +13,8 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from .models import QueuedEmail
 
 logger = logging.getLogger(__name__)
+# Waiting e-mails handed to the worker again per minute at most (the oldest first).
+RESEND_BATCH = 500
 
 
 @db_task(retries=3, retry_delay=30)
@@ -41,6 +44,32 @@ def email_render(queued: QueuedEmail) -> tuple[str, str]:
         subject = render_to_string(f"{queued.template}_subject.txt", context)
         body = render_to_string(f"{queued.template}_body.txt", context)
     return " ".join(subject.split())[:255], body
+
+
+@db_periodic_task(crontab(minute="*"))
+def waiting_emails_resend(*, now: dt.datetime | None = None) -> int:
+    """Every minute: hand each e-mail still waiting ``RATHAUS_QUEUED_EMAIL_RESEND_SECONDS`` after
+    it was due to the worker again, once, without further retries of that task.
+
+    The row is what guarantees delivery, not the queue: a task a worker had taken is gone when
+    the worker is killed, and every task waits only in Redis's memory (no persistence needed).
+    A second task for a mail that is still being sent waits for the row's lock and then finds
+    the row deleted, so a mail goes out twice only when a worker dies after the mail server took
+    it and before the deletion was committed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.RATHAUS_QUEUED_EMAIL_RESEND_SECONDS)
+    waiting = list(
+        QueuedEmail.objects.filter(
+            Q(send_after__isnull=True, created_at__lt=cutoff) | Q(send_after__lt=cutoff)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:RESEND_BATCH]
+    )
+    for email_id in waiting:
+        deliver_email(email_id=email_id, retries=0)
+    if waiting:
+        logger.warning("handed %d waiting e-mail(s) to the worker again", len(waiting))
+    return len(waiting)
 
 
 @db_periodic_task(crontab(hour="4", minute="23"))
