@@ -51,8 +51,13 @@ def recreate_database(database_url: str) -> None:
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
-    if not (name.startswith("rathaus_") and "bench" in name):
-        raise ValueError("the benchmark database name must start with 'rathaus_' and name 'bench'")
+    if not (name.startswith("rathaus_") and "bench" in name) and not name.startswith(
+        "rathaus_system_"
+    ):
+        raise ValueError(
+            "the database name must start with 'rathaus_' and name 'bench', or start with "
+            "'rathaus_system_' (tests/system)"
+        )
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(
@@ -188,8 +193,9 @@ class BenchServer:
             text = f"gunicorn, {self.workers} workers x {self.threads} gthread threads"
         return f"{text} behind {self.proxy}" if self.proxy else text
 
-    def command(self) -> list[str]:
-        bind = ["--host", "127.0.0.1", "--port", str(self.server_port)]
+    def command(self, port: int | None = None) -> list[str]:
+        """The server's command line, bound to ``port`` (default: ``server_port``)."""
+        bind = ["--host", "127.0.0.1", "--port", str(port or self.server_port)]
         if self.kind == "granian":
             return [
                 sys.executable,
@@ -241,8 +247,14 @@ class BenchServer:
         if self.proxy == "nginx":
             from .proxy import nginx_start
 
+            # The documented production site, its access log off as in earlier measurements.
             self.proxy_process = nginx_start(
-                directory=self.var_dir / "nginx", port=self.port, upstream_port=self.upstream_port
+                directory=self.var_dir / "nginx",
+                port=self.port,
+                redirect_port=free_port(),
+                upstream_ports=[self.upstream_port],
+                static_dir=self.var_dir / "static",
+                access_log=False,
             )
         elif self.proxy:
             raise ValueError(f"unknown proxy {self.proxy!r}; only nginx")
