@@ -79,3 +79,28 @@ def test_a_bundled_mail_counts_from_when_it_is_due(queue_held, settings):
     now = timezone.now()
     assert waiting_emails_resend.call_local(now=now + dt.timedelta(seconds=310)) == 0
     assert waiting_emails_resend.call_local(now=now + dt.timedelta(seconds=430)) == 1
+
+
+@pytest.mark.django_db
+def test_every_attempt_of_one_mail_carries_the_same_message_id(monkeypatch):
+    from django.core import mail
+
+    from rathaus.notifications import tasks
+
+    sent = []
+    monkeypatch.setattr(mail.EmailMessage, "send", lambda message: sent.append(message) or 1)
+    first = QueuedEmail.objects.create(recipients=[RECIPIENT], subject="Termin", body="Text")
+    second = QueuedEmail.objects.create(recipients=[RECIPIENT], subject="Termin", body="Text")
+    # The first attempt's deletion is lost (the worker died after the mail server took it).
+    monkeypatch.setattr(QueuedEmail, "delete", lambda self: None)
+    tasks.deliver_email.call_local(email_id=first.pk)
+    monkeypatch.undo()
+    monkeypatch.setattr(mail.EmailMessage, "send", lambda message: sent.append(message) or 1)
+    tasks.deliver_email.call_local(email_id=first.pk)
+    tasks.deliver_email.call_local(email_id=second.pk)
+
+    ids = [message.extra_headers["Message-ID"] for message in sent]
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0].startswith("<") and ids[0].endswith(">")
+    assert RECIPIENT not in ids[0] and str(first.encryption_row_id) not in ids[0]
+    assert not QueuedEmail.objects.exists()

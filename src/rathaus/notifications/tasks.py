@@ -3,6 +3,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -10,11 +11,14 @@ from django.utils import timezone, translation
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from rathaus.core.crypto import blind_index
+
 from .models import QueuedEmail
 
 logger = logging.getLogger(__name__)
 # Waiting e-mails handed to the worker again per minute at most (the oldest first).
 RESEND_BATCH = 500
+MESSAGE_ID_PURPOSE = "email-message-id"
 
 
 @db_task(retries=3, retry_delay=30)
@@ -28,11 +32,26 @@ def deliver_email(*, email_id: int) -> None:
         if queued is None:  # delivered by an earlier run of this task
             return
         subject, body = email_render(queued)
-        message = EmailMessage(subject=subject, body=body, from_email=None, to=queued.recipients)
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            from_email=None,
+            to=queued.recipients,
+            headers={"Message-ID": message_id(queued)},
+        )
         for filename, content, mimetype in queued.attachments or []:
             message.attach(filename, content, mimetype)
         message.send()
         queued.delete()
+
+
+def message_id(queued: QueuedEmail) -> str:
+    """The same Message-ID at every attempt of one queued mail. Delivery is at least once: a
+    worker that dies (or loses its database connection) after the mail server took the mail and
+    before the row's deletion is committed sends it again, and mail programs show a repeated
+    Message-ID once. Derived from the row's random id by a keyed hash, so it names nothing."""
+    digest = blind_index(str(queued.encryption_row_id), purpose=MESSAGE_ID_PURPOSE)[:40]
+    return f"<{digest}@{DNS_NAME}>"
 
 
 def email_render(queued: QueuedEmail) -> tuple[str, str]:
