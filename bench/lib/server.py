@@ -173,13 +173,18 @@ class BenchServer:
             details = (result.stderr or "")[-3000:] if quiet else ""
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{details}")
 
-    def prepare(self) -> None:
+    def prepare(self, *, static: bool = True, translations: bool = True) -> None:
+        """A fresh database with the demo data; the static files collected and the message
+        catalogues compiled unless the caller has them already (tests/system keeps its static
+        files while the sources do not change; ``make test`` compiles the catalogues)."""
         print(f"Creating a fresh database {urlsplit(self.database_url).path.lstrip('/')} ...")
         recreate_database(self.database_url)
         print("migrate, collectstatic, compile_translations, load_demo_data ...")
         self.manage("migrate", "--noinput")
-        self.manage("collectstatic", "--noinput", "--clear")
-        self.manage("compile_translations")
+        if static:
+            self.manage("collectstatic", "--noinput", "--clear")
+        if translations:
+            self.manage("compile_translations")
         self.manage("load_demo_data")
 
     @property
