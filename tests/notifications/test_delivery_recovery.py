@@ -4,13 +4,15 @@ replaced from the row, and a queue that cannot be reached does not fail the call
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from rathaus.notifications import tasks
 from rathaus.notifications.models import OutboxMessage, QueuedEmail
-from rathaus.notifications.services import email_send
+from rathaus.notifications.services import email_queue, email_send
 from rathaus.notifications.tasks import waiting_emails_resend
 
 RECIPIENT = "erika.mustermann@example.org"
@@ -64,9 +66,22 @@ def test_a_lost_task_is_replaced_once_the_mail_is_overdue(queue_held, settings, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bundled_mail_counts_from_when_it_is_due(queue_held, settings):
-    from rathaus.notifications.services import email_queue
+def test_a_refused_mail_is_handed_over_once_per_period_not_every_minute(queue_held, settings):
+    settings.RATHAUS_QUEUED_EMAIL_RESEND_SECONDS = 300
+    email_send(to=RECIPIENT, template="accounts/email/password_reset", context=CONTEXT)
+    queue_held.flush()
+    now = timezone.now()
+    handed = [
+        waiting_emails_resend.call_local(now=now + dt.timedelta(minutes=minute))
+        for minute in range(6, 18)
+    ]
+    # Due at 0: handed over at minute 6, then again once 300 s have passed since: 12.
+    assert handed == [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    assert QueuedEmail.objects.count() == 1
 
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bundled_mail_counts_from_when_it_is_due(queue_held, settings):
     settings.RATHAUS_QUEUED_EMAIL_RESEND_SECONDS = 300
     email_queue(
         to=RECIPIENT,
@@ -83,10 +98,6 @@ def test_a_bundled_mail_counts_from_when_it_is_due(queue_held, settings):
 
 @pytest.mark.django_db
 def test_every_attempt_of_one_mail_carries_the_same_message_id(monkeypatch):
-    from django.core import mail
-
-    from rathaus.notifications import tasks
-
     sent = []
     monkeypatch.setattr(mail.EmailMessage, "send", lambda message: sent.append(message) or 1)
     first = QueuedEmail.objects.create(recipients=[RECIPIENT], subject="Termin", body="Text")

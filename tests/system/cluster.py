@@ -25,8 +25,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 from bench.lib.proxy import nginx_binary, nginx_start
 from bench.lib.server import BenchServer, free_port, redis_reachable
+from psycopg import sql
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -255,8 +257,6 @@ class Cluster:
 
     @staticmethod
     def database_reachable() -> bool:
-        import psycopg
-
         try:
             with psycopg.connect(POSTGRES_URL + "postgres", connect_timeout=5):
                 return True
@@ -264,8 +264,6 @@ class Cluster:
             return False
 
     def terminate_database_connections(self) -> int:
-        import psycopg
-
         with psycopg.connect(POSTGRES_URL + "postgres", autocommit=True) as conn:
             rows = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -275,8 +273,6 @@ class Cluster:
         return len(rows)
 
     def queued_emails(self) -> int:
-        import psycopg
-
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             return conn.execute("SELECT count(*) FROM notifications_queuedemail").fetchone()[0]
 
@@ -288,9 +284,6 @@ class Cluster:
         self._drop_database()
 
     def _drop_database(self) -> None:
-        import psycopg
-        from psycopg import sql
-
         parts = urlsplit(self.database_url)
         admin = urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as conn:

@@ -68,7 +68,8 @@ def email_render(queued: QueuedEmail) -> tuple[str, str]:
 @db_periodic_task(crontab(minute="*"))
 def waiting_emails_resend(*, now: dt.datetime | None = None) -> int:
     """Every minute: hand each e-mail still waiting ``RATHAUS_QUEUED_EMAIL_RESEND_SECONDS`` after
-    it was due to the worker again, once, without further retries of that task.
+    it was due (or was last handed over) to the worker again, once, without further retries of
+    that task.
 
     The row is what guarantees delivery, not the queue: a task a worker had taken is gone when
     the worker is killed, and every task waits only in Redis's memory (no persistence needed).
@@ -84,6 +85,9 @@ def waiting_emails_resend(*, now: dt.datetime | None = None) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)[:RESEND_BATCH]
     )
+    # Counted from now for the next check: a mail the mail server keeps refusing is handed over
+    # once per period, not every minute, until undeliverable_emails_delete removes it.
+    QueuedEmail.objects.filter(pk__in=waiting).update(send_after=now)
     for email_id in waiting:
         deliver_email(email_id=email_id, retries=0)
     if waiting:
