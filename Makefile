@@ -51,8 +51,8 @@ test: install-dev assets messages
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# The inner loop: lint and every test except the browser ones and the multi-instance fault test
-# (make test runs them all).
+# The inner loop: lint and every test except the browser ones and the system tests (tests/system;
+# make test runs them all).
 test-fast: install-dev messages
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench

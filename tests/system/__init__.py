@@ -1,4 +1,8 @@
-"""The multi-instance fault test (``test_faults.py``, marker ``system``).
+"""System tests (marker ``system``): production set-ups of several processes on loopback.
+
+``test_failover.py``: failover to a synchronous PostgreSQL standby (its docstring says how).
+
+``test_faults.py``: the multi-instance fault test, below.
 
 What runs (``cluster.py``), all on loopback: three Granian instances with the production
 settings, nginx in front of them with the documented site ``deploy/nginx-rathaus.conf``
