@@ -47,11 +47,15 @@ def _wait(condition, *, timeout: float, what: str, process: subprocess.Popen | N
 
 
 def _kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
-    """Signal a process started in a session of its own, with every child it started."""
+    """Signal a process, with every child it started when it leads a session of its own (nginx
+    does not: its master ends its workers itself)."""
     for current in (sig, signal.SIGKILL):
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, current)
+                if os.getpgid(process.pid) == process.pid:
+                    os.killpg(process.pid, current)
+                else:
+                    process.send_signal(current)
         try:
             process.wait(timeout=20)
             return
