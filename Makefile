@@ -51,12 +51,13 @@ test: install-dev assets messages
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# The inner loop: lint and every test except the browser ones (make test runs them all).
+# The inner loop: lint and every test except the browser ones and the system tests (tests/system;
+# make test runs them all).
 test-fast: install-dev messages
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not browser and not system" $(PYTEST_ARGS)
 
 # Current screenshots of the main pages in docs/screenshots/: loads the demo data and starts the demo
 # on SCREENSHOT_PORT for as long as it takes (the README shows some of them).

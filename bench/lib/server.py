@@ -51,8 +51,13 @@ def recreate_database(database_url: str) -> None:
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
-    if not (name.startswith("rathaus_") and "bench" in name):
-        raise ValueError("the benchmark database name must start with 'rathaus_' and name 'bench'")
+    if not (name.startswith("rathaus_") and "bench" in name) and not name.startswith(
+        "rathaus_system_"
+    ):
+        raise ValueError(
+            "the database name must start with 'rathaus_' and name 'bench', or start with "
+            "'rathaus_system_' (tests/system)"
+        )
     admin_url = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(
@@ -168,13 +173,18 @@ class BenchServer:
             details = (result.stderr or "")[-3000:] if quiet else ""
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{details}")
 
-    def prepare(self) -> None:
+    def prepare(self, *, static: bool = True, translations: bool = True) -> None:
+        """A fresh database with the demo data; the static files collected and the message
+        catalogues compiled unless the caller has them already (tests/system keeps its static
+        files while the sources do not change; ``make test`` compiles the catalogues)."""
         print(f"Creating a fresh database {urlsplit(self.database_url).path.lstrip('/')} ...")
         recreate_database(self.database_url)
         print("migrate, collectstatic, compile_translations, load_demo_data ...")
         self.manage("migrate", "--noinput")
-        self.manage("collectstatic", "--noinput", "--clear")
-        self.manage("compile_translations")
+        if static:
+            self.manage("collectstatic", "--noinput", "--clear")
+        if translations:
+            self.manage("compile_translations")
         self.manage("load_demo_data")
 
     @property
@@ -188,8 +198,9 @@ class BenchServer:
             text = f"gunicorn, {self.workers} workers x {self.threads} gthread threads"
         return f"{text} behind {self.proxy}" if self.proxy else text
 
-    def command(self) -> list[str]:
-        bind = ["--host", "127.0.0.1", "--port", str(self.server_port)]
+    def command(self, port: int | None = None) -> list[str]:
+        """The server's command line, bound to ``port`` (default: ``server_port``)."""
+        bind = ["--host", "127.0.0.1", "--port", str(port or self.server_port)]
         if self.kind == "granian":
             return [
                 sys.executable,
@@ -241,8 +252,14 @@ class BenchServer:
         if self.proxy == "nginx":
             from .proxy import nginx_start
 
+            # The documented production site, its access log off as in earlier measurements.
             self.proxy_process = nginx_start(
-                directory=self.var_dir / "nginx", port=self.port, upstream_port=self.upstream_port
+                directory=self.var_dir / "nginx",
+                port=self.port,
+                redirect_port=free_port(),
+                upstream_ports=[self.upstream_port],
+                static_dir=self.var_dir / "static",
+                access_log=False,
             )
         elif self.proxy:
             raise ValueError(f"unknown proxy {self.proxy!r}; only nginx")

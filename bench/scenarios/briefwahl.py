@@ -75,16 +75,16 @@ def _stats(latencies: list[float]) -> dict:
     return {"p50_ms": rank(0.5), "p95_ms": rank(0.95), "p99_ms": rank(0.99)}
 
 
-async def _client(base: str, path: str) -> tuple[Connection, str]:
+async def _client(base: str, path: str, timeout: float = 10.0) -> tuple[Connection, str]:
     """A browser's first visit: the form's CSRF token and cookie; then a connection sending it."""
-    async with Connection(base, host=HOST) as first:
+    async with Connection(base, host=HOST, timeout=timeout) as first:
         response = await first.get(path)
     cookie = response.headers.get("set-cookie", "")
     match = re.search(r"csrftoken=([^;]+)", cookie)
     token = TOKEN.search(response.body)
     if response.status != 200 or match is None or token is None:
         raise RuntimeError(f"application page answered {response.status} without a CSRF token")
-    connection = Connection(base, host=HOST, cookies={"csrftoken": match.group(1)})
+    connection = Connection(base, host=HOST, cookies={"csrftoken": match.group(1)}, timeout=timeout)
     return connection, token.group(1).decode()
 
 
@@ -102,12 +102,22 @@ def _body(token: str, fields: dict) -> bytes:
 
 
 async def phase(
-    base, path, clients, work: list[tuple[str, int, dict]], duration: float, accepted: list[int]
+    base,
+    path,
+    clients,
+    work: list[tuple[str, int, dict]],
+    duration: float,
+    accepted: list[int],
+    stop: asyncio.Event | None = None,
+    on_answer=None,
+    timeout: float = 10.0,
 ) -> dict:
     """Send the ``work`` (kind, voter index, form fields) from ``clients`` connections until it is
-    done or ``duration`` has passed; the indices of new voters answered with the confirmation's
-    redirect go to ``accepted``."""
-    pairs = await asyncio.gather(*(_client(base, path) for _ in range(clients)))
+    done, ``duration`` has passed or ``stop`` is set; the indices of new voters answered with the
+    confirmation's redirect go to ``accepted``. ``on_answer(status)`` (optional) is called after
+    each request, with None for a request that got no answer (tests/system counts them in time).
+    ``timeout`` bounds each request in seconds."""
+    pairs = await asyncio.gather(*(_client(base, path, timeout) for _ in range(clients)))
     queue = list(reversed(work))
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -117,7 +127,7 @@ async def phase(
     deadline = started + duration
 
     async def worker(connection: Connection, token: str) -> None:
-        while queue and time.monotonic() < deadline:
+        while queue and time.monotonic() < deadline and not (stop and stop.is_set()):
             kind, index, fields = queue.pop()
             begin = time.monotonic()
             try:
@@ -126,7 +136,11 @@ async def phase(
                 )
             except HttpError as exc:
                 errors.append(str(exc)[:200])
+                if on_answer is not None:
+                    on_answer(None)
                 continue
+            if on_answer is not None:
+                on_answer(response.status)
             latencies.append(time.monotonic() - begin)
             statuses[response.status] += 1
             by_kind[f"{kind}:{response.status}"] += 1

@@ -27,6 +27,10 @@ def email_send(
 ) -> None:
     """Queue an e-mail after the current transaction commits.
 
+    The row is written in the caller's transaction; its task is enqueued after the commit, and
+    a failure to enqueue (Redis restarting) is logged, not raised: the caller's work is done and
+    ``tasks.waiting_emails_resend`` delivers the mail later.
+
     ``template`` names ``<template>_subject.txt`` and ``<template>_body.txt``, rendered now in
     ``language`` (the recipient's; None: the active language). E-mails say only what the
     recipient needs: a link, never case contents or another person's data.
@@ -41,7 +45,7 @@ def email_send(
     queued = QueuedEmail.objects.create(
         recipients=[to], subject=subject, body=body, attachments=files or None
     )
-    transaction.on_commit(lambda: deliver_email(email_id=queued.pk))
+    transaction.on_commit(lambda: deliver_email(email_id=queued.pk), robust=True)
 
 
 @transaction.atomic
@@ -93,5 +97,5 @@ def email_queue(
         )
     else:
         send = partial(deliver_email, email_id=queued.pk)
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
     return queued

@@ -42,6 +42,11 @@ RATHAUS_RESIDENT_REGISTER = os.environ.get(
 # A queued e-mail the mail server never took is deleted after this many days (it is encrypted
 # meanwhile; the operator sees the count in the log).
 RATHAUS_QUEUED_EMAIL_DAYS = int(os.environ.get("RATHAUS_QUEUED_EMAIL_DAYS", "7"))
+# A queued e-mail still waiting this many seconds after it was due is handed to the worker again
+# (every minute): its task was lost with a killed worker or a restarted Redis.
+RATHAUS_QUEUED_EMAIL_RESEND_SECONDS = int(
+    os.environ.get("RATHAUS_QUEUED_EMAIL_RESEND_SECONDS", "300")
+)
 # Updates to one case within this many seconds of the first reach its applicant as one e-mail.
 RATHAUS_CASE_MAIL_BUNDLE_SECONDS = int(os.environ.get("RATHAUS_CASE_MAIL_BUNDLE_SECONDS", "120"))
 
