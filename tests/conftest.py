@@ -10,7 +10,6 @@ from rathaus.accounts.selectors import staff_choices_cache_clear
 from rathaus.appointments.selectors import short_cache
 from rathaus.cases.plugin import ProcedureRegistry, registry_override
 from rathaus.catalogue import demo as catalogue_demo
-from rathaus.elections.selectors import election_cache_clear
 from rathaus.tenants import demo as tenants_demo
 from rathaus.tenants.selectors import municipality_cache_clear
 
@@ -58,13 +57,11 @@ def _empty_cache():
     short_cache().clear()
     municipality_cache_clear()
     staff_choices_cache_clear()
-    election_cache_clear()
     yield
     cache.clear()
     short_cache().clear()
     municipality_cache_clear()
     staff_choices_cache_clear()
-    election_cache_clear()
 
 
 # Redis for the tests that count in the cache (proof-of-work difficulty, throttles); .ci/run sets

@@ -11,7 +11,5 @@ class ElectionsConfig(AppConfig):
         # Imported here: the catalogue's selectors import models, loaded once the registry is ready.
         from rathaus.catalogue.selectors import own_start_page_set
 
-        from . import signals  # noqa: F401
-
         # The catalogue's "briefwahl" service starts on this app's page, not the case engine's.
         own_start_page_set(service_slug="briefwahl", url_name="elections:start")

@@ -12,8 +12,6 @@ STATUS_LOOKUPS_PER_WINDOW = 10
 STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
 # The polling card's QR code opens /briefwahl/<election>/antrag/?wvz=<voter number>.
 VOTER_NUMBER_PARAM = "wvz"
-# How long a process keeps the election behind the application page (selectors).
-ELECTION_CACHE_SECONDS = 5
 POLLING_CARDS_PER_FILE = 50  # WeasyPrint: ~0.4 s per card on the loaded benchmark machine
 
 

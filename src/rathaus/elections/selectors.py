@@ -12,14 +12,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from rathaus.core.cache import ProcessCache, Row
 from rathaus.core.crypto import blind_index
 from rathaus.documents.rendering import qr_svg_data_uri
 from rathaus.register.selectors import fold, person_match_digest
 from rathaus.tenants.selectors import municipality_absolute_url
 
 from .constants import (
-    ELECTION_CACHE_SECONDS,
     NEAR_MATCH_RATIO,
     POLLING_CARDS_PER_FILE,
     VOTER_NUMBER_PARAM,
@@ -66,53 +64,18 @@ def election_get(*, municipality, public_id) -> Election:
     return election
 
 
-APPLICANT_GROUNDS = (Ground.REGULAR, Ground.SUDDEN_ILLNESS)
+def elections_of(*, municipality) -> QuerySet[Election]:
+    return Election.objects.filter(municipality=municipality).order_by("-election_day", "pk")
 
 
 def grounds_open(*, election: Election, now: datetime.datetime | None = None) -> list[str]:
     now = now or timezone.now()
     deadlines = election.deadlines()
-    return [g for g in APPLICANT_GROUNDS if ground_open(now=now, deadlines=deadlines, ground=g)]
-
-
-# The application page is what the rush hits, so the election behind its address is kept in each
-# process for a few seconds: one statement of four per application. The copy serves what a little
-# age cannot harm (which election the address names, its title, the page's hints); the deadlines
-# that decide are read from the database with the register match (``voter_match``).
-_applicant_elections = ProcessCache(seconds=ELECTION_CACHE_SECONDS, max_entries=500)
-
-
-def election_cache_clear() -> None:
-    _applicant_elections.clear()
-
-
-def election_for_applicant(
-    *, municipality, public_id, now: datetime.datetime | None = None
-) -> Election:
-    """The town's election for the citizen's application page, or 404; a copy at most
-    ``ELECTION_CACHE_SECONDS`` old while every ground is open by it. A copy by which a deadline
-    has passed is read again, so a deadline moved later in the admin opens the form at once; one
-    moved earlier is enforced by ``application_submit``, which never trusts the copy."""
-    key = (municipality.pk, public_id)
-
-    def load() -> Row:
-        return Row.of(election_get(municipality=municipality, public_id=public_id))
-
-    election = _applicant_elections.get_or_compute(key, load).instance()
-    if len(grounds_open(election=election, now=now)) < len(APPLICANT_GROUNDS):
-        election = election_get(municipality=municipality, public_id=public_id)
-        _applicant_elections.set(key, Row.of(election))
-    election.municipality = municipality
-    return election
-
-
-def election_current(*, election: Election) -> Election:
-    """The election's row as the database has it now (not a kept copy)."""
-    return Election.objects.get(pk=election.pk)
-
-
-def elections_of(*, municipality) -> QuerySet[Election]:
-    return Election.objects.filter(municipality=municipality).order_by("-election_day", "pk")
+    return [
+        g
+        for g in (Ground.REGULAR, Ground.SUDDEN_ILLNESS)
+        if ground_open(now=now, deadlines=deadlines, ground=g)
+    ]
 
 
 # --- matching against the voter register ----------------------------------------------------
@@ -156,14 +119,8 @@ def voter_match(
     """Exact: name and date of birth as the register has them (umlauts and case folded), the
     same dwelling, and the voter number if one was given. Near: the same date of birth and a
     similar name (a typo, an umlaut written without its dots, given names in another order), or a
-    given voter number whose entry disagrees in part. None: nothing close.
-
-    A matched entry comes with its election as the database has it now (``voter.election``, in
-    the same statement): the deadlines that decide, whatever copy of the election the caller
-    holds."""
-    entries = Voter.objects.filter(election=election, removed_at__isnull=True).select_related(
-        "election"
-    )
+    given voter number whose entry disagrees in part. None: nothing close."""
+    entries = Voter.objects.filter(election=election, removed_at__isnull=True)
     digest = person_match_digest(
         family_name=family_name, given_names=given_names, birth_date=birth_date
     )

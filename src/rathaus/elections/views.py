@@ -74,9 +74,7 @@ def _application_data(cleaned: dict) -> services.ApplicationData:
 
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, election_id) -> HttpResponse:
-    election = selectors.election_for_applicant(
-        municipality=request.municipality, public_id=election_id
-    )
+    election = selectors.election_get(municipality=request.municipality, public_id=election_id)
     grounds = selectors.grounds_open(election=election)
     if not grounds:
         return render(request, "elections/closed.html", {"election": election})

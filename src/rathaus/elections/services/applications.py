@@ -25,7 +25,7 @@ from ..constants import (
 from ..errors import ElectionError
 from ..models import Application, Election, Voter
 from ..rules import Ground, ground_open
-from ..selectors import election_current, proxy_digest, voter_match
+from ..selectors import proxy_digest, voter_match
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 
@@ -93,6 +93,8 @@ def application_submit(
     constraint decides. Raises ``ElectionError`` for a missed deadline or a proxy's fifth voter
     and ``AttachmentError`` for a refused authority file."""
     now = now or timezone.now()
+    if not ground_open(now=now, deadlines=election.deadlines(), ground=data.ground):
+        raise ElectionError(ElectionErrorCode.DEADLINE_PASSED)
     match = voter_match(
         election=election,
         family_name=data.family_name,
@@ -103,14 +105,6 @@ def application_submit(
         postal_code=data.postal_code,
         voter_number=data.voter_number,
     )
-    # ``election`` may be a copy kept for a few seconds (selectors.election_for_applicant): the
-    # deadline is checked against the row as it is now, read with the matched register entry,
-    # or on its own when no entry was found.
-    current = (
-        match.voter.election if match.voter is not None else election_current(election=election)
-    )
-    if not ground_open(now=now, deadlines=current.deadlines(), ground=data.ground):
-        raise ElectionError(ElectionErrorCode.DEADLINE_PASSED)
     if not match.kind:
         return ApplicationResult(None, ElectionErrorCode.NOT_IN_REGISTER)
     # A voter who applied already is found by the database's constraint on the insert below,
