@@ -48,6 +48,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--server", default="granian", choices=SERVERS, help="WSGI server (production: granian)"
     )
     parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument(
+        "--instances",
+        type=int,
+        default=1,
+        help="identical server processes behind the proxy, each on its own port (needs --proxy)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument(
         "--runtime-mode",
@@ -120,6 +126,7 @@ def run_self(scenario, server, args) -> int:
             "threads": args.threads,
             "runtime_mode": server.runtime_mode if server.kind == "granian" else None,
             "proxy": server.proxy,
+            "instances": server.instances,
             "settings": "rathaus.settings.production",
             "database": "postgresql",
             "redis": bool(server.redis_url),
@@ -145,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads,
         runtime_mode=args.runtime_mode,
         proxy=args.proxy,
+        instances=args.instances,
         database_url=args.database_url,
         redis_url=None if args.no_redis else os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
     )
@@ -224,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             "threads": args.threads,
             "runtime_mode": server.runtime_mode if server.kind == "granian" else None,
             "proxy": server.proxy,
+            "instances": server.instances,
             "settings": "rathaus.settings.production",
             "database": "postgresql",
             "redis": bool(server.redis_url),

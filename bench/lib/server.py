@@ -119,8 +119,15 @@ class BenchServer:
     proxy: str | None = None  # "nginx": a reverse proxy on ``port``, the server behind it
     upstream_port: int = field(default_factory=free_port)
     proxy_process: subprocess.Popen | None = None
+    # Several identical server processes behind the proxy, each on a port of its own, as on
+    # several machines in production (docs/operations.md, "Several web processes and machines").
+    instances: int = 1
+    more_processes: list[subprocess.Popen] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.instances > 1 and self.proxy is None:
+            raise ValueError("several instances need the proxy in front (--proxy nginx)")
+        self.more_ports = [free_port() for _ in range(self.instances - 1)]
         if self.redis_url and not redis_reachable(self.redis_url):
             print(f"Redis not reachable at {self.redis_url}: tasks and cache use local stores")
             self.redis_url = None
@@ -196,6 +203,8 @@ class BenchServer:
             )
         else:
             text = f"gunicorn, {self.workers} workers x {self.threads} gthread threads"
+        if self.instances > 1:
+            text = f"{self.instances} instances of {text}"
         return f"{text} behind {self.proxy}" if self.proxy else text
 
     def command(self, port: int | None = None) -> list[str]:
@@ -249,6 +258,16 @@ class BenchServer:
         self.process = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
+        self.more_processes = [
+            subprocess.Popen(
+                self.command(port=port),
+                cwd=PROJECT_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            for port in self.more_ports
+        ]
         if self.proxy == "nginx":
             from .proxy import nginx_start
 
@@ -257,7 +276,7 @@ class BenchServer:
                 directory=self.var_dir / "nginx",
                 port=self.port,
                 redirect_port=free_port(),
-                upstream_ports=[self.upstream_port],
+                upstream_ports=[self.upstream_port, *self.more_ports],
                 static_dir=self.var_dir / "static",
                 access_log=False,
             )
@@ -265,23 +284,31 @@ class BenchServer:
             raise ValueError(f"unknown proxy {self.proxy!r}; only nginx")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if any(p.poll() is not None for p in (self.process, *self.more_processes)):
                 raise RuntimeError(f"{self.kind} exited; see {self.var_dir / 'server.log'}")
             if self.proxy_process is not None and self.proxy_process.poll() is not None:
                 raise RuntimeError(f"nginx exited; see {self.var_dir / 'nginx'}")
-            if self.status("/healthz") == 200:
+            if self.status("/healthz") == 200 and all(
+                self.status("/healthz", port=port) == 200 for port in self.more_ports
+            ):
                 return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{self.kind} did not answer /healthz in time")
 
     def status(
-        self, path: str, host: str = "127.0.0.1", cookies: dict[str, str] | None = None
+        self,
+        path: str,
+        host: str = "127.0.0.1",
+        cookies: dict[str, str] | None = None,
+        port: int | None = None,
     ) -> int | None:
+        """The HTTP status of ``path`` on the public port, or on ``port`` (an instance)."""
         headers = {"Host": host}
         if cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        request = urllib.request.Request(self.base_url + path, headers=headers)
+        base = f"http://127.0.0.1:{port}" if port else self.base_url
+        request = urllib.request.Request(base + path, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
                 return response.status
@@ -296,7 +323,9 @@ class BenchServer:
         if self.process is None:
             return None
         try:
-            pids = _process_tree(self.process.pid)
+            pids = [
+                pid for p in (self.process, *self.more_processes) for pid in _process_tree(p.pid)
+            ]
             if self.proxy_process is not None:
                 pids += _process_tree(self.proxy_process.pid)
             ticks = 0
@@ -309,7 +338,7 @@ class BenchServer:
             return None
 
     def stop(self) -> None:
-        for process in (self.proxy_process, self.process):
+        for process in (self.proxy_process, self.process, *self.more_processes):
             if process is None or process.poll() is not None:
                 continue
             process.send_signal(signal.SIGTERM)
@@ -324,3 +353,21 @@ class BenchServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class PhaseCpu:
+    """CPU per request of one phase of a scenario: the server's (and its proxy's), PostgreSQL's
+    and the load generator's, all on the same cores. Made when the phase starts; ``record``
+    writes ``<name>_cpu_ms_per_<per>`` into the phase's row, counting ``row[count_field]``."""
+
+    def __init__(self, server: BenchServer):
+        self.server = server
+        self.before = (server.cpu_seconds(), database_cpu_seconds(), time.process_time())
+
+    def record(self, row: dict, *, count_field: str, per: str = "request") -> None:
+        after = (self.server.cpu_seconds(), database_cpu_seconds(), time.process_time())
+        count = row.get(count_field)
+        names = ("server", "database", "client")
+        for name, start, end in zip(names, self.before, after, strict=True):
+            if start is not None and end is not None and count:
+                row[f"{name}_cpu_ms_per_{per}"] = round((end - start) * 1000 / count, 2)

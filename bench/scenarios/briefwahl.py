@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 from bench.lib.briefwahl_seed import voter_fields
 from bench.lib.http import Connection, HttpError
 from bench.lib.load import run_load
+from bench.lib.server import PhaseCpu
 
 from . import Scenario
 
@@ -183,7 +184,9 @@ def run(server, args) -> dict:
     surge_count = min(voters // 2, 20_000)
     surge_work = [("new", i, voter_fields(i)) for i in range(1, surge_count + 1)]
     applied: list[int] = []
+    cpu = PhaseCpu(server)
     surge = asyncio.run(phase(base, path, clients, surge_work, duration, applied))
+    cpu.record(surge, count_field="applications", per="application")
     print(f"surge: {json.dumps(surge)}")
 
     rng = random.Random(7)
@@ -200,7 +203,9 @@ def run(server, args) -> dict:
         else:
             index = next(fresh)
             rush_work.append(("new", index, voter_fields(index)))
+    cpu = PhaseCpu(server)
     rush = asyncio.run(phase(base, path, clients, rush_work, duration, []))
+    cpu.record(rush, count_field="applications", per="application")
     print(f"final-hour rush: {json.dumps(rush)}")
 
     healthz = run_load(

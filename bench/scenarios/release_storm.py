@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bench.lib.http import Connection, HttpError
 from bench.lib.load import percentile, run_load
-from bench.lib.server import database_cpu_seconds
+from bench.lib.server import PhaseCpu
 
 from . import Scenario
 
@@ -308,23 +308,6 @@ def _cpu_per_request(row: dict, before, after, count_field: str) -> None:
         row["server_cpu_ms_per_request"] = round((after - before) * 1000 / row[count_field], 2)
 
 
-class PhaseCpu:
-    """CPU per hold request of one phase: the server's, PostgreSQL's and the load generator's
-    (all on the same two cores)."""
-
-    def __init__(self, server):
-        self.server = server
-        self.before = (server.cpu_seconds(), database_cpu_seconds(), time.process_time())
-
-    def record(self, row: dict) -> None:
-        after = (self.server.cpu_seconds(), database_cpu_seconds(), time.process_time())
-        count = row.get("hold_requests")
-        names = ("server", "database", "client")
-        for name, start, end in zip(names, self.before, after, strict=True):
-            if start is not None and end is not None and count:
-                row[f"{name}_cpu_ms_per_request"] = round((end - start) * 1000 / count, 2)
-
-
 def _fivexx(counts: dict) -> int:
     return sum(n for code, n in counts.items() if str(code).startswith("5"))
 
@@ -370,14 +353,14 @@ def run(server, args) -> dict:
     storm_result = asyncio.run(
         storm(base, details["storm"], storm_solutions, storm_sources, release_at)
     )
-    cpu.record(storm_result)
+    cpu.record(storm_result, count_field="hold_requests")
     print(f"storm: {json.dumps(storm_result)}")
 
     cpu = PhaseCpu(server)
     sustained_result = asyncio.run(
         sustained(base, details["sustained"], sustained_solutions, sustained_clients, duration)
     )
-    cpu.record(sustained_result)
+    cpu.record(sustained_result, count_field="hold_requests")
     print(f"sustained: {json.dumps(sustained_result)}")
 
     listing_day = details["sustained"]["first_day"]
