@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.template import engines
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,11 @@ class _OwnOption(forms.Select):
         option = super().create_option(*args, **kwargs)
         option["attrs"]["data-own"] = "1"
         return option
+
+
+class _Framed(forms.TextInput):
+    def render(self, *args, **kwargs):
+        return format_html("[{}]", super().render(*args, **kwargs))
 
 
 class _Form(KernForm):
@@ -50,6 +56,7 @@ class _Form(KernForm):
     many = forms.MultipleChoiceField(label="Mehrere", choices=[("x", "X"), ("y", "Y")])
     own = forms.ChoiceField(label="Eigen", choices=[("p", "P")], widget=_OwnOption)
     text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 4}))
+    framed = forms.CharField(label="Gerahmt", widget=_Framed)
     locked = forms.CharField(label="Fest", disabled=True, initial="fix & fertig")
 
 
@@ -95,6 +102,7 @@ def test_widgets_without_a_component_render_through_django():
     assert form["consent"].widget_component == "components/widgets/input.html"
     assert form["text"].widget_component == "components/widgets/textarea.html"
     assert form["own"].widget_component == ""
+    assert form["framed"].widget_component == ""
     assert 'data-own="1"' in _component(form, "own")
 
 

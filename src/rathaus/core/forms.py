@@ -72,8 +72,8 @@ class KernBoundField(forms.BoundField):
         """The component template for this field's widget, or "" to render it through Django."""
         widget = self.field.widget
         component = _WIDGET_COMPONENTS.get(widget.template_name, "")
-        if self.field.show_hidden_initial:
-            return ""
+        if self.field.show_hidden_initial or type(widget).render is not forms.Widget.render:
+            return ""  # a second hidden input, or a widget that renders itself differently
         if isinstance(widget, ChoiceWidget) and (
             widget.option_template_name != _SELECT_OPTION
             or type(widget).create_option is not ChoiceWidget.create_option
