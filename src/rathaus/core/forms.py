@@ -4,7 +4,10 @@ Render fields with ``components/field.html``; it uses the same ids as this mixin
 ``<auto_id>_helptext`` for the hint and ``<auto_id>_error`` for the error message.
 """
 
+from functools import cached_property
+
 from django import forms
+from django.forms.widgets import ChoiceWidget
 from django.utils.translation import gettext
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
@@ -40,6 +43,56 @@ def required_message(field: forms.Field) -> str:
     return gettext("Enter “%(label)s”.") % {"label": label}
 
 
+# Django's widget templates whose markup a KERN component template (components/widgets/) renders
+# from the same widget context, without the form renderer and its include per <option> and per
+# attribute list. Other widgets (radios, files, custom templates) render through Django.
+_INPUT_WIDGETS = "text email url search tel number password hidden date datetime time checkbox"
+_WIDGET_COMPONENTS = {
+    **{
+        f"django/forms/widgets/{name}.html": "components/widgets/input.html"
+        for name in _INPUT_WIDGETS.split()
+    },
+    "django/forms/widgets/select.html": "components/widgets/select.html",
+    "django/forms/widgets/textarea.html": "components/widgets/textarea.html",
+}
+_SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+class KernBoundField(forms.BoundField):
+    """A bound field that hands ``components/field.html`` the widget's values, so that the KERN
+    component templates render the input itself (``widget_component``, ``widget``)."""
+
+    @cached_property
+    def widget_type(self) -> str:
+        # Django's property runs a regular expression each time; field.html asks up to four times.
+        return forms.BoundField.widget_type.fget(self)
+
+    @cached_property
+    def widget_component(self) -> str:
+        """The component template for this field's widget, or "" to render it through Django."""
+        widget = self.field.widget
+        component = _WIDGET_COMPONENTS.get(widget.template_name, "")
+        if self.field.show_hidden_initial or type(widget).render is not forms.Widget.render:
+            return ""  # a second hidden input, or a widget that renders itself differently
+        if isinstance(widget, ChoiceWidget) and (
+            widget.option_template_name != _SELECT_OPTION
+            or type(widget).create_option is not ChoiceWidget.create_option
+        ):
+            return ""  # the component's options carry no attributes other than "selected"
+        return component
+
+    @property
+    def widget(self) -> dict:
+        """Django's context for the widget, exactly as ``as_widget`` renders it."""
+        widget = self.field.widget
+        if self.field.localize:
+            widget.is_localized = True
+        attrs = self.build_widget_attrs({}, widget)
+        if self.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", self.auto_id)
+        return widget.get_context(self.html_name, self.value(), attrs)["widget"]
+
+
 class KernFormMixin:
     """Adds KERN classes, ``aria-invalid`` and ``aria-describedby`` (hint and error) to widgets.
 
@@ -48,6 +101,8 @@ class KernFormMixin:
     described on their ``<fieldset>`` in the template, because hint and error belong to the
     whole question rather than to one option.
     """
+
+    bound_field_class = KernBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,6 +72,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "case": case,
+                "reference": case.reference,
+                "applicant": case.applicant_name,
+                "assignee": case.assignee,
                 "procedure": procedure_title(case.procedure_key),
                 "overdue": selectors.case_is_overdue(case=case, now=now),
                 "mine": case.assignee_id == request.user.pk,
