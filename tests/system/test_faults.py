@@ -1,8 +1,14 @@
 """Three web instances behind nginx, two workers, one Redis, one PostgreSQL: a booking release
 storm and a Briefwahl rush while one web instance is killed and restarted, a worker is killed
-in the middle of sending an e-mail, Redis is restarted and PostgreSQL's connections are ended.
-Afterwards nothing is lost, doubled or oversold, and every e-mail has arrived (see
-tests/system/__init__.py for what is proved and how)."""
+in the middle of sending an e-mail, Redis is restarted and PostgreSQL's connections are ended;
+forty fees are paid through the demo payment platform meanwhile. Afterwards nothing is lost,
+doubled or oversold, every e-mail has arrived and every payment is in the state its ledger and
+the platform explain (see tests/system/__init__.py for what is proved and how).
+
+The demo payment platform runs in a process of its own with the demo settings
+(``rathaus.settings.dev``, ``RATHAUS_DEMO=1``) on the cluster's database and keys: the production
+settings never serve it. Rathaus itself (the web instances, the workers) runs with the production
+settings as before."""
 
 from __future__ import annotations
 
