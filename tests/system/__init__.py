@@ -25,9 +25,11 @@ one as each fault begins), each pays on the platform's pay page — paid, declin
 (through nginx, again after an error), which asks the platform for the status. The platform is
 the demo payment platform (``providers/demo``, the project's stand-in for XBezahldienste),
 served by a Rathaus process of its own with the demo settings on the cluster's database and
-keys: the production settings never serve it (``RATHAUS_DEMO`` is off there whatever the
-environment says), so it stands outside the installation as a real platform would, and is not
-disturbed by the faults. The town's payment configuration (the demo data's) is pointed at it.
+keys, without the cluster's Redis: the production settings never serve it (``RATHAUS_DEMO`` is
+off there whatever the environment says), so it stands beside the installation as a real
+platform would; only the ending of PostgreSQL's connections reaches it (its records are a table
+in the same database), and a citizen tries its pay page again after an error. The town's
+payment configuration (the demo data's) is pointed at it.
 After the load the status poll (``payments.tasks.reconcile``, every five minutes in production)
 runs twice: a "pending" transaction settles at the next query.
 

@@ -27,8 +27,10 @@ from decimal import Decimal
 
 def platform_environment(env: dict[str, str]) -> dict[str, str]:
     """The cluster's environment (database, keys: the client secret is encrypted with them) with
-    the demo settings, which serve the demo payment platform; the production settings do not."""
-    return {**env, "DJANGO_SETTINGS_MODULE": "rathaus.settings.dev", "RATHAUS_DEMO": "1"}
+    the demo settings, which serve the demo payment platform; the production settings do not.
+    Without the cluster's Redis: the platform is not part of the installation."""
+    platform = {key: value for key, value in env.items() if key != "REDIS_URL"}
+    return {**platform, "DJANGO_SETTINGS_MODULE": "rathaus.settings.dev", "RATHAUS_DEMO": "1"}
 
 
 def _setup() -> None:
