@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import socket
 import uuid
 from urllib.parse import urlsplit
 
@@ -29,6 +30,13 @@ def platform(live_server, catalogue, norderstedt, fast_platform):
 @pytest.fixture
 def paid_case(platform, norderstedt, citizen):
     return paid_case_submit(municipality=norderstedt, actor=citizen)
+
+
+def free_port() -> int:
+    """A port nothing listens on (for a cache that cannot be reached)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _client(live_server, config, **kwargs) -> XBezahldiensteClient:
@@ -79,6 +87,27 @@ def test_client_fetches_and_caches_the_token(live_server, platform):
     first = client.access_token()
     assert first and client.access_token() == first  # cached, no second request
     assert client.access_token(refresh=True)
+
+
+def test_an_unreachable_cache_does_not_stop_a_payment(
+    live_server, platform, settings, nor_client, citizen, paid_case
+):
+    # The token cache's Redis is down (restarted, say): the client fetches a token for each
+    # call, and the citizen's payment goes through (it failed with a 500 before).
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        },
+    }
+    first, second = _client(live_server, platform), _client(live_server, platform)
+    assert first.access_token() and second.access_token()
+    nor_client.force_login(citizen)
+    result = _pay(nor_client, paid_case.payment)
+    assert result.status_code == 200
+    paid_case.payment.refresh_from_db()
+    assert paid_case.payment.status == PaymentStatus.PAID
 
 
 def test_wrong_credentials_are_a_clear_error(live_server, platform):

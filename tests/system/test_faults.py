@@ -1,8 +1,15 @@
 """Three web instances behind nginx, two workers, one Redis, one PostgreSQL: a booking release
 storm and a Briefwahl rush while one web instance is killed and restarted, a worker is killed
-in the middle of sending an e-mail, Redis is restarted and PostgreSQL's connections are ended.
-Afterwards nothing is lost, doubled or oversold, and every e-mail has arrived (see
-tests/system/__init__.py for what is proved and how)."""
+in the middle of sending an e-mail, Redis is restarted and PostgreSQL's connections are ended;
+forty fees are paid through the demo payment platform meanwhile. Afterwards nothing is lost,
+doubled or oversold, every e-mail has arrived and every payment is in the state its ledger and
+the platform explain (see tests/system/__init__.py for what is proved and how).
+
+The demo payment platform runs in a process of its own with the demo settings
+(``rathaus.settings.dev``, ``RATHAUS_DEMO=1``) on the cluster's database and keys, without its
+Redis: the production settings never serve it. Rathaus itself (the web instances, the workers)
+runs with the production settings as before. The platform's records are a table in the same
+database, so the ending of PostgreSQL's connections reaches it too."""
 
 from __future__ import annotations
 
@@ -10,9 +17,13 @@ import asyncio
 import datetime as dt
 import json
 import random
+import re
+import signal
+import subprocess
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from bench.lib.briefwahl_seed import voter_fields
@@ -21,7 +32,17 @@ from bench.lib.proxy import nginx_binary
 from bench.scenarios.briefwahl import phase as briefwahl_phase
 from bench.scenarios.release_storm import _hold_body, _solve, address
 
-from .cluster import PROJECT_DIR, REDIS_SERVER, Cluster, http_head_status
+from .cluster import (
+    PROJECT_DIR,
+    REDIS_SERVER,
+    Cluster,
+    _kill_group,
+    _wait,
+    free_port,
+    http_head_status,
+    http_status,
+)
+from .payments import platform_environment
 from .smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.system
@@ -34,6 +55,12 @@ VOTERS = 4000
 BRIEFWAHL_CLIENTS = 8
 WORKERS = 2
 WORKER_THREADS = 2  # run_huey --workers 2, as deploy/rathaus-worker.service
+PAYMENTS = 40  # started before the faults, completed in five groups: before and during each
+PAYMENT_CLIENTS = 4
+# The pay page's outcomes in turn (the slow one is left out: it only waits).
+OUTCOMES = ["paid", "declined", "cancelled", "pending_then_paid", "pending_then_failed"]
+METHODS = ["card", "paypal", "sepa", "wero"]
+TRIES = 3  # a citizen tries a page again after an error or no answer
 LOAD_LIMIT_S = 150  # the load stops after the faults, at the latest after this
 EMAIL_WAIT_S = 150  # the resend check runs every minute
 ENVIRONMENT = {
@@ -90,6 +117,9 @@ class Told:
         self.hold_tokens: list[str] = []
         self.booking_codes: list[str] = []
         self.voters_accepted: list[int] = []
+        # Payments: public id → amount; the journeys' steps and outcomes.
+        self.payments: dict[str, str] = {}
+        self.payment_steps: Counter = Counter()
 
 
 async def _book(connection, answers: Answers, told: Told, token: str, email: str) -> None:
@@ -151,7 +181,106 @@ async def _steady_client(base, index: int, sustained: dict, answers, told, stop)
                 await _book(connection, answers, told, token, email)
 
 
-async def _load(cluster: Cluster, details: dict, election: dict, answers, told, faults) -> dict:
+CSRF_COOKIE = re.compile(r"csrftoken=([^;,]+)")
+FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+async def _form_post(base, host, cookies, path, fields, answers, kind):
+    """A browser's GET of a form and its POST (CSRF cookie and token from the page); the POST's
+    response, or None. ``answers`` (None for the platform, which is not behind nginx) counts
+    each request."""
+
+    async def call(request):
+        if answers is not None:
+            return await answers.call(kind, request)
+        try:
+            return await request
+        except HttpError:
+            return None
+
+    async with Connection(base, host=host, cookies=cookies, timeout=30) as first:
+        page = await call(first.get(path))
+    if page is None or page.status != 200:
+        return None
+    cookie = CSRF_COOKIE.search(page.headers.get("set-cookie", ""))
+    token = FORM_TOKEN.search(page.body)
+    if cookie is None or token is None:
+        return None
+    body = urlencode({"csrfmiddlewaretoken": token.group(1).decode(), **fields}).encode()
+    form_cookies = {**cookies, "csrftoken": cookie.group(1)}
+    async with Connection(base, host=host, cookies=form_cookies, timeout=30) as second:
+        form_type = "application/x-www-form-urlencoded"
+        return await call(second.request("POST", path, body, form_type))
+
+
+async def _payment_start(base, journey: dict, answers: Answers, told: Told) -> None:
+    """The citizen's "pay now" on the payment's page: a redirect to the platform's pay page."""
+    for _ in range(TRIES):
+        response = await _form_post(
+            base, HOST, journey["cookies"], journey["path"], {}, answers, "payment-start"
+        )
+        if response is not None and response.status == 302:
+            journey["pay_url"] = response.headers["location"]
+            told.payment_steps["started"] += 1
+            return
+
+
+async def _payment_complete(base, journey: dict, index: int, answers, told) -> None:
+    """At the platform's pay page the citizen pays (or fails, or cancels); back at Rathaus,
+    the return page asks the platform for the status."""
+    pay = urlsplit(journey["pay_url"])
+    platform = f"http://127.0.0.1:{pay.port}"
+    fields = {"method": METHODS[index % len(METHODS)], "outcome": OUTCOMES[index % len(OUTCOMES)]}
+    for _ in range(TRIES):
+        response = await _form_post(platform, pay.netloc, {}, pay.path, fields, None, "")
+        if response is not None and response.status == 302:
+            break
+    else:
+        told.payment_steps["pay page failed"] += 1
+        return
+    told.payment_steps[f"outcome {fields['outcome']}"] += 1
+    back = urlsplit(response.headers["location"])
+    path = f"{back.path}?{back.query}"
+    async with Connection(base, host=HOST, cookies=journey["cookies"], timeout=30) as connection:
+        for _ in range(TRIES):
+            result = await answers.call("payment-return", connection.get(path))
+            if result is not None and result.status == 200:
+                told.payment_steps["returned"] += 1
+                return
+    told.payment_steps["return failed"] += 1
+
+
+async def _payments_start(base, journeys: list[dict], answers, told) -> None:
+    queue = list(journeys)
+
+    async def client():
+        while queue:
+            await _payment_start(base, queue.pop(), answers, told)
+
+    await asyncio.gather(*(client() for _ in range(PAYMENT_CLIENTS)))
+
+
+async def _payments_complete(base, journeys: list[dict], answers, told, marks, stop) -> None:
+    """Five groups: one at once, one as each fault begins (``marks``, appended by the fault
+    thread), so that the pay pages, returns and status queries meet every fault."""
+    groups = 1 + 4
+    started = [journey for journey in journeys if "pay_url" in journey]
+    for group in range(groups):
+        while len(marks) < group and not stop.is_set():
+            await asyncio.sleep(0.05)
+        queue = [(i, j) for i, j in enumerate(started) if i % groups == group]
+
+        async def client(queue=queue):
+            while queue:
+                index, journey = queue.pop()
+                await _payment_complete(base, journey, index, answers, told)
+
+        await asyncio.gather(*(client() for _ in range(PAYMENT_CLIENTS)))
+
+
+async def _load(
+    cluster: Cluster, details: dict, election: dict, answers, told, faults, journeys, marks
+) -> dict:
     base = cluster.base_url
     stop = asyncio.Event()
     work = []
@@ -179,20 +308,24 @@ async def _load(cluster: Cluster, details: dict, election: dict, answers, told, 
     storm = asyncio.gather(
         *(_storm_client(base, i, details["storm"], answers, told) for i in range(STORM_CLIENTS))
     )
+    payments = asyncio.ensure_future(_payments_complete(base, journeys, answers, told, marks, stop))
     try:
         await asyncio.wait_for(asyncio.to_thread(faults), LOAD_LIMIT_S)
     finally:
         stop.set()
+        await payments
         await storm
         await asyncio.gather(*steady)
         briefwahl_result = await briefwahl
     return briefwahl_result
 
 
-def _faults(cluster: Cluster, sink: SmtpSink, answers: Answers, windows: list) -> None:
-    """The faults one after the other, each while the load goes on."""
+def _faults(cluster: Cluster, sink: SmtpSink, answers: Answers, windows: list, marks: list) -> None:
+    """The faults one after the other, each while the load goes on; ``marks`` gets an entry as
+    each begins."""
     answers.wait_more(100, 5)  # the storm and the rush are under way
 
+    marks.append("web")
     began = time.monotonic()
     victim = cluster.web_ports[0]
     cluster.web_kill(victim)
@@ -201,6 +334,7 @@ def _faults(cluster: Cluster, sink: SmtpSink, answers: Answers, windows: list) -
     cluster.web_wait(victim)
     windows.append(("web instance killed (SIGKILL) and restarted", began, time.monotonic()))
 
+    marks.append("worker")
     began = time.monotonic()
     sink.hold_next()
     port = sink.wait_held(timeout=60)
@@ -210,6 +344,7 @@ def _faults(cluster: Cluster, sink: SmtpSink, answers: Answers, windows: list) -
     cluster.worker_start(worker)
     windows.append(("worker killed (SIGKILL) while sending an e-mail", began, time.monotonic()))
 
+    marks.append("redis")
     began = time.monotonic()
     cluster.redis.stop()
     answers.wait_more(30, 5)
@@ -217,6 +352,7 @@ def _faults(cluster: Cluster, sink: SmtpSink, answers: Answers, windows: list) -
     answers.wait_more(30, 5)
     windows.append(("Redis restarted (its data lost: no persistence)", began, time.monotonic()))
 
+    marks.append("postgres")
     began = time.monotonic()
     terminated = cluster.terminate_database_connections()
     answers.wait_more(50, 10)
@@ -241,6 +377,7 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
         pytest.fail("the system test needs PostgreSQL on 127.0.0.1:5432 (user postgres)")
 
     sink = SmtpSink(ports=WORKERS)
+    platform = None
     cluster = Cluster(var_dir=PROJECT_DIR / "var" / "system", environment=ENVIRONMENT)
     clock = time.monotonic()
     steps = []  # how long each part of the set-up took
@@ -272,7 +409,34 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
             str(VOTERS),
         )
         step("storm and election data")
+        platform_port = free_port()
+        payments_file = cluster.var_dir / "payments.json"
+        cluster.manage_module(
+            "tests.system.payments",
+            "seed",
+            "--count",
+            str(PAYMENTS),
+            "--platform",
+            f"http://127.0.0.1:{platform_port}",
+            "--details-file",
+            str(payments_file),
+        )
+        platform = subprocess.Popen(
+            cluster.server.command(port=platform_port),
+            cwd=PROJECT_DIR,
+            env=platform_environment(cluster.env),
+            stdout=(cluster.var_dir / "payment-platform.log").open("a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        step("payments")
         cluster.start(sink.ports)
+        _wait(
+            lambda: http_status(platform_port) == 200,
+            timeout=90,
+            what="payment platform",
+            process=platform,
+        )
         step("servers started")
         report.append(
             f"set-up: {len(cluster.web_ports)} Granian instances behind nginx (deploy conf), "
@@ -284,10 +448,22 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
 
         details = json.loads(details_file.read_text())
         election = json.loads(election_file.read_text())
+        answers, told, windows, marks = Answers(), Told(), [], []
+        seeded = json.loads(payments_file.read_text())
+        journeys = [
+            {
+                "path": f"/bezahlen/{row['payment']}/",
+                "cookies": {seeded["cookie"]: row["session"]},
+            }
+            for row in seeded["payments"]
+        ]
+        told.payments = {row["payment"]: row["amount"] for row in seeded["payments"]}
+        clock = time.monotonic()
+        asyncio.run(_payments_start(cluster.base_url, journeys, answers, told))
+        payments_seconds = time.monotonic() - clock
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         cluster.manage_module("bench.lib.release_storm_seed", "release", "--at", now.isoformat())
 
-        answers, told, windows = Answers(), Told(), []
         clock = time.monotonic()
         briefwahl = asyncio.run(
             _load(
@@ -296,11 +472,19 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
                 election,
                 answers,
                 told,
-                lambda: _faults(cluster, sink, answers, windows),
+                lambda: _faults(cluster, sink, answers, windows, marks),
+                journeys,
+                marks,
             )
         )
         load_seconds = time.monotonic() - clock
 
+        # The status poll (every five minutes in production), twice: a transaction still
+        # pending at its first query settles at the next (the demo platform's "pending, then").
+        clock_poll = time.monotonic()
+        for _ in range(2):
+            cluster.manage_module("tests.system.payments", "poll")
+        poll_seconds = time.monotonic() - clock_poll
         deadline = time.monotonic() + EMAIL_WAIT_S
         while (left := cluster.queued_emails()) and time.monotonic() < deadline:
             time.sleep(1)
@@ -313,12 +497,15 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
                     "hold_tokens": told.hold_tokens,
                     "booking_codes": told.booking_codes,
                     "voters_accepted": len(set(told.voters_accepted)),
+                    "payments": told.payments,
                 }
             )
         )
         cluster.manage_module("tests.system.check", str(told_file), str(checked_file))
         checked = json.loads(checked_file.read_text())
     finally:
+        if platform is not None:
+            _kill_group(platform, signal.SIGTERM)
         cluster.stop()
         sink.close()
 
@@ -369,8 +556,20 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
         f"{emails_seconds:.0f} s"
     )
     report.append(
-        f"payments: {checked['payments']} rows, {checked['payments_in_a_wrong_state']} in a "
-        "state their ledger does not lead to"
+        f"payments: {len(told.payments)} seeded, started before the faults in "
+        f"{payments_seconds:.1f} s, completed during them "
+        f"{dict(sorted(told.payment_steps.items()))}"
+        f"; status poll twice afterwards, {poll_seconds:.1f} s"
+    )
+    report.append(
+        f"  {checked['payments']} rows {checked['payment_statuses']}, platform outcomes "
+        f"{checked['platform_outcomes']}; {checked['payments_in_a_wrong_state']} in a state "
+        f"their ledger does not lead to, {checked['payments_paid_twice']} paid twice, "
+        f"{checked['payments_with_a_wrong_amount']} with another amount than requested; "
+        f"{checked['payments_reported_paid']} reported paid by the platform, "
+        f"{checked['payments_reported_paid_not_booked']} of them neither paid nor flagged; "
+        f"{checked['payments_settled_but_unsettled_here']} settled at the platform but open or "
+        f"pending here; {checked['payments_flagged']} flagged for a clerk"
     )
 
     # Every answer a client got holds: nothing it was told is missing, nothing is doubled.
@@ -382,7 +581,18 @@ def test_no_booking_wahlschein_or_email_is_lost_or_doubled_through_faults(report
     assert checked["accepted_applications"] >= checked["new_voters_told_accepted"] > 0
     assert checked["voters_with_more_than_one_accepted_application"] == 0
     assert checked["voters_with_more_than_one_valid_wahlschein"] == 0
+    # Payments: every one started before the faults and completed through them; each in the
+    # state its ledger leads to, none booked twice, the amounts as requested, what the
+    # platform reports paid is paid here (or flagged for a clerk), nothing settled there is
+    # left open or pending here after the status poll.
+    assert told.payment_steps["started"] == PAYMENTS
+    assert checked["payments"] == checked["payments_told"] == PAYMENTS
     assert checked["payments_in_a_wrong_state"] == 0
+    assert checked["payments_paid_twice"] == 0
+    assert checked["payments_with_a_wrong_amount"] == 0
+    assert checked["payments_reported_paid"] > 0
+    assert checked["payments_reported_paid_not_booked"] == 0
+    assert checked["payments_settled_but_unsettled_here"] == 0
     # The worker was killed with a mail in hand (the sink held back its "250"); the mail was
     # not counted as delivered then, and arrived later through the resend.
     assert sink.aborted == 1

@@ -32,6 +32,23 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
+def _cached_token(key: str) -> str | None:
+    """The cached token, or None. The cache (Redis in production) only spares token requests:
+    while it is unreachable a token is fetched for each call instead of failing the payment."""
+    try:
+        return cache.get(key)
+    except Exception as exc:  # the cache backend's own errors (redis.ConnectionError, …)
+        logger.warning("payment platform token: cache unreachable (%s)", type(exc).__name__)
+        return None
+
+
+def _token_cache(key: str, token: str, seconds: int) -> None:
+    try:
+        cache.set(key, token, seconds)
+    except Exception as exc:  # as in _cached_token: the next call fetches a token again
+        logger.warning("payment platform token: cache unreachable (%s)", type(exc).__name__)
+
+
 class XBezahldiensteClient:
     def __init__(
         self,
@@ -140,7 +157,7 @@ class XBezahldiensteClient:
             return None
         key = self._token_cache_key()
         if not refresh:
-            token = cache.get(key)
+            token = _cached_token(key)
             if token:
                 return token
         response = self._send(
@@ -160,7 +177,7 @@ class XBezahldiensteClient:
             expires_in = int(data.get("expires_in", 300))
         except (TypeError, ValueError):
             expires_in = 300
-        cache.set(key, token, max(expires_in - TOKEN_EXPIRY_MARGIN_SECONDS, 1))
+        _token_cache(key, token, max(expires_in - TOKEN_EXPIRY_MARGIN_SECONDS, 1))
         return token
 
     def _authorised(self, method: str, url: str, **kwargs) -> httpx.Response:
