@@ -11,6 +11,7 @@ from rathaus.cases.plugin import AttachmentPage, QuestionPage
 
 from .rules import (
     MIN_AGE,
+    PERSON_FIELDS,
     CertificateType,
     FeeBasis,
     GuardianRefusal,
@@ -257,20 +258,7 @@ class ChildPage(QuestionPage):
 
     slug = "kind"
     title = _("About your child")
-    prefill = {
-        f"child_{name}": ("register_child", name)
-        for name in (
-            "given_names",
-            "family_name",
-            "birth_name",
-            "birth_date",
-            "birth_place",
-            "street",
-            "house_number",
-            "postal_code",
-            "city",
-        )
-    }
+    prefill = {f"child_{name}": ("register_child", name) for name in PERSON_FIELDS}
 
     child_given_names = forms.CharField(
         label=_("Given names"),

@@ -91,3 +91,18 @@ def fee_due(*, rule: FeeRule, kind: str, basis: str) -> Decimal | None:
     if kind == CertificateType.EU:
         return rule.option(EUROPEAN_OPTION)
     return fee_for(rule)
+
+
+# The person data an application names, for the person concerned and for a guardian applying
+# for them (the answers hold the child's under a ``child_`` prefix).
+PERSON_FIELDS = (
+    "given_names",
+    "family_name",
+    "birth_name",
+    "birth_date",
+    "birth_place",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+)

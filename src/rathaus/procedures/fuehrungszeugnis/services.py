@@ -17,7 +17,7 @@ from rathaus.payments.selectors import payment_for_case
 
 from .messages import MESSAGE_TYPE, Authority, BzrApplication, LegalRepresentative, application_xml
 from .models import BzrMessageStatus, BzrOutboxMessage
-from .rules import FeeBasis, needs_authority
+from .rules import PERSON_FIELDS, FeeBasis, needs_authority
 from .subject import for_child
 
 FEE_STATUS = {
@@ -27,17 +27,6 @@ FEE_STATUS = {
 }
 STAGE_SENT = "sent"
 STAGE_CONFIRMED = "confirmed"
-PERSON_FIELDS = (
-    "given_names",
-    "family_name",
-    "birth_name",
-    "birth_date",
-    "birth_place",
-    "street",
-    "house_number",
-    "postal_code",
-    "city",
-)
 
 
 def person_concerned(answers) -> dict:
