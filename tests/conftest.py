@@ -1,4 +1,5 @@
 import os
+import socket
 import uuid
 
 import pytest
@@ -87,8 +88,9 @@ def cache_backend(request, settings):
             },
         }
         assert type(caches["default"]).__name__ == "RedisCache"
-        yield request.param
+        # Taken now: a test may put another cache in its place (``unreachable_cache``).
         client = caches["default"]._cache.get_client(write=True)
+        yield request.param
         for key in client.scan_iter(match=f"{prefix}:*"):
             client.delete(key)
     else:
@@ -183,3 +185,21 @@ def rei_client(db):
     """A separate test client that talks to Reinbek's host (its own cookies and session), so a
     test may use ``nor_client`` and ``rei_client`` side by side."""
     return Client(HTTP_HOST="reinbek.localhost")
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """The default cache as Redis on a loopback port where nothing listens: what the web tier
+    meets while Redis restarts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free now, and nothing is started on it
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        },
+    }
+    return caches["default"]

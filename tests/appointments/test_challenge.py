@@ -85,3 +85,15 @@ def test_spent_challenges_are_purged_after_expiry(norderstedt):
     )
     assert pow_.used_challenges_purge(now=NOW) == 0
     assert pow_.used_challenges_purge(now=NOW + dt.timedelta(hours=1)) == 1
+
+
+def test_while_the_shared_cache_is_unreachable_the_hardest_puzzle_is_set(
+    norderstedt, unreachable_cache
+):
+    # Nothing can be counted while Redis restarts: the challenge is still given, at the
+    # difficulty a busy address reaches, instead of a 500.
+    challenge = fresh(norderstedt)
+    assert challenge["maxnumber"] == 2000 * 2**pow_.MAX_DOUBLINGS
+    solved = pow_.challenge_solve(challenge)
+    pow_.challenge_verify(municipality=norderstedt, payload=solved, now=NOW)
+    assert UsedChallenge.objects.count() == 1

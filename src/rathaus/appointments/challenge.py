@@ -22,12 +22,12 @@ import secrets
 from urllib.parse import parse_qs
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from rathaus.core.crypto import blind_index
+from rathaus.core.ratelimit import window_count
 
 from .constants import ErrorCode
 from .errors import AppointmentError
@@ -59,15 +59,9 @@ def difficulty_for(*, municipality, client_address: str) -> int:
     """Count this request and return the ``maxnumber`` for the address."""
     base = _setting("RATHAUS_POW_MAX_NUMBER", DEFAULT_MAX_NUMBER)
     address_hash = blind_index(f"{municipality.pk}:{client_address}", purpose="pow-address")
-    key = f"pow:{address_hash}"
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
-            count = 1
+    count = window_count(key=f"pow:{address_hash}", seconds=RATE_WINDOW_SECONDS)
+    if count is None:  # nothing can be counted: the hardest puzzle, rather than none at all
+        count = FREE_REQUESTS + MAX_DOUBLINGS
     doublings = min(max(0, count - FREE_REQUESTS), MAX_DOUBLINGS)
     return base * 2**doublings
 

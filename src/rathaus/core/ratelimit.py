@@ -1,18 +1,43 @@
 """Fixed-window counters in the shared cache (Redis in production), so every web process counts
 the same requests: "at most ``limit`` in ``seconds`` for this key". Keys name what is counted
-(a keyed hash of an address or an identifier, never the value itself)."""
+(a keyed hash of an address or an identifier, never the value itself).
+
+While the shared cache cannot be reached (Redis restarting), nothing can be counted: the
+counters then answer as if the limit were reached — a limited request is refused and the
+proof-of-work asks for its hardest puzzle — instead of failing the request with a 500."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a cache backend raises when its server cannot be reached: redis-py's errors, and the
+# socket errors below them.
+CACHE_UNREACHABLE = (RedisError, OSError)
+
+
+def window_count(*, key: str, seconds: int) -> int | None:
+    """Count one request under ``key`` and return the count in this window; None while the shared
+    cache cannot be reached."""
+    try:
+        if cache.add(key, 1, seconds):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # the window ended between add and incr
+            cache.set(key, 1, seconds)
+            return 1
+    except CACHE_UNREACHABLE as exc:
+        logger.warning("rate counter unreachable, answered as at the limit: %s", type(exc).__name__)
+        return None
 
 
 def window_allow(*, key: str, limit: int, seconds: int) -> bool:
-    """Count one request under ``key``; False once more than ``limit`` came in this window."""
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, seconds)
-        count = 1
-    return count <= limit
+    """Count one request under ``key``; False once more than ``limit`` came in this window, and
+    while nothing can be counted."""
+    count = window_count(key=key, seconds=seconds)
+    return count is not None and count <= limit
