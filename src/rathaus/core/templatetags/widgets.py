@@ -15,12 +15,15 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import get_language
 
+from rathaus.core.cache import ProcessCache
+
 register = template.Library()
 
 SELECT_COMPONENT = "components/widgets/select.html"
-# Distinct selects seen by one process (towns × languages × selections); beyond it, start afresh.
-_RENDERED_SELECTS_MAX = 1000
-_rendered_selects: dict[tuple, str] = {}
+# Distinct selects seen by one process (towns × languages × selections), in the project's one
+# per-process cache of immutable values. The key names everything shown, so the lifetime only
+# bounds the memory of selects no longer asked for.
+_rendered_selects = ProcessCache(seconds=3600, max_entries=1000)
 
 
 def _shown(value) -> tuple:
@@ -53,16 +56,11 @@ def kern_widget(context, field):
     if not component:
         return str(field)
     widget = field.widget
-    key = None
+
+    def render() -> str:
+        component_template = context.template.engine.get_template(component)
+        return component_template.render(context.new({"widget": widget}))
+
     if component == SELECT_COMPONENT:
-        key = _select_key(widget)
-        rendered = _rendered_selects.get(key)
-        if rendered is not None:
-            return rendered
-    component_template = context.template.engine.get_template(component)
-    rendered = component_template.render(context.new({"widget": widget}))
-    if key is not None:
-        if len(_rendered_selects) >= _RENDERED_SELECTS_MAX:
-            _rendered_selects.clear()
-        _rendered_selects[key] = rendered
-    return rendered
+        return _rendered_selects.get_or_compute(_select_key(widget), render)
+    return render()
