@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from rathaus.documents.rendering import html_to_pdf
 
 from .kassenzeichen import kassenzeichen_display
 from .models import Payment
 
 
 def receipt_pdf(*, payment: Payment) -> bytes:
-    from weasyprint import HTML  # heavy import, only where PDFs are made
-
     html = render_to_string(
         "payments/receipt.html",
         {
@@ -23,4 +22,4 @@ def receipt_pdf(*, payment: Payment) -> bytes:
             "method": payment.payment_method_label,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
