@@ -42,6 +42,18 @@ def test_verification_codes_are_random_base32():
     assert all(re.fullmatch(r"[A-Z2-7]{16}", code) for code in codes)
 
 
+def test_a_colliding_verification_code_is_drawn_again(case, clerk, private_root, monkeypatch):
+    first = document_issue(case=case, document_type="reply_letter", actor=clerk)
+    drawn = iter([first.verification_code, "ABCDEFGHIJKLMNOP"])
+    monkeypatch.setattr("rathaus.documents.services.verification_code_new", lambda: next(drawn))
+    second = document_issue(case=case, document_type="reply_letter", actor=clerk)
+    assert second.verification_code == "ABCDEFGHIJKLMNOP"
+    assert IssuedDocument.objects.filter(case=case).count() == 2
+    # The attempt that collided left no file behind.
+    stored = {path.name for path in (Path(private_root) / "documents").iterdir()}
+    assert stored == {Path(first.storage_name).name, Path(second.storage_name).name}
+
+
 def test_issue_stores_an_encrypted_pdf_a_with_code_and_qr(case, clerk, private_root):
     document = document_issue(case=case, document_type="reply_letter", actor=clerk)
     assert document.municipality_id == case.municipality_id
