@@ -122,3 +122,16 @@ def test_static_files_are_served_for_unknown_hosts(towns, client):
     response = client.get("/static/rathaus/rathaus.css", HTTP_HOST="unbekannt.localhost")
     assert response.status_code == 200
     assert "text/css" in response["Content-Type"]
+
+
+@pytest.mark.django_db
+def test_the_primary_host_is_kept_until_a_host_changes(reinbek, django_assert_num_queries):
+    assert municipality_primary_host(reinbek) == "reinbek.localhost"
+    with django_assert_num_queries(0):
+        assert municipality_primary_host(reinbek) == "reinbek.localhost"
+    MunicipalityHost.objects.filter(municipality=reinbek).update(is_primary=False)
+    MunicipalityHost.objects.create(
+        municipality=reinbek, hostname="www.reinbek.example", is_primary=True
+    )
+    # Adding a host empties the cache, so links name the new primary host at once.
+    assert municipality_primary_host(reinbek) == "www.reinbek.example"

@@ -43,11 +43,19 @@ def municipality_for_host(host: str) -> Municipality | None:
 
 
 def municipality_primary_host(municipality: Municipality) -> str | None:
-    return (
-        municipality.hosts.order_by("-is_primary", "hostname")
-        .values_list("hostname", flat=True)
-        .first()
-    )
+    """The host name links to the town use; kept like the host look-up (same cache, cleared by
+    the same signals), since every e-mail, PDF and QR code of a request asks for it."""
+
+    def primary() -> str | None:
+        return (
+            MunicipalityHost.objects.filter(municipality=municipality.pk)
+            .order_by("-is_primary", "hostname")
+            .values_list("hostname", flat=True)
+            .first()
+        )
+
+    # A host name cannot contain "/", so this key never meets a looked-up host's.
+    return _hosts.get_or_compute(f"primary/{municipality.pk}", primary)
 
 
 def municipality_absolute_url(municipality: Municipality, path: str) -> str:
