@@ -176,7 +176,11 @@ def _record(
         answers=cleaned,
         idempotency_key=uuid.uuid4().hex,
     )
-    case.full_clean(exclude=["answers"])
+    # As for a draft (``case_draft_start``): the database enforces existence, uniqueness and the
+    # check constraints of these code-made values.
+    case.full_clean(
+        exclude=["answers", "municipality"], validate_unique=False, validate_constraints=False
+    )
     case.save()
     return _submit(
         locked=case,
