@@ -210,6 +210,40 @@ def test_a_pre_filled_family_never_shows_a_blocked_member(norderstedt):
     assert [p for _r, p in selectors.family_for_prefill(person=erika)] == [paula]
 
 
+def test_a_pre_filled_family_takes_the_same_statements_whatever_its_size(
+    norderstedt, django_assert_num_queries
+):
+    erika = services.person_create(municipality=norderstedt, data=ERIKA)
+    services.residence_move_in(
+        person=erika, address=HOME, kind=ResidenceKind.MAIN, moved_in=datetime.date(2019, 1, 1)
+    )
+    children = []
+    for index in range(4):
+        child = services.person_create(
+            municipality=norderstedt,
+            data=services.PersonData(
+                "Mustermann", f"Kind{index}", datetime.date(2012, 1, 1 + index), Sex.FEMALE
+            ),
+        )
+        services.residence_move_in(
+            person=child,
+            address=NEW_HOME if index == 3 else HOME,
+            kind=ResidenceKind.MAIN,
+            moved_in=datetime.date(2019, 1, 1),
+        )
+        services.family_link(
+            person=erika, relative=child, relation=FamilyRelation.CHILD, custody=index != 2
+        )
+        children.append(child)
+    services.block_set(
+        person=children[1], kind=BlockKind.AUSKUNFTSSPERRE, valid_from=datetime.date(2026, 1, 1)
+    )
+    with django_assert_num_queries(4):
+        family = selectors.family_for_prefill(person=erika)
+    # Not the blocked child, not the one without custody, not the one living elsewhere.
+    assert [person for _relation, person in family] == [children[0]]
+
+
 def test_objections_are_data_and_the_bundeswehr_objection_has_ended(norderstedt):
     person = services.person_create(municipality=norderstedt, data=ERIKA)
     offered = {o.key for o in selectors.objections_offered(on=datetime.date(2026, 12, 3))}

@@ -172,27 +172,47 @@ def residences_of(*, person: Person) -> QuerySet[Residence]:
 
 def family_for_prefill(*, person: Person) -> list[tuple[str, Person]]:
     """Spouse and children of ``person`` (with custody) who live in the person's main dwelling,
-    for "who moves with you": never anyone under an Auskunftssperre (§51 BMG, §23a BMG)."""
+    for "who moves with you": never anyone under an Auskunftssperre (§51 BMG, §23a BMG).
+
+    Four statements whatever the size of the family (every page of a journey asks)."""
     home = residence_current(person=person)
     if home is None:
         return []
-    links = (
-        FamilyLink.objects.filter(municipality=person.municipality_id, person=person)
+    links = [
+        link
+        for link in FamilyLink.objects.filter(municipality=person.municipality_id, person=person)
         .select_related("relative")
         .order_by("relation", "pk")
-    )
-    family = []
-    for link in links:
-        if link.relation == FamilyRelation.CHILD and not link.custody:
-            continue
-        relative = link.relative
-        relative_home = residence_current(person=relative)
-        if relative_home is None or relative_home.dwelling_digest != home.dwelling_digest:
-            continue
-        if has_auskunftssperre(person=relative):
-            continue
-        family.append((link.relation, relative))
-    return family
+        if link.relation != FamilyRelation.CHILD or link.custody
+    ]
+    if not links:
+        return []
+    relatives = [link.relative_id for link in links]
+    homes: dict[int, Residence] = {}
+    for residence in Residence.objects.filter(
+        municipality=person.municipality_id,
+        person__in=relatives,
+        kind=ResidenceKind.MAIN,
+        moved_out__isnull=True,
+    ).order_by("person", "-moved_in"):
+        homes.setdefault(residence.person_id, residence)  # the newest, as ``residence_current``
+    day = _today()
+    blocked = {
+        block.person_id
+        for block in Block.objects.filter(
+            municipality=person.municipality_id,
+            person__in=relatives,
+            kind=BlockKind.AUSKUNFTSSPERRE,
+        ).select_related("objection")
+        if block.in_force(day)  # the same rule as ``has_auskunftssperre``
+    }
+    return [
+        (link.relation, link.relative)
+        for link in links
+        if link.relative_id not in blocked
+        and link.relative_id in homes
+        and homes[link.relative_id].dwelling_digest == home.dwelling_digest
+    ]
 
 
 def objections_offered(*, on: datetime.date | None = None) -> list[ObjectionType]:
