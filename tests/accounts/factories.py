@@ -8,7 +8,13 @@ import itertools
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from rathaus.accounts.constants import StaffRole
-from rathaus.accounts.models import StaffMembership, TOTPDevice, User
+from rathaus.accounts.models import (
+    LandlordMembership,
+    LandlordOrganisation,
+    StaffMembership,
+    TOTPDevice,
+    User,
+)
 
 PASSWORD = "korrekt-Pferd-Batterie-9"
 _counter = itertools.count(1)
@@ -39,3 +45,33 @@ def login_verified(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def landlord_organisation_create(*, municipality, name: str = "Wohnbau Test GmbH", **extra):
+    """A landlord organisation the town enrolled (active unless told otherwise)."""
+    extra.setdefault("street", "Rathausallee 50")
+    extra.setdefault("postal_code", "22846")
+    extra.setdefault("city", "Norderstedt")
+    extra.setdefault("register_number", f"Amtsgericht Kiel HRB {next(_counter)} KI")
+    return LandlordOrganisation.objects.create(municipality=municipality, name=name, **extra)
+
+
+def landlord_member_create(
+    *, organisation, email: str | None = None, totp: bool = True, **extra
+) -> User:
+    """A person ``organisation`` authorises, with a confirmed TOTP device unless ``totp=False``."""
+    email = email or f"vermietung{next(_counter)}@example.org"
+    extra.setdefault("given_name", "Wiebke")
+    extra.setdefault("family_name", "Hansen")
+    user = User.objects.create_user(email, PASSWORD, email_verified=True, **extra)
+    LandlordMembership.objects.create(organisation=organisation, user=user)
+    if totp:
+        TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user
+
+
+def as_verified(user: User) -> User:
+    """``user`` as django-otp's middleware hands it to a view after the code step."""
+    user.otp_device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    user.is_verified = lambda: user.otp_device is not None
+    return user

@@ -32,7 +32,11 @@ def test_demo_load_is_idempotent_and_complete(towns):
         )
         assert roles == {StaffRole.CLERK, StaffRole.TEAM_LEAD, StaffRole.ADMIN}
     assert User.objects.filter(is_staff=True).count() == 6
-    assert TOTPDevice.objects.filter(confirmed=True).count() == 6
+    # Staff and the member of the demo landlord organisation log in with a second factor.
+    assert TOTPDevice.objects.filter(confirmed=True, user__is_staff=True).count() == 6
+    assert TOTPDevice.objects.filter(confirmed=True).count() == 6 + len(
+        demo.DEMO_LANDLORD_ORGANISATIONS
+    )
     citizens = demo.demo_citizens()
     assert [c.full_name for c in citizens][:2] == ["Erika Mustermann", "Max Mustermann"]
     assert any(c.birth_date.year >= 2003 for c in citizens)  # someone under 24

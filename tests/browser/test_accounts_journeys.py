@@ -13,7 +13,13 @@ import time
 
 import pytest
 
-from rathaus.accounts.demo import CITIZEN_PASSWORD, DEMO_CITIZENS, DEMO_STAFF, STAFF_PASSWORD
+from rathaus.accounts.demo import (
+    CITIZEN_PASSWORD,
+    DEMO_CITIZENS,
+    DEMO_LANDLORD_ORGANISATIONS,
+    DEMO_STAFF,
+    STAFF_PASSWORD,
+)
 from rathaus.accounts.models import TOTPDevice, User, email_digest
 
 from .harness import NARROW
@@ -312,4 +318,7 @@ def test_demo_totp_page_shows_the_current_codes(new_page, town_url):
     # The page and the test may straddle a 30-second step: accept the code of either step.
     assert shown in {totp_code(hex_key=key), totp_code(hex_key=key, offset=-1)}
     activate(page, "main a[href='/konto/demo/totp/']")
-    assert page.locator("main table tbody tr").count() == len(DEMO_STAFF)
+    # The staff and the members of the demo landlord organisations.
+    assert page.locator("main table tbody tr").count() == len(DEMO_STAFF) + len(
+        DEMO_LANDLORD_ORGANISATIONS
+    )

@@ -23,6 +23,42 @@ class StaffRole(models.TextChoices):
     ADMIN = "admin", _("municipality admin")
 
 
+class LandlordAccess(models.TextChoices):
+    """Whether a person may confirm a move-in in a landlord organisation's name (§19(1)
+    sentence 2 BMG) in a municipality; the label says why not."""
+
+    GRANTED = "granted", _("authorised by a landlord organisation")
+    SECOND_FACTOR_MISSING = (
+        "second_factor_missing",
+        _(
+            "To confirm in your landlord organisation's name, log in with your password and the "
+            "code from your authenticator app. Set up the app under “Two-factor authentication” "
+            "in your account first if you have not done so yet."
+        ),
+    )
+    OTHER_MUNICIPALITY = (
+        "other_municipality",
+        _(
+            "Your landlord organisation is enrolled with another municipality. It confirms "
+            "move-ins there, not here."
+        ),
+    )
+    REMOVED = (
+        "removed",
+        _(
+            "Your landlord organisation no longer authorises you to confirm move-ins in its "
+            "name. Please ask the organisation."
+        ),
+    )
+    ORGANISATION_INACTIVE = (
+        "organisation_inactive",
+        _(
+            "The municipality has deactivated the account of your landlord organisation. Please "
+            "contact the municipality."
+        ),
+    )
+
+
 # Session keys
 SESSION_TRUST_LEVEL = "rathaus_trust_level"
 SESSION_IDENTITY_PROVIDER = "rathaus_identity_provider"

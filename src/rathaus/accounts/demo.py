@@ -1,4 +1,5 @@
-"""Demo accounts: staff of each demo town (with fixed TOTP keys) and demo citizens."""
+"""Demo accounts: staff of each demo town (with fixed TOTP keys), demo citizens, and a landlord
+organisation with one member (fixed TOTP key) in Norderstedt."""
 
 from __future__ import annotations
 
@@ -10,11 +11,19 @@ from rathaus.tenants.models import Municipality
 
 from .constants import StaffRole
 from .identity.base import VerifiedIdentity
-from .models import StaffMembership, TOTPDevice, User, email_digest
+from .models import (
+    LandlordMembership,
+    LandlordOrganisation,
+    StaffMembership,
+    TOTPDevice,
+    User,
+    email_digest,
+)
 from .services import totp_secret_base32
 
 STAFF_PASSWORD = "Rathaus-Demo-2026"
 CITIZEN_PASSWORD = "Buerger-Demo-2026"
+LANDLORD_PASSWORD = "Vermieter-Demo-2026"
 
 # Fixed keys so the codes can be entered from any authenticator app set up from the printout.
 DEMO_STAFF = [
@@ -32,6 +41,21 @@ DEMO_STAFF = [
     ("reinbek", StaffRole.ADMIN, "admin@reinbek.example", "Ines", "Brandt",
      "5265696e62656b2d61646d696e2d303030303031"),
 ]  # fmt: skip
+
+# Landlord organisations the demo towns enrolled, each with one member who confirms move-ins in
+# its name (password and TOTP code, like staff).
+DEMO_LANDLORD_ORGANISATIONS = [
+    {
+        "town": "norderstedt",
+        "name": "Wohnbau Norderstedt GmbH",
+        "street": "Rathausallee 50",
+        "postal_code": "22846",
+        "city": "Norderstedt",
+        "register_number": "Amtsgericht Kiel HRB 4711 KI",
+        "member": ("vermietung@wohnbau-norderstedt.example", "Wiebke", "Hansen"),
+        "totp_key": "576f686e6261752d4e6f72646572737465647421",
+    },
+]
 
 DEMO_CITIZENS = [
     {
@@ -114,6 +138,11 @@ def demo_staff_devices() -> list[tuple[str, str, str, str]]:
     return [(slug, role, email, key) for slug, role, email, _g, _f, key in DEMO_STAFF]
 
 
+def demo_landlord_devices() -> list[tuple[str, str, str]]:
+    """(town slug, e-mail, hex key) of every demo landlord organisation's member."""
+    return [(o["town"], o["member"][0], o["totp_key"]) for o in DEMO_LANDLORD_ORGANISATIONS]
+
+
 def _user_upsert(*, email: str, password: str, **fields) -> User:
     user = User.objects.filter(email_digest=email_digest(email)).first()
     if user is None:
@@ -164,8 +193,38 @@ def load(*, stdout=None) -> None:
     for spec in DEMO_CITIZENS:
         spec = dict(spec)
         _user_upsert(email=spec.pop("email"), password=CITIZEN_PASSWORD, is_staff=False, **spec)
+    for spec in DEMO_LANDLORD_ORGANISATIONS:
+        town = towns.get(spec["town"])
+        if town is None:
+            continue
+        organisation, _created = LandlordOrganisation.objects.update_or_create(
+            municipality=town,
+            register_number=spec["register_number"],
+            defaults={
+                "name": spec["name"],
+                "street": spec["street"],
+                "postal_code": spec["postal_code"],
+                "city": spec["city"],
+                "is_active": True,
+            },
+        )
+        email, given, family = spec["member"]
+        user = _user_upsert(
+            email=email,
+            password=LANDLORD_PASSWORD,
+            given_name=given,
+            family_name=family,
+            is_staff=False,
+        )
+        LandlordMembership.objects.update_or_create(
+            organisation=organisation, user=user, defaults={"is_active": True, "removed_at": None}
+        )
+        _demo_device_keep(user=user, key=spec["totp_key"])
     if stdout is not None:
-        stdout.write(f"Demo accounts: {len(DEMO_STAFF)} staff, {len(DEMO_CITIZENS)} citizens\n")
+        stdout.write(
+            f"Demo accounts: {len(DEMO_STAFF)} staff, {len(DEMO_CITIZENS)} citizens, "
+            f"{len(DEMO_LANDLORD_ORGANISATIONS)} landlord organisations\n"
+        )
 
 
 def login_lines(*, host: str, port: str) -> list[str]:
@@ -186,4 +245,14 @@ def login_lines(*, host: str, port: str) -> list[str]:
     ]
     for slug, role, email, _g, _f, key in DEMO_STAFF:
         lines.append(f"  {slug:<12} {role:<10} {email:<38} TOTP secret {totp_secret_base32(key)}")
+    lines += [
+        "",
+        f"Landlord organisations (password {LANDLORD_PASSWORD}, then the TOTP code; log in at "
+        f"/konto/anmelden/ and confirm move-ins at /anliegen/wohnungsgeberbestaetigung/start/).",
+    ]
+    for spec in DEMO_LANDLORD_ORGANISATIONS:
+        lines.append(
+            f"  {spec['town']:<12} {spec['name']:<28} {spec['member'][0]:<40} "
+            f"TOTP secret {totp_secret_base32(spec['totp_key'])}"
+        )
     return lines

@@ -142,6 +142,77 @@ class StaffMembership(models.Model):
         return f"{self.user} – {self.municipality} ({self.get_role_display()})"
 
 
+class LandlordOrganisation(models.Model):
+    """A housing company or property manager (Wohnungsgeber) that confirms move-ins (§19 BMG)
+    through persons it authorises. Enrolled by its municipality's administrator after checking
+    the commercial register, never self-registered; it confirms for dwellings of that town only.
+    Its name and address are the company's, as the public register shows them; the members'
+    names are their accounts' (encrypted)."""
+
+    municipality = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="landlord_organisations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=120)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    city = models.CharField(_("city"), max_length=80)
+    register_number = models.CharField(
+        _("commercial register"),
+        max_length=80,
+        help_text=_("Register court and number, e.g. “Amtsgericht Kiel HRB 12345 KI”."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Members of an inactive organisation cannot confirm move-ins in its name."),
+    )
+    created_at = models.DateTimeField(_("enrolled"), default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "register_number"],
+                name="one_landlord_organisation_per_register_entry",
+            ),
+        ]
+        ordering = ["name"]
+        verbose_name = _("landlord organisation")
+        verbose_name_plural = _("landlord organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postal_code} {self.city}"
+
+
+class LandlordMembership(models.Model):
+    """A person a landlord organisation authorises to confirm move-ins in its name (§19(1)
+    sentence 2 BMG). Removing a member ends the authorisation and keeps the row, so the town
+    can still tell who confirmed for the organisation and when."""
+
+    organisation = models.ForeignKey(
+        LandlordOrganisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="landlord_memberships")
+    is_active = models.BooleanField(_("authorised"), default=True)
+    added_at = models.DateTimeField(_("authorised since"), default=timezone.now, editable=False)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_landlord_membership_per_person"
+            ),
+        ]
+        verbose_name = _("landlord organisation member")
+        verbose_name_plural = _("landlord organisation members")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation}"
+
+
 def totp_key_random() -> str:
     """A new TOTP secret: 20 random bytes, hex-encoded."""
     return random_hex(20)

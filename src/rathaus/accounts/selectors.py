@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from rathaus.core.cache import ProcessCache
 
-from .constants import StaffRole
-from .models import StaffMembership, User, email_digest
+from .constants import LandlordAccess, StaffRole
+from .models import LandlordMembership, StaffMembership, User, email_digest
 
 ROLE_RANK = {StaffRole.CLERK: 1, StaffRole.TEAM_LEAD: 2, StaffRole.ADMIN: 3}
 
@@ -112,3 +113,59 @@ def staff_choices_for(*, municipality) -> tuple[tuple[str, str], ...]:
         return tuple(sorted(((str(user.pk), str(user)) for user in users), key=lambda c: c[1]))
 
     return _staff_choices.get_or_compute(municipality.pk, load)
+
+
+# --- landlord organisations (§19 BMG) ------------------------------------------------------------
+def second_factor_verified(user) -> bool:
+    """Whether ``user`` logged in this session with a confirmed second factor (django-otp's
+    middleware tells; an account passed without a request never counts)."""
+    check = getattr(user, "is_verified", None)
+    return bool(callable(check) and check())
+
+
+@dataclass(frozen=True)
+class LandlordAccessResult:
+    """Whether ``user`` may confirm in a landlord organisation's name here (``state``), and the
+    membership that authorises them (also when only the second factor is missing)."""
+
+    state: LandlordAccess
+    membership: LandlordMembership | None = None
+
+    @property
+    def granted(self) -> bool:
+        return self.state == LandlordAccess.GRANTED
+
+
+def landlord_access_for(*, user, municipality) -> LandlordAccessResult | None:
+    """How ``user`` stands as a member of a landlord organisation in ``municipality``; None for
+    someone no organisation ever authorised (the way is not meant for them).
+
+    Granted only to an active account, authorised by an active organisation of this
+    municipality, logged in with the second factor. One query."""
+    if user is None or not user.is_authenticated or not user.is_active or municipality is None:
+        return None
+    memberships = list(LandlordMembership.objects.select_related("organisation").filter(user=user))
+    if not memberships:
+        return None
+    here = [m for m in memberships if m.organisation.municipality_id == municipality.pk]
+    if not here:
+        return LandlordAccessResult(LandlordAccess.OTHER_MUNICIPALITY)
+    usable = [m for m in here if m.is_active and m.organisation.is_active]
+    if not usable:
+        if any(m.is_active for m in here):
+            return LandlordAccessResult(LandlordAccess.ORGANISATION_INACTIVE)
+        return LandlordAccessResult(LandlordAccess.REMOVED)
+    membership = min(usable, key=lambda m: m.added_at)
+    membership.organisation.municipality = municipality
+    if not second_factor_verified(user):
+        return LandlordAccessResult(LandlordAccess.SECOND_FACTOR_MISSING, membership)
+    return LandlordAccessResult(LandlordAccess.GRANTED, membership)
+
+
+def landlord_memberships_of(*, user) -> list[LandlordMembership]:
+    """The user's current authorisations (active organisations), for their account page."""
+    return list(
+        LandlordMembership.objects.select_related("organisation", "organisation__municipality")
+        .filter(user=user, is_active=True, organisation__is_active=True)
+        .order_by("organisation__name")
+    )

@@ -33,7 +33,14 @@ from .constants import (
     TrustLevel,
 )
 from .identity.base import VerifiedIdentity
-from .models import TOTPDevice, User, email_digest, totp_key_random
+from .models import (
+    LandlordMembership,
+    LandlordOrganisation,
+    TOTPDevice,
+    User,
+    email_digest,
+    totp_key_random,
+)
 from .selectors import user_by_email
 
 VERIFY_SALT = "rathaus.accounts.email-verification"
@@ -360,10 +367,117 @@ def totp_device_confirm(*, request, user: User, key: str, token: str) -> TOTPDev
     return device
 
 
+def second_factor_required(*, user: User) -> bool:
+    """Staff and the members of a landlord organisation keep their second factor: it cannot be
+    switched off with the password alone."""
+    return user.is_staff or LandlordMembership.objects.filter(user=user, is_active=True).exists()
+
+
 @transaction.atomic
 def totp_devices_remove(*, user: User, password: str) -> bool:
-    if user.is_staff or not user.check_password(password):
+    if second_factor_required(user=user) or not user.check_password(password):
         return False
     TOTPDevice.objects.filter(user=user).delete()
     audit_event_record(action="accounts.totp_disabled", actor=user, target=user)
     return True
+
+
+# --- landlord organisations (§19 BMG) ------------------------------------------------------------
+@transaction.atomic
+def landlord_organisation_save(
+    *, organisation: LandlordOrganisation, actor: User | None, created: bool
+) -> LandlordOrganisation:
+    """Enrol a landlord organisation its municipality checked in the commercial register, or
+    change its details or whether it is active."""
+    organisation.full_clean()
+    organisation.save()
+    audit_event_record(
+        action="accounts.landlord_organisation_enrolled"
+        if created
+        else "accounts.landlord_organisation_changed",
+        actor=actor,
+        municipality=organisation.municipality,
+        target=organisation,
+        data={"active": organisation.is_active},
+    )
+    return organisation
+
+
+@transaction.atomic
+def landlord_member_add(
+    *,
+    organisation: LandlordOrganisation,
+    email: str,
+    given_name: str = "",
+    family_name: str = "",
+    actor: User,
+) -> LandlordMembership:
+    """Authorise the person with ``email`` to confirm move-ins in ``organisation``'s name, as the
+    organisation asked its municipality to. An existing account is used (a removed member is
+    authorised again); otherwise an account is made with the names given and no usable password.
+    The person gets an e-mail with a link to choose a password; they set up their authenticator
+    app in their account, as confirming needs the second factor."""
+    user = user_by_email(email=email)
+    if user is None:
+        user = User(
+            email=User.objects.normalize_email(email),
+            email_digest=email_digest(email),
+            given_name=given_name,
+            family_name=family_name,
+        )
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    membership, created = LandlordMembership.objects.select_for_update().get_or_create(
+        organisation=organisation, user=user
+    )
+    if not created and not membership.is_active:
+        membership.is_active, membership.removed_at = True, None
+        membership.save(update_fields=["is_active", "removed_at"])
+    audit_event_record(
+        action="accounts.landlord_member_added",
+        actor=actor,
+        municipality=organisation.municipality,
+        target=membership,
+        data={"organisation": organisation.pk},
+    )
+    municipality = organisation.municipality
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse(
+        "accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]
+    )
+    email_send(
+        to=user.email,
+        template="accounts/email/landlord_member_added",
+        context={
+            "organisation": organisation.name,
+            "municipality": municipality,
+            "password_url": _absolute(municipality, path),
+            "has_password": user.has_usable_password(),
+        },
+        language=user.preferred_language,
+    )
+    return membership
+
+
+@transaction.atomic
+def landlord_member_active_set(
+    *, membership: LandlordMembership, active: bool, actor: User
+) -> LandlordMembership:
+    """End (or renew) a member's authorisation. The row stays: cases name who confirmed."""
+    locked = LandlordMembership.objects.select_for_update().get(pk=membership.pk)
+    if locked.is_active != active:
+        locked.is_active = active
+        locked.removed_at = None if active else timezone.now()
+        locked.save(update_fields=["is_active", "removed_at"])
+        audit_event_record(
+            action="accounts.landlord_member_added"
+            if active
+            else "accounts.landlord_member_removed",
+            actor=actor,
+            municipality=locked.organisation.municipality,
+            target=locked,
+            data={"organisation": locked.organisation_id},
+        )
+    membership.is_active, membership.removed_at = locked.is_active, locked.removed_at
+    return locked

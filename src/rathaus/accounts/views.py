@@ -39,7 +39,7 @@ from .forms import (
 )
 from .identity.registry import identity_providers_available
 from .models import TOTPDevice, User
-from .selectors import staff_memberships_of
+from .selectors import landlord_memberships_of, staff_memberships_of
 
 
 def _safe_next(request, default: str) -> str:
@@ -259,6 +259,8 @@ def profile(request):
             "identity_provider": request.session.get(SESSION_IDENTITY_PROVIDER, ""),
             "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "memberships": staff_memberships_of(user=user) if user.is_staff else [],
+            "landlord_memberships": landlord_memberships_of(user=user),
+            "second_factor_kept": services.second_factor_required(user=user),
         },
     )
 
@@ -329,7 +331,7 @@ def totp_setup(request):
 
 @login_required
 def totp_remove(request):
-    if request.user.is_staff:
+    if services.second_factor_required(user=request.user):
         raise Http404
     form = PasswordConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -359,8 +361,12 @@ def demo_totp(request):
     if not settings.RATHAUS_DEMO:
         raise Http404
     rows = [
-        (slug, role, email, services.totp_token_now(key))
+        (slug, role.label, email, services.totp_token_now(key))
         for slug, role, email, key in demo.demo_staff_devices()
+    ]
+    rows += [
+        (slug, _("landlord organisation member"), email, services.totp_token_now(key))
+        for slug, email, key in demo.demo_landlord_devices()
     ]
     return render(
         request,

@@ -45,6 +45,7 @@ CASE_ERROR_STATUS = {
     CaseErrorCode.STAGE_NOT_ALLOWED: 409,
     CaseErrorCode.SERVICE_NOT_OFFERED: 404,
     CaseErrorCode.TRUST_LEVEL_TOO_LOW: 403,
+    CaseErrorCode.ACCESS_REFUSED: 403,
     CaseErrorCode.ANSWERS_INVALID: 422,
     CaseErrorCode.INCOMPLETE_ANSWERS: 422,
 }

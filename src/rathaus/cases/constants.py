@@ -54,6 +54,11 @@ class CaseErrorCode(models.TextChoices):
         "trust_level_too_low",
         _("This service needs a stronger proof of identity."),
     )
+    # A procedure's own way in (``Procedure.alternative_access``) refused this person.
+    ACCESS_REFUSED = (
+        "access_refused",
+        _("%(reason)s You can also use this service with your online ID card (BundID)."),
+    )
     SERVICE_NOT_OFFERED = (
         "service_not_offered",
         _("The town does not offer this service online."),

@@ -19,6 +19,7 @@ from .pages import (
 from .prefill import PrefillSource, prefill_sources
 from .procedure import (
     DEFAULT_DECISION_WORDING,
+    AlternativeAccess,
     AnswerError,
     Answers,
     CaseAction,
@@ -40,6 +41,7 @@ from .registry import (
 
 __all__ = [
     "DEFAULT_DECISION_WORDING",
+    "AlternativeAccess",
     "AnswerError",
     "Answers",
     "AttachmentPage",

@@ -90,6 +90,9 @@ class QuestionPage(KernForm):
     slug: ClassVar[str] = ""
     title: ClassVar[Any] = ""
     prefill: ClassVar[dict[str, tuple[str, str]]] = {}
+    # A template shown above the questions (it sees the page as ``form``): what the journey
+    # already knows and the person cannot change, e.g. the organisation they confirm for.
+    intro_template: str = ""
 
     def __init__(self, *args, context: JourneyContext | None = None, **kwargs):
         self.context = context

@@ -118,6 +118,17 @@ class CaseAction:
 
 
 @dataclass(frozen=True)
+class AlternativeAccess:
+    """A way to apply that a procedure accepts besides the catalogue's trust level (a landlord
+    organisation's member with a second factor, §19 BMG): ``granted``, or refused with the
+    reason (``code``, stable; ``message``, told to the person)."""
+
+    granted: bool
+    code: str = ""
+    message: Any = ""
+
+
+@dataclass(frozen=True)
 class AnswerError:
     """A cross-page rule's complaint: which page and field the citizen should change, and why."""
 
@@ -239,6 +250,12 @@ class Procedure:
         not). A clerk's decision is then e-mailed there with the clerk's text; otherwise the
         applicant's account gets the usual notice without details."""
         return ""
+
+    def alternative_access(self, *, actor, municipality) -> AlternativeAccess | None:
+        """Asked when ``actor`` (logged in) lacks the catalogue's trust level: a way in this
+        procedure accepts instead, for this actor. None: there is none for them (the usual
+        "needs a stronger proof of identity"); refused: the person hears why."""
+        return None
 
     def cross_check(self, context: JourneyContext) -> list[AnswerError]:
         """Rules across pages, run on the check page, on submit and when a page they name is

@@ -37,7 +37,9 @@ def case_access_check(
     The town must offer the procedure's catalogue service (``service_not_offered``) unless the
     procedure is ``offered_everywhere``; the catalogue's trust level for the service is the one
     source of the identity proof needed: above "basic" it needs a login with at least that
-    level, and a procedure that declares ``account_required`` needs a login in any case.
+    level, and a procedure that declares ``account_required`` needs a login in any case. Below
+    that level, the procedure's ``alternative_access`` may admit the actor (``access_refused``
+    when it refuses them).
     """
     if procedure.offered_everywhere:
         required = TrustLevel.BASIC
@@ -50,7 +52,19 @@ def case_access_check(
     if required != TrustLevel.BASIC and not (
         authenticated and trust_satisfies(trust_level, required)
     ):
-        raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW, details={"required": required})
+        alternative = (
+            procedure.alternative_access(actor=actor, municipality=municipality)
+            if authenticated
+            else None
+        )
+        if alternative is None:
+            raise CaseError(CaseErrorCode.TRUST_LEVEL_TOO_LOW, details={"required": required})
+        if not alternative.granted:
+            raise CaseError(
+                CaseErrorCode.ACCESS_REFUSED,
+                details={"required": required, "reason": alternative.code},
+                reason=alternative.message,
+            )
     if procedure.account_required and not authenticated:
         raise CaseError(CaseErrorCode.ACCOUNT_REQUIRED)
 

@@ -58,6 +58,13 @@ def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
         CaseErrorCode.ACCOUNT_REQUIRED,
         CaseErrorCode.TRUST_LEVEL_TOO_LOW,
     )
+    # Refused on the procedure's own way in: the reason stays on the page, and the eID way is
+    # offered on the identification page (the person is logged in already).
+    refused = error is not None and error.code == CaseErrorCode.ACCESS_REFUSED
+    login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
+    if refused:
+        query = urlencode({"next": request.path, "level": error.details["required"]})
+        login_url = f"{reverse('accounts:identify')}?{query}"
     return render(
         request,
         "cases/start.html",
@@ -65,11 +72,11 @@ def start(request: HttpRequest, procedure_key: str) -> HttpResponse:
             "procedure": procedure,
             "error": error if request.method == "POST" or not needs_login else None,
             "drafts": drafts,
-            "login_url": f"{reverse('accounts:login')}?{urlencode({'next': request.path})}",
+            "login_url": login_url,
             "fee": procedure.fee(journey_context(request, procedure, None, answers={})),
-            "needs_login": needs_login,
+            "needs_login": needs_login or refused,
             "needs_stronger_identity": error is not None
-            and error.code == CaseErrorCode.TRUST_LEVEL_TOO_LOW,
+            and error.code in (CaseErrorCode.TRUST_LEVEL_TOO_LOW, CaseErrorCode.ACCESS_REFUSED),
         },
     )
 

@@ -17,6 +17,7 @@ from ..addresses import (
     street_field,
     streets_offer,
 )
+from .organisation import organisation_membership
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
@@ -32,7 +33,18 @@ ROLES = [
 ]
 
 
+# Asked of a person confirming in their own name; for a landlord organisation's member they
+# are the organisation's, from its enrolment.
+ORGANISATION_FIXED = ("role", "landlord_name", "landlord_address")
+# Never asked: kept from the organisation (or emptied) when the page is saved.
+ORGANISATION_KEPT = ("organisation", "confirmed_by")
+
+
 class LandlordPage(QuestionPage):
+    """Who confirms. A member of a landlord organisation (logged in with the second factor)
+    confirms in its name: the page shows the organisation as the town enrolled it instead of
+    asking for the landlord, and keeps its id and the member's name with the answers."""
+
     slug = "wohnungsgeber"
     title = _("Who confirms the move-in?")
     prefill = {"landlord_name": ("account", "full_name")}
@@ -60,6 +72,55 @@ class LandlordPage(QuestionPage):
         help_text=_("§19(1) BMG: the owner is named when the landlord is not the owner."),
         error_messages={"required": _("Select whether someone else owns the dwelling.")},
     )
+    organisation = forms.IntegerField(widget=forms.HiddenInput, required=False, label=None)
+    confirmed_by = forms.CharField(
+        label=_("Confirmed in the landlord's name by"),
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=250,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        context = self.context
+        self.membership = (
+            organisation_membership(actor=context.person, municipality=context.municipality)
+            if context is not None
+            else None
+        )
+        for name in ORGANISATION_KEPT:
+            del self.fields[name]
+        if self.membership is not None:
+            for name in ORGANISATION_FIXED:
+                del self.fields[name]
+            organisation = self.membership.organisation
+            self.intro_template = "procedures/wohnungsgeber/organisation.html"
+            self.intro_rows = [
+                (_("Landlord"), organisation.name, ""),
+                (_("Address of the landlord"), organisation.address, ""),
+                (_("Commercial register"), organisation.register_number, ""),
+                (_("Confirmed in the landlord's name by"), context.person.full_name, ""),
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.membership is None:
+            cleaned.update(organisation=None, confirmed_by="")
+            return cleaned
+        organisation = self.membership.organisation
+        cleaned.update(
+            role="authorised",
+            landlord_name=organisation.name,
+            landlord_address=organisation.address,
+            organisation=organisation.pk,
+            confirmed_by=self.context.person.full_name,
+        )
+        return cleaned
+
+    @classmethod
+    def summary_rows(cls, answers) -> list[tuple[str, str, str]]:
+        # "Confirmed … by" only where someone confirmed in an organisation's name.
+        return [row for row in super().summary_rows(answers) if row[0] != "confirmed_by" or row[2]]
 
 
 class OwnerPage(QuestionPage):

@@ -1,7 +1,9 @@
 """Wohnungsgeberbestätigung (§19 BMG): the landlord, or the person they authorise, confirms a
-move-in online. Identified by the catalogue's trust level (eID / BundID), the confirmation is
-taken at once: Rathaus issues the assignment code (Zuordnungsmerkmal, §19(4) BMG) that the tenant
-quotes in their Anmeldung instead of a paper confirmation, and a PDF for the landlord."""
+move-in online. Identified by the catalogue's trust level (eID / BundID), or as the member of a
+landlord organisation the town enrolled (logged in with the second factor, ``organisation``),
+the confirmation is taken at once: Rathaus issues the assignment code (Zuordnungsmerkmal, §19(4)
+BMG) that the tenant quotes in their Anmeldung instead of a paper confirmation, and a PDF for the
+landlord."""
 
 from __future__ import annotations
 
@@ -10,12 +12,19 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.cases.plugin import Decision, DecisionOutcome, DocumentType, Procedure
+from rathaus.cases.plugin import (
+    AnswerError,
+    Decision,
+    DecisionOutcome,
+    DocumentType,
+    Procedure,
+)
 from rathaus.register.constants import AssignmentCodeKind
 from rathaus.register.interface import resident_register
 from rathaus.register.services import Address, code_display
 
 from ..addresses import address_line, date_de, town_city
+from .organisation import RULE, organisation_alternative_access, organisation_membership
 from .pages import ROLES, DwellingPage, LandlordPage, OwnerPage, TenantsPage
 
 
@@ -51,6 +60,8 @@ def confirmation_data(case) -> dict:
             f"{answers.get('landlord_name', '')}, {answers.get('landlord_address', '')}",
         ),
     ]
+    if answers.get("organisation") is not None:
+        rows.append((_("Confirmed in the landlord's name by"), answers.get("confirmed_by", "")))
     if answers.get("owner_differs") == "yes":
         rows.append(
             (_("Owner"), f"{answers.get('owner_name', '')}, {answers.get('owner_address', '')}")
@@ -123,12 +134,56 @@ class Wohnungsgeberbestaetigung(Procedure):
             actor=context.actor,
         )
 
+    def alternative_access(self, *, actor, municipality):
+        return organisation_alternative_access(actor=actor, municipality=municipality)
+
+    def cross_check(self, context):
+        """The landlord page's answers fit who submits: the organisation (as enrolled now) for
+        its member, nobody's organisation for a person confirming in their own name."""
+        answers = context.answers
+        if "organisation" not in answers:
+            return []
+        membership = organisation_membership(
+            actor=context.person, municipality=context.municipality
+        )
+        expected = None
+        if membership is not None:
+            organisation = membership.organisation
+            expected = (organisation.pk, organisation.name, organisation.address)
+        given = answers.get("organisation")
+        if given is not None:
+            given = (given, answers.get("landlord_name"), answers.get("landlord_address"))
+        if given == expected:
+            return []
+        return [
+            AnswerError(
+                page=LandlordPage.slug,
+                field="",
+                message=_("Please check again who confirms the move-in, and save that page."),
+            )
+        ]
+
     def decide(self, context):
-        """The landlord is identified at the catalogue's trust level and the dwelling exists in
-        the street directory (checked on its page): the confirmation is taken at once."""
-        if context.case.applicant_id is None:
+        """The dwelling exists in the street directory (checked on its page) and the landlord is
+        identified: at the catalogue's trust level (``landlord-identified``), or as the member
+        of the landlord organisation named in the answers, logged in with the second factor
+        (``landlord-organisation``). Then the confirmation is taken at once; an organisation's
+        confirmation whose member is not (or no longer) authorised waits for a clerk."""
+        case = context.case
+        if case.applicant_id is None:
             return None
-        return Decision(DecisionOutcome.APPROVE, rule="landlord-identified")
+        organisation_id = (case.answers or {}).get("organisation")
+        if organisation_id is None:
+            return Decision(DecisionOutcome.APPROVE, rule="landlord-identified")
+        actor = context.person
+        membership = organisation_membership(actor=actor, municipality=case.municipality)
+        if (
+            membership is not None
+            and membership.organisation_id == organisation_id
+            and case.applicant_id == actor.pk
+        ):
+            return Decision(DecisionOutcome.APPROVE, rule=RULE)
+        return None
 
     def on_rejected(self, context) -> None:
         context.services.get("register").assignment_code_release(case=context.case)
