@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
+from rathaus.notifications.services import mail_after_commit
 
 from ..constants import CLOSED_STATUSES, DECIDED_STATUSES, ActorRole, CaseErrorCode, CaseStatus
 from ..errors import CaseError
@@ -90,13 +91,14 @@ def transition_apply(
         data={"from": from_status, "to": str(to_status), "role": str(actor_role), "rule": rule},
     )
     applicant_acted = actor is not None and actor.pk == locked.applicant_id
+    # Mail is queued after the commit; a failure then is logged, not raised (mail_after_commit).
     if to_status == CaseStatus.SUBMITTED and from_status == CaseStatus.DRAFT:
-        transaction.on_commit(partial(case_receipt_send, case_id=locked.pk))
+        mail_after_commit(partial(case_receipt_send, case_id=locked.pk))
     elif _decision_mailed(case=locked, to_status=to_status, reason=reason):
-        transaction.on_commit(partial(case_decision_send, case_id=locked.pk))
+        mail_after_commit(partial(case_decision_send, case_id=locked.pk))
     elif not applicant_acted and to_status != CaseStatus.AWAITING_PAYMENT:
         # (Waiting for payment follows the submit at once; the receipt says so.)
-        transaction.on_commit(
+        mail_after_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="status", value=to_status)
         )
     # The caller's object reflects the new state too.
@@ -284,7 +286,7 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         data={"from": from_stage, "to": to_stage, "role": str(role)},
     )
     if actor is None or actor.pk != locked.applicant_id:
-        transaction.on_commit(
+        mail_after_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="stage", value=to_stage)
         )
     case.stage, case.updated_at = locked.stage, locked.updated_at
