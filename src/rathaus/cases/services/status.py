@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
+from rathaus.core.storage import atomic_with_files
 from rathaus.notifications.services import mail_after_commit
 
 from ..constants import CLOSED_STATUSES, DECIDED_STATUSES, ActorRole, CaseErrorCode, CaseStatus
@@ -25,7 +26,7 @@ from .mail import case_decision_send, case_notify_applicant, case_receipt_send
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@atomic_with_files()
 def case_transition(
     *, case: Case, to_status: str, actor, reason: str = "", trust_level: str | None = None
 ) -> Case:
@@ -34,7 +35,9 @@ def case_transition(
     Writes the history event and an audit event in the same transaction, runs the procedure's
     lifecycle hook (and, on reaching the back office, its decision rule) inside it, and notifies
     the applicant after commit. ``actor=None`` means the system (periodic tasks, payments).
-    Raises ``CaseError`` with a stable code on refusal.
+    Raises ``CaseError`` with a stable code on refusal. A document issued on the way (an
+    approval's) is written to the file store before its row; when the transition fails after
+    that, the file is deleted with the rolled-back row (``core.storage.atomic_with_files``).
     """
     role = actor_role_for_case(actor=actor, case=case)
     if role is None:
@@ -187,7 +190,7 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
     submitted, for a clerk, as a case the rule does not decide. Returns the case as it stands.
     """
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             locked = Case.objects.select_for_update().get(
                 pk=case.pk, municipality=case.municipality_id
             )
@@ -216,7 +219,7 @@ def _decision_apply(*, case: Case, context: JourneyContext) -> None:
     )
 
 
-@transaction.atomic
+@atomic_with_files()
 def case_rule_recheck(*, case: Case) -> Case:
     """Ask the procedure's decision rule again for ``case`` waiting in the back office (submitted,
     in review, information requested), after something the rule looks at changed outside the
