@@ -4,7 +4,8 @@
 loopback site by a few substitutions, each of which must match exactly once (a changed conf
 fails loudly here instead of being tested in part):
 
-* the upstream's one ``server 127.0.0.1:8000;`` becomes one line per given port;
+* the upstream's one ``server 127.0.0.1:8000 ...;`` becomes one line per given port, each with
+  the same parameters (``max_fails``, ``fail_timeout``);
 * the HTTPS server listens on ``127.0.0.1:<port>`` in plain HTTP: its IPv6 listen, ``http2 on``
   and the ``ssl_*`` lines are dropped (the load clients speak HTTP/1.1 without TLS; TLS itself
   is nginx's business, not Rathaus's, and Rathaus is run with ``SECURE_SSL_REDIRECT=0`` as
@@ -12,8 +13,9 @@ fails loudly here instead of being tested in part):
 * the port-80 server, which only redirects to HTTPS, listens on ``127.0.0.1:<redirect port>``;
 * the access log and the static files' folder point into the given folders.
 
-Everything else — upstream keep-alive, the forwarded headers, the request id, body size,
-``/metrics`` limited to loopback, the static files' caching — is the production text.
+Everything else — upstream keep-alive, the failover to the next instance, the forwarded headers,
+the request id, body size, ``/metrics`` limited to loopback, the static files' caching — is the
+production text.
 
 Users: ``bench/run.py --proxy nginx`` (one upstream; why a proxy matters for the measurements:
 a browser keeps one connection, Granian's workers share one listening socket and whichever wakes
@@ -85,8 +87,11 @@ def site_render(
 ) -> str:
     """``deploy/nginx-rathaus.conf`` (or ``conf``) for loopback; see the module's docstring."""
     text = DEPLOY_CONF.read_text() if conf is None else conf
-    servers = "\n".join(f"    server 127.0.0.1:{p};" for p in upstream_ports)
-    text = _once(text, "    server 127.0.0.1:8000;", servers)
+    upstream = r"^    server 127\.0\.0\.1:8000(?P<parameters>[^;]*);$"
+    found = re.search(upstream, text, flags=re.MULTILINE)
+    parameters = found["parameters"] if found else ""
+    servers = "\n".join(f"    server 127.0.0.1:{p}{parameters};" for p in upstream_ports)
+    text = _pattern_once(text, upstream, servers)
     text = _pattern_once(text, r"^\s*listen \[::\]:\d+.*;\n", "", count=2)
     text = _once(text, "listen 80;", f"listen 127.0.0.1:{redirect_port};")
     # The backlog as the benchmark's storm needs it (the kernel's default of 511 is too few).

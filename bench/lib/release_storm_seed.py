@@ -3,7 +3,8 @@
 Run inside the benchmark server's environment (its database and keys)::
 
     python -m bench.lib.release_storm_seed seed --details-file var/bench/release_storm.json
-    python -m bench.lib.release_storm_seed release --at 2026-11-25T14:03:07+01:00
+    python -m bench.lib.release_storm_seed release --at 2026-11-25T14:03:07+01:00 \
+        --details-file var/bench/release_storm.json
     python -m bench.lib.release_storm_seed verify
 
 ``seed`` sets up two offices of Norderstedt through the application's own models and services:
@@ -15,7 +16,11 @@ Run inside the benchmark server's environment (its database and keys)::
   released already; at least 50,000 free slots are materialised.
 
 ``release`` moves the storm office's daily release time to the given instant: from then on the
-booking window includes the storm day, exactly as it does each morning in production.
+booking window includes the storm day, exactly as it does each morning in production. The storm
+day is the one the window reaches at that instant, a week after the instant's day in Berlin; when
+midnight passed since the seed (or the instant is after the next midnight), the storm office's
+200 slots move to that day and the details file is updated, so the storm may run at any time of
+day, across midnight too.
 
 ``verify`` counts from the database, independently of the ``taken`` counter: for every slot the
 units of the live holds (active, booked, quarantine) that cover it, against its capacity.
@@ -155,20 +160,44 @@ def seed(details_file: str, sustained_days: int = 145) -> dict:
     return details
 
 
-def release(at: str) -> None:
-    """Make the storm day bookable from ``at`` on (same clock as the server)."""
+def release(at: str, details_file: str | None = None) -> None:
+    """Make the storm day bookable from ``at`` on (same clock as the server), with the storm day
+    one week after ``at``'s day (see the module's docstring)."""
     _setup()
-    from rathaus.appointments.models import BookingPolicy
+    from django.db import transaction
+
+    from rathaus.appointments.models import BookingPolicy, Office, Slot
+    from rathaus.appointments.services import slots_materialise
     from rathaus.appointments.slots import TZ
 
     moment = dt.datetime.fromisoformat(at).astimezone(TZ)
-    if moment.date() != dt.datetime.now(TZ).date():
-        raise SystemExit("the release must happen today (do not run the storm around midnight)")
-    updated = BookingPolicy.objects.filter(
-        office__slug=STORM_OFFICE, office__municipality__slug=TOWN
-    ).update(daily_release_time=moment.time().replace(microsecond=0))
-    if updated != 1:
-        raise SystemExit("storm office policy not found")
+    storm_day = moment.date() + dt.timedelta(weeks=1)
+    office = Office.objects.filter(slug=STORM_OFFICE, municipality__slug=TOWN).first()
+    if office is None:
+        raise SystemExit("storm office not found")
+    slots = Slot.objects.filter(office=office, municipality_id=office.municipality_id)
+    with transaction.atomic():
+        BookingPolicy.objects.filter(office=office).update(
+            daily_release_time=moment.time().replace(microsecond=0)
+        )
+        days = {start.astimezone(TZ).date() for start in slots.values_list("start", flat=True)}
+        if days != {storm_day}:
+            if slots.filter(taken__gt=0).exists():
+                raise SystemExit("the storm office's slots are taken already")
+            slots.delete()
+            slots_materialise(office=office, first_day=storm_day, last_day=storm_day)
+    starts = [
+        start.astimezone(TZ).isoformat()
+        for start in slots.order_by("start").values_list("start", flat=True)
+    ]
+    if len(starts) != STORM_SLOTS:
+        raise SystemExit(f"storm day {storm_day} has {len(starts)} slots, not {STORM_SLOTS}")
+    if details_file:
+        with open(details_file) as handle:
+            details = json.load(handle)
+        details["storm"].update(day=storm_day.isoformat(), starts=starts)
+        with open(details_file, "w") as handle:
+            json.dump(details, handle)
 
 
 VERIFY_SQL = """
@@ -219,12 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     seed_parser.add_argument("--sustained-days", type=int, default=145)
     release_parser = sub.add_parser("release")
     release_parser.add_argument("--at", required=True)
+    release_parser.add_argument("--details-file", help="updated with the storm day and its slots")
     sub.add_parser("verify")
     args = parser.parse_args(argv)
     if args.command == "seed":
         seed(args.details_file, args.sustained_days)
     elif args.command == "release":
-        release(args.at)
+        release(args.at, args.details_file)
     else:
         verify()
     return 0

@@ -342,7 +342,16 @@ def run(server, args) -> dict:
     sustained_solutions = solved[STORM_CLIENTS * ATTEMPTS :]
 
     release_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=RELEASE_LEAD_S + 1)
-    _python(server, "release", "--at", release_at.isoformat())
+    _python(
+        server,
+        "release",
+        "--at",
+        release_at.isoformat(),
+        "--details-file",
+        str(details_file(server)),
+    )
+    # The storm day is the one the window reaches at the release (it moves across midnight).
+    details = json.loads(details_file(server).read_text())
     early = server.status(
         f"/api/v1/offices/{details['storm']['office']}/free-slots?services="
         f"{details['storm']['service']}&from={details['storm']['day']}&to={details['storm']['day']}",

@@ -224,3 +224,20 @@ def test_reset_requests_per_address_are_limited(
                 reverse("accounts:password_reset"), {"email": f"person{number}@example.org"}
             )
     assert OutboxMessage.objects.count() == 4
+
+
+def test_while_the_shared_cache_is_unreachable_logins_wait_instead_of_failing(
+    nor_client, norderstedt, unreachable_cache, caplog
+):
+    # Nothing can be counted while Redis restarts: the attempt is refused as throttled, the
+    # password is not checked, and the input is kept; no 500.
+    citizen_create(email="erika@example.org")
+    response = _login(nor_client, "erika@example.org", PASSWORD)
+    assert _throttled(response)
+    assert f"{throttle.UNREACHABLE_RETRY_SECONDS}" in response.content.decode()
+    assert "_auth_user_id" not in nor_client.session
+    assert response.context["form"]["email"].value() == "erika@example.org"
+    assert "login throttle unreachable, answered as at the limit" in caplog.text
+    # The failure and success records do not fail either.
+    assert throttle.login_failure_record(email="erika@example.org", ip="10.0.0.1") is False
+    throttle.login_success_record(email="erika@example.org", ip="10.0.0.1")

@@ -23,7 +23,7 @@ def test_the_site_is_the_documented_one_on_loopback_ports():
     assert "listen 127.0.0.1:8080 backlog=4096;" in site
     assert "listen 127.0.0.1:8081;" in site
     for port in (9090, 9091, 9092):
-        assert f"server 127.0.0.1:{port};" in site
+        assert f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" in site
     assert "8000" not in site
     assert "ssl" not in site
     assert "http2" not in site
@@ -41,9 +41,20 @@ def test_the_site_is_the_documented_one_on_loopback_ports():
         "client_max_body_size 12m;",
         "return 301 https://$host$request_uri;",
         'add_header Cache-Control "public, immutable";',
+        "proxy_next_upstream error timeout http_502 http_503;",
+        "proxy_next_upstream_tries 3;",
     ):
         assert line in site
         assert line in DEPLOY_CONF.read_text()
+
+
+def test_a_dead_instance_is_passed_over_but_a_sent_post_is_never_repeated():
+    # One failure marks an instance down; idempotent requests go on to the next instance, and
+    # a POST only when it could not be sent (nginx's default without "non_idempotent").
+    conf = DEPLOY_CONF.read_text()
+    assert "max_fails=1" in conf
+    directives = [line.split("#")[0] for line in conf.splitlines()]
+    assert not any("non_idempotent" in line for line in directives)
 
 
 def test_the_benchmark_can_turn_the_access_log_off():

@@ -10,10 +10,13 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from rathaus.cases.models import Message
+from rathaus.cases.services import message_send
 from rathaus.notifications import tasks
 from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.notifications.services import email_queue, email_send
 from rathaus.notifications.tasks import waiting_emails_resend
+from tests.cases.conftest import submitted_make, user_make
 
 RECIPIENT = "erika.mustermann@example.org"
 CONTEXT = {"url": "https://norderstedt.localhost/konto/passwort/abc/"}
@@ -115,3 +118,37 @@ def test_every_attempt_of_one_mail_carries_the_same_message_id(monkeypatch):
     assert ids[0].startswith("<") and ids[0].endswith(">")
     assert RECIPIENT not in ids[0] and str(first.encryption_row_id) not in ids[0]
     assert not QueuedEmail.objects.exists()
+
+
+@pytest.mark.parametrize("bundle_seconds", [0, 120], ids=["at once", "bundled"])
+@pytest.mark.django_db(transaction=True)
+def test_a_case_notice_outlives_an_unreachable_queue(
+    queue_held, monkeypatch, caplog, settings, norderstedt, bundle_seconds
+):
+    # A clerk's Postfach message: the applicant's notice is queued after the commit, while the
+    # queue's Redis restarts. The message stands, the notice waits and is handed over later.
+    settings.RATHAUS_CASE_MAIL_BUNDLE_SECONDS = bundle_seconds
+    settings.RATHAUS_QUEUED_EMAIL_RESEND_SECONDS = 300
+    citizen = user_make(RECIPIENT)
+    clerk = user_make("clerk@norderstedt.example", staff_of=norderstedt)
+    case = submitted_make(municipality=norderstedt, actor=citizen)
+    QueuedEmail.objects.all().delete()  # the receipt
+    queue_held.flush()
+    enqueue = queue_held.enqueue
+
+    def refuse(task):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(queue_held, "enqueue", refuse)
+    message = message_send(case=case, sender=clerk, body="Bitte reichen Sie den Ausweis nach.")
+    assert Message.objects.filter(pk=message.pk).exists()
+    queued = QueuedEmail.objects.get()
+    assert queued.recipients == [RECIPIENT]
+    assert "Connection refused" in caplog.text
+    assert RECIPIENT not in caplog.text and "Ausweis" not in caplog.text
+
+    monkeypatch.setattr(queue_held, "enqueue", enqueue)  # Redis is back
+    due = queued.send_after or queued.created_at
+    assert waiting_emails_resend.call_local(now=due + dt.timedelta(seconds=301)) == 1
+    [task] = queue_held.pending()
+    assert task.kwargs == {"email_id": queued.pk}  # the id only

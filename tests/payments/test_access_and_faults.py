@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.plugin import JourneyContext
 from rathaus.core.models import AuditEvent
 from rathaus.payments import services
 from rathaus.payments.constants import LedgerSource, PaymentStatus
-from rathaus.payments.errors import PaymentError
+from rathaus.payments.errors import PaymentError, ReconciliationIncomplete
 from rathaus.payments.kassenzeichen import kassenzeichen_is_valid
 from rathaus.payments.models import Payment, PaymentLedgerEntry
+from rathaus.payments.services import settlement
 
 from .conftest import demo_platform_configure, paid_case_submit
 
@@ -220,3 +223,35 @@ def test_case_page_leads_the_applicant_to_the_payment(nor_client, citizen, paid_
     # Staff read cases in the back office (logged), never through the citizen's page.
     nor_client.force_login(clerk)
     assert nor_client.get(url).status_code == 404
+
+
+def test_a_database_error_on_one_payment_does_not_stop_the_reconciliation(
+    catalogue, norderstedt, citizen, monkeypatch, caplog
+):
+    payments = [
+        paid_case_submit(municipality=norderstedt, actor=citizen, name=f"Erika {n}").payment
+        for n in range(3)
+    ]
+    broken = payments[1].pk
+    transition = settlement.payment_transition
+
+    def transition_failing_once(*, payment, **kwargs):
+        if payment.pk == broken:
+            raise DatabaseError("could not serialize access due to concurrent update")
+        return transition(payment=payment, **kwargs)
+
+    monkeypatch.setattr(settlement, "payment_transition", transition_failing_once)
+    # All three were never started and are past their expiry.
+    with pytest.raises(ReconciliationIncomplete) as raised:
+        services.payments_reconcile(now=timezone.now() + dt.timedelta(days=30))
+    assert raised.value.failed == [broken]
+    assert str(broken) in str(raised.value)
+    statuses = [Payment.objects.get(pk=payment.pk).status for payment in payments]
+    assert statuses == [PaymentStatus.EXPIRED, PaymentStatus.OPEN, PaymentStatus.EXPIRED]
+    assert f"payment {broken}: reconciliation failed" in caplog.text
+    assert "DatabaseError" in caplog.text
+
+    # The next run tries the failed one again.
+    monkeypatch.setattr(settlement, "payment_transition", transition)
+    assert services.payments_reconcile(now=timezone.now() + dt.timedelta(days=30)) == 0
+    assert Payment.objects.get(pk=broken).status == PaymentStatus.EXPIRED

@@ -16,6 +16,13 @@ scope has to wait a delay that doubles with every failure, up to ``LOGIN_THROTTL
 A staff member is told by e-mail when their account's failures reach the point where delays
 begin. Password-reset mail is limited per account and per address (``password_reset_allowed``).
 Addresses are kept only as keyed hashes.
+
+While the shared cache cannot be reached (Redis restarting) no failure can be counted or looked
+up. Every password and code attempt then waits, answered with the usual "too many attempts, try
+again in ... seconds" (``UNREACHABLE_RETRY_SECONDS``), as the rate counters refuse
+(``core.ratelimit.shared_cache_call``): letting attempts through unthrottled would let guessing
+go on unslowed for as long as Redis is down, and a 500 helps nobody. The few seconds of a Redis
+restart are the whole cost.
 """
 
 from __future__ import annotations
@@ -24,13 +31,14 @@ import math
 import secrets
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
 from rathaus.core.crypto import blind_index
-from rathaus.core.ratelimit import window_allow
+from rathaus.core.ratelimit import shared_cache_call, window_allow
 
 from .models import email_digest
 
@@ -39,6 +47,9 @@ DEVICE_COOKIE = "rathaus_device"
 DEVICE_COOKIE_SALT = "rathaus.accounts.known-device"
 DEVICE_COOKIE_MAX_AGE = 180 * 24 * 60 * 60
 RESET_WINDOW_SECONDS = 60 * 60
+# The wait named while the shared cache cannot be reached: about a Redis restart.
+UNREACHABLE_RETRY_SECONDS = 30
+WHAT = "login throttle"
 
 
 @dataclass(frozen=True)
@@ -80,9 +91,16 @@ def _window() -> int:
     return settings.LOGIN_THROTTLE_WINDOW_SECONDS
 
 
+def _stored(scopes: list[Scope]) -> dict | None:
+    """The scopes' (failures, last failure time), or None while the shared cache is unreachable."""
+    return shared_cache_call(partial(cache.get_many, [scope.key for scope in scopes]), what=WHAT)
+
+
 def login_throttle_state(*, email: str, ip: str, device: str | None = None) -> ThrottleState:
     scopes = _scopes(email=email, ip=ip, device=device)
-    stored = cache.get_many([scope.key for scope in scopes])
+    stored = _stored(scopes)
+    if stored is None:
+        return ThrottleState(blocked=True, retry_seconds=UNREACHABLE_RETRY_SECONDS)
     now = time.time()
     wait = 0.0
     for scope in scopes:
@@ -96,7 +114,9 @@ def login_failure_record(*, email: str, ip: str, device: str | None = None) -> b
     """Count a failure in every scope of the attempt. True when this failure made the account
     (from anywhere) reach its delays, the moment its owner is told."""
     scopes = _scopes(email=email, ip=ip, device=device)
-    stored = cache.get_many([scope.key for scope in scopes])
+    stored = _stored(scopes)
+    if stored is None:  # not counted; the next attempt waits until the cache is back
+        return False
     now = time.time()
     updated = {}
     account_reached = False
@@ -105,14 +125,15 @@ def login_failure_record(*, email: str, ip: str, device: str | None = None) -> b
         updated[scope.key] = (failures, now)
         if ":account:" in scope.key and failures == scope.free_failures:
             account_reached = True
-    cache.set_many(updated, _window())
+    shared_cache_call(partial(cache.set_many, updated, _window()), what=WHAT)
     return account_reached
 
 
 def login_success_record(*, email: str, ip: str, device: str | None = None) -> None:
     """The owner got in: their own scope starts afresh (the account- and address-wide counters
     keep counting an attack that may still go on)."""
-    cache.delete_many([scope.key for scope in _scopes(email=email, ip=ip, device=device)[:1]])
+    own = [scope.key for scope in _scopes(email=email, ip=ip, device=device)[:1]]
+    shared_cache_call(partial(cache.delete_many, own), what=WHAT)
 
 
 def device_cookie_value(*, email: str) -> str:

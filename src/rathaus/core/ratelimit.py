@@ -4,11 +4,16 @@ the same requests: "at most ``limit`` in ``seconds`` for this key". Keys name wh
 
 While the shared cache cannot be reached (Redis restarting), nothing can be counted: the
 counters then answer as if the limit were reached — a limited request is refused and the
-proof-of-work asks for its hardest puzzle — instead of failing the request with a 500."""
+proof-of-work asks for its hardest puzzle — instead of failing the request with a 500.
+``shared_cache_call`` is that rule for any other counter kept in the shared cache (the login
+throttle's)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
 
 from django.core.cache import cache
 from redis.exceptions import RedisError
@@ -19,21 +24,33 @@ logger = logging.getLogger(__name__)
 # socket errors below them.
 CACHE_UNREACHABLE = (RedisError, OSError)
 
+T = TypeVar("T")
+
+
+def shared_cache_call(call: Callable[[], T], *, what: str) -> T | None:
+    """``call()``'s answer, or None (logged) while the shared cache cannot be reached. The caller
+    answers None as if its limit were reached."""
+    try:
+        return call()
+    except CACHE_UNREACHABLE as exc:
+        logger.warning("%s unreachable, answered as at the limit: %s", what, type(exc).__name__)
+        return None
+
+
+def _count(key: str, seconds: int) -> int:
+    if cache.add(key, 1, seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, seconds)
+        return 1
+
 
 def window_count(*, key: str, seconds: int) -> int | None:
     """Count one request under ``key`` and return the count in this window; None while the shared
     cache cannot be reached."""
-    try:
-        if cache.add(key, 1, seconds):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:  # the window ended between add and incr
-            cache.set(key, 1, seconds)
-            return 1
-    except CACHE_UNREACHABLE as exc:
-        logger.warning("rate counter unreachable, answered as at the limit: %s", type(exc).__name__)
-        return None
+    return shared_cache_call(partial(_count, key, seconds), what="rate counter")
 
 
 def window_allow(*, key: str, limit: int, seconds: int) -> bool:

@@ -11,19 +11,27 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 import os
 import secrets
 import time
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core import crypto
 from rathaus.core.models import StoredFile
 
 FOLDERS = frozenset({"attachments", "documents"})
+
+logger = logging.getLogger(__name__)
+# The storage names written inside the innermost ``atomic_with_files`` block, if any.
+_block_files: ContextVar[list[str] | None] = ContextVar("rathaus_block_files", default=None)
 
 
 def _root() -> Path:
@@ -137,7 +145,40 @@ def encrypted_file_write(*, data: bytes, folder: str) -> str:
         raise ValueError("unknown folder")
     storage_name = f"{folder}/{secrets.token_hex(20)}"
     _write(storage_name, data)
+    written = _block_files.get()
+    if written is not None:
+        written.append(storage_name)
     return storage_name
+
+
+@contextlib.contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """``transaction.atomic()`` whose encrypted files go with its rows: a file written inside
+    the block (``encrypted_file_write``) is deleted again when an exception leaves the block,
+    that is when the block's rows are rolled back. A file is written before the row that names
+    it, and Django has no hook for a rollback, so the block that rolls back deletes them.
+
+    Files of an inner block that succeeded belong to the enclosing block from then on. A
+    rollback of an enclosing plain ``transaction.atomic()`` after this block succeeded is not
+    seen here; such a file is left to the daily orphan sweep
+    (``cases.services.orphaned_files_delete``)."""
+    enclosing = _block_files.get()
+    written: list[str] = []
+    token = _block_files.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        _block_files.reset(token)
+        for storage_name in written:
+            try:
+                encrypted_file_delete(storage_name)
+            except Exception:  # the original error matters more; the sweep deletes it later
+                logger.warning("%s: not deleted after its rows were rolled back", storage_name)
+        raise
+    _block_files.reset(token)
+    if enclosing is not None:
+        enclosing.extend(written)
 
 
 def encrypted_file_read(storage_name: str) -> bytes:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -14,7 +15,30 @@ from rathaus.core.crypto import blind_index
 from .models import QueuedEmail
 from .tasks import deliver_email
 
+logger = logging.getLogger(__name__)
+
 BUNDLE_PURPOSE = "email-bundle"
+
+
+def mail_after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback``, which queues or hands over mail, after the current transaction commits.
+
+    A failure then (the task queue's Redis restarting, a lost database connection) is logged,
+    not raised: the caller's work is committed, and its request must not answer 500 for a mail.
+    A queued mail's row is already committed, and ``tasks.waiting_emails_resend`` hands it over
+    again once it is overdue. Every mail of Rathaus, a case's notices included, goes this way.
+
+    (Not Django's ``on_commit(robust=True)``: its log line reads ``__qualname__``, which a
+    ``functools.partial`` lacks, so a failing partial raised an AttributeError after all.)"""
+
+    def run() -> None:
+        try:
+            callback()
+        except Exception:
+            # The exception only: no recipient, no mail text.
+            logger.exception("mail after commit failed; a queued mail is handed over again later")
+
+    transaction.on_commit(run)
 
 
 def email_send(
@@ -45,7 +69,7 @@ def email_send(
     queued = QueuedEmail.objects.create(
         recipients=[to], subject=subject, body=body, attachments=files or None
     )
-    transaction.on_commit(lambda: deliver_email(email_id=queued.pk), robust=True)
+    mail_after_commit(partial(deliver_email, email_id=queued.pk))
 
 
 @transaction.atomic
@@ -97,5 +121,5 @@ def email_queue(
         )
     else:
         send = partial(deliver_email, email_id=queued.pk)
-    transaction.on_commit(send, robust=True)
+    mail_after_commit(send)
     return queued

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
+from rathaus.notifications.services import mail_after_commit
 
 from ..constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
 from ..errors import CaseError
@@ -68,7 +69,7 @@ def message_send(*, case: Case, sender, body: str) -> Message:
             reason="",
         )
     elif role == ActorRole.STAFF:
-        transaction.on_commit(partial(case_notify_applicant, case_id=case.pk, update="message"))
+        mail_after_commit(partial(case_notify_applicant, case_id=case.pk, update="message"))
     return message
 
 

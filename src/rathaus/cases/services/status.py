@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
+from rathaus.core.storage import atomic_with_files
+from rathaus.notifications.services import mail_after_commit
 
 from ..constants import CLOSED_STATUSES, DECIDED_STATUSES, ActorRole, CaseErrorCode, CaseStatus
 from ..errors import CaseError
@@ -24,7 +26,7 @@ from .mail import case_decision_send, case_notify_applicant, case_receipt_send
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@atomic_with_files()
 def case_transition(
     *, case: Case, to_status: str, actor, reason: str = "", trust_level: str | None = None
 ) -> Case:
@@ -33,7 +35,9 @@ def case_transition(
     Writes the history event and an audit event in the same transaction, runs the procedure's
     lifecycle hook (and, on reaching the back office, its decision rule) inside it, and notifies
     the applicant after commit. ``actor=None`` means the system (periodic tasks, payments).
-    Raises ``CaseError`` with a stable code on refusal.
+    Raises ``CaseError`` with a stable code on refusal. A document issued on the way (an
+    approval's) is written to the file store before its row; when the transition fails after
+    that, the file is deleted with the rolled-back row (``core.storage.atomic_with_files``).
     """
     role = actor_role_for_case(actor=actor, case=case)
     if role is None:
@@ -96,13 +100,14 @@ def transition_apply(
         data={"from": from_status, "to": str(to_status), "role": str(actor_role), "rule": rule},
     )
     applicant_acted = actor is not None and actor.pk == locked.applicant_id
+    # Mail is queued after the commit; a failure then is logged, not raised (mail_after_commit).
     if to_status == CaseStatus.SUBMITTED and from_status == CaseStatus.DRAFT:
-        transaction.on_commit(partial(case_receipt_send, case_id=locked.pk))
+        mail_after_commit(partial(case_receipt_send, case_id=locked.pk))
     elif _decision_mailed(case=locked, to_status=to_status, reason=reason):
-        transaction.on_commit(partial(case_decision_send, case_id=locked.pk))
+        mail_after_commit(partial(case_decision_send, case_id=locked.pk))
     elif not applicant_acted and to_status != CaseStatus.AWAITING_PAYMENT:
         # (Waiting for payment follows the submit at once; the receipt says so.)
-        transaction.on_commit(
+        mail_after_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="status", value=to_status)
         )
     # The caller's object reflects the new state too.
@@ -191,7 +196,7 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
     submitted, for a clerk, as a case the rule does not decide. Returns the case as it stands.
     """
     try:
-        with transaction.atomic():
+        with atomic_with_files():
             locked = Case.objects.select_for_update().get(
                 pk=case.pk, municipality=case.municipality_id
             )
@@ -220,7 +225,7 @@ def _decision_apply(*, case: Case, context: JourneyContext) -> None:
     )
 
 
-@transaction.atomic
+@atomic_with_files()
 def case_rule_recheck(*, case: Case) -> Case:
     """Ask the procedure's decision rule again for ``case`` waiting in the back office (submitted,
     in review, information requested), after something the rule looks at changed outside the
@@ -290,7 +295,7 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         data={"from": from_stage, "to": to_stage, "role": str(role)},
     )
     if actor is None or actor.pk != locked.applicant_id:
-        transaction.on_commit(
+        mail_after_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="stage", value=to_stage)
         )
     case.stage, case.updated_at = locked.stage, locked.updated_at

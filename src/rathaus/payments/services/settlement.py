@@ -25,7 +25,7 @@ from ..constants import (
     LedgerKind,
     LedgerSource,
 )
-from ..errors import PaymentError
+from ..errors import PaymentError, ReconciliationIncomplete
 from ..models import Payment, PaymentAttempt, PaymentLedgerEntry
 from ..providers.base import ProviderError, TransactionState
 from .platform import provider_for
@@ -274,10 +274,15 @@ def payment_refresh(
 def payments_reconcile(*, now: datetime.datetime | None = None) -> int:
     """Query every attempt that is not final (of any payment, not only its current one) and
     every unsettled payment; expire payments and attempts the platform never settled. Returns
-    how many payments were asked about."""
+    how many payments were asked about.
+
+    A payment that fails with anything but the platform's errors (which ``_attempt_query``
+    handles), e.g. a database error, is logged with its id and the others are still asked
+    about; ``ReconciliationIncomplete`` then names the failed ones at the end."""
 
     now = now or timezone.now()
     asked = 0
+    failed: list[int] = []
     open_attempts = PaymentAttempt.objects.filter(payment=OuterRef("pk"), is_final=False)
     candidates = (
         Payment.objects.filter(Q(status__in=UNSETTLED_STATUSES) | Q(Exists(open_attempts)))
@@ -285,31 +290,44 @@ def payments_reconcile(*, now: datetime.datetime | None = None) -> int:
         .order_by("pk")
     )
     for payment in candidates.iterator():
-        never_started = not payment.provider_transaction_id and payment.status == P.OPEN
-        if never_started and payment.created_at < now - payment_expiry():
-            payment_transition(
-                payment=payment,
-                to_status=P.EXPIRED,
-                source=LedgerSource.RECONCILIATION,
-                note="never started",
-            )
-        wanted = Q(is_final=False)
-        if payment.status in UNSETTLED_STATUSES and payment.provider_transaction_id:
-            wanted |= Q(provider_transaction_id=payment.provider_transaction_id)
-        attempts = PaymentAttempt.objects.filter(payment=payment).filter(wanted)
-        if not attempts.exists():
-            continue
-        asked += 1
         try:
-            provider = provider_for(payment.municipality)
-        except PaymentError:
-            logger.warning("payment %s: no platform configured", payment.pk)
-            continue
-        for attempt in attempts:
-            _attempt_query(
-                payment=payment,
-                attempt=attempt,
-                provider=provider,
-                source=LedgerSource.RECONCILIATION,
+            asked += _payment_reconcile(payment=payment, now=now)
+        except Exception:
+            logger.exception(
+                "payment %s: reconciliation failed, going on with the others", payment.pk
             )
+            failed.append(payment.pk)
+    if failed:
+        raise ReconciliationIncomplete(failed=failed, asked=asked)
     return asked
+
+
+def _payment_reconcile(*, payment: Payment, now: datetime.datetime) -> int:
+    """One payment of ``payments_reconcile``: 1 when the platform was asked about it."""
+    never_started = not payment.provider_transaction_id and payment.status == P.OPEN
+    if never_started and payment.created_at < now - payment_expiry():
+        payment_transition(
+            payment=payment,
+            to_status=P.EXPIRED,
+            source=LedgerSource.RECONCILIATION,
+            note="never started",
+        )
+    wanted = Q(is_final=False)
+    if payment.status in UNSETTLED_STATUSES and payment.provider_transaction_id:
+        wanted |= Q(provider_transaction_id=payment.provider_transaction_id)
+    attempts = PaymentAttempt.objects.filter(payment=payment).filter(wanted)
+    if not attempts.exists():
+        return 0
+    try:
+        provider = provider_for(payment.municipality)
+    except PaymentError:
+        logger.warning("payment %s: no platform configured", payment.pk)
+        return 1
+    for attempt in attempts:
+        _attempt_query(
+            payment=payment,
+            attempt=attempt,
+            provider=provider,
+            source=LedgerSource.RECONCILIATION,
+        )
+    return 1
