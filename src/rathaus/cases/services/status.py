@@ -15,7 +15,7 @@ from rathaus.core.audit import audit_event_record
 from ..constants import CLOSED_STATUSES, DECIDED_STATUSES, ActorRole, CaseErrorCode, CaseStatus
 from ..errors import CaseError
 from ..models import Case, CaseEvent
-from ..plugin import DecisionOutcome, JourneyContext, journey_services, procedure_get
+from ..plugin import DecisionOutcome, JourneyContext, journey_services, procedure_get, procedures
 from ..transitions import stage_check, transition_check
 from .context import actor_role_for_case, case_context
 from .documents import case_document_issue
@@ -61,7 +61,11 @@ def transition_apply(
     locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
     from_status = locked.status
     transition_check(
-        from_status=from_status, to_status=to_status, actor_role=actor_role, reason=reason
+        from_status=from_status,
+        to_status=to_status,
+        actor_role=actor_role,
+        reason=reason,
+        procedure=procedures().get(locked.procedure_key),
     )
     now = timezone.now()
     locked.status = to_status
