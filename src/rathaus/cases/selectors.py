@@ -134,12 +134,35 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case, municipality=case.municipality_id)
 
 
+def status_label(*, procedure_key: str, status: str) -> str:
+    """A status in the words of the procedure ``procedure_key`` ("answered" for an approved
+    general request): the one source of a status's name wherever one case or one procedure is
+    shown — the inbox's rows, the case pages, the timeline, the e-mails."""
+    procedure = procedures().get(procedure_key)
+    if procedure is not None:
+        return procedure.status_label(status)
+    try:
+        return str(CaseStatus(status).label)
+    except ValueError:
+        return status
+
+
+def status_label_across(*, status: str) -> str:
+    """A status where cases of every procedure are listed together (the inbox's status filter
+    with all services, the statistics' columns): the engine's word, then each other word a
+    procedure uses for it, so that the filter says what the rows say ("approved / answered")."""
+    engine = str(CaseStatus(status).label)
+    words = [engine]
+    for procedure in sorted(procedures(), key=lambda p: p.key):
+        word = procedure.status_label(status)
+        if word not in words:
+            words.append(word)
+    return " / ".join(words)
+
+
 def case_status_label(case: Case) -> str:
     """The case's status in its procedure's words ("answered" for a general request)."""
-    procedure = procedures().get(case.procedure_key)
-    if procedure is None:
-        return str(CaseStatus(case.status).label)
-    return procedure.status_label(case.status)
+    return status_label(procedure_key=case.procedure_key, status=case.status)
 
 
 def case_decision_text(*, case: Case, status: str) -> str:

@@ -99,7 +99,7 @@ def case_notify_applicant(*, case_id: int, update: str, value: str = "") -> None
     with translation.override(language):
         notice = ""
         if update == "status":
-            text = _("New status: %(status)s") % {"status": CaseStatus(value).label}
+            text = _("New status: %(status)s") % {"status": procedure.status_label(value)}
         elif update == "stage":
             text = _("Next step: %(stage)s") % {"stage": procedure.stage_label(value)}
             # A fixed sentence the procedure adds for this stage (``Procedure.stage_notice``).
