@@ -115,6 +115,9 @@ class CaseAction:
     label: Any
     url: str
     hint: Any = ""
+    # "post": a button in a form with the CSRF token (an action that changes something, such
+    # as a new code), rather than a link to a page.
+    method: str = "get"
 
 
 @dataclass(frozen=True)

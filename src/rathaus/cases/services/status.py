@@ -253,9 +253,13 @@ def _bookings_release(*, case: Case) -> None:
 
 
 @transaction.atomic
-def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Case:
+def case_stage_set(
+    *, case: Case, to_stage: str, actor, reason: str = "", notify: bool = True
+) -> Case:
     """Move ``case`` to its procedure's stage ``to_stage`` if the procedure's stage table
-    allows it for this actor; written to the history like a status change."""
+    allows it for this actor; written to the history like a status change. The applicant is
+    told by an update e-mail unless ``notify`` is False: a stage set while the case is being
+    submitted is told by the receipt, which names it (one mail, not a receipt and an update)."""
     role = actor_role_for_case(actor=actor, case=case)
     if role is None:
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
@@ -287,7 +291,7 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         target=locked,
         data={"from": from_stage, "to": to_stage, "role": str(role)},
     )
-    if actor is None or actor.pk != locked.applicant_id:
+    if notify and (actor is None or actor.pk != locked.applicant_id):
         transaction.on_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="stage", value=to_stage)
         )
