@@ -4,11 +4,15 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus, Channel
 from rathaus.cases.models import Case
+from rathaus.cases.plugin import procedure_get
+from tests.accounts.factories import staff_create
+from tests.cases.conftest import user_make
+from tests.procedures.test_fuehrungszeugnis import _counter_approve, _draft, _submit
 
 from .conftest import case_make
 
@@ -21,8 +25,6 @@ def _references(response):
 
 
 def test_inbox_url_and_drafts_hidden(as_staff, clerk, norderstedt, citizen, nor_case):
-    from rathaus.cases.plugin import procedure_get
-
     services.case_draft_start(
         municipality=norderstedt,
         procedure=procedure_get("allgemeines-anliegen"),
@@ -227,3 +229,76 @@ def test_offices_page_lists_the_towns_own_offices_with_their_screens(
     assert 'aria-current="page">Appointments and counters<' in html
     lead_html = as_staff(team_lead).get("/verwaltung/termine/").content.decode()
     assert f'href="/termine/statistik/{office.slug}/"' in lead_html
+
+
+@pytest.fixture
+def _private_root(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+def _status_option(response, value):
+    return dict(response.context["form"].fields["status"].choices)[value]
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_status_filter_says_what_the_rows_say(
+    as_staff, clerk, norderstedt, _private_root, language
+):
+    """A general request is "answered", not "approved": the rows say so, and so does the
+    status filter — in the service's words once the service is chosen, with every service
+    the engine's word and the services' own ("approved / answered")."""
+    answered = case_make(municipality=norderstedt, name="Anna Antwort")
+    services.case_transition(case=answered, to_status=CaseStatus.IN_REVIEW, actor=clerk)
+    services.case_decide(
+        case=answered, actor=clerk, to_status=CaseStatus.APPROVED, text="Wird repariert."
+    )
+    client = as_staff(clerk, language=language)
+    for filters in (
+        {"status": "approved"},
+        {"status": "approved", "procedure": "allgemeines-anliegen"},
+    ):
+        response = client.get(INBOX, filters)
+        rows = response.context["rows"]
+        assert [row["reference"] for row in rows] == [answered.reference]
+        option = _status_option(response, "approved")
+        assert rows[0]["status"] in option.split(" / ")
+        html = response.content.decode()
+        assert f'<option value="approved" selected>{option}</option>' in html
+        assert f">{rows[0]['status']}" in html
+    # With the service chosen, the option is exactly the rows' word.
+    assert _status_option(response, "approved") == rows[0]["status"]
+    with translation.override(language):
+        words = procedure_get("allgemeines-anliegen").status_label("approved")
+        assert rows[0]["status"] == str(words)
+    # With every service, the engine's word comes first and the service's word with it.
+    everyone = client.get(INBOX, {"status": "approved"})
+    with translation.override(language):
+        engine = str(CaseStatus.APPROVED.label)
+    assert _status_option(everyone, "approved").startswith(f"{engine} / ")
+    # Statuses no service names differently keep the one word.
+    with translation.override(language):
+        assert _status_option(everyone, "in_review") == str(CaseStatus.IN_REVIEW.label)
+
+
+def test_a_row_shows_the_stage_in_the_words_of_the_stage_filter(
+    as_staff, norderstedt, _private_root
+):
+    """A Führungszeugnis sent to the federal register: "approved" and, beside it, the stage
+    "Sent to the federal register" — the words of the stage filter's option."""
+    citizen = user_make("erika.fz@example.org")
+    clerk = staff_create(municipality=norderstedt, email="fz-clerk@norderstedt.example")
+    web = as_staff(clerk)
+    case = _submit(_draft(norderstedt, citizen, web, basis="volunteer"), citizen)
+    web.logout()
+    case = _counter_approve(case, clerk, web)
+    assert case.stage == "sent"
+    web = as_staff(clerk, language="en")
+    response = web.get(INBOX, {"stage": "fuehrungszeugnis:sent"})
+    rows = response.context["rows"]
+    assert [row["reference"] for row in rows] == [case.reference]
+    procedure = procedure_get("fuehrungszeugnis")
+    with translation.override("en"):
+        stage = procedure.stage_label("sent")
+        option = dict(response.context["form"].fields["stage"].choices)["fuehrungszeugnis:sent"]
+    assert rows[0]["stage"] == stage and option.endswith(f": {stage}")
+    assert f"Stage: {stage}" in response.content.decode()

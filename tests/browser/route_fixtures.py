@@ -129,6 +129,11 @@ ROUTES: dict[str, Visit] = {
     "cases:case_withdraw": V(CITIZEN, "/anliegen/meine/{case}/zurueckziehen/"),
     # Only while a code letter waits for an Anmeldung (tests/browser/test_code_letter_journey.py).
     "procedures:code_letter_enter": V(CITIZEN, "/anliegen/meine/{case}/codebrief/", FILE, 404),
+    # A POST button, only on a registration waiting for the other parent's consent (404 for
+    # other cases; tests/procedures/test_custody_consent.py and the consent journey).
+    "procedures:custody_consent_code_renew": V(
+        CITIZEN, "/anliegen/meine/{case}/zustimmungscode/", FILE, 404
+    ),
     # Only with the online ID (a password login is sent to identify itself); the other parent's
     # consent pages are walked with axe in tests/browser/test_custody_consent_journey.py.
     "procedures:custody_consent": V(CITIZEN, "/anliegen/zustimmung/", REDIRECT, 302),

@@ -3,7 +3,9 @@ town with her daughter Paula alone, chooses "The other parent agrees online", pi
 father Hans from the register and submits; the confirmation shows the consent code and the link
 to pass on. Hans opens the link, logs in with the demo BundID (eID), sees only the child, the new
 address, the date and Erika's name, forgets to answer (the error summary takes focus), agrees,
-and Erika's registration completes. Keyboard only, axe on every page, German and English."""
+and Erika's registration completes. Before that, Erika gets a new code by keyboard (the first
+one "got lost"): the link she passes on is the new one. Keyboard only, axe on every page, German
+and English."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from rathaus.register.services import Address, assignment_code_issue
 from rathaus.tenants.models import Municipality
 
 from .helpers_keyboard import (
+    activate,
     assert_error_summary_focused,
     checked_page,
     focus,
@@ -38,6 +41,7 @@ TEXTS = {
         "missing": "Wählen Sie, ob Sie dem Umzug zustimmen.",
         "done": "Vielen Dank: Ihre Zustimmung ist festgehalten",
         "agreed": "Der andere Elternteil hat online zugestimmt.",
+        "renewed": "Unten steht ein neuer Zustimmungscode.",
     },
     "en-GB": {
         "waiting": "Waiting for the other parent's consent",
@@ -45,6 +49,7 @@ TEXTS = {
         "missing": "Select whether you agree to the move.",
         "done": "Thank you: your consent is recorded",
         "agreed": "The other parent has agreed online.",
+        "renewed": "A new consent code is ready below.",
     },
 }
 LINK = re.compile(r"(https?://\S+/anliegen/zustimmung/\?code=[A-Z2-9-]+)")
@@ -137,6 +142,16 @@ def test_the_other_parent_agrees_online_and_the_move_completes(new_page, town_ur
     open_my_case(erika_page, case.reference)
     assert texts["waiting"] in main_text(erika_page)
     assert link.split("=", 1)[1] in main_text(erika_page)
+    checked_page(erika_page)
+    # The code got lost: Erika gets a new one by keyboard; the old one no longer works.
+    activate(
+        erika_page, f"main form[action='/anliegen/meine/{case.reference}/zustimmungscode/'] button"
+    )
+    checked_page(erika_page)
+    assert texts["renewed"] in main_text(erika_page)
+    renewed = LINK.search(main_text(erika_page))
+    assert renewed is not None and renewed.group(1) != link
+    link = renewed.group(1)
 
     # Hans opens the link he was given; the page asks for a login with the online ID.
     page = new_page(locale=locale)

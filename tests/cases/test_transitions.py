@@ -107,3 +107,32 @@ def test_available_transitions_for_staff_in_review():
         S.APPROVED,
         S.REJECTED,
     }
+
+
+class _KeepsCompletionForTheSystem:
+    """A procedure that narrows the table (as the Führungszeugnis does)."""
+
+    transition_roles = {S.COMPLETED: frozenset({Y})}
+
+
+def test_a_procedure_keeps_a_move_for_fewer_roles_and_never_opens_one():
+    procedure = _KeepsCompletionForTheSystem()
+    assert S.COMPLETED in transitions_available(from_status=S.APPROVED, actor_role=T)
+    assert transitions_available(from_status=S.APPROVED, actor_role=T, procedure=procedure) == []
+    assert transitions_available(from_status=S.APPROVED, actor_role=Y, procedure=procedure) == [
+        S.COMPLETED
+    ]
+    with pytest.raises(CaseError) as refused:
+        transition_check(
+            from_status=S.APPROVED, to_status=S.COMPLETED, actor_role=T, procedure=procedure
+        )
+    assert refused.value.code == CaseErrorCode.NOT_BY_HAND
+    transition_check(
+        from_status=S.APPROVED, to_status=S.COMPLETED, actor_role=Y, procedure=procedure
+    )
+    # The table's refusals stay what they were.
+    with pytest.raises(CaseError) as refused:
+        transition_check(
+            from_status=S.IN_REVIEW, to_status=S.COMPLETED, actor_role=Y, procedure=procedure
+        )
+    assert refused.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED

@@ -51,6 +51,7 @@ CITIZEN = {
     "cases:group_item": False,
     "cases:group_remove": False,
     "procedures:code_letter_enter": False,  # only while a code letter waits
+    "procedures:custody_consent_code_renew": False,  # a POST, only while a consent waits
     "payments:overview": True,
     "payments:return": False,
     "payments:receipt": False,

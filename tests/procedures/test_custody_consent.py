@@ -14,14 +14,16 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from rathaus.cases import services as case_services
-from rathaus.cases.constants import CaseStatus
+from rathaus.cases.constants import CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
-from rathaus.cases.models import CaseEvent
+from rathaus.cases.models import Case, CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.cases.selectors import case_is_overdue
 from rathaus.documents.models import IssuedDocument
+from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.procedures.anmeldung import services as anmeldung_services
 from rathaus.procedures.anmeldung.procedure import consent_given
+from rathaus.procedures.anmeldung.reminders import consent_reminder_send, consent_reminders_due
 from rathaus.procedures.anmeldung.rules import (
     CONSENT_ROUTE_CLERK,
     CONSENT_ROUTE_SYSTEM,
@@ -30,11 +32,13 @@ from rathaus.procedures.anmeldung.rules import (
     same_person,
 )
 from rathaus.procedures.anmeldung.views import CODE_TRIES_PER_HOUR
+from rathaus.procedures.tasks import custody_consent_reminders
 from rathaus.register import services as register_services
 from rathaus.register.constants import AssignmentCodeKind, BlockKind, RegisterErrorCode
 from rathaus.register.errors import RegisterError
 from rathaus.register.models import AssignmentCode, Block, Person
 from rathaus.register.selectors import assignment_code_check
+from tests.accounts.factories import login_verified, staff_create
 from tests.cases.conftest import user_make
 
 from .anmeldung_helpers import draft, fill, person, submit, today_de
@@ -451,3 +455,152 @@ def test_guesses_are_limited(register, erika, hans, client):
         "/anliegen/zustimmung/", {"step": "code", "code": code}, HTTP_HOST=NOR
     ).content.decode()
     assert "Too many tries" in page and "Paula" not in page
+
+
+# --- the waiting applicant and the other parent: one mail, a reminder, a new code --------------
+def _mails():
+    return list(OutboxMessage.objects.order_by("pk"))
+
+
+def _shown(code: str) -> str:
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def test_the_applicant_gets_one_mail_that_names_the_waiting_step(
+    register, erika, django_capture_on_commit_callbacks
+):
+    """Submitting sets the stage "consent awaited": the receipt says so; no update mail of its
+    own goes out beside it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        case, _code = _waiting(register, erika)
+    assert not QueuedEmail.objects.exists()
+    [mail] = _mails()
+    assert mail.recipients == "erika.mustermann@example.org"
+    assert case.reference in mail.subject
+    with translation.override("de"):
+        stage = procedure_get("ummeldung").stage_label("consent_awaited")
+    assert f"Aktueller Schritt: {stage}" in mail.body
+
+
+def test_one_reminder_reaches_the_other_parent_before_the_code_ends(
+    register, erika, hans, django_capture_on_commit_callbacks
+):
+    other = {**_hans_from_register(register), "other_parent_email": "hans@example.org"}
+    case, code = _waiting(register, erika, other_parent=other)
+    issued = AssignmentCode.objects.get(issued_for=case, kind=AssignmentCodeKind.CUSTODY_CONSENT)
+    assert consent_reminders_due(now=timezone.now()) == []  # fourteen days to go
+    soon = timezone.now() + datetime.timedelta(days=2)
+    AssignmentCode.objects.filter(pk=issued.pk).update(expires_at=soon)
+    assert consent_reminders_due(now=timezone.now()) == [issued.pk]
+    OutboxMessage.objects.all().delete()
+    for _run in range(2):  # the periodic task twice: one mail
+        with django_capture_on_commit_callbacks(execute=True):
+            custody_consent_reminders.call_local()
+    [mail] = _mails()
+    assert mail.recipients == "hans@example.org"
+    link = f"/anliegen/zustimmung/?code={_shown(code)}"
+    assert "://" in mail.body and link in mail.body
+    assert timezone.localtime(soon).strftime("%d.%m.%Y") in mail.body + mail.subject
+    # The mail names nobody: no child, no applicant, no reference.
+    for private in ("Paula", "Erika", "Mustermann", case.reference, "Buchenweg"):
+        assert private not in mail.subject + mail.body
+    issued.refresh_from_db()
+    assert issued.reminded_at is not None
+    assert consent_reminders_due(now=timezone.now()) == []
+
+
+def test_no_reminder_without_an_address_for_the_other_parent(register, erika):
+    case, _code = _waiting(register, erika)  # no address for the other parent
+    AssignmentCode.objects.filter(issued_for=case).update(
+        expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    [code_id] = consent_reminders_due(now=timezone.now())
+    assert consent_reminder_send(code_id=code_id) is False
+    assert consent_reminders_due(now=timezone.now()) == []  # handled: not looked at again
+    assert all("hans" not in mail.recipients for mail in _mails())
+
+
+def test_the_applicant_gets_a_new_code_and_the_old_one_stops_working(
+    register, erika, hans, leyla, client
+):
+    case, old = _waiting(register, erika)
+    AssignmentCode.objects.filter(issued_for=case).update(  # the first code has ended
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    detail = f"/anliegen/meine/{case.reference}/"
+    renew = f"/anliegen/meine/{case.reference}/zustimmungscode/"
+    eid_session(client, erika)
+    page = client.get(detail, HTTP_HOST=NOR).content.decode()
+    assert f'action="{renew}"' in page and "Send a new consent code" in page
+    assert client.get(renew, HTTP_HOST=NOR).status_code == 405
+    response = client.post(renew, HTTP_HOST=NOR)
+    assert response.status_code == 302 and response["Location"] == detail
+    first, second = AssignmentCode.objects.filter(
+        issued_for=case, kind=AssignmentCodeKind.CUSTODY_CONSENT
+    ).order_by("created_at", "pk")
+    assert first.revoked_at is not None and second.revoked_at is None
+    new = second.code
+    assert second.expires_at > timezone.now() + datetime.timedelta(days=13)
+    page = client.get(detail, HTTP_HOST=NOR).content.decode()
+    assert _shown(new) in page and _shown(old) not in page
+    assert "A new consent code is ready below" in page
+    # The wait starts again: the history says so, the stage's deadline counts from now.
+    event = CaseEvent.objects.get(
+        case=case, from_stage="consent_awaited", to_stage="consent_awaited"
+    )
+    assert event.actor is None and "neuer Zustimmungscode" in event.reason
+    case.refresh_from_db()
+    assert case.stage_changed_at > timezone.now() - datetime.timedelta(minutes=1)
+    # The old link answers "unknown"; the new one serves the parent named.
+    with pytest.raises(RegisterError) as refused:
+        anmeldung_services.custody_consent_open(municipality=register, actor=hans, code=old)
+    assert refused.value.code == RegisterErrorCode.CODE_UNKNOWN
+    request = anmeldung_services.custody_consent_open(municipality=register, actor=hans, code=new)
+    assert request.children == ["Paula Mustermann"]
+    # Another citizen, the other parent and a clerk get nothing; nothing changes.
+    client.logout()
+    for intruder in (leyla, hans):
+        eid_session(client, intruder)
+        assert client.post(renew, HTTP_HOST=NOR).status_code == 404
+        client.logout()
+    clerk = staff_create(municipality=register)
+    with pytest.raises(CaseError):
+        anmeldung_services.custody_consent_code_renew(case=case, actor=clerk)
+    assert AssignmentCode.objects.filter(issued_for=case).count() == 2
+    # Once the other parent has answered there is nothing to renew.
+    anmeldung_services.custody_consent_answer(
+        municipality=register, actor=hans, code=new, agree=False
+    )
+    case.refresh_from_db()
+    with pytest.raises(CaseError) as refused_case:
+        anmeldung_services.custody_consent_code_renew(case=case, actor=erika)
+    assert refused_case.value.code == CaseErrorCode.TRANSITION_NOT_ALLOWED
+    eid_session(client, erika)
+    assert f'action="{renew}"' not in client.get(detail, HTTP_HOST=NOR).content.decode()
+
+
+def test_waiting_for_the_consent_is_not_overdue_before_the_consent_period_ends(
+    register, erika, client
+):
+    """The Anmeldung's target is 5 days, the consent runs 14: a case waiting for the consent is
+    overdue only once its code has ended — in the filter and on the badge alike."""
+    case, _code = _waiting(register, erika)
+    clerk = staff_create(municipality=register)
+    login_verified(client, clerk)
+
+    def overdue_in_inbox():
+        response = client.get("/verwaltung/", {"overdue": "on"}, HTTP_HOST=NOR)
+        return [row["reference"] for row in response.context["rows"]]
+
+    for days, overdue in ((6, False), (13, False), (15, True)):
+        then = timezone.now() - datetime.timedelta(days=days)
+        Case.objects.filter(pk=case.pk).update(submitted_at=then, stage_changed_at=then)
+        case.refresh_from_db()
+        assert case_is_overdue(case=case) is overdue, days
+        assert overdue_in_inbox() == ([case.reference] if overdue else []), days
+    # An answered consent: the target processing time counts again, from submitting.
+    Case.objects.filter(pk=case.pk).update(
+        stage="consent_refused", submitted_at=timezone.now() - datetime.timedelta(days=6)
+    )
+    case.refresh_from_db()
+    assert case_is_overdue(case=case) and overdue_in_inbox() == [case.reference]

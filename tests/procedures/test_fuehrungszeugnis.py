@@ -11,13 +11,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from huey.contrib.djhuey import HUEY
 from lxml import etree
 
 from rathaus.cases import services
-from rathaus.cases.constants import CaseStatus
+from rathaus.cases.constants import CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
+from rathaus.cases.models import CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.payments.constants import LedgerSource, PaymentStatus
 from rathaus.payments.models import Payment
@@ -420,6 +421,64 @@ def test_the_stages_are_the_connectors_not_the_clerks(norderstedt, citizen, nor_
     with pytest.raises(CaseError):
         services.case_stage_set(case=case, to_stage="sent", actor=clerk)
     assert not BzrOutboxMessage.objects.exists()
+
+
+def test_a_case_waiting_for_the_registers_receipt_cannot_be_completed_by_a_clerk(
+    norderstedt, citizen, nor_client
+):
+    """Approved means "sent to the federal register": only the register's receipt completes
+    the case. The back office offers no "mark as completed", and a forged POST is refused."""
+    case = _submit(_draft(norderstedt, citizen, nor_client, basis="volunteer"), citizen)
+    nor_client.logout()
+    clerk = staff_create(municipality=norderstedt)
+    case = _counter_approve(case, clerk, nor_client)
+    assert case.status == CaseStatus.APPROVED and case.stage == "sent"
+    complete_url = f"/verwaltung/faelle/{case.reference}/abschliessen/"
+    with translation.override("de"):
+        action = str(procedure_get(KEY).decision_words(CaseStatus.COMPLETED).action)
+        refusal = str(CaseErrorCode.NOT_BY_HAND.label)
+        waiting = str(procedure_get(KEY).waiting_for(status=case.status, stage=case.stage))
+    page = nor_client.get(f"/verwaltung/faelle/{case.reference}/").content.decode()
+    assert complete_url not in page and action not in page
+    assert waiting and waiting in page
+    # The confirmation page, reached by its address, says why and offers no button.
+    confirm = nor_client.get(complete_url).content.decode()
+    assert refusal in confirm and f'<span class="kern-label">{action}</span>' not in confirm
+    # A forged POST: refused with the message, nothing changed.
+    events = CaseEvent.objects.filter(case=case).count()
+    response = nor_client.post(complete_url, {"text": "erledigt"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert refusal in body and "<title>Fehler:" in body
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED and case.closed_at is None
+    assert CaseEvent.objects.filter(case=case).count() == events
+    assert BzrOutboxMessage.objects.get(case=case).status == BzrMessageStatus.WRITTEN
+    # The engine refuses it whoever calls it; the register's receipt still completes the case.
+    with pytest.raises(CaseError) as refused:
+        services.case_decide(case=case, actor=clerk, to_status=CaseStatus.COMPLETED)
+    assert refused.value.code == CaseErrorCode.NOT_BY_HAND
+    bzr_demo_receipt.call_local(message_id=BzrOutboxMessage.objects.get(case=case).pk)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.COMPLETED
+
+
+def test_only_the_moves_of_the_state_are_offered_before_the_counter(
+    norderstedt, citizen, nor_client
+):
+    """Waiting for the counter (submitted, in review): approving is the counter's act, no
+    completion is offered; the case page shows only what the state allows."""
+    case = _submit(_draft(norderstedt, citizen, nor_client, basis="volunteer"), citizen)
+    nor_client.logout()
+    clerk = staff_create(municipality=norderstedt)
+    login_verified(nor_client, clerk)
+    page = nor_client.get(f"/verwaltung/faelle/{case.reference}/").content.decode()
+    assert f"/verwaltung/faelle/{case.reference}/abschliessen/" not in page
+    assert f"/verwaltung/faelle/{case.reference}/genehmigen/" not in page  # not yet in review
+    response = nor_client.post(f"/verwaltung/faelle/{case.reference}/abschliessen/")
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
 
 
 # --- nobody else ------------------------------------------------------------------------------

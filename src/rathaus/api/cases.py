@@ -39,6 +39,7 @@ CASE_ERROR_STATUS = {
     CaseErrorCode.TRANSITION_NOT_ALLOWED: 409,
     CaseErrorCode.FOUR_EYES_SAME_CLERK: 409,
     CaseErrorCode.ACTOR_NOT_PERMITTED: 403,
+    CaseErrorCode.NOT_BY_HAND: 409,
     CaseErrorCode.REASON_REQUIRED: 422,
     CaseErrorCode.UNKNOWN_STATUS: 422,
     CaseErrorCode.EMPTY_MESSAGE: 422,
@@ -254,7 +255,11 @@ def get_case(request, reference: str):
     body["answers"] = case.answers or {}
     body["history"] = list(case_selectors.case_events(case=case))
     body["messages"] = [_message_out(m) for m in case_selectors.case_messages(case=case)]
-    body["transitions"] = transitions_available(from_status=case.status, actor_role=ActorRole.STAFF)
+    body["transitions"] = transitions_available(
+        from_status=case.status,
+        actor_role=ActorRole.STAFF,
+        procedure=procedures().get(case.procedure_key),
+    )
     return Status(200, body)
 
 

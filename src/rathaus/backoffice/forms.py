@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.plugin import procedures
-from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
+from rathaus.cases.selectors import (
+    ASSIGNEE_MINE,
+    ASSIGNEE_NONE,
+    STATUS_ORDER,
+    status_label,
+    status_label_across,
+)
 from rathaus.core.forms import KernForm, required_message
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
@@ -40,8 +46,18 @@ class InboxFilterForm(KernForm):
                 key=lambda choice: choice[1],
             ),
         ]
+        # The statuses in the words the rows use: the chosen service's own ("answered" for a
+        # general request), or with all services the engine's word and every other name a
+        # service gives it ("approved / answered"). One source: ``cases.selectors``.
+        chosen = self.data.get("procedure", "") if self.is_bound else ""
+        if chosen in procedures():
+            labels = {
+                status: status_label(procedure_key=chosen, status=status) for status in STATUS_ORDER
+            }
+        else:
+            labels = {status: status_label_across(status=status) for status in STATUS_ORDER}
         self.fields["status"].choices = [("", _("All statuses"))] + [
-            (status.value, status.label) for status in STATUS_ORDER
+            (status.value, labels[status]) for status in STATUS_ORDER
         ]
         self.fields["stage"].choices = [
             ("", _("All stages")),

@@ -67,6 +67,13 @@ class CaseErrorCode(models.TextChoices):
     GROUP_FULL = "group_full", _("No more entries can be added.")
     NOT_FOUND = "not_found", _("This entry does not exist.")
     STAGE_NOT_ALLOWED = "stage_not_allowed", _("This change of stage is not possible.")
+    NOT_BY_HAND = (
+        "not_by_hand",
+        _(
+            "This step is not taken by hand for this service: the case moves on by itself "
+            "when what it waits for has arrived."
+        ),
+    )
     FOUR_EYES_SAME_CLERK = (
         "four_eyes_same_clerk",
         _("You have already approved this case. A second, different clerk must confirm it."),

@@ -29,7 +29,7 @@ from .models import (
     CaseReadLog,
     Message,
 )
-from .plugin import procedure_get, procedures
+from .plugin import procedures
 from .plugin.procedure import STAGE_STATUSES
 
 
@@ -134,12 +134,35 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(case=case, municipality=case.municipality_id)
 
 
+def status_label(*, procedure_key: str, status: str) -> str:
+    """A status in the words of the procedure ``procedure_key`` ("answered" for an approved
+    general request): the one source of a status's name wherever one case or one procedure is
+    shown — the inbox's rows, the case pages, the timeline, the e-mails."""
+    procedure = procedures().get(procedure_key)
+    if procedure is not None:
+        return procedure.status_label(status)
+    try:
+        return str(CaseStatus(status).label)
+    except ValueError:
+        return status
+
+
+def status_label_across(*, status: str) -> str:
+    """A status where cases of every procedure are listed together (the inbox's status filter
+    with all services, the statistics' columns): the engine's word, then each other word a
+    procedure uses for it, so that the filter says what the rows say ("approved / answered")."""
+    engine = str(CaseStatus(status).label)
+    words = [engine]
+    for procedure in sorted(procedures(), key=lambda p: p.key):
+        word = procedure.status_label(status)
+        if word not in words:
+            words.append(word)
+    return " / ".join(words)
+
+
 def case_status_label(case: Case) -> str:
     """The case's status in its procedure's words ("answered" for a general request)."""
-    procedure = procedures().get(case.procedure_key)
-    if procedure is None:
-        return str(CaseStatus(case.status).label)
-    return procedure.status_label(case.status)
+    return status_label(procedure_key=case.procedure_key, status=case.status)
 
 
 def case_decision_text(*, case: Case, status: str) -> str:
@@ -264,37 +287,94 @@ def access_case_for_staff(*, actor, municipality, reference: str) -> Case:
     return case
 
 
-def overdue_condition(*, now=None) -> Q:
-    """Undecided cases submitted longer ago than their procedure's target processing time, and
-    cases waiting at a stage longer than the procedure allows (``stage_deadlines``: an ID card
-    not picked up)."""
+@dataclass(frozen=True)
+class OverdueRule:
+    """One way a case of a procedure becomes overdue: in ``statuses``, at ``stage`` (None: at
+    no stage with a deadline of its own, ``except_stages``), with ``since`` (a timestamp field)
+    before ``cutoff``."""
+
+    procedure_key: str
+    statuses: frozenset
+    since: str
+    cutoff: datetime.datetime
+    stage: str | None = None
+    except_stages: frozenset = frozenset()
+
+    def q(self) -> Q:
+        condition = Q(
+            procedure_key=self.procedure_key,
+            status__in=self.statuses,
+            **{f"{self.since}__lt": self.cutoff},
+        )
+        if self.stage is not None:
+            return condition & Q(stage=self.stage)
+        return condition & ~Q(stage__in=self.except_stages) if self.except_stages else condition
+
+    def matches(self, case: Case) -> bool:
+        since = getattr(case, self.since)
+        return (
+            case.procedure_key == self.procedure_key
+            and case.status in self.statuses
+            and since is not None
+            and since < self.cutoff
+            and (case.stage == self.stage if self.stage is not None else True)
+            and case.stage not in self.except_stages
+        )
+
+
+def overdue_rules(*, now=None, procedure_key: str = "") -> list[OverdueRule]:
+    """The one overdue rule of the back office, per procedure (all, or ``procedure_key``'s):
+
+    * a case waiting at a stage with a deadline of its own (``Procedure.stage_deadlines``: an ID
+      card not picked up after 90 days, the other parent's consent once its code has ended) is
+      overdue when it has waited there longer than that — and only then: the stage's deadline
+      replaces the target processing time while the case waits there;
+    * any other undecided case (submitted, in review, information requested) is overdue once
+      submitted longer ago than the procedure's ``target_days``.
+
+    ``overdue_condition`` (the inbox's filter, SQL) and ``case_is_overdue`` (the badge on a row
+    and on the case page) both read these rules, so they cannot disagree."""
     now = now or timezone.now()
-    condition = Q(pk__in=[])
-    waiting = Q(pk__in=[])
+    rules: list[OverdueRule] = []
     for procedure in procedures():
-        deadline = now - datetime.timedelta(days=procedure.target_days)
-        condition |= Q(procedure_key=procedure.key, submitted_at__lt=deadline)
-        for stage, days in procedure.stage_deadlines.items():
-            waiting |= Q(
-                procedure_key=procedure.key,
-                stage=stage,
-                stage_changed_at__lt=now - datetime.timedelta(days=days),
+        if procedure_key and procedure.key != procedure_key:
+            continue
+        deadlines = dict(procedure.stage_deadlines)
+        for stage, days in deadlines.items():
+            rules.append(
+                OverdueRule(
+                    procedure_key=procedure.key,
+                    statuses=frozenset(STAGE_STATUSES),
+                    since="stage_changed_at",
+                    cutoff=now - datetime.timedelta(days=days),
+                    stage=stage,
+                )
             )
-    return (condition & Q(status__in=OPEN_STATUSES)) | (waiting & Q(status__in=STAGE_STATUSES))
+        rules.append(
+            OverdueRule(
+                procedure_key=procedure.key,
+                statuses=frozenset(OPEN_STATUSES),
+                since="submitted_at",
+                cutoff=now - datetime.timedelta(days=procedure.target_days),
+                except_stages=frozenset(deadlines),
+            )
+        )
+    return rules
+
+
+def overdue_condition(*, now=None) -> Q:
+    """The overdue rule (``overdue_rules``) as a query condition, for the inbox's filter."""
+    condition = Q(pk__in=[])
+    for rule in overdue_rules(now=now):
+        condition |= rule.q()
+    return condition
 
 
 def case_is_overdue(*, case: Case, now=None) -> bool:
-    try:
-        procedure = procedure_get(case.procedure_key)
-    except KeyError:
-        return False
-    now = now or timezone.now()
-    days = procedure.stage_deadlines.get(case.stage)
-    if days is not None and case.status in STAGE_STATUSES and case.stage_changed_at is not None:
-        return case.stage_changed_at < now - datetime.timedelta(days=days)
-    if case.status not in OPEN_STATUSES or case.submitted_at is None:
-        return False
-    return case.submitted_at < now - datetime.timedelta(days=procedure.target_days)
+    """The overdue rule (``overdue_rules``) for one case, for its badge."""
+    return any(
+        rule.matches(case) for rule in overdue_rules(now=now, procedure_key=case.procedure_key)
+    )
 
 
 ASSIGNEE_UNLISTED = ("email", "birth_date", "street", "postal_code", "city", "phone")

@@ -1,7 +1,10 @@
 """The explicit table of allowed status changes. Pure rules: no database access here.
 
 ``ALLOWED_TRANSITIONS[from_status][to_status]`` is the set of actor roles that may make the move.
-A move missing from the table is refused. Only ``services.case_transition`` changes a case's status.
+A move missing from the table is refused. A procedure may keep a move for fewer roles
+(``Procedure.transition_roles``: a Führungszeugnis is completed by the federal register's
+receipt, not by a clerk); it never opens one the table refuses. Only
+``services.case_transition`` changes a case's status.
 """
 
 from __future__ import annotations
@@ -62,11 +65,23 @@ ALLOWED_TRANSITIONS: dict[CaseStatus, dict[CaseStatus, frozenset[ActorRole]]] = 
 REASON_REQUIRED_FOR = frozenset({S.REJECTED, S.INFO_REQUESTED})
 
 
+def _procedure_roles(procedure, target: CaseStatus) -> frozenset[ActorRole] | None:
+    """The roles ``procedure`` keeps the move to ``target`` for (None: the engine's table)."""
+    if procedure is None:
+        return None
+    return procedure.transition_roles.get(target)
+
+
 def transition_check(
-    *, from_status: str, to_status: str, actor_role: ActorRole, reason: str = ""
+    *,
+    from_status: str,
+    to_status: str,
+    actor_role: ActorRole,
+    reason: str = "",
+    procedure=None,
 ) -> None:
-    """Raise ``CaseError`` unless ``actor_role`` may move a case from ``from_status`` to
-    ``to_status`` (with ``reason`` where one is required)."""
+    """Raise ``CaseError`` unless ``actor_role`` may move a case (of ``procedure``, when given)
+    from ``from_status`` to ``to_status`` (with ``reason`` where one is required)."""
     try:
         source, target = CaseStatus(from_status), CaseStatus(to_status)
     except ValueError as exc:
@@ -80,6 +95,12 @@ def transition_check(
     if actor_role not in roles:
         raise CaseError(
             CaseErrorCode.ACTOR_NOT_PERMITTED,
+            details={"from": source.value, "to": target.value, "role": str(actor_role)},
+        )
+    kept = _procedure_roles(procedure, target)
+    if kept is not None and actor_role not in kept:
+        raise CaseError(
+            CaseErrorCode.NOT_BY_HAND,
             details={"from": source.value, "to": target.value, "role": str(actor_role)},
         )
     if target in REASON_REQUIRED_FOR and not reason.strip():
@@ -108,12 +129,16 @@ def stage_check(
         )
 
 
-def transitions_available(*, from_status: str, actor_role: ActorRole) -> list[CaseStatus]:
-    """The statuses ``actor_role`` may move a case to from ``from_status`` (for buttons)."""
+def transitions_available(
+    *, from_status: str, actor_role: ActorRole, procedure=None
+) -> list[CaseStatus]:
+    """The statuses ``actor_role`` may move a case (of ``procedure``, when given) to from
+    ``from_status`` (for buttons): exactly the moves ``transition_check`` lets through."""
     return [
         target
         for target, roles in ALLOWED_TRANSITIONS[CaseStatus(from_status)].items()
         if actor_role in roles
+        and actor_role in (_procedure_roles(procedure, target) or frozenset({actor_role}))
     ]
 
 

@@ -75,6 +75,8 @@ class ResidentRegister(Protocol):
         self, *, municipality, code: str, given_names: str, family_name: str, birth_date
     ) -> tuple[selectors.CodeRefusal | None, AssignmentCode | None]: ...
 
+    def consent_code_revoke(self, *, case) -> int: ...
+
     def code_letter_check(self, *, case, code: str) -> selectors.CodeRefusal | None: ...
 
     def code_letter_used(self, *, case) -> bool: ...
@@ -182,6 +184,9 @@ class BuiltinRegister:
             case=case,
             actor=actor,
         )
+
+    def consent_code_revoke(self, *, case):
+        return services.consent_code_revoke(case=case)
 
     def consent_code_check(self, *, municipality, code, given_names, family_name, birth_date):
         return selectors.consent_code_check(

@@ -311,6 +311,8 @@ class AssignmentCode(models.Model):
     )
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # A consent code's one reminder before it ends (``consent_code_reminder_mark``).
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

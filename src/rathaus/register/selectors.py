@@ -341,7 +341,24 @@ def assignment_code_for_case(*, case, kind: str = "") -> AssignmentCode | None:
     codes = AssignmentCode.objects.filter(municipality=case.municipality_id, issued_for=case)
     if kind:
         codes = codes.filter(kind=kind)
-    return codes.order_by("-created_at").first()
+    return codes.order_by("-created_at", "-pk").first()
+
+
+def consent_codes_reminder_due(*, now: datetime.datetime, within: datetime.timedelta) -> list[int]:
+    """Ids of the consent codes (all towns) still open — not used, not revoked, not yet
+    reminded of — that end within ``within`` from ``now``."""
+    return list(
+        AssignmentCode.objects.filter(
+            kind=AssignmentCodeKind.CUSTODY_CONSENT,
+            used_by__isnull=True,
+            revoked_at__isnull=True,
+            reminded_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + within,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def consent_code_check(

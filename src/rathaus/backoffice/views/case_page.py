@@ -38,7 +38,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     rows = [
         (label, value, None) for _p, _n, label, value in procedure.summary_rows(case.answers or {})
     ]
-    available = transitions_available(from_status=case.status, actor_role=ActorRole.STAFF)
+    available = transitions_available(
+        from_status=case.status, actor_role=ActorRole.STAFF, procedure=procedure
+    )
     approvals = (
         list(selectors.case_approvals(case=case))
         if procedure.four_eyes and case.status == CaseStatus.IN_REVIEW
@@ -66,6 +68,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "may_request_info": CaseStatus.INFO_REQUESTED in available,
             "stage_label": procedure.stage_label(case.stage) if case.stage else "",
             "status_label": procedure.status_label(case.status),
+            "waiting_for": procedure.waiting_for(status=case.status, stage=case.stage),
             "words": {
                 status: procedure.decision_words(status) for status in services.CLERK_DECISIONS
             },

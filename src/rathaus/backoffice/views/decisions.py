@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from rathaus.accounts.decorators import staff_required
 from rathaus.cases import selectors, services
-from rathaus.cases.constants import CaseStatus
+from rathaus.cases.constants import ActorRole, CaseErrorCode, CaseStatus
 from rathaus.cases.errors import CaseError
 from rathaus.cases.models import CaseReadCategory
 from rathaus.cases.plugin import procedure_get_or_404
+from rathaus.cases.transitions import transitions_available
 from rathaus.documents.errors import DocumentError
 
 from ..forms import DecisionForm, ReasonForm
@@ -74,6 +75,21 @@ def _decision_notice(procedure, case) -> str:
     )
 
 
+def decision_refusal(*, case, procedure, to_status: str) -> str:
+    """Why a clerk may not take the decision leading to ``to_status`` now ("" when they may):
+    the engine's table and the procedure's own say (``Procedure.transition_roles``), the same
+    rule ``case_decide`` applies."""
+    if to_status in transitions_available(
+        from_status=case.status, actor_role=ActorRole.STAFF, procedure=procedure
+    ):
+        return ""
+    engine = transitions_available(from_status=case.status, actor_role=ActorRole.STAFF)
+    code = (
+        CaseErrorCode.NOT_BY_HAND if to_status in engine else CaseErrorCode.TRANSITION_NOT_ALLOWED
+    )
+    return CaseError(code).message
+
+
 def _case_decision(request: HttpRequest, reference: str, to_status: str) -> HttpResponse:
     """A clerk's decision, never in one click: GET shows what will happen and to whom, with a
     field for the clerk's text (answer, note or reason, in the procedure's words); POST takes
@@ -109,6 +125,9 @@ def _case_decision(request: HttpRequest, reference: str, to_status: str) -> Http
         help_text=wording.text_help,
         required=wording.text_required,
     )
+    # A decision the case's state does not allow is not offered: the page says why, without
+    # the button. A forged POST goes to the engine anyway, which refuses it the same way.
+    refusal = decision_refusal(case=case, procedure=procedure, to_status=to_status)
     if request.method == "POST" and form.is_valid():
         try:
             case, moved = services.case_decide(
@@ -165,6 +184,8 @@ def _case_decision(request: HttpRequest, reference: str, to_status: str) -> Http
             "documents": documents,
             "four_eyes": procedure.four_eyes and to_status == CaseStatus.APPROVED,
             "first_approval": first_approval,
+            "refusal": refusal,
+            "waiting_for": procedure.waiting_for(status=case.status, stage=case.stage),
         },
     )
 

@@ -65,7 +65,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/statistics.html",
         {
-            "statuses": [status.label for status in statuses],
+            # Every service in one table: the engine's word and the services' own names.
+            "statuses": [selectors.status_label_across(status=status) for status in statuses],
             "per_procedure": per_procedure,
             "median_days": median.total_seconds() / 86400 if median is not None else None,
             "decided_count": stats["decided_count"],

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from rathaus.accounts.decorators import staff_required
 from rathaus.accounts.selectors import staff_choices_for
 from rathaus.cases import selectors, services
-from rathaus.cases.constants import CaseStatus
 from rathaus.cases.plugin import procedure_title, procedures
 
 from .. import selectors as backoffice_selectors
@@ -49,24 +48,26 @@ def inbox(request: HttpRequest) -> HttpResponse:
     detail_url = _reference_url_builder("backoffice:case_detail")
     assign_url = _reference_url_builder("backoffice:case_assign")
     now = timezone.now()
-    # Status labels in each procedure's words, translated once per request rather than per row.
-    status_labels: dict[tuple[str, str], str] = {}
+    # Status and stage in each procedure's words — the words the status and stage filters
+    # use — translated once per request rather than per row.
+    labels: dict[tuple[str, str, str], tuple[str, str]] = {}
 
-    def status_label(case) -> str:
-        key = (case.procedure_key, case.status)
-        if key not in status_labels:
+    def status_and_stage(case) -> tuple[str, str]:
+        key = (case.procedure_key, case.status, case.stage)
+        if key not in labels:
             procedure = procedures().get(case.procedure_key)
-            status_labels[key] = (
-                procedure.status_label(case.status)
-                if procedure is not None
-                else str(CaseStatus(case.status).label)
+            stage = procedure.stage_label(case.stage) if procedure and case.stage else ""
+            labels[key] = (
+                selectors.status_label(procedure_key=case.procedure_key, status=case.status),
+                stage,
             )
-        return status_labels[key]
+        return labels[key]
 
     # Values are prepared here rather than with template filters: a page has 25 rows and the
     # template engine's per-value work was most of the page's cost (bench/README.md, "inbox").
     rows = []
     for case in page.object_list:
+        status, stage = status_and_stage(case)
         submitted = timezone.localtime(case.submitted_at) if case.submitted_at else None
         shown = formats.date_format(submitted, "SHORT_DATE_FORMAT") if submitted else ""
         rows.append(
@@ -80,7 +81,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "mine": case.assignee_id == request.user.pk,
                 "url": detail_url(case.reference),
                 "assign_url": assign_url(case.reference),
-                "status": status_label(case),
+                "status": status,
+                "stage": stage,
                 "submitted_iso": submitted.isoformat() if submitted else "",
                 "submitted": shown,
             }

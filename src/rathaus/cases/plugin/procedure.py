@@ -115,6 +115,9 @@ class CaseAction:
     label: Any
     url: str
     hint: Any = ""
+    # "post": a button in a form with the CSRF token (an action that changes something, such
+    # as a new code), rather than a link to a page.
+    method: str = "get"
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,11 @@ class Procedure:
     # roles allowed ("" is "no stage yet"). A move missing from the table is refused.
     stages: ClassVar[list[Stage]] = []
     stage_transitions: ClassVar[dict[str, dict[str, frozenset[ActorRole]]]] = {}
+    # Engine moves this procedure keeps for fewer roles, by the status they lead to:
+    # ``{CaseStatus.COMPLETED: frozenset({ActorRole.SYSTEM})}`` — the move is then neither
+    # offered to nor accepted from anyone else (``transitions.transition_check``). It narrows the
+    # engine's table, never widens it.
+    transition_roles: ClassVar[dict[str, frozenset[ActorRole]]] = {}
     # Days a case may wait at a stage before the back office lists it as overdue (an ID card
     # not picked up): ``{"ready": 90}``.
     stage_deadlines: ClassVar[dict[str, int]] = {}
@@ -351,6 +359,11 @@ class Procedure:
         """What the applicant's e-mail about reaching ``stage`` says besides "there is news"
         (an ID card "ready": the PIN letter comes separately). The same text for every case,
         so nothing personal; "" adds nothing."""
+        return ""
+
+    def waiting_for(self, *, status: str, stage: str) -> Any:
+        """What a case in ``status`` at ``stage`` waits for when no clerk's move is open (the
+        federal register's receipt), shown on the back office's case page; "" when nothing."""
         return ""
 
     def stages_available(self, *, from_stage: str, actor_role: ActorRole) -> list[Stage]:

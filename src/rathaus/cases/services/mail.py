@@ -50,6 +50,9 @@ def case_receipt_send(*, case_id: int) -> None:
             "reference": case.reference,
             "next_steps": str(procedure.next_steps),
             "payment_due": case.status == CaseStatus.AWAITING_PAYMENT,
+            # A stage the case reached while it was submitted (the other parent's consent
+            # awaited): the receipt says it, no separate update is sent.
+            "stage": procedure.stage_label(case.stage) if case.stage else "",
             "url": url,
         }
     email_queue(to=to, template="cases/email/receipt", context=context, language=language)
@@ -99,7 +102,7 @@ def case_notify_applicant(*, case_id: int, update: str, value: str = "") -> None
     with translation.override(language):
         notice = ""
         if update == "status":
-            text = _("New status: %(status)s") % {"status": CaseStatus(value).label}
+            text = _("New status: %(status)s") % {"status": procedure.status_label(value)}
         elif update == "stage":
             text = _("Next step: %(stage)s") % {"stage": procedure.stage_label(value)}
             # A fixed sentence the procedure adds for this stage (``Procedure.stage_notice``).

@@ -144,10 +144,14 @@ def case_approve(*, case: Case, actor, text: str = "") -> tuple[Case, bool]:
     """
     _staff_check(actor=actor, case=case)
     locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    procedure = procedure_get(locked.procedure_key)
     transition_check(
-        from_status=locked.status, to_status=CaseStatus.APPROVED, actor_role=ActorRole.STAFF
+        from_status=locked.status,
+        to_status=CaseStatus.APPROVED,
+        actor_role=ActorRole.STAFF,
+        procedure=procedure,
     )
-    if not procedure_get(locked.procedure_key).four_eyes:
+    if not procedure.four_eyes:
         approved = case_transition(
             case=case, to_status=CaseStatus.APPROVED, actor=actor, reason=text
         )

@@ -17,7 +17,7 @@ from rathaus.notifications.services import mail_after_commit
 from ..constants import CLOSED_STATUSES, DECIDED_STATUSES, ActorRole, CaseErrorCode, CaseStatus
 from ..errors import CaseError
 from ..models import Case, CaseEvent
-from ..plugin import DecisionOutcome, JourneyContext, journey_services, procedure_get
+from ..plugin import DecisionOutcome, JourneyContext, journey_services, procedure_get, procedures
 from ..transitions import stage_check, transition_check
 from .context import actor_role_for_case, case_context
 from .documents import case_document_issue
@@ -65,7 +65,11 @@ def transition_apply(
     locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
     from_status = locked.status
     transition_check(
-        from_status=from_status, to_status=to_status, actor_role=actor_role, reason=reason
+        from_status=from_status,
+        to_status=to_status,
+        actor_role=actor_role,
+        reason=reason,
+        procedure=procedures().get(locked.procedure_key),
     )
     now = timezone.now()
     locked.status = to_status
@@ -260,9 +264,13 @@ def _bookings_release(*, case: Case) -> None:
 
 
 @transaction.atomic
-def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Case:
+def case_stage_set(
+    *, case: Case, to_stage: str, actor, reason: str = "", notify: bool = True
+) -> Case:
     """Move ``case`` to its procedure's stage ``to_stage`` if the procedure's stage table
-    allows it for this actor; written to the history like a status change."""
+    allows it for this actor; written to the history like a status change. The applicant is
+    told by an update e-mail unless ``notify`` is False: a stage set while the case is being
+    submitted is told by the receipt, which names it (one mail, not a receipt and an update)."""
     role = actor_role_for_case(actor=actor, case=case)
     if role is None:
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
@@ -294,7 +302,7 @@ def case_stage_set(*, case: Case, to_stage: str, actor, reason: str = "") -> Cas
         target=locked,
         data={"from": from_stage, "to": to_stage, "role": str(role)},
     )
-    if actor is None or actor.pk != locked.applicant_id:
+    if notify and (actor is None or actor.pk != locked.applicant_id):
         mail_after_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="stage", value=to_stage)
         )

@@ -422,6 +422,20 @@ class OtherParentPage(QuestionPage):
         help_text=_("For example 03.05.1982"),
         error_messages={"invalid": _("Enter the date of birth as day.month.year.")},
     )
+    # Only for the one reminder before the consent code ends (``reminders.py``): nothing else
+    # is sent there, and the mail names no one.
+    other_parent_email = forms.EmailField(
+        label=_("E-mail address of the other parent (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "If you give it, we send the other parent one reminder with the link a few days "
+            "before the consent code ends. Nothing else is sent there."
+        ),
+        error_messages={
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org.")
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -504,7 +518,16 @@ class OtherParentPage(QuestionPage):
             if part
         )
         shown = f"{name}, {born.strftime('%d.%m.%Y')}" if born else name
-        return [("other_parent", str(_("The other parent, who agrees online")), shown)]
+        rows = [("other_parent", str(_("The other parent, who agrees online")), shown)]
+        if answers.get("other_parent_email"):
+            rows.append(
+                (
+                    "other_parent_email",
+                    str(_("E-mail address of the other parent, for one reminder")),
+                    answers["other_parent_email"],
+                )
+            )
+        return rows
 
 
 class ConfirmationPage(QuestionPage):

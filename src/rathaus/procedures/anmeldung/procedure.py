@@ -206,6 +206,8 @@ class Anmeldung(Procedure):
             "rueckmeldung_overdue": frozenset({ActorRole.SYSTEM}),
         },
         CONSENT_AWAITED_STAGE: {
+            # A new consent code (``services.custody_consent_code_renew``): the wait starts again.
+            CONSENT_AWAITED_STAGE: frozenset({ActorRole.SYSTEM}),
             CONSENT_GIVEN_STAGE: frozenset({ActorRole.SYSTEM}),
             CONSENT_REFUSED_STAGE: frozenset({ActorRole.SYSTEM}),
         },
@@ -258,7 +260,8 @@ class Anmeldung(Procedure):
                 case=case,
                 actor=context.actor,
             )
-            case_stage_set(case=case, to_stage=CONSENT_AWAITED_STAGE, actor=None)
+            # Told by the receipt (it names the stage), not by an update mail of its own.
+            case_stage_set(case=case, to_stage=CONSENT_AWAITED_STAGE, actor=None, notify=False)
 
     def notes(self, context) -> list[Note]:
         """The other parent's consent online: before submitting, what will happen; on the
@@ -303,10 +306,12 @@ class Anmeldung(Procedure):
                         _("Link to pass on: %(link)s") % {"link": link},
                         _(
                             "Give the code or the link to the other parent yourself; we send "
-                            "them nothing. They log in with their own online ID (eID) and agree "
-                            "or refuse. Once they have agreed, your registration goes on by "
-                            "itself; if they refuse or do not answer by that date, the "
-                            "registration office checks it and writes to you in your mailbox."
+                            "them only one reminder a few days before the code ends, if you "
+                            "gave their e-mail address. They log in with their own online ID "
+                            "(eID) and agree or refuse. Once they have agreed, your "
+                            "registration goes on by itself; if they refuse or do not answer "
+                            "by that date, the registration office checks it and writes to you "
+                            "in your mailbox."
                         ),
                     ],
                 )
@@ -392,7 +397,23 @@ class Anmeldung(Procedure):
 
     def case_actions(self, context) -> list[CaseAction]:
         case = context.case
-        if case is None or not code_letter_awaited(case):
+        if case is None:
+            return []
+        if consent_awaited(case) and other_parent(case.answers or {}) is not None:
+            return [
+                CaseAction(
+                    label=_("Send a new consent code"),
+                    url=reverse("procedures:custody_consent_code_renew", args=[case.reference]),
+                    hint=_(
+                        "Has the code ended, or has it got lost? Get a new code for the other "
+                        "parent here. The old code stops working at once; the new one is valid "
+                        "for %(days)s days."
+                    )
+                    % {"days": settings.RATHAUS_CUSTODY_CONSENT_DAYS},
+                    method="post",
+                )
+            ]
+        if not code_letter_awaited(case):
             return []
         return [
             CaseAction(

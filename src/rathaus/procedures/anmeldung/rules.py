@@ -34,6 +34,9 @@ class Custody(models.TextChoices):
 
 # Who answers a consent given online: the registration completes by itself only where the
 # register confirms what the consent stands on; otherwise a clerk looks at it, as at an upload.
+# The other parent's consent code (``RATHAUS_CUSTODY_CONSENT_DAYS``, default 14): one reminder
+# this many days before it ends.
+CONSENT_REMINDER_DAYS_BEFORE_END = 3
 CONSENT_ROUTE_SYSTEM = "system"
 CONSENT_ROUTE_CLERK = "clerk"
 

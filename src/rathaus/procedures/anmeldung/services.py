@@ -27,6 +27,7 @@ from .movers import FAMILY_CHILD
 from .procedure import (
     CODE_ENTERED_STAGE,
     CODE_LETTER_STAGE,
+    CONSENT_AWAITED_STAGE,
     CONSENT_GIVEN_STAGE,
     CONSENT_REFUSED_STAGE,
     WAITING_STATUSES,
@@ -34,6 +35,7 @@ from .procedure import (
     code_letter_awaited,
     consent_awaited,
     new_address,
+    other_parent,
 )
 
 PROCEDURE_KEYS = ("anmeldung", "ummeldung")
@@ -147,6 +149,48 @@ def custody_consent_answer(*, municipality, actor, code: str, agree: bool, note:
     if agree:
         return case_rule_recheck(case=case)
     return case
+
+
+@transaction.atomic
+def custody_consent_code_renew(*, case, actor):
+    """The applicant gets a new consent code for the same registration (the first ended, or got
+    lost), while the registration still waits for the other parent: the open code is revoked —
+    it stops working at once — and a new one is issued for the same parent, valid
+    ``RATHAUS_CUSTODY_CONSENT_DAYS`` from now. The wait starts again: the history says so (the
+    system's move back to "consent awaited", from which the overdue rule counts), with no
+    e-mail — the applicant asked for it and reads the new code on their page. Returns the new
+    code. Only the applicant; ``CaseError`` otherwise or when nothing waits for a consent."""
+    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    if locked.applicant_id is None or actor is None or locked.applicant_id != actor.pk:
+        raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
+    parent = other_parent(locked.answers or {})
+    if locked.procedure_key not in PROCEDURE_KEYS or not consent_awaited(locked) or not parent:
+        raise CaseError(CaseErrorCode.TRANSITION_NOT_ALLOWED)
+    register = resident_register()
+    revoked = register.consent_code_revoke(case=locked)
+    issued = register.consent_code_issue(
+        municipality=locked.municipality,
+        address=new_address(locked),
+        moved_in=datetime.date.fromisoformat((locked.answers or {})["moved_in"]),
+        parent=parent,
+        case=locked,
+        actor=actor,
+    )
+    with translation.override(case_language(case=locked)):
+        reason = _("A new consent code was issued; the previous one no longer works.")
+    moved = case_stage_set(
+        case=locked, to_stage=CONSENT_AWAITED_STAGE, actor=None, reason=reason, notify=False
+    )
+    audit_event_record(
+        action="anmeldung.custody_consent_code_renewed",
+        actor=actor,
+        municipality=locked.municipality,
+        target=locked,
+        data={"code": issued.pk, "revoked": revoked},
+    )
+    for field in ("stage", "stage_changed_at", "updated_at"):
+        setattr(case, field, getattr(moved, field))
+    return issued
 
 
 @transaction.atomic

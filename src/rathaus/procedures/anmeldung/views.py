@@ -1,10 +1,11 @@
-"""The applicant's page on a waiting registration: enter the code letter's code (§23a(3) BMG)."""
+"""The applicant's actions on a waiting registration: enter the code letter's code (§23a(3) BMG),
+get a new consent code for the other parent; and the other parent's answer to it."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from .services import (
     PROCEDURE_KEYS,
     code_letter_redeem,
     custody_consent_answer,
+    custody_consent_code_renew,
     custody_consent_open,
 )
 
@@ -84,6 +86,43 @@ def code_letter_enter(request: HttpRequest, reference: str) -> HttpResponse:
         "procedures/anmeldung/code_enter.html",
         {"case": case, "form": form, "back_url": detail_url},
     )
+
+
+# A new consent code a few times a day per registration: enough for a lost code, no more.
+CONSENT_CODE_RENEWALS_PER_DAY = 3
+
+
+@login_required
+def custody_consent_code_new(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applicant's "Send a new consent code" on their waiting registration (a POST): the old
+    code is revoked, the case page shows the new one. Anyone but the applicant gets 404 whatever
+    the method, so the address tells nobody else that the case exists."""
+    case = access_case_by_reference(
+        actor=request.user, municipality=request.municipality, reference=reference
+    )
+    if case.procedure_key not in PROCEDURE_KEYS:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    detail_url = reverse("cases:case_detail", args=[case.reference])
+    if not window_allow(
+        key=f"anmeldung:consent-renew:{case.pk}", limit=CONSENT_CODE_RENEWALS_PER_DAY, seconds=86400
+    ):
+        messages.error(request, _("Too many new codes today. Please try again tomorrow."))
+        return redirect(detail_url)
+    try:
+        custody_consent_code_renew(case=case, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "A new consent code is ready below. Pass it on to the other parent: the old "
+                "code no longer works."
+            ),
+        )
+    return redirect(detail_url)
 
 
 def _consent_refusal(exc) -> str:

@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.cases.constants import ActorRole
+from rathaus.cases.constants import ActorRole, CaseStatus
 from rathaus.cases.plugin import Note, Procedure, Stage
 from rathaus.cases.services import case_stage_set
 from rathaus.catalogue.selectors import service_offering
@@ -92,6 +92,18 @@ class Fuehrungszeugnis(Procedure):
         "": {STAGE_SENT: SYSTEM},
         STAGE_SENT: {STAGE_CONFIRMED: SYSTEM},
     }
+    # Approved means "sent to the federal register"; the register's receipt completes the case
+    # (``services.bzr_receipt_confirm``). A clerk completing it by hand would tell the citizen
+    # "completed" while the application may never have arrived.
+    transition_roles = {CaseStatus.COMPLETED: SYSTEM}
+
+    def waiting_for(self, *, status: str, stage: str):
+        if status == CaseStatus.APPROVED and stage == STAGE_SENT:
+            return _(
+                "Waiting for the federal register to confirm receipt of the application. The "
+                "case is completed by itself when the confirmation arrives."
+            )
+        return ""
 
     def applicant_name(self, answers) -> str:
         """Who applies: the person themself, or the legal guardian for their child."""

@@ -19,6 +19,8 @@ from .assignment_codes import (
     assignment_code_take,
     code_display,
     consent_code_issue,
+    consent_code_reminder_mark,
+    consent_code_revoke,
 )
 from .blocks import block_end, block_reminder_mark, block_set
 from .data import Address, PersonData
@@ -49,6 +51,8 @@ __all__ = [
     "block_set",
     "code_display",
     "consent_code_issue",
+    "consent_code_reminder_mark",
+    "consent_code_revoke",
     "family_link",
     "person_build",
     "person_create",

@@ -175,3 +175,26 @@ def assignment_code_release(*, case) -> int:
         revoked_at__isnull=True,
     ).update(revoked_at=timezone.now())
     return released
+
+
+@transaction.atomic
+def consent_code_revoke(*, case) -> int:
+    """Revoke the consent codes issued for ``case`` that are still open (not used, not revoked):
+    a new code replaces them. Returns how many."""
+    return AssignmentCode.objects.filter(
+        municipality=case.municipality_id,
+        issued_for=case,
+        kind=AssignmentCodeKind.CUSTODY_CONSENT,
+        used_by__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now())
+
+
+def consent_code_reminder_mark(*, code: AssignmentCode) -> bool:
+    """Note that the reminder of consent ``code`` is being sent. False when it had been already
+    (two runs of the reminder task send it once): a conditional update."""
+    return bool(
+        AssignmentCode.objects.filter(
+            pk=code.pk, municipality=code.municipality_id, reminded_at__isnull=True
+        ).update(reminded_at=timezone.now())
+    )
