@@ -58,6 +58,18 @@ class InboxFilterForm(KernForm):
             *staff_choices,
         ]
 
+    # The filters every clerk of a town sees alike once they chose the same (the search text is the
+    # clerk's own): backoffice/inbox_filters.html, kept per process under ``kept_fields_key``.
+    KEPT_FIELDS = ("procedure", "status", "stage", "assignee", "sort", "overdue")
+
+    @property
+    def kept_fields_key(self) -> str:
+        """The key of the kept filters' markup; "" when one of them has an error (its message
+        repeats what was sent, which is not kept)."""
+        if any(name in self.errors for name in self.KEPT_FIELDS):
+            return ""
+        return self.shown_key(self.KEPT_FIELDS)
+
     def filters(self) -> dict:
         """The valid filters as keyword arguments for ``case_list_for_staff``."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
