@@ -1,9 +1,11 @@
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
 from rathaus.cases.plugin import procedures
 from rathaus.cases.selectors import ASSIGNEE_MINE, ASSIGNEE_NONE, STATUS_ORDER
+from rathaus.core.cache import ProcessCache
 from rathaus.core.forms import KernForm, required_message
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
@@ -12,6 +14,28 @@ from rathaus.payments.selectors import (
 )
 
 from .constants import SORT_CHOICES
+
+# The inbox's service, status and stage options follow from the language and the installed
+# procedures (code, not data): made once per process for each, not on every request.
+_inbox_options = ProcessCache(seconds=3600, max_entries=64)
+
+
+def _procedure_status_and_stage_options() -> tuple[tuple, tuple, tuple]:
+    installed = tuple(procedures())
+
+    def make() -> tuple[tuple, tuple, tuple]:
+        return (
+            tuple(sorted(((p.key, str(p.title)) for p in installed), key=lambda c: c[1])),
+            tuple((status.value, str(status.label)) for status in STATUS_ORDER),
+            tuple(
+                (f"{p.key}:{stage.key}", f"{p.title}: {stage.label}")
+                for p in installed
+                for stage in p.stages
+            ),
+        )
+
+    # The procedures themselves in the key: a registry installed by a test is another key.
+    return _inbox_options.get_or_compute((get_language(), installed), make)
 
 
 class InboxFilterForm(KernForm):
@@ -33,28 +57,14 @@ class InboxFilterForm(KernForm):
 
     def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [
-            ("", _("All services")),
-            *sorted(
-                ((procedure.key, str(procedure.title)) for procedure in procedures()),
-                key=lambda choice: choice[1],
-            ),
-        ]
-        self.fields["status"].choices = [("", _("All statuses"))] + [
-            (status.value, status.label) for status in STATUS_ORDER
-        ]
-        self.fields["stage"].choices = [
-            ("", _("All stages")),
-            *(
-                (f"{procedure.key}:{stage.key}", f"{procedure.title}: {stage.label}")
-                for procedure in procedures()
-                for stage in procedure.stages
-            ),
-        ]
+        procedure_options, status_options, stage_options = _procedure_status_and_stage_options()
+        self.fields["procedure"].choices = [("", gettext("All services")), *procedure_options]
+        self.fields["status"].choices = [("", gettext("All statuses")), *status_options]
+        self.fields["stage"].choices = [("", gettext("All stages")), *stage_options]
         self.fields["assignee"].choices = [
-            ("", _("Anyone")),
-            (ASSIGNEE_MINE, _("Me")),
-            (ASSIGNEE_NONE, _("Nobody (unassigned)")),
+            ("", gettext("Anyone")),
+            (ASSIGNEE_MINE, gettext("Me")),
+            (ASSIGNEE_NONE, gettext("Nobody (unassigned)")),
             *staff_choices,
         ]
 

@@ -96,15 +96,17 @@ class KernBoundField(forms.BoundField):
 
 
 def _shown(value):
-    """``value`` as it reaches the markup, hashable: text translated now, with its type (a safe
-    string is written unescaped, a plain one escaped), lists and dictionaries item by item."""
-    if isinstance(value, list | tuple):
-        return tuple(_shown(item) for item in value)
-    if isinstance(value, dict):
-        return tuple((name, _shown(item)) for name, item in value.items())
-    if value is None or isinstance(value, bool):
+    """``value`` as it reaches the markup, comparable by its ``repr``: plain text, numbers and
+    None as they are; other values (translatable text, safe strings, which are written
+    unescaped) as their type and text now; lists and dictionaries item by item."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
         return value
-    return (type(value).__name__, str(value))
+    if kind is list or kind is tuple:
+        return tuple(map(_shown, value))
+    if kind is dict:
+        return tuple((name, _shown(item)) for name, item in value.items())
+    return (kind.__name__, str(value))
 
 
 class KernFormMixin:
