@@ -274,7 +274,8 @@ def test_kept_filters_follow_the_choice_the_language_and_the_staff(
     wrong = client.get(INBOX, {"status": "<b>no-such-status</b>"})
     assert wrong.context["form"].errors
     assert "&lt;b&gt;no-such-status&lt;/b&gt;" in wrong.content.decode()
-    assert not caches["fragments"]._cache  # nothing kept that repeats what was sent
+    kept = b"".join(caches["fragments"]._cache.values())  # pickled fragments
+    assert b"no-such-status" not in kept  # nothing kept that repeats what was sent
 
 
 def test_kept_filters_are_the_filters_rendered_afresh(as_staff, clerk, norderstedt):
@@ -285,10 +286,31 @@ def test_kept_filters_are_the_filters_rendered_afresh(as_staff, clerk, norderste
     params = {"procedure": "allgemeines-anliegen", "assignee": "mine", "sort": "submitted"}
     caches["fragments"].clear()
     fresh = client.get(INBOX, params).content.decode()
+    kept_before = len(caches["fragments"]._cache)
     kept = client.get(INBOX, params).content.decode()
-    assert len(caches["fragments"]._cache) == 1
+    assert len(caches["fragments"]._cache) == kept_before  # served from what was kept
 
     def filters(html):
         return html.split('class="bo-filters__grid">', 1)[1].split("</button>", 1)[0]
 
     assert filters(kept) == filters(fresh)
+
+
+def test_kept_page_frame_follows_the_role_the_section_and_the_town(
+    client, as_staff, clerk, team_lead, norderstedt
+):
+    """The staff links and the footer are kept per process under all they show."""
+    from rathaus.tenants.selectors import municipality_cache_clear
+
+    payments = reverse("backoffice:payment_list")
+    for _ in range(2):  # rendered, then kept
+        html = as_staff(clerk).get(INBOX).content.decode()
+        assert f'href="{payments}"' not in html
+        assert f'href="{INBOX}" aria-current="page"' in html
+        html = as_staff(team_lead).get(payments).content.decode()
+        assert f'href="{payments}" aria-current="page"' in html
+        assert f'href="{INBOX}" aria-current' not in html
+    norderstedt.phone = "04193 111 222"
+    norderstedt.save()
+    municipality_cache_clear()
+    assert 'href="tel:04193111222"' in as_staff(clerk).get(INBOX).content.decode()
