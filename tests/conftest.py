@@ -117,6 +117,7 @@ def clock():
 def page_cache(settings):
     """The anonymous page cache switched on (the test settings use a dummy one)."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
     }

@@ -302,3 +302,90 @@ def test_a_row_shows_the_stage_in_the_words_of_the_stage_filter(
         option = dict(response.context["form"].fields["stage"].choices)["fuehrungszeugnis:sent"]
     assert rows[0]["stage"] == stage and option.endswith(f": {stage}")
     assert f"Stage: {stage}" in response.content.decode()
+
+
+def _selected(html, name):
+    """The values of the selected options of the select ``name``."""
+    select = html.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+    options = [option.split(">", 1)[0] for option in select.split('<option value="')[1:]]
+    return [option.split('"', 1)[0] for option in options if option.endswith(" selected")]
+
+
+def _overdue_box(html):
+    return html.split('name="overdue"', 1)[1].split(">", 1)[0]
+
+
+def test_kept_filters_follow_the_choice_the_language_and_the_staff(
+    as_staff, clerk, second_clerk, norderstedt
+):
+    """The filter selects are kept per process (backoffice/inbox_filters.html) under a key of all
+    they show: another choice, language or clerk list is another fragment, and a wrong value is
+    reported without being kept."""
+    from django.core.cache import caches
+
+    from rathaus.accounts.models import User
+
+    case_make(municipality=norderstedt, name="Anna Alt")
+    client = as_staff(clerk)
+    for _ in range(2):  # rendered, then kept
+        first = client.get(INBOX, {"status": "in_review"}).content.decode()
+        assert _selected(first, "status") == ["in_review"]
+        assert _selected(first, "sort") == []
+        assert "checked" not in _overdue_box(first)
+    other = client.get(INBOX, {"status": "submitted", "overdue": "on"}).content.decode()
+    assert _selected(other, "status") == ["submitted"]
+    assert "checked" in _overdue_box(other)
+
+    german = as_staff(clerk, language="de").get(INBOX, {"status": "in_review"}).content.decode()
+    assert "Alle Status" in german and "All statuses" not in german
+
+    renamed = User.objects.get(pk=second_clerk.pk)
+    renamed.family_name = "Neuname"
+    renamed.save()
+    client = as_staff(clerk)
+    assert "Neuname" in client.get(INBOX, {"status": "in_review"}).content.decode()
+
+    caches["fragments"].clear()
+    wrong = client.get(INBOX, {"status": "<b>no-such-status</b>"})
+    assert wrong.context["form"].errors
+    assert "&lt;b&gt;no-such-status&lt;/b&gt;" in wrong.content.decode()
+    kept = b"".join(caches["fragments"]._cache.values())  # pickled fragments
+    assert b"no-such-status" not in kept  # nothing kept that repeats what was sent
+
+
+def test_kept_filters_are_the_filters_rendered_afresh(as_staff, clerk, norderstedt):
+    from django.core.cache import caches
+
+    case_make(municipality=norderstedt, name="Anna Alt")
+    client = as_staff(clerk)
+    params = {"procedure": "allgemeines-anliegen", "assignee": "mine", "sort": "submitted"}
+    caches["fragments"].clear()
+    fresh = client.get(INBOX, params).content.decode()
+    kept_before = len(caches["fragments"]._cache)
+    kept = client.get(INBOX, params).content.decode()
+    assert len(caches["fragments"]._cache) == kept_before  # served from what was kept
+
+    def filters(html):
+        return html.split('class="bo-filters__grid">', 1)[1].split("</button>", 1)[0]
+
+    assert filters(kept) == filters(fresh)
+
+
+def test_kept_page_frame_follows_the_role_the_section_and_the_town(
+    client, as_staff, clerk, team_lead, norderstedt
+):
+    """The staff links and the footer are kept per process under all they show."""
+    from rathaus.tenants.selectors import municipality_cache_clear
+
+    payments = reverse("backoffice:payment_list")
+    for _ in range(2):  # rendered, then kept
+        html = as_staff(clerk).get(INBOX).content.decode()
+        assert f'href="{payments}"' not in html
+        assert f'href="{INBOX}" aria-current="page"' in html
+        html = as_staff(team_lead).get(payments).content.decode()
+        assert f'href="{payments}" aria-current="page"' in html
+        assert f'href="{INBOX}" aria-current' not in html
+    norderstedt.phone = "04193 111 222"
+    norderstedt.save()
+    municipality_cache_clear()
+    assert 'href="tel:04193111222"' in as_staff(clerk).get(INBOX).content.decode()

@@ -139,3 +139,58 @@ def test_a_field_of_a_plain_django_form_renders_through_django():
 
     form = Plain()
     assert _component(form, "office") == str(form["office"])
+
+
+def _key(data=None, *, language="en", change=None, names=("office", "grouped", "consent")):
+    with translation.override(language):
+        form = _Form(data=data)
+        if change:
+            change(form)
+        if data is not None:
+            form.is_valid()
+        return form.shown_key(names)
+
+
+def test_the_shown_key_changes_with_everything_the_fields_show():
+    """``shown_key`` stands for the fields' markup in a {% cache %} fragment: whatever changes
+    the markup changes the key."""
+    chosen = {"office": "a", "consent": "on"}
+    assert _key(chosen) == _key(dict(chosen))
+    assert _key() == _key()
+
+    def relabel(form):
+        form.fields["office"].label = "Amt"
+        form._bound_fields_cache.pop("office")  # the bound field keeps the label it was made with
+
+    def rehint(form):
+        form.fields["office"].help_text = "Wo Sie wohnen"
+
+    def new_option(form):
+        form.fields["office"].choices = [("", "–"), ("a", "Amt <A> (neu)")]
+
+    def safe_option(form):
+        form.fields["office"].choices = [("", "–"), ("a", mark_safe("Amt <A>"))]
+
+    def optional(form):
+        form.fields["office"].required = False
+
+    def attribute(form):
+        form.fields["office"].widget.attrs["data-x"] = "1"
+
+    different = {
+        "selection": _key({**chosen, "office": "b"}),
+        "box": _key({"office": "a"}),
+        "errors": _key({**chosen, "office": "zzz"}),
+        "language": _key(chosen, language="de"),
+        "label": _key(chosen, change=relabel),
+        "hint": _key(chosen, change=rehint),
+        "options": _key(chosen, change=new_option),
+        "safe text": _key(chosen, change=safe_option),
+        "required": _key(chosen, change=optional),
+        "attributes": _key(chosen, change=attribute),
+        "fields": _key(chosen, names=("office", "grouped")),
+        "unbound": _key(),
+    }
+    same = [name for name, key in different.items() if key == _key(chosen)]
+    assert same == []
+    assert len(set(different.values())) == len(different)

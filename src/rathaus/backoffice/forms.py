@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.cases.constants import MESSAGE_MAX_LENGTH
@@ -10,6 +11,7 @@ from rathaus.cases.selectors import (
     status_label,
     status_label_across,
 )
+from rathaus.core.cache import ProcessCache
 from rathaus.core.forms import KernForm, required_message
 from rathaus.payments.selectors import (
     PAYMENT_LIST_ALL,
@@ -18,6 +20,35 @@ from rathaus.payments.selectors import (
 )
 
 from .constants import SORT_CHOICES
+
+# The inbox's service, status and stage options follow from the language, the installed
+# procedures (code, not data) and the chosen service: made once per process for each, not on
+# every request.
+_inbox_options = ProcessCache(seconds=3600, max_entries=64)
+
+
+def _procedure_status_and_stage_options(*, chosen: str) -> tuple[tuple, tuple, tuple]:
+    installed = tuple(procedures())
+    chosen = chosen if chosen in procedures() else ""
+
+    def status_word(status) -> str:
+        if chosen:
+            return str(status_label(procedure_key=chosen, status=status))
+        return str(status_label_across(status=status))
+
+    def make() -> tuple[tuple, tuple, tuple]:
+        return (
+            tuple(sorted(((p.key, str(p.title)) for p in installed), key=lambda c: c[1])),
+            tuple((status.value, status_word(status)) for status in STATUS_ORDER),
+            tuple(
+                (f"{p.key}:{stage.key}", f"{p.title}: {stage.label}")
+                for p in installed
+                for stage in p.stages
+            ),
+        )
+
+    # The procedures themselves in the key: a registry installed by a test is another key.
+    return _inbox_options.get_or_compute((get_language(), installed, chosen), make)
 
 
 class InboxFilterForm(KernForm):
@@ -39,40 +70,34 @@ class InboxFilterForm(KernForm):
 
     def __init__(self, *args, staff_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [
-            ("", _("All services")),
-            *sorted(
-                ((procedure.key, str(procedure.title)) for procedure in procedures()),
-                key=lambda choice: choice[1],
-            ),
-        ]
         # The statuses in the words the rows use: the chosen service's own ("answered" for a
         # general request), or with all services the engine's word and every other name a
         # service gives it ("approved / answered"). One source: ``cases.selectors``.
         chosen = self.data.get("procedure", "") if self.is_bound else ""
-        if chosen in procedures():
-            labels = {
-                status: status_label(procedure_key=chosen, status=status) for status in STATUS_ORDER
-            }
-        else:
-            labels = {status: status_label_across(status=status) for status in STATUS_ORDER}
-        self.fields["status"].choices = [("", _("All statuses"))] + [
-            (status.value, labels[status]) for status in STATUS_ORDER
-        ]
-        self.fields["stage"].choices = [
-            ("", _("All stages")),
-            *(
-                (f"{procedure.key}:{stage.key}", f"{procedure.title}: {stage.label}")
-                for procedure in procedures()
-                for stage in procedure.stages
-            ),
-        ]
+        procedure_options, status_options, stage_options = _procedure_status_and_stage_options(
+            chosen=chosen
+        )
+        self.fields["procedure"].choices = [("", gettext("All services")), *procedure_options]
+        self.fields["status"].choices = [("", gettext("All statuses")), *status_options]
+        self.fields["stage"].choices = [("", gettext("All stages")), *stage_options]
         self.fields["assignee"].choices = [
-            ("", _("Anyone")),
-            (ASSIGNEE_MINE, _("Me")),
-            (ASSIGNEE_NONE, _("Nobody (unassigned)")),
+            ("", gettext("Anyone")),
+            (ASSIGNEE_MINE, gettext("Me")),
+            (ASSIGNEE_NONE, gettext("Nobody (unassigned)")),
             *staff_choices,
         ]
+
+    # The filters every clerk of a town sees alike once they chose the same (the search text is the
+    # clerk's own): backoffice/inbox_filters.html, kept per process under ``kept_fields_key``.
+    KEPT_FIELDS = ("procedure", "status", "stage", "assignee", "sort", "overdue")
+
+    @property
+    def kept_fields_key(self) -> str:
+        """The key of the kept filters' markup; "" when one of them has an error (its message
+        repeats what was sent, which is not kept)."""
+        if any(name in self.errors for name in self.KEPT_FIELDS):
+            return ""
+        return self.shown_key(self.KEPT_FIELDS)
 
     def filters(self) -> dict:
         """The valid filters as keyword arguments for ``case_list_for_staff``."""

@@ -4,11 +4,13 @@ Render fields with ``components/field.html``; it uses the same ids as this mixin
 ``<auto_id>_helptext`` for the hint and ``<auto_id>_error`` for the error message.
 """
 
+import hashlib
+from collections.abc import Iterable
 from functools import cached_property
 
 from django import forms
 from django.forms.widgets import ChoiceWidget
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
 GROUP_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -93,6 +95,20 @@ class KernBoundField(forms.BoundField):
         return widget.get_context(self.html_name, self.value(), attrs)["widget"]
 
 
+def _shown(value):
+    """``value`` as it reaches the markup, comparable by its ``repr``: plain text, numbers and
+    None as they are; other values (translatable text, safe strings, which are written
+    unescaped) as their type and text now; lists and dictionaries item by item."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return tuple(map(_shown, value))
+    if kind is dict:
+        return tuple((name, _shown(item)) for name, item in value.items())
+    return (kind.__name__, str(value))
+
+
 class KernFormMixin:
     """Adds KERN classes, ``aria-invalid`` and ``aria-describedby`` (hint and error) to widgets.
 
@@ -138,6 +154,35 @@ class KernFormMixin:
         super().full_clean()
         for name in self.fields:
             self._wire_field(name, has_error=name in self.errors)
+
+    def shown_key(self, names: Iterable[str]) -> str:
+        """A digest of everything ``components/field.html`` shows for the fields ``names``: the
+        language, each field's kind, name and id, label, hint, required state, attributes,
+        options, value and errors. Two forms with the same key render those fields alike, so the
+        key can stand for their markup in a ``{% cache %}`` fragment."""
+        shown = [get_language(), self.use_required_attribute]
+        for name in names:
+            bound = self[name]
+            field, widget = bound.field, bound.field.widget
+            shown.append(
+                (
+                    type(field),
+                    type(widget),
+                    bound.html_name,
+                    bound.auto_id,
+                    field.required,
+                    field.disabled,
+                    field.localize,
+                    field.show_hidden_initial,
+                    _shown(bound.label),
+                    _shown(bound.help_text),
+                    _shown(bound.build_widget_attrs(widget.attrs, widget)),
+                    _shown(getattr(widget, "choices", ())),
+                    _shown(bound.value()),
+                    _shown(list(bound.errors)),
+                )
+            )
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 class KernForm(KernFormMixin, forms.Form):

@@ -309,6 +309,16 @@ CACHES["pages"] = {
     "TIMEOUT": PUBLIC_PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Rendered template fragments that look the same for everyone who is shown them (``{% cache ...
+# using="fragments" %}``, e.g. the inbox's filter selects): kept in each process, under a key made
+# of everything the fragment shows, so that a change is another key and nothing shown is stale.
+# The lifetime only bounds the memory of fragments no longer asked for.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rathaus-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "rathaus@localhost")

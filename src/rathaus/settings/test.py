@@ -24,6 +24,11 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # No page cache across tests; tests/core/test_page_cache.py turns it on where it is tested.
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Kept as in production: a fragment's key names all it shows, so no test sees another's.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rathaus-test-fragments",
+    },
 }
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "rathaus.core.db.sqlite3", "NAME": ":memory:"}

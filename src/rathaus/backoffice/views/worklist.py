@@ -63,20 +63,36 @@ def inbox(request: HttpRequest) -> HttpResponse:
             )
         return labels[key]
 
+    # A short date shows the day only, and the rows of a page share few days and services:
+    # each is formatted or translated once per request.
+    days: dict = {}
+    titles: dict[str, str] = {}
+
+    def day_shown(submitted) -> str:
+        day = submitted.date()
+        if day not in days:
+            days[day] = formats.date_format(submitted, "SHORT_DATE_FORMAT")
+        return days[day]
+
+    def title(key: str) -> str:
+        if key not in titles:
+            titles[key] = procedure_title(key)
+        return titles[key]
+
     # Values are prepared here rather than with template filters: a page has 25 rows and the
     # template engine's per-value work was most of the page's cost (bench/README.md, "inbox").
     rows = []
     for case in page.object_list:
         status, stage = status_and_stage(case)
         submitted = timezone.localtime(case.submitted_at) if case.submitted_at else None
-        shown = formats.date_format(submitted, "SHORT_DATE_FORMAT") if submitted else ""
+        shown = day_shown(submitted) if submitted else ""
         rows.append(
             {
                 "case": case,
                 "reference": case.reference,
                 "applicant": case.applicant_name,
                 "assignee": case.assignee,
-                "procedure": procedure_title(case.procedure_key),
+                "procedure": title(case.procedure_key),
                 "overdue": selectors.case_is_overdue(case=case, now=now),
                 "mine": case.assignee_id == request.user.pk,
                 "url": detail_url(case.reference),
