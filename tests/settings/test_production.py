@@ -64,6 +64,9 @@ def test_starts_with_every_required_variable():
     assert loaded["database"]["OPTIONS"]["keepalives"] == 1
     assert loaded["database"]["OPTIONS"]["tcp_user_timeout"] == 30_000
     assert loaded["database"]["DISABLE_SERVER_SIDE_CURSORS"] is False
+    # Values bound by the server; a statement run five times on a connection is prepared.
+    assert loaded["database"]["OPTIONS"]["server_side_binding"] is True
+    assert loaded["database"]["OPTIONS"]["prepare_threshold"] == 5
     assert loaded["formatter"] == "json"
     assert loaded["ssl_redirect"] is True
 
@@ -230,6 +233,14 @@ def test_pgbouncer_in_transaction_mode_turns_off_server_side_cursors_and_url_opt
     database = json.loads(result.stdout)["database"]
     assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert database["OPTIONS"]["keepalives_idle"] == 5
+
+
+def test_prepared_statements_can_be_turned_off_for_an_old_pgbouncer():
+    result = _run(PRINT_SETTINGS, **{**REQUIRED, "DB_PREPARED_STATEMENTS": "0"})
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)["database"]["OPTIONS"]
+    assert options["server_side_binding"] is True  # unnamed statements pass any pooler
+    assert "prepare_threshold" not in options  # Django's default: never prepared
 
 
 def test_an_sqlite_database_url_gets_the_concurrent_sqlite_backend(tmp_path):

@@ -240,14 +240,15 @@ def create_hold(request, payload: HoldIn):
         payload=payload.challenge,
         offered=offered,
     )
+    # The answer as its schema's own instance: ninja serialises it without validating it again.
     return Status(
         201,
-        {
-            "token": hold.token,
-            "expires_at": hold.expires_at.astimezone(TZ),
-            "start": hold.start.astimezone(TZ),
-            "end": hold.end.astimezone(TZ),
-        },
+        HoldOut(
+            token=hold.token,
+            expires_at=hold.expires_at.astimezone(TZ),
+            start=hold.start.astimezone(TZ),
+            end=hold.end.astimezone(TZ),
+        ),
     )
 
 

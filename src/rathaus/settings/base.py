@@ -194,6 +194,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "tcp_user_timeout": 30_000,
     }.items():
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(option, value)
+    # Values travel apart from the statement (server-side binding), so a statement's text is the
+    # same whatever its values, and one a connection has run five times is prepared: PostgreSQL
+    # parses and plans it once per connection, not on every request (docs/adr/0007). Behind a
+    # PgBouncer older than 1.21 or without max_prepared_statements: DB_PREPARED_STATEMENTS=0.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
     # Behind PgBouncer in transaction pooling mode (docs/operations.md).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
         "DB_DISABLE_SERVER_SIDE_CURSORS", False

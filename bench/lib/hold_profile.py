@@ -1,0 +1,158 @@
+"""CPU per appointment hold (``POST /api/v1/holds``), in-process, for this process and its
+PostgreSQL backend.
+
+Runs against a database the release-storm benchmark left behind (``rathaus_bench_storm``: office
+``dauer`` of Norderstedt with its 50,760 free slots), with the production settings and fresh random
+keys, so each run takes ``--count`` free slots of that calendar::
+
+    .venv/bin/python -m bench.lib.hold_profile --count 600
+    .venv/bin/python -m bench.lib.hold_profile --src /tmp/other-checkout/src   # another version
+
+Each hold is one POST through the Django test client with a freshly solved challenge, after
+``close_old_connections()`` as at the start of every real request (so the connection health check
+runs as in production). Prints the statements of one hold, then per hold: this process's CPU and
+the CPU of its PostgreSQL backend (from ``/proc/<pid>/stat``, so other processes on the machine do
+not count), and wall time; with ``--profile FILE`` a cProfile of the second half (cumulative and
+own time). CPU time, not wall time, is what to compare on a shared machine: run two versions in
+alternating turns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import io
+import json
+import os
+import pstats
+import secrets
+import sys
+import time
+from pathlib import Path
+
+HOST = "norderstedt.localhost"
+DATABASE_URL = "postgres://postgres@127.0.0.1:5432/rathaus_bench_storm"
+
+
+def _environment(database_url: str) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="rathaus.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=f"{HOST},127.0.0.1",
+        DATABASE_URL=database_url,
+        RATHAUS_ENCRYPTION_KEYS="bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        RATHAUS_HASH_KEY=secrets.token_urlsafe(32),
+        RATHAUS_VAR_DIR="/tmp/hold-profile-var",
+        RATHAUS_NO_VIRUS_SCANNER="1",
+        SECURE_SSL_REDIRECT="0",
+        RATHAUS_POW_MAX_NUMBER="2000",
+    )
+
+
+def _ticks(pid: int) -> int:
+    """User + system CPU of a process, in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def run(*, count: int, profile_file: str | None) -> dict:
+    import django
+
+    django.setup()
+    from zoneinfo import ZoneInfo
+
+    from django.db import close_old_connections, connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from rathaus.appointments import challenge as pow_
+    from rathaus.appointments.models import Office, Slot
+    from rathaus.tenants.models import Municipality
+
+    berlin = ZoneInfo("Europe/Berlin")
+    town = Municipality.objects.get(slug="norderstedt")
+    office = Office.objects.get(slug="dauer", municipality=town)
+    free = list(
+        Slot.objects.filter(office=office, taken=0)
+        .order_by("?")
+        .values_list("start", flat=True)[: count + 60]
+    )
+    solutions = [
+        pow_.challenge_solve(
+            pow_.challenge_create(municipality=town, client_address=f"127.1.{i // 250}.{i % 250}")
+        )
+        for i in range(count + 60)
+    ]
+    client = Client(HTTP_HOST=HOST)
+
+    def post(index: int):
+        close_old_connections()  # what Django does when a request starts
+        body = {
+            "office": "dauer",
+            "services": [{"service": "anmeldung", "count": 1}],
+            "start": free[index].astimezone(berlin).isoformat(),
+            "challenge": solutions[index],
+        }
+        return client.post("/api/v1/holds", json.dumps(body), content_type="application/json")
+
+    for index in range(50):  # warm: caches, prepared statements
+        answer = post(index)
+    assert answer.status_code == 201, answer.content
+    with CaptureQueriesContext(connection) as queries:
+        answer = post(50)
+    statements = [query["sql"][:140] for query in queries.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    half = 51 + (count - 51) // 2 if profile_file else count
+    measured = range(51, half)
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu, wall, server = time.process_time(), time.perf_counter(), _ticks(backend)
+    statuses = [post(index).status_code for index in measured]
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    server = (_ticks(backend) - server) / tick
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == backend, "the connection was replaced while measuring"
+    result = {
+        "holds": len(statuses),
+        "created": statuses.count(201),
+        "statements": statements,
+        "process_cpu_ms": round(1000 * cpu / len(statuses), 3),
+        "postgres_cpu_ms": round(1000 * server / len(statuses), 3),
+        "wall_ms": round(1000 * wall / len(statuses), 3),
+    }
+    if profile_file:
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for index in range(half, count):
+            post(index)
+        profiler.disable()
+        profiler.dump_stats(f"{profile_file}.prof")
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(70)
+        stats.sort_stats("tottime").print_stats(40)
+        Path(profile_file).write_text(out.getvalue())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=600)
+    parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--src", default="src", help="the source folder of the version to run")
+    parser.add_argument("--profile", help="write a cProfile of the second half to this file")
+    args = parser.parse_args()
+    _environment(args.database_url)
+    sys.path.insert(0, str(Path(args.src).resolve()))
+    result = run(count=args.count, profile_file=args.profile)
+    for statement in result.pop("statements"):
+        print("  ", statement)
+    print(json.dumps({"src": args.src, **result}))
+
+
+if __name__ == "__main__":
+    main()
