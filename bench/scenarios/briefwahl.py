@@ -224,7 +224,8 @@ def run(server, args) -> dict:
         for code, n in phase_result["status_counts"].items()
         if code.startswith("5")
     )
-    best = max(surge["applications_per_s"], rush["applications_per_s"])
+    # The goal holds for both loads, the surge and the final-hour rush.
+    slowest = min(surge["applications_per_s"], rush["applications_per_s"])
     duplicates = database["voters_with_more_than_one_valid_wahlschein"]
     return {
         "load_average_at_end": os.getloadavg(),
@@ -239,7 +240,7 @@ def run(server, args) -> dict:
         },
         "goals": GOALS,
         "verdict": {
-            "applications_per_s_ok": best >= GOALS["min_applications_per_s"],
+            "applications_per_s_ok": slowest >= GOALS["min_applications_per_s"],
             "no_5xx": fivexx == 0,
             "no_duplicate_wahlscheine": duplicates == 0
             and database["voters_with_more_than_one_accepted_application"] == 0,
