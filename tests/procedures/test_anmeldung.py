@@ -18,7 +18,6 @@ from rathaus.cases.models import CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
-from rathaus.register import demo as register_demo
 from rathaus.register import services as register_services
 from rathaus.register.constants import BlockKind, ResidenceKind
 from rathaus.register.models import AssignmentCode, Person, RegisterChange, Residence
@@ -62,14 +61,6 @@ def _english():
     """The messages are asserted in English (the German ones are in the .po)."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def register(towns, settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    settings.RATHAUS_DEMO_RESIDENTS = 20
-    register_demo.load()
-    return towns[0]
 
 
 @pytest.fixture

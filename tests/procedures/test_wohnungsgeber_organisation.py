@@ -18,7 +18,6 @@ from rathaus.cases.errors import CaseError
 from rathaus.cases.models import Case, CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.documents.models import IssuedDocument
-from rathaus.register import demo as register_demo
 from rathaus.register.selectors import assignment_code_for_case
 from tests.accounts.factories import (
     as_verified,
@@ -59,14 +58,6 @@ FAMILY = [
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def register(towns, settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
-    settings.RATHAUS_DEMO_RESIDENTS = 20
-    register_demo.load()
-    return towns[0]
 
 
 @pytest.fixture

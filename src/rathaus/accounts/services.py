@@ -252,6 +252,13 @@ def identity_record(*, user: User, identity: VerifiedIdentity) -> User:
 
 
 # --- password reset ----------------------------------------------------------------------------
+def _password_link(municipality, user: User) -> str:
+    """The link on the town's address where ``user`` chooses a (new) password."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return _absolute(municipality, reverse("accounts:password_reset_confirm", args=[uid, token]))
+
+
 def password_reset_request(*, email: str, ip: str, municipality) -> None:
     """Mail a reset link if the address has an active account; say nothing either way. A few
     mails per account and per client address an hour; further requests are dropped silently."""
@@ -261,14 +268,11 @@ def password_reset_request(*, email: str, ip: str, municipality) -> None:
     if user is None or not user.is_active:
         return
     with transaction.atomic():
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        path = reverse("accounts:password_reset_confirm", args=[uid, token])
         audit_event_record(action="accounts.password_reset_requested", target=user)
         email_send(
             to=user.email,
             template="accounts/email/password_reset",
-            context={"url": _absolute(municipality, path), "municipality": municipality},
+            context={"url": _password_link(municipality, user), "municipality": municipality},
             language=user.preferred_language,
         )
 
@@ -442,17 +446,13 @@ def landlord_member_add(
         data={"organisation": organisation.pk},
     )
     municipality = organisation.municipality
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    path = reverse(
-        "accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]
-    )
     email_send(
         to=user.email,
         template="accounts/email/landlord_member_added",
         context={
             "organisation": organisation.name,
             "municipality": municipality,
-            "password_url": _absolute(municipality, path),
+            "password_url": _password_link(municipality, user),
             "has_password": user.has_usable_password(),
         },
         language=user.preferred_language,
