@@ -48,6 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     detail_url = _reference_url_builder("backoffice:case_detail")
     assign_url = _reference_url_builder("backoffice:case_assign")
     now = timezone.now()
+    overdue_rules = selectors.overdue_rules(now=now)  # once for the page's rows
     # Status and stage in each procedure's words — the words the status and stage filters
     # use — translated once per request rather than per row.
     labels: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -93,7 +94,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 "applicant": case.applicant_name,
                 "assignee": case.assignee,
                 "procedure": title(case.procedure_key),
-                "overdue": selectors.case_is_overdue(case=case, now=now),
+                "overdue": selectors.case_is_overdue(case=case, rules=overdue_rules),
                 "mine": case.assignee_id == request.user.pk,
                 "url": detail_url(case.reference),
                 "assign_url": assign_url(case.reference),
