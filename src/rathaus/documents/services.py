@@ -11,11 +11,11 @@ import base64
 import hashlib
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
-from rathaus.core.storage import encrypted_file_delete, encrypted_file_write
+from rathaus.core.storage import atomic_with_files, encrypted_file_write
 
 from .models import IssuedDocument
 from .rendering import pdf_render, qr_svg_data_uri, verification_url
@@ -44,7 +44,6 @@ def document_store(*, case, kind: DocumentType, data: dict, actor) -> IssuedDocu
     raise AssertionError("unreachable")
 
 
-@transaction.atomic
 def _store(*, case, kind: DocumentType, data: dict, actor) -> IssuedDocument:
     code = verification_code_new()
     issued_at = timezone.now()
@@ -66,37 +65,34 @@ def _store(*, case, kind: DocumentType, data: dict, actor) -> IssuedDocument:
             context={**context, "qr_code": qr_svg_data_uri(url)},
             municipality=case.municipality,
         )
-    storage_name = encrypted_file_write(data=pdf, folder="documents")
-    try:
-        with transaction.atomic():
-            document = IssuedDocument(
-                municipality_id=case.municipality_id,
-                case=case,
-                document_type=kind.key,
-                title=title[:200],
-                verification_code=code,
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                size=len(pdf),
-                storage_name=storage_name,
-                issued_by=actor if actor is not None and actor.is_authenticated else None,
-                issued_at=issued_at,
-            )
-            # Uniqueness is the database's to enforce: a colliding verification code raises the
-            # IntegrityError that ``document_store`` answers with a new code.
-            document.full_clean(
-                exclude=["case", "municipality", "issued_by"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-            document.save()
-    except Exception:
-        encrypted_file_delete(storage_name)
-        raise
-    audit_event_record(
-        action="document.issued",
-        actor=actor,
-        municipality=case.municipality,
-        target=case,
-        data={"document": document.pk, "type": kind.key},
-    )
+    # The PDF's file goes with its row: a failure in this block deletes it again.
+    with atomic_with_files():
+        storage_name = encrypted_file_write(data=pdf, folder="documents")
+        document = IssuedDocument(
+            municipality_id=case.municipality_id,
+            case=case,
+            document_type=kind.key,
+            title=title[:200],
+            verification_code=code,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            storage_name=storage_name,
+            issued_by=actor if actor is not None and actor.is_authenticated else None,
+            issued_at=issued_at,
+        )
+        # Uniqueness is the database's to enforce: a colliding verification code raises the
+        # IntegrityError that ``document_store`` answers with a new code.
+        document.full_clean(
+            exclude=["case", "municipality", "issued_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        document.save()
+        audit_event_record(
+            action="document.issued",
+            actor=actor,
+            municipality=case.municipality,
+            target=case,
+            data={"document": document.pk, "type": kind.key},
+        )
     return document
