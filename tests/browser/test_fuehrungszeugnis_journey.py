@@ -58,6 +58,7 @@ WORDS = {
         "sent": "An das Bundeszentralregister übermittelt",
         "confirmed": "Eingang vom Bundeszentralregister bestätigt",
         "free": "Keine Gebühr",
+        "not_now": "Jetzt nicht möglich",
     },
     "en-GB": {
         "way_online": "directly at the Federal Office of Justice",
@@ -66,6 +67,7 @@ WORDS = {
         "sent": "Sent to the federal register",
         "confirmed": "Receipt confirmed by the federal register",
         "free": "No fee",
+        "not_now": "Not possible now",
     },
 }
 
@@ -209,6 +211,13 @@ def test_prepare_pay_and_send_at_the_counter(
     assert case.status == CaseStatus.APPROVED and case.stage == "sent"
     message = BzrOutboxMessage.objects.get(case=case)
     assert message.transmission_id.startswith("DEMO-")
+    # While the case waits for the register's receipt the case page offers no completion; its
+    # address, typed in on purpose, says why and offers no button (axe in that state too).
+    assert clerk.locator(f"main a[href='{case_url}abschliessen/']").count() == 0
+    clerk.goto(f"{base}{case_url}abschliessen/")
+    assert words["not_now"] in main_text(clerk)
+    assert clerk.locator("main button[type=submit]").count() == 0
+    _checked(clerk)
 
     # The citizen sees that the application went to the federal register.
     open_my_case(page, case.reference)
