@@ -1,9 +1,6 @@
 """Password reset end to end, and login throttling that slows guessing without any lockout."""
 
-import os
-
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -74,22 +71,12 @@ def _throttled(response) -> bool:
     return response.status_code == 200 and ("Zu viele" in body or "Too many" in body)
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def shared_cache(request, settings):
-    """The counters in the process's memory and in Redis, as production keeps them."""
-    if request.param == "redis":
-        url = os.environ.get("RATHAUS_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": f"throttle-test-{os.getpid()}",
-            },
-        }
-    cache.clear()
-    yield request.param
-    cache.clear()
+@pytest.fixture
+def shared_cache(cache_backend):
+    """The counters in the process's memory and in Redis, as production keeps them (the suite's
+    ``cache_backend``: in Redis under a prefix of the test's own, so runs side by side never
+    flush each other's counters)."""
+    return cache_backend
 
 
 @pytest.fixture
