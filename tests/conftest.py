@@ -189,18 +189,28 @@ def rei_client(db):
 
 
 @pytest.fixture
-def unreachable_cache(settings):
-    """The default cache as Redis on a loopback port where nothing listens: what the web tier
-    meets while Redis restarts."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # free now, and nothing is started on it
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5},
-        },
-    }
-    return caches["default"]
+def cache_unreachable_make(settings):
+    """A function that makes the default cache Redis on a loopback port where nothing listens —
+    what the web tier meets while Redis restarts — from the moment it is called."""
+
+    def make():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]  # free now, and nothing is started on it
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5},
+            },
+        }
+        return caches["default"]
+
+    return make
+
+
+@pytest.fixture
+def unreachable_cache(cache_unreachable_make):
+    """The default cache out of reach for the whole test (``cache_unreachable_make``)."""
+    return cache_unreachable_make()

@@ -10,11 +10,13 @@ keys, so each run takes ``--count`` free slots of that calendar::
 
 Each hold is one POST through the Django test client with a freshly solved challenge, after
 ``close_old_connections()`` as at the start of every real request (so the connection health check
-runs as in production). Prints the statements of one hold, then per hold: this process's CPU and
-the CPU of its PostgreSQL backend (from ``/proc/<pid>/stat``, so other processes on the machine do
-not count), and wall time; with ``--profile FILE`` a cProfile of the second half (cumulative and
-own time). CPU time, not wall time, is what to compare on a shared machine: run two versions in
-alternating turns.
+runs as in production). Then each time just taken is asked for again with a fresh solution: a
+refusal (409), the other half of the "decided" requests. Prints the statements of one hold and of
+one refusal, then per hold and per refusal: this process's CPU and the CPU of its PostgreSQL
+backend (from ``/proc/<pid>/stat``, so other processes on the machine do not count), and wall
+time; with ``--profile FILE`` a cProfile of the second half of each (``FILE.hold.txt``,
+``FILE.refusal.txt``: cumulative and own time; ``.prof`` beside them). CPU time, not wall time,
+is what to compare on a shared machine: run two versions in alternating turns.
 """
 
 from __future__ import annotations
@@ -78,23 +80,29 @@ def run(*, count: int, profile_file: str | None) -> dict:
         .order_by("?")
         .values_list("start", flat=True)[: count + 60]
     )
+    # A solution for each hold, and one for each refusal: the refusals ask again for the
+    # times the measured holds took, so each is a clean 409 (a spent solution, a full slot).
+    refusals = count - 51
     solutions = [
         pow_.challenge_solve(
             pow_.challenge_create(municipality=town, client_address=f"127.1.{i // 250}.{i % 250}")
         )
-        for i in range(count + 60)
+        for i in range(count + 60 + refusals)
     ]
     client = Client(HTTP_HOST=HOST)
 
-    def post(index: int):
+    def post(index: int, solution: int | None = None):
         close_old_connections()  # what Django does when a request starts
         body = {
             "office": "dauer",
             "services": [{"service": "anmeldung", "count": 1}],
             "start": free[index].astimezone(berlin).isoformat(),
-            "challenge": solutions[index],
+            "challenge": solutions[index if solution is None else solution],
         }
         return client.post("/api/v1/holds", json.dumps(body), content_type="application/json")
+
+    def refuse(index: int):
+        return post(index, solution=count + 60 + index - 51)
 
     for index in range(50):  # warm: caches, prepared statements
         answer = post(index)
@@ -105,37 +113,44 @@ def run(*, count: int, profile_file: str | None) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def measure(request, indexes) -> dict:
+        cpu, wall, server = time.process_time(), time.perf_counter(), _ticks(backend)
+        statuses = [request(index).status_code for index in indexes]
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        server = (_ticks(backend) - server) / tick
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            assert cursor.fetchone()[0] == backend, "the connection was replaced while measuring"
+        return {
+            "requests": len(statuses),
+            "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
+            "process_cpu_ms": round(1000 * cpu / len(statuses), 3),
+            "postgres_cpu_ms": round(1000 * server / len(statuses), 3),
+            "wall_ms": round(1000 * wall / len(statuses), 3),
+        }
 
     half = 51 + (count - 51) // 2 if profile_file else count
-    measured = range(51, half)
-    tick = os.sysconf("SC_CLK_TCK")
-    cpu, wall, server = time.process_time(), time.perf_counter(), _ticks(backend)
-    statuses = [post(index).status_code for index in measured]
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    server = (_ticks(backend) - server) / tick
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        assert cursor.fetchone()[0] == backend, "the connection was replaced while measuring"
-    result = {
-        "holds": len(statuses),
-        "created": statuses.count(201),
-        "statements": statements,
-        "process_cpu_ms": round(1000 * cpu / len(statuses), 3),
-        "postgres_cpu_ms": round(1000 * server / len(statuses), 3),
-        "wall_ms": round(1000 * wall / len(statuses), 3),
-    }
+    result = {"statements": statements, "hold": measure(post, range(51, half))}
+    with CaptureQueriesContext(connection) as queries:
+        answer = refuse(51)
+    assert answer.status_code == 409, answer.content
+    result["refusal_statements"] = [query["sql"][:140] for query in queries.captured_queries]
+    result["refusal"] = measure(refuse, range(52, half))
     if profile_file:
-        profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
-        for index in range(half, count):
-            post(index)
-        profiler.disable()
-        profiler.dump_stats(f"{profile_file}.prof")
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(70)
-        stats.sort_stats("tottime").print_stats(40)
-        Path(profile_file).write_text(out.getvalue())
+        for kind, request in (("hold", post), ("refusal", refuse)):
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            for index in range(half, count):
+                request(index)
+            profiler.disable()
+            profiler.dump_stats(f"{profile_file}.{kind}.prof")
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(70)
+            stats.sort_stats("tottime").print_stats(40)
+            Path(f"{profile_file}.{kind}.txt").write_text(out.getvalue())
     return result
 
 
@@ -149,8 +164,10 @@ def main() -> None:
     _environment(args.database_url)
     sys.path.insert(0, str(Path(args.src).resolve()))
     result = run(count=args.count, profile_file=args.profile)
-    for statement in result.pop("statements"):
-        print("  ", statement)
+    for kind in ("statements", "refusal_statements"):
+        print(f"{kind}:")
+        for statement in result.pop(kind):
+            print("  ", statement)
     print(json.dumps({"src": args.src, **result}))
 
 

@@ -12,7 +12,10 @@ phase on a calendar with 50,000 free slots; versus /healthz of the same server i
    /api/v1/holds`` for a random time of the day; a client that gets 409 reads the free-slot
    listing and tries a free time with its next solution (at most ``ATTEMPTS`` in all).
 4. Sustained phase: ``SUSTAINED_CLIENTS`` clients in a closed loop post holds for random times of
-   the 50,000-slot calendar, each with a fresh solved challenge, for ``--duration`` seconds.
+   the 50,000-slot calendar, each with a fresh solved challenge, for ``--duration`` seconds; the
+   solutions prepared for it are enough for ``SUSTAINED_RATE_CEILING`` decided requests a second
+   over that time (``sustained_solutions_needed``), so the phase ends with its time, not with
+   its solutions (a result says so when it did not).
 5. The free-slot listing (one day) and ``/healthz`` under the same load generator, then the
    database check: units held by live holds per slot against capacity (oversold units), and the
    ``taken`` counters against the holds.
@@ -21,7 +24,9 @@ phase on a calendar with 50,000 free slots; versus /healthz of the same server i
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import math
 import os
 import random
 import subprocess
@@ -44,6 +49,11 @@ SUSTAINED_CLIENTS = 200
 ATTEMPTS = 3  # solutions per storm client: the first pick and two retries from the listing
 RELEASE_LEAD_S = 4.0
 DEFAULT_POW_MAX_NUMBER = 2000
+# The sustained phase's solutions are prepared for this many decided requests a second over its
+# whole duration: about twice the best rate measured so far (1,242/s, 2026-11-27), so the phase
+# cannot run out of them before its time is up (``BENCH_STORM_SUSTAINED_RATE`` to change it).
+SUSTAINED_RATE_CEILING = 1500
+PER_ADDRESS = 3  # challenges per source address: the free requests per address and window
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 GOALS = {
@@ -96,17 +106,27 @@ def raise_fd_limit(needed: int) -> tuple[int, int]:
 
 
 # --- proof-of-work -------------------------------------------------------------------------------
+@functools.cache
+def _numbers(max_number: int) -> tuple[bytes, ...]:
+    return tuple(str(number).encode() for number in range(max_number + 1))
+
+
 def _solve(challenge: dict) -> str:
-    """As a browser does: try numbers until sha256(salt + number) matches."""
+    """As a browser does: try numbers until sha256(salt + number) matches.
+
+    Every number is still hashed in turn; only the bookkeeping around the hash is kept small
+    (the numbers encoded once per process, the raw digest compared instead of its hex form),
+    because preparing tens of thousands of solutions is most of the scenario's set-up time.
+    """
     import base64
     import hashlib
 
     prefix = hashlib.sha256(challenge["salt"].encode())
-    target = challenge["challenge"]
-    for number in range(challenge["maxnumber"] + 1):
+    target = bytes.fromhex(challenge["challenge"])
+    for number, encoded in enumerate(_numbers(challenge["maxnumber"])):
         digest = prefix.copy()
-        digest.update(str(number).encode())
-        if digest.hexdigest() == target:
+        digest.update(encoded)
+        if digest.digest() == target:
             solution = {k: v for k, v in challenge.items() if k != "maxnumber"}
             solution["number"] = number
             return base64.b64encode(json.dumps(solution).encode()).decode()
@@ -116,6 +136,19 @@ def _solve(challenge: dict) -> str:
 def solve_all(challenges: list[dict]) -> list[str]:
     with ProcessPoolExecutor(max_workers=2) as pool:
         return list(pool.map(_solve, challenges, chunksize=64))
+
+
+def sustained_solutions_needed(duration: float, environ=os.environ) -> int:
+    """Solutions for the sustained phase: ``BENCH_STORM_SUSTAINED_SOLUTIONS`` if set, otherwise
+    enough for ``duration`` seconds at ``BENCH_STORM_SUSTAINED_RATE`` (default
+    ``SUSTAINED_RATE_CEILING``) decided requests a second; a whole number of addresses' worth."""
+    fixed = environ.get("BENCH_STORM_SUSTAINED_SOLUTIONS")
+    if fixed:
+        needed = int(fixed)
+    else:
+        rate = float(environ.get("BENCH_STORM_SUSTAINED_RATE", SUSTAINED_RATE_CEILING))
+        needed = math.ceil(duration * rate)
+    return PER_ADDRESS * math.ceil(max(needed, 1) / PER_ADDRESS)
 
 
 def address(index: int, base: int = 0) -> str:
@@ -284,6 +317,10 @@ async def sustained(base_url, details: dict, solutions: list[str], clients: int,
     return {
         "clients": clients,
         "seconds": round(elapsed, 3),
+        "seconds_planned": duration,
+        # Cut short: the solutions ran out before the time did, so its figures are of a shorter
+        # run than asked for (prepare more with BENCH_STORM_SUSTAINED_RATE).
+        "ran_out_of_solutions": not pool and elapsed < duration,
         "solutions_left_unused": len(pool),
         "hold_requests": sum(statuses.values()),
         "status_counts": {str(k): v for k, v in sorted(statuses.items())},
@@ -325,19 +362,22 @@ def run(server, args) -> dict:
     )
 
     # Challenges: ATTEMPTS per storm client from its own address; the sustained phase's pool
-    # from further addresses, three per address (the free requests per address and window).
-    sustained_needed = int(os.environ.get("BENCH_STORM_SUSTAINED_SOLUTIONS", "9000"))
+    # from further addresses, PER_ADDRESS each (the free requests per address and window).
+    sustained_needed = sustained_solutions_needed(duration)
     storm_sources = [address(i) for i in range(STORM_CLIENTS)]
-    sustained_sources = [address(i, base=10_000) for i in range((sustained_needed + 2) // 3)]
+    sustained_sources = [address(i, base=10_000) for i in range(sustained_needed // PER_ADDRESS)]
     began = time.monotonic()
     fetched = asyncio.run(fetch_challenges(base, storm_sources, ATTEMPTS))
-    fetched_sustained = asyncio.run(fetch_challenges(base, sustained_sources, 3))
+    fetched_sustained = asyncio.run(fetch_challenges(base, sustained_sources, PER_ADDRESS))
     fetch_s = time.monotonic() - began
     flat = [c for group in fetched for c in group] + [c for g in fetched_sustained for c in g]
     began = time.monotonic()
     solved = solve_all(flat)
     solve_s = time.monotonic() - began
-    print(f"fetched {len(flat)} challenges in {fetch_s:.1f}s, solved them in {solve_s:.1f}s")
+    print(
+        f"fetched {len(flat)} challenges ({len(flat) - len(storm_sources) * ATTEMPTS} for the "
+        f"sustained phase) in {fetch_s:.1f}s, solved them in {solve_s:.1f}s"
+    )
     storm_solutions = [solved[i * ATTEMPTS : (i + 1) * ATTEMPTS] for i in range(STORM_CLIENTS)]
     sustained_solutions = solved[STORM_CLIENTS * ATTEMPTS :]
 
@@ -371,6 +411,11 @@ def run(server, args) -> dict:
     )
     cpu.record(sustained_result, count_field="hold_requests")
     print(f"sustained: {json.dumps(sustained_result)}")
+    if sustained_result["ran_out_of_solutions"]:
+        print(
+            f"WARNING: the sustained phase ran out of its {len(sustained_solutions)} solutions "
+            f"after {sustained_result['seconds']}s of {duration}s"
+        )
 
     listing_day = details["sustained"]["first_day"]
     listing_path = (
@@ -430,6 +475,7 @@ def run(server, args) -> dict:
         "sustained_successful_holds_per_s": sustained_result["successful_holds_per_s"],
         "sustained_hold_p95_ms_at_200": sustained_result["hold_latency"]["p95_ms"],
         "sustained_hold_p99_ms_at_200": sustained_result["hold_latency"]["p99_ms"],
+        "sustained_ran_out_of_solutions": sustained_result["ran_out_of_solutions"],
         "free_slot_listing_rps": listing["rps"],
         "server_cpu_ms_per_request": {
             "storm_hold": storm_result.get("server_cpu_ms_per_request"),
@@ -483,6 +529,7 @@ def run(server, args) -> dict:
             "RATHAUS_POW_MAX_NUMBER": pow_max_number(),
             "production_default": 50_000,
             "challenges_solved": len(solved),
+            "sustained_solutions": len(sustained_solutions),
             "fetch_seconds": round(fetch_s, 1),
             "solve_seconds": round(solve_s, 1),
         },

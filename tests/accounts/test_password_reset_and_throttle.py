@@ -5,6 +5,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from rathaus.accounts import throttle
+from rathaus.accounts.models import TOTPDevice
+from rathaus.accounts.services import totp_token_now
 from rathaus.accounts.throttle import delay_seconds
 from rathaus.notifications.models import OutboxMessage
 
@@ -220,11 +222,39 @@ def test_while_the_shared_cache_is_unreachable_logins_wait_instead_of_failing(
     # password is not checked, and the input is kept; no 500.
     citizen_create(email="erika@example.org")
     response = _login(nor_client, "erika@example.org", PASSWORD)
-    assert _throttled(response)
-    assert f"{throttle.UNREACHABLE_RETRY_SECONDS}" in response.content.decode()
+    body = response.content.decode()
+    # Told that logging in is briefly not possible — not of failed attempts nobody made.
+    assert not _throttled(response)
+    assert "Die Anmeldung ist gerade für einen Moment nicht möglich" in body
+    assert f"in {throttle.UNREACHABLE_RETRY_SECONDS} Sekunden" in body
     assert "_auth_user_id" not in nor_client.session
     assert response.context["form"]["email"].value() == "erika@example.org"
     assert "login throttle unreachable, answered as at the limit" in caplog.text
     # The failure and success records do not fail either.
     assert throttle.login_failure_record(email="erika@example.org", ip="10.0.0.1") is False
     throttle.login_success_record(email="erika@example.org", ip="10.0.0.1")
+
+
+def test_the_code_step_says_so_in_english_while_the_shared_cache_is_unreachable(
+    nor_client, norderstedt, cache_unreachable_make
+):
+    clerk = staff_create(municipality=norderstedt, email="clerk@example.org")
+    response = nor_client.post(
+        reverse("accounts:staff_login"), {"email": "clerk@example.org", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:login_code")
+    device = TOTPDevice.objects.get(user=clerk)
+    # Redis goes away between the two steps: the right code is not checked, and the clerk is
+    # told that logging in is briefly not possible (in the page's language), not of failures.
+    cache_unreachable_make()
+    response = nor_client.post(
+        reverse("accounts:login_code"),
+        {"code": totp_token_now(device.key)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Logging in is not possible for a moment" in body
+    assert f"in {throttle.UNREACHABLE_RETRY_SECONDS} seconds" in body
+    assert "Too many" not in body
+    assert "_auth_user_id" not in nor_client.session

@@ -11,7 +11,7 @@ import binascii
 
 from django_otp.oath import TOTP
 
-from .harness import assert_accessible
+from .harness import assert_accessible, horizontal_overflow
 
 ACTIVE_DESCRIPTION = """() => {
     const el = document.activeElement;
@@ -114,6 +114,24 @@ def checked_page(page) -> None:
     assert_accessible(page)
     assert page.guard.console_errors == [], page.guard.console_errors
     assert page.guard.foreign == [], page.guard.foreign
+
+
+def checked_page_fitting(page) -> None:
+    """``checked_page``, and nothing wider than the viewport (at 320 px too)."""
+    checked_page(page)
+    assert horizontal_overflow(page) == 0, page.url
+
+
+def choose_radio(page, selector: str) -> None:
+    """Focuses the radio group's first option and moves with the arrow keys to ``selector``."""
+    group = page.locator(selector).get_attribute("name")
+    focus(page, f"main input[name={group}]")
+    page.keyboard.press("Space")
+    for _ in range(10):
+        if page.locator(selector).is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{selector} not reached with the arrow keys")
 
 
 def totp_code(

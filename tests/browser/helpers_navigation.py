@@ -8,9 +8,13 @@ reference number), never by a typed URL.
 
 from __future__ import annotations
 
+from rathaus.accounts.constants import StaffRole
+from rathaus.accounts.demo import DEMO_STAFF
+
 from .helpers_keyboard import (
     activate,
     checked_page,
+    checked_page_fitting,
     focus,
     main_text,
     submit_form,
@@ -130,3 +134,25 @@ def open_backoffice_case(page, reference: str) -> None:
         submit_form(page, "main form.bo-filters")
         checked_page(page)
     follow(page, page.locator("main table").get_by_role("link", name=reference, exact=True))
+
+
+def demo_clerk(slug: str = "norderstedt") -> tuple[str, str]:
+    """A town's demo clerk: e-mail address and TOTP key (hex)."""
+    row = next(r for r in DEMO_STAFF if r[0] == slug and r[1] == StaffRole.CLERK)
+    return row[2], row[5]
+
+
+def counter_check_and_approve(page, case_url: str) -> None:
+    """On an open case at the counter: "identity checked", then the approval — directly, or
+    through a confirmation page where the back office has one."""
+    activate(page, f"main form[action='{case_url}pruefen/'] button")
+    checked_page_fitting(page)
+    activate(
+        page,
+        f"main :is(form[action='{case_url}genehmigen/'] button, a[href='{case_url}genehmigen/'])",
+    )
+    if page.url.endswith("/genehmigen/"):
+        checked_page_fitting(page)
+        submit_form(page)
+    assert page.url.endswith(case_url), page.url
+    checked_page_fitting(page)

@@ -12,26 +12,31 @@ import pytest
 from huey.contrib.djhuey import HUEY
 from lxml import etree
 
-from rathaus.accounts.constants import StaffRole
-from rathaus.accounts.demo import DEMO_STAFF, STAFF_PASSWORD
+from rathaus.accounts.demo import STAFF_PASSWORD
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 from rathaus.procedures.fuehrungszeugnis.messages import NAMESPACE
 from rathaus.procedures.fuehrungszeugnis.models import BzrOutboxMessage
 from rathaus.register.models import Person
 
-from .harness import DESKTOP, NARROW, horizontal_overflow
+from .harness import DESKTOP, NARROW
 from .helpers_keyboard import (
-    activate,
     assert_error_summary_focused,
-    checked_page,
+    checked_page_fitting,
+    choose_radio,
     focus,
     follow_error_link,
     main_text,
     submit_form,
     type_into,
 )
-from .helpers_navigation import begin_procedure, open_backoffice_case, staff_log_in_from_start
+from .helpers_navigation import (
+    begin_procedure,
+    counter_check_and_approve,
+    demo_clerk,
+    open_backoffice_case,
+    staff_log_in_from_start,
+)
 
 pytestmark = pytest.mark.browser
 KEY = "fuehrungszeugnis"
@@ -66,28 +71,6 @@ def empty_schedule():
     HUEY.storage.flush_schedule()
 
 
-def _checked(page) -> None:
-    checked_page(page)
-    assert horizontal_overflow(page) == 0, page.url
-
-
-def _choose_radio(page, selector: str) -> None:
-    """Focuses the radio group's first option and moves with the arrow keys to ``selector``."""
-    group = page.locator(selector).get_attribute("name")
-    focus(page, f"main input[name={group}]")
-    page.keyboard.press("Space")
-    for _ in range(10):
-        if page.locator(selector).is_checked():
-            return
-        page.keyboard.press("ArrowDown")
-    raise AssertionError(f"{selector} not reached with the arrow keys")
-
-
-def _clerk() -> tuple[str, str]:
-    row = next(r for r in DEMO_STAFF if r[0] == "norderstedt" and r[1] == StaffRole.CLERK)
-    return row[2], row[5]
-
-
 @pytest.mark.parametrize(
     ("locale", "viewport"), [("de-DE", DESKTOP), ("en-GB", NARROW)], ids=["de-1280", "en-320"]
 )
@@ -106,46 +89,46 @@ def test_a_parent_prepares_it_for_their_15_year_old_and_the_clerk_sees_both(
         "Aylin Yılmaz"
         in page.locator(f"label[for={page.locator(child).get_attribute('id')}]").inner_text()
     )
-    _checked(page)
-    _choose_radio(page, child)
+    checked_page_fitting(page)
+    choose_radio(page, child)
     submit_form(page)
 
     # Her daughter's data, offered from the register; the place of birth is missing there.
     assert page.url.endswith("/kind/"), page.url
     assert page.locator("#id_child_given_names").input_value() == "Aylin"
     assert page.locator("#id_child_street").input_value() == "Ulzburger Straße"
-    _checked(page)
+    checked_page_fitting(page)
     submit_form(page)
     assert_error_summary_focused(page)
-    _checked(page)
+    checked_page_fitting(page)
     assert follow_error_link(page) == "id_child_birth_place"
     page.keyboard.type("Norderstedt")
     submit_form(page)
 
     assert page.url.endswith("/art/"), main_text(page)
-    _choose_radio(page, "#id_kind_0")  # N
+    choose_radio(page, "#id_kind_0")  # N
     type_into(page, "#id_purpose", "Ferienjob")
     submit_form(page)
     assert page.url.endswith("/gebuehr/")
-    _choose_radio(page, "main input[name=fee_basis][value=reduction]")
+    choose_radio(page, "main input[name=fee_basis][value=reduction]")
     submit_form(page)
 
     assert page.url.endswith("/pruefen/"), page.url
     text = main_text(page)
     assert "Aylin Yılmaz" in text and "Leyla Yılmaz" in text
     assert words["bring_child"] in text and words["together"] in text
-    _checked(page)
+    checked_page_fitting(page)
     focus(page, "#id_declaration")
     page.keyboard.press("Space")
     submit_form(page)
     assert "/anliegen/eingereicht/" in page.url, main_text(page)
-    _checked(page)
+    checked_page_fitting(page)
     case = Case.objects.get(procedure_key=KEY)
     assert case.status == CaseStatus.SUBMITTED
     assert case.applicant_name == "Leyla Yılmaz"
 
     # At the counter: the clerk sees both persons and whose identity to check.
-    email, hex_key = _clerk()
+    email, hex_key = demo_clerk()
     case_url = f"/verwaltung/faelle/{case.reference}/"
     clerk = new_page(locale=locale, viewport=viewport)
     staff_log_in_from_start(clerk, base, email=email, password=STAFF_PASSWORD, hex_key=hex_key)
@@ -153,18 +136,8 @@ def test_a_parent_prepares_it_for_their_15_year_old_and_the_clerk_sees_both(
     assert clerk.url.endswith(case_url)
     text = main_text(clerk)
     assert words["counter"] in text and words["guardian"] in text and words["child"] in text
-    _checked(clerk)
-    activate(clerk, f"main form[action='{case_url}pruefen/'] button")
-    _checked(clerk)
-    activate(
-        clerk,
-        f"main :is(form[action='{case_url}genehmigen/'] button, a[href='{case_url}genehmigen/'])",
-    )
-    if clerk.url.endswith("/genehmigen/"):
-        _checked(clerk)
-        submit_form(clerk)
-    assert clerk.url.endswith(case_url), clerk.url
-    _checked(clerk)
+    checked_page_fitting(clerk)
+    counter_check_and_approve(clerk, case_url)
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED
     document = etree.fromstring(BzrOutboxMessage.objects.get(case=case).content.encode())

@@ -14,8 +14,7 @@ import pytest
 from huey.contrib.djhuey import HUEY
 from PIL import Image
 
-from rathaus.accounts.constants import StaffRole
-from rathaus.accounts.demo import DEMO_STAFF, STAFF_PASSWORD
+from rathaus.accounts.demo import STAFF_PASSWORD
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
 from rathaus.payments.constants import PaymentStatus
@@ -25,11 +24,12 @@ from rathaus.procedures.fuehrungszeugnis.tasks import bzr_demo_receipt
 from rathaus.tenants.models import Municipality
 from tests.payments.conftest import demo_platform_configure
 
-from .harness import DESKTOP, NARROW, horizontal_overflow
+from .harness import DESKTOP, NARROW
 from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
-    checked_page,
+    checked_page_fitting,
+    choose_radio,
     focus,
     follow_error_link,
     main_text,
@@ -39,6 +39,8 @@ from .helpers_keyboard import (
 from .helpers_navigation import (
     begin_from_service_page,
     begin_procedure,
+    counter_check_and_approve,
+    demo_clerk,
     open_backoffice_case,
     open_my_case,
     open_service,
@@ -84,78 +86,44 @@ def empty_schedule():
     HUEY.storage.flush_schedule()
 
 
-def _checked(page) -> None:
-    checked_page(page)
-    assert horizontal_overflow(page) == 0, page.url
-
-
-def _choose_radio(page, selector: str) -> None:
-    """Focuses the radio group's first option and moves with the arrow keys to ``selector``."""
-    group = page.locator(selector).get_attribute("name")
-    focus(page, f"main input[name={group}]")
-    page.keyboard.press("Space")
-    for _ in range(10):
-        if page.locator(selector).is_checked():
-            return
-        page.keyboard.press("ArrowDown")
-    raise AssertionError(f"{selector} not reached with the arrow keys")
-
-
 def _prepare(page, *, basis: str) -> None:
     """For herself (chosen already), person (offered from the register), a private certificate
     N, the fee's way."""
     assert page.url.endswith("/fuer-wen/"), page.url
     assert page.locator("main input[name=subject][value=self]").is_checked()
-    _checked(page)
+    checked_page_fitting(page)
     submit_form(page)
     assert page.url.endswith("/person/"), page.url
     assert page.locator("#id_given_names").input_value() == "Erika"
-    _checked(page)
+    checked_page_fitting(page)
     # The register has no place of birth for her: the error summary takes focus, the link
     # leads to the field.
     submit_form(page)
     assert_error_summary_focused(page)
-    _checked(page)
+    checked_page_fitting(page)
     assert follow_error_link(page) == "id_birth_place"
     page.keyboard.type("Kiel")
     submit_form(page)
     assert page.url.endswith("/art/"), main_text(page)
-    _checked(page)
-    _choose_radio(page, "#id_kind_0")  # N, sent to the applicant
+    checked_page_fitting(page)
+    choose_radio(page, "#id_kind_0")  # N, sent to the applicant
     type_into(page, "#id_purpose", "Bewerbung")
     submit_form(page)
     assert page.url.endswith("/gebuehr/")
-    _checked(page)
-    _choose_radio(page, f"main input[name=fee_basis][value={basis}]")
+    checked_page_fitting(page)
+    choose_radio(page, f"main input[name=fee_basis][value={basis}]")
     submit_form(page)
 
 
 def _declare_and_send(page) -> Case:
     assert page.url.endswith("/pruefen/"), page.url
-    _checked(page)
+    checked_page_fitting(page)
     focus(page, "#id_declaration")
     page.keyboard.press("Space")
     submit_form(page)
     assert "/anliegen/eingereicht/" in page.url, main_text(page)
-    _checked(page)
+    checked_page_fitting(page)
     return Case.objects.get(procedure_key=KEY)
-
-
-def _clerk() -> tuple[str, str]:
-    row = next(r for r in DEMO_STAFF if r[0] == "norderstedt" and r[1] == StaffRole.CLERK)
-    return row[2], row[5]
-
-
-def _approve(page, case_url: str) -> None:
-    """The approval, directly or through a confirmation page where the back office has one."""
-    activate(
-        page,
-        f"main :is(form[action='{case_url}genehmigen/'] button, a[href='{case_url}genehmigen/'])",
-    )
-    if page.url.endswith("/genehmigen/"):
-        _checked(page)
-        submit_form(page)
-    assert page.url.endswith(case_url), page.url
 
 
 @pytest.mark.parametrize(
@@ -180,21 +148,21 @@ def test_prepare_pay_and_send_at_the_counter(
     # The fee through the demo payment platform.
     activate(page, "main a[href^='/bezahlen/']")
     assert "/bezahlen/" in page.url
-    _checked(page)
+    checked_page_fitting(page)
     submit_form(page)
     assert "/demo-bezahlplattform/bezahlen/" in page.url
-    _checked(page)
-    _choose_radio(page, "#id_method_0")
-    _choose_radio(page, "main input[name=outcome][value=paid]")
+    checked_page_fitting(page)
+    choose_radio(page, "#id_method_0")
+    choose_radio(page, "main input[name=outcome][value=paid]")
     submit_form(page)
     assert "/zurueck/" in page.url
-    _checked(page)
+    checked_page_fitting(page)
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
     assert payment_for_case(case=case).status == PaymentStatus.PAID
 
     # At the counter: the clerk opens the prepared case, takes it into review and approves.
-    email, hex_key = _clerk()
+    email, hex_key = demo_clerk()
     case_url = f"/verwaltung/faelle/{case.reference}/"
     clerk = new_page(locale=locale, viewport=viewport)
     staff_log_in_from_start(clerk, base, email=email, password=STAFF_PASSWORD, hex_key=hex_key)
@@ -202,11 +170,8 @@ def test_prepare_pay_and_send_at_the_counter(
     assert clerk.url.endswith(case_url)
     assert clerk.locator("h1").inner_text() == case.reference
     assert "Mustermann" in main_text(clerk)
-    _checked(clerk)
-    activate(clerk, f"main form[action='{case_url}pruefen/'] button")
-    _checked(clerk)
-    _approve(clerk, case_url)
-    _checked(clerk)
+    checked_page_fitting(clerk)
+    counter_check_and_approve(clerk, case_url)
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED and case.stage == "sent"
     message = BzrOutboxMessage.objects.get(case=case)
@@ -217,12 +182,12 @@ def test_prepare_pay_and_send_at_the_counter(
     clerk.goto(f"{base}{case_url}abschliessen/")
     assert words["not_now"] in main_text(clerk)
     assert clerk.locator("main button[type=submit]").count() == 0
-    _checked(clerk)
+    checked_page_fitting(clerk)
 
     # The citizen sees that the application went to the federal register.
     open_my_case(page, case.reference)
     assert words["sent"] in main_text(page)
-    _checked(page)
+    checked_page_fitting(page)
 
     # The demo connector's confirmation of receipt ends the case.
     bzr_demo_receipt.call_local(message_id=message.pk)
@@ -230,7 +195,7 @@ def test_prepare_pay_and_send_at_the_counter(
     assert message.status == BzrMessageStatus.CONFIRMED
     page.reload()
     assert words["confirmed"] in main_text(page)
-    _checked(page)
+    checked_page_fitting(page)
 
 
 @pytest.mark.parametrize(
@@ -254,15 +219,15 @@ def test_service_page_and_the_volunteers_way_without_a_fee(
     page_language = page.evaluate("document.documentElement.lang")
     assert page_language == locale[:2]
     assert link.evaluate("el => el.closest('[lang]').getAttribute('lang')") == page_language
-    _checked(page)
+    checked_page_fitting(page)
 
     begin_from_service_page(page)  # the demo BundID: Erika, trust level "high"
     _prepare(page, basis="volunteer")
     assert page.url.endswith("/anhang-ehrenamt/")
-    _checked(page)
+    checked_page_fitting(page)
     submit_form(page)  # no file: refused, the error summary takes focus
     assert_error_summary_focused(page)
-    _checked(page)
+    checked_page_fitting(page)
     proof = tmp_path / "ehrenamt.png"
     picture = io.BytesIO()
     Image.new("RGB", (8, 8), (20, 90, 160)).save(picture, format="PNG")

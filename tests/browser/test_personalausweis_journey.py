@@ -14,18 +14,18 @@ from rathaus.cases.models import Case
 from rathaus.tenants.models import Municipality
 from tests.accounts.factories import staff_create
 
-from .helpers_keyboard import activate, checked_page, focus, main_text, submit_form, type_into
+from .helpers_keyboard import (
+    activate,
+    checked_page,
+    choose_radio,
+    focus,
+    main_text,
+    submit_form,
+    type_into,
+)
 from .helpers_navigation import follow, log_in_with_eid, open_service, open_start_page
 
 pytestmark = pytest.mark.browser
-
-
-def _choose_radio(page, field: str, index: int) -> None:
-    focus(page, f"#id_{field}_0")
-    page.keyboard.press("Space")
-    for _ in range(index):
-        page.keyboard.press("ArrowDown")
-    assert page.locator(f"#id_{field}_{index}").is_checked()
 
 
 def _preparation_start(page) -> None:
@@ -35,10 +35,10 @@ def _preparation_start(page) -> None:
 
 
 def _card_choices(page, *, first_card: int, photo: int) -> None:
-    _choose_radio(page, "first_card", first_card)
-    _choose_radio(page, "card", 0)
-    _choose_radio(page, "photo", photo)
-    _choose_radio(page, "delivery", 0)
+    choose_radio(page, f"#id_first_card_{first_card}")
+    choose_radio(page, "#id_card_0")
+    choose_radio(page, f"#id_photo_{photo}")
+    choose_radio(page, "#id_delivery_0")
 
 
 @pytest.mark.parametrize(
@@ -73,19 +73,19 @@ def test_prepare_id_cards_book_the_appointment_and_look_up_the_stage(
 
     assert page.url.endswith("/personen/")
     checked_page(page)
-    _choose_radio(page, "add_another", 0)
+    choose_radio(page, "#id_add_another_0")
     submit_form(page)
     type_into(page, "#id_given_names", "Paula")
     type_into(page, "#id_family_name", "Mustermann")
     type_into(page, "#id_birth_date", "21.09.2014")
     _card_choices(page, first_card=1, photo=1)  # the photo is taken at the counter
     submit_form(page)
-    _choose_radio(page, "add_another", 1)
+    choose_radio(page, "#id_add_another_1")
     submit_form(page)
 
     assert page.url.endswith("/zustaendigkeit/")
     checked_page(page)
-    _choose_radio(page, "registered_here", 0)
+    choose_radio(page, "#id_registered_here_0")
     submit_form(page)
 
     assert page.url.endswith("/pruefen/")

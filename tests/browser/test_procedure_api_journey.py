@@ -19,6 +19,7 @@ from .helpers_keyboard import (
     activate,
     assert_error_summary_focused,
     checked_page,
+    choose_radio,
     focus,
     main_text,
     submit_form,
@@ -43,20 +44,11 @@ def family_pass(procedure_registry, demo_data):
     family_pass_offer(Municipality.objects.get(slug="norderstedt"))
 
 
-def _choose_radio(page, field: str, index: int) -> None:
-    """Select option ``index`` of a radio group with the keyboard (Space, then arrow keys)."""
-    focus(page, f"#id_{field}_0")
-    page.keyboard.press("Space")
-    for _ in range(index):
-        page.keyboard.press("ArrowDown")
-    assert page.locator(f"#id_{field}_{index}").is_checked()
-
-
 def _add_person(page, name: str, birth_date: str, relation: int) -> None:
     checked_page(page)
     type_into(page, "#id_name", name)
     type_into(page, "#id_birth_date", birth_date)
-    _choose_radio(page, "relation", relation)
+    choose_radio(page, f"#id_relation_{relation}")
     submit_form(page)
 
 
@@ -88,7 +80,7 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
     assert page.url.endswith("/familie/")
     assert "Erika Mustermann" in page.locator("main .rh-summary-list").inner_text()
     checked_page(page)
-    _choose_radio(page, "add_another", 0)
+    choose_radio(page, "#id_add_another_0")
     submit_form(page)
     _add_person(page, "Max Mustermann", "03.03.1978", 0)
     assert page.locator("main .rh-summary-list .kern-description-list-item").count() == 2
@@ -96,10 +88,10 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
     activate(page, page.locator("main .rh-summary-list a", has_text="Entfernen").nth(1))
     assert "/entfernen/" in page.url
     checked_page(page)
-    _choose_radio(page, "confirm", 1)
+    choose_radio(page, "#id_confirm_1")
     submit_form(page)
     assert page.locator("main .rh-summary-list .kern-description-list-item").count() == 2
-    _choose_radio(page, "add_another", 1)
+    choose_radio(page, "#id_add_another_1")
     submit_form(page)
 
     assert page.url.endswith("/beginn/")
@@ -121,7 +113,7 @@ def test_family_pass_journey_with_group_cross_page_error_decision_stage_and_docu
     activate(page, page.locator("main .rh-summary-list a", has_text="Ändern").nth(1))
     assert page.locator("#id_name").input_value() == "Max Mustermann"
     _add_person(page, "Mia Mustermann", "04.05.2016", 1)
-    _choose_radio(page, "add_another", 1)
+    choose_radio(page, "#id_add_another_1")
     submit_form(page)
 
     assert page.url.endswith("/pruefen/")

@@ -2,12 +2,15 @@
 
 A real Granian server (one worker, one thread, so one kept connection) serves the test database
 over HTTP. The test ends that connection with ``pg_terminate_backend``, and in a second test
-restarts PostgreSQL itself; every request after that must succeed on a new connection (Django's
+restarts PostgreSQL itself — a private server holding a copy of the test database
+(``tests/system/postgres_cluster.py``), so that nothing else using the machine's PostgreSQL is
+disturbed; every request after that must succeed on a new connection (Django's
 ``CONN_HEALTH_CHECKS`` replaces the dead one before the request's first query).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -16,29 +19,33 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import pytest
 from bench.lib.server import free_port
 from django.db import connection
 
 from rathaus.tenants import demo as tenants_demo
+from tests.system.postgres_cluster import PostgresMissing, private_cluster
 
 pytestmark = [pytest.mark.postgres_only]
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 APPLICATION_NAME = "rathaus-connection-test"
+PRIVATE_DATABASE = "rathaus"
 
 
-def _database_url() -> str:
-    """The test database, named so that its connections can be told apart from ours."""
+def _test_database_url() -> str:
     settings = connection.settings_dict
     user = settings["USER"] or "postgres"
     password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
     host = settings["HOST"] or "127.0.0.1"
     port = settings["PORT"] or 5432
-    return (
-        f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
-        f"?application_name={APPLICATION_NAME}"
-    )
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
+
+
+def _named(url: str) -> str:
+    """``url`` with the server's connections named, so they can be told apart from ours."""
+    return f"{url}?application_name={APPLICATION_NAME}"
 
 
 def _get(port: int, path: str = "/") -> int:
@@ -52,12 +59,17 @@ def _get(port: int, path: str = "/") -> int:
         return exc.code
 
 
-def _server_backends() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APPLICATION_NAME]
-        )
-        return sorted(row[0] for row in cursor.fetchall())
+def _server_backends(url: str | None = None) -> list[int]:
+    """The server's backends on the test database, or on the server at ``url``."""
+    query = "SELECT pid FROM pg_stat_activity WHERE application_name = %s"
+    if url is None:
+        with connection.cursor() as cursor:
+            cursor.execute(query, [APPLICATION_NAME])
+            rows = cursor.fetchall()
+    else:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+            rows = conn.execute(query, [APPLICATION_NAME]).fetchall()
+    return sorted(row[0] for row in rows)
 
 
 def _wait_for(condition, what: str, seconds: float = 60.0) -> None:
@@ -69,20 +81,15 @@ def _wait_for(condition, what: str, seconds: float = 60.0) -> None:
         time.sleep(0.1)
 
 
-def _postgres_ready() -> bool:
-    return subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode == 0
-
-
-@pytest.fixture
-def server(transactional_db):
-    """Granian with the test settings on the test database, with the demo towns committed."""
-    tenants_demo.load()
+@contextlib.contextmanager
+def _granian(database_url: str):
+    """Granian with the test settings on ``database_url``; yields its port."""
     port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rathaus.settings.test",
         "PYTHONPATH": str(PROJECT_DIR / "src"),
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": _named(database_url),
     }
     process = subprocess.Popen(
         [
@@ -123,6 +130,40 @@ def server(transactional_db):
         process.wait(timeout=15)
 
 
+@pytest.fixture
+def server(transactional_db):
+    """Granian on the test database, with the demo towns committed."""
+    tenants_demo.load()
+    with _granian(_test_database_url()) as port:
+        yield port
+
+
+@pytest.fixture
+def private_server(transactional_db):
+    """Granian on a private PostgreSQL server holding a copy of the test database with the demo
+    towns committed; yields (its port, the private database's URL, the private server)."""
+    tenants_demo.load()
+    with contextlib.ExitStack() as stack:
+        try:
+            cluster = stack.enter_context(private_cluster())
+        except PostgresMissing as exc:
+            pytest.fail(str(exc), pytrace=False)
+        dump = subprocess.run(
+            [str(cluster.bins / "pg_dump"), "--no-owner", "--dbname", _test_database_url()],
+            capture_output=True,
+            check=True,
+        ).stdout
+        cluster.sql(f"CREATE DATABASE {PRIVATE_DATABASE}")
+        url = cluster.url(PRIVATE_DATABASE)
+        subprocess.run(
+            [str(cluster.bins / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", url],
+            input=dump,
+            capture_output=True,
+            check=True,
+        )
+        yield stack.enter_context(_granian(url)), url, cluster
+
+
 def _serve_a_while(port: int, requests: int = 5) -> list[int]:
     """Pages that query the database: the town's start page and the readiness probe."""
     return [_get(port, path) for _ in range(requests) for path in ("/", "/readyz")]
@@ -143,30 +184,13 @@ def test_a_connection_the_server_ended_is_replaced_before_the_next_request(serve
     assert replacement != kept
 
 
-def test_no_request_fails_after_postgresql_restarts(server):
-    assert set(_serve_a_while(server)) == {200}
-    [kept] = _server_backends()
+def test_no_request_fails_after_postgresql_restarts(private_server):
+    port, url, cluster = private_server
+    assert set(_serve_a_while(port)) == {200}
+    [kept] = _server_backends(url)
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        major = int(cursor.fetchone()[0]) // 10000
-    try:
-        subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", str(major), "main", "restart"],
-            check=True,
-            capture_output=True,
-        )
-    finally:
-        # Whatever happened, leave PostgreSQL running for everything after this test.
-        if not _postgres_ready():
-            subprocess.run(
-                ["pg_ctlcluster", "--skip-systemctl-redirect", str(major), "main", "start"],
-                check=False,
-                capture_output=True,
-            )
-        _wait_for(_postgres_ready, "PostgreSQL to accept connections")
-        connection.close()  # this process's own connection died with the restart as well
+    cluster.restart()
 
-    assert set(_serve_a_while(server)) == {200}
-    [replacement] = _server_backends()
+    assert set(_serve_a_while(port)) == {200}
+    [replacement] = _server_backends(url)
     assert replacement != kept

@@ -33,7 +33,10 @@ from rathaus.procedures.fuehrungszeugnis.messages import (
 )
 from rathaus.procedures.fuehrungszeugnis.models import BzrMessageStatus, BzrOutboxMessage
 from rathaus.procedures.fuehrungszeugnis.pages import ApplicantPage, AuthorityPage
-from rathaus.procedures.fuehrungszeugnis.tasks import bzr_demo_receipt
+from rathaus.procedures.fuehrungszeugnis.tasks import (
+    bzr_demo_receipt,
+    bzr_demo_receipts_overdue_confirm,
+)
 from tests.accounts.factories import login_verified, staff_create
 from tests.cases.conftest import user_make
 
@@ -379,6 +382,42 @@ def test_the_clerks_approval_sends_the_application_and_the_demo_connector_confir
     # Confirming twice changes nothing.
     bzr_demo_receipt.call_local(message_id=message.pk)
     assert BzrOutboxMessage.objects.filter(case=case).count() == 1
+
+
+def test_a_demo_confirmation_that_cannot_be_scheduled_is_made_by_the_periodic_task(
+    norderstedt, citizen, nor_client, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    # The task queue's Redis is away at the approval: the approval still answers, the failure is
+    # logged, and the periodic task confirms the receipt once it is overdue.
+    case = _submit(_draft(norderstedt, citizen, nor_client, kind="N"), citizen)
+    _pay(case)
+    nor_client.logout()
+    clerk = staff_create(municipality=norderstedt)
+
+    def queue_away(*args, **kwargs):
+        raise ConnectionError("task queue unreachable")
+
+    monkeypatch.setattr(bzr_demo_receipt, "schedule", queue_away)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _counter_approve(case, clerk, nor_client)
+    assert case.status == CaseStatus.APPROVED and case.stage == "sent"
+    assert "demo register receipt after commit failed" in caplog.text
+    message = BzrOutboxMessage.objects.get(case=case)
+    assert message.status == BzrMessageStatus.WRITTEN
+
+    # Not yet overdue: nothing happens.
+    bzr_demo_receipts_overdue_confirm.call_local()
+    message.refresh_from_db()
+    assert message.status == BzrMessageStatus.WRITTEN
+
+    BzrOutboxMessage.objects.filter(pk=message.pk).update(
+        transmitted_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    bzr_demo_receipts_overdue_confirm.call_local()
+    message.refresh_from_db()
+    case.refresh_from_db()
+    assert message.status == BzrMessageStatus.CONFIRMED
+    assert case.stage == "confirmed" and case.status == CaseStatus.COMPLETED
 
 
 @pytest.mark.parametrize(

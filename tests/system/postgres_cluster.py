@@ -1,6 +1,7 @@
-"""Private PostgreSQL clusters for the system tests: a primary and a streaming-replication standby
-in a temporary directory, on free loopback ports, with the distribution's server binaries
-(``/usr/lib/postgresql/<version>/bin``).
+"""Private PostgreSQL clusters for tests that stop, restart or fail a server: a primary and a
+streaming-replication standby (``ClusterPair``), or one server alone (``private_cluster``), in a
+temporary directory, on free loopback ports, with the distribution's server binaries
+(``/usr/lib/postgresql/<version>/bin``). The machine's shared PostgreSQL is never touched.
 
 PostgreSQL refuses to run as root; when the tests run as root the tools run as the ``postgres``
 system user (``runuser``) and the directory belongs to it.
@@ -26,15 +27,14 @@ BIN_ROOT = Path("/usr/lib/postgresql")
 TOOL_TIMEOUT = 30  # seconds for one initdb, base backup, start, stop or promotion
 STANDBY_NAME = "rathaus_standby"
 
-# Shared by both clusters (pg_basebackup copies postgresql.conf): each can be primary or standby.
-# Small memory, few connections. fsync stays on: nothing here trades durability for speed, so
-# what the test shows about the standby holding an acknowledged commit is not weakened.
-SETTINGS = f"""
+# Shared by both clusters of a pair (pg_basebackup copies postgresql.conf): each can be primary or
+# standby. Small memory, few connections. fsync stays on: nothing here trades durability for
+# speed, so what the test shows about the standby holding an acknowledged commit is not weakened.
+SETTINGS = """
 listen_addresses = '127.0.0.1'
 wal_level = replica
 max_wal_senders = 4
 hot_standby = on
-synchronous_standby_names = 'FIRST 1 ({STANDBY_NAME})'
 synchronous_commit = on
 shared_buffers = 16MB
 max_connections = 40
@@ -43,6 +43,10 @@ wal_log_hints = on
 max_wal_size = 256MB
 log_min_messages = warning
 logging_collector = off
+"""
+# A pair's primary waits for its standby before it acknowledges a commit.
+SYNCHRONOUS = f"""
+synchronous_standby_names = 'FIRST 1 ({STANDBY_NAME})'
 """
 HBA = """
 local   all             all                         trust
@@ -125,7 +129,8 @@ class Cluster:
         except OSError:
             return ""
 
-    def init_primary(self) -> None:
+    def init_primary(self, *, synchronous: bool = False) -> None:
+        """A new cluster; ``synchronous``: its commits wait for the pair's standby."""
         self.tool(
             "initdb",
             "-D",
@@ -138,7 +143,7 @@ class Cluster:
             "--no-sync",  # a throwaway cluster; the server's own fsync stays on
         )
         with (self.data_dir / "postgresql.conf").open("a") as conf:
-            conf.write(SETTINGS)
+            conf.write(SETTINGS + (SYNCHRONOUS if synchronous else ""))
         (self.data_dir / "pg_hba.conf").write_text(HBA)
 
     def init_standby_of(self, primary: Cluster) -> None:
@@ -177,6 +182,24 @@ class Cluster:
             f"-p {self.port} -k {self.root}",
         )
 
+    def restart(self) -> None:
+        """``pg_ctl restart``: every connection ends; returns once the server accepts them again."""
+        self.tool(
+            "pg_ctl",
+            "restart",
+            "-D",
+            str(self.data_dir),
+            "-m",
+            "fast",
+            "-l",
+            str(self.log_file),
+            "-w",
+            "-t",
+            str(TOOL_TIMEOUT),
+            "-o",
+            f"-p {self.port} -k {self.root}",
+        )
+
     def stop(self, mode: str = "fast") -> None:
         self.tool(
             "pg_ctl", "stop", "-D", str(self.data_dir), "-m", mode, "-w", "-t", str(TOOL_TIMEOUT)
@@ -206,20 +229,41 @@ class Cluster:
             return cursor.fetchall() if cursor.description else []
 
 
+def _private_root(prefix: str) -> Path:
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    if os.geteuid() == 0:
+        shutil.chown(root, user="postgres", group="postgres")
+    return root
+
+
+@contextlib.contextmanager
+def private_cluster():
+    """One running server of its own; stopped (immediately) and removed afterwards, whatever
+    state it is in."""
+    bins = bin_dir()
+    root = _private_root("rathaus-postgres-")
+    cluster = Cluster("server", root, bins, free_port())
+    try:
+        cluster.init_primary()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.halt()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 class ClusterPair:
     """A primary and its synchronous standby in one temporary directory; ``close`` stops both
     (immediately) and removes the directory, whatever state they are in."""
 
     def __init__(self) -> None:
         self.bins = bin_dir()
-        self.root = Path(tempfile.mkdtemp(prefix="rathaus-failover-"))
-        if os.geteuid() == 0:
-            shutil.chown(self.root, user="postgres", group="postgres")
+        self.root = _private_root("rathaus-failover-")
         self.primary = Cluster("primary", self.root, self.bins, free_port())
         self.standby = Cluster("standby", self.root, self.bins, free_port())
 
     def start(self) -> None:
-        self.primary.init_primary()
+        self.primary.init_primary(synchronous=True)
         self.primary.start()
         self.standby.init_standby_of(self.primary)
         self.standby.start()

@@ -138,6 +138,7 @@ class LoginResult:
     outcome: LoginOutcome
     user: User | None = None
     retry_seconds: int = 0
+    unavailable: bool = False  # throttled because the counters cannot be reached
 
 
 def _login_failure(*, email: str, ip: str, device: str | None, user: User | None) -> None:
@@ -161,7 +162,11 @@ def login_password_check(
     device = throttle.device_from_cookie(email=email, cookie=device_cookie)
     state = throttle.login_throttle_state(email=email, ip=ip, device=device)
     if state.blocked:
-        return LoginResult(LoginOutcome.THROTTLED, retry_seconds=state.retry_seconds)
+        return LoginResult(
+            LoginOutcome.THROTTLED,
+            retry_seconds=state.retry_seconds,
+            unavailable=state.unavailable,
+        )
     user = authenticate(None, email=email, password=password)
     if user is None:
         _login_failure(email=email, ip=ip, device=device, user=None)
@@ -185,6 +190,7 @@ class CodeResult:
     device: TOTPDevice | None = None
     throttled: bool = False
     retry_seconds: int = 0
+    unavailable: bool = False  # throttled because the counters cannot be reached
 
 
 def login_code_check(*, user: User, token: str, ip: str, device_cookie: str = "") -> CodeResult:
@@ -195,7 +201,9 @@ def login_code_check(*, user: User, token: str, ip: str, device_cookie: str = ""
     device_id = throttle.device_from_cookie(email=user.email, cookie=device_cookie)
     state = throttle.login_throttle_state(email=user.email, ip=ip, device=device_id)
     if state.blocked:
-        return CodeResult(throttled=True, retry_seconds=state.retry_seconds)
+        return CodeResult(
+            throttled=True, retry_seconds=state.retry_seconds, unavailable=state.unavailable
+        )
     token = "".join((token or "").split())
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         if device.verify_is_allowed()[0] and device.verify_token(token):

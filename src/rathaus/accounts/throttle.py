@@ -18,8 +18,9 @@ begin. Password-reset mail is limited per account and per address (``password_re
 Addresses are kept only as keyed hashes.
 
 While the shared cache cannot be reached (Redis restarting) no failure can be counted or looked
-up. Every password and code attempt then waits, answered with the usual "too many attempts, try
-again in ... seconds" (``UNREACHABLE_RETRY_SECONDS``), as the rate counters refuse
+up. Every password and code attempt then waits ``UNREACHABLE_RETRY_SECONDS`` and is told that
+logging in is briefly not possible (``ThrottleState.unavailable``; not "too many attempts", which
+nobody made), as the rate counters refuse
 (``core.ratelimit.shared_cache_call``): letting attempts through unthrottled would let guessing
 go on unslowed for as long as Redis is down, and a 500 helps nobody. The few seconds of a Redis
 restart are the whole cost.
@@ -62,6 +63,9 @@ class Scope:
 class ThrottleState:
     blocked: bool
     retry_seconds: int = 0
+    # Blocked because nothing could be looked up (the shared cache is out of reach), not for
+    # failures: the person is told so.
+    unavailable: bool = False
 
 
 def _address(ip: str) -> str:
@@ -100,7 +104,9 @@ def login_throttle_state(*, email: str, ip: str, device: str | None = None) -> T
     scopes = _scopes(email=email, ip=ip, device=device)
     stored = _stored(scopes)
     if stored is None:
-        return ThrottleState(blocked=True, retry_seconds=UNREACHABLE_RETRY_SECONDS)
+        return ThrottleState(
+            blocked=True, retry_seconds=UNREACHABLE_RETRY_SECONDS, unavailable=True
+        )
     now = time.time()
     wait = 0.0
     for scope in scopes:

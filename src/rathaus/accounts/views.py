@@ -83,7 +83,7 @@ def login_view(request, *, staff: bool = False):
             }
             return redirect("accounts:login_code")
         if result.outcome == LoginOutcome.THROTTLED:
-            form.add_error(None, _throttled_message(result.retry_seconds))
+            form.add_error(None, _throttled_message(result))
         elif result.outcome == LoginOutcome.UNVERIFIED:
             unverified = True
             form.add_error(
@@ -125,11 +125,22 @@ def _pending_user(request) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
-def _throttled_message(seconds: int) -> str:
-    return _(
-        "Too many failed attempts. For your protection, the next attempt has to wait. "
-        "Please try again in %(seconds)d seconds."
-    ) % {"seconds": seconds}
+def _throttled_message(result) -> str:
+    """Why the attempt waits: the person's (or an attacker's) failures, or counters that cannot
+    be reached for a moment (accounts.throttle)."""
+    seconds = {"seconds": result.retry_seconds}
+    if result.unavailable:
+        return (
+            _("Logging in is not possible for a moment. Please try again in %(seconds)d seconds.")
+            % seconds
+        )
+    return (
+        _(
+            "Too many failed attempts. For your protection, the next attempt has to wait. "
+            "Please try again in %(seconds)d seconds."
+        )
+        % seconds
+    )
 
 
 def _known_device_remember(request, response, user: User):
@@ -164,7 +175,7 @@ def login_code(request):
             services.session_start(request=request, user=user, device=result.device)
             return _known_device_remember(request, HttpResponseRedirect(pending["next"]), user)
         if result.throttled:
-            form.add_error("code", _throttled_message(result.retry_seconds))
+            form.add_error("code", _throttled_message(result))
         else:
             form.add_error(
                 "code",

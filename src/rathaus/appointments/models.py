@@ -329,10 +329,14 @@ class Hold(models.Model):
     cannot both act on the same hold: exactly one of them wins.
     """
 
+    # No index on the two keys: every query finds a hold by its id, its token (unique) or its
+    # state and time (the indexes below), and each index is work on every hold a storm writes.
     municipality = models.ForeignKey(
-        "tenants.Municipality", on_delete=models.CASCADE, related_name="+"
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="holds")
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="holds", db_index=False
+    )
     token = models.CharField(max_length=64, editable=False)
     slots = models.ManyToManyField(Slot, related_name="holds")
     units = models.PositiveSmallIntegerField(default=1)

@@ -3,12 +3,18 @@ finished tasks, and every queue carrying the request id into the tasks a request
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import huey
+from django.db import transaction
 from huey.api import Task
 from huey.storage import SqliteStorage
 
 from rathaus.core.files import private_file_ensure
 from rathaus.core.request_id import request_id_current, request_id_reset, request_id_set
+
+logger = logging.getLogger(__name__)
 
 # The keyword a task's arguments carry the request id under; taken off before the task runs.
 REQUEST_ID_KEYWORD = "_rathaus_request_id"
@@ -52,3 +58,24 @@ class RedisHuey(RequestIdMixin, huey.RedisHuey):
 
 class MemoryHuey(RequestIdMixin, huey.MemoryHuey):
     pass
+
+
+def task_after_commit(callback: Callable[[], object], *, what: str) -> None:
+    """Run ``callback``, which hands work to the task queue, after the current transaction commits.
+
+    A failure then (the queue's Redis restarting, a lost database connection) is logged as
+    ``what``, not raised: the caller's work is committed, and its request must not answer 500 for
+    it. Whatever the task was for must therefore be found again by a periodic task (queued mail:
+    ``notifications.tasks.waiting_emails_resend``).
+
+    (Not Django's ``on_commit(robust=True)``: its log line reads ``__qualname__``, which a
+    ``functools.partial`` lacks, so a failing partial raised an AttributeError after all.)"""
+
+    def run() -> None:
+        try:
+            callback()
+        except Exception:
+            # The exception only: a task's arguments are ids, but its callback may hold more.
+            logger.exception("%s after commit failed; a periodic task takes it up again", what)
+
+    transaction.on_commit(run)

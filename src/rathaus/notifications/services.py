@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from rathaus.core.crypto import blind_index
+from rathaus.core.huey import task_after_commit
 
 from .models import QueuedEmail
 from .tasks import deliver_email
@@ -21,24 +22,11 @@ BUNDLE_PURPOSE = "email-bundle"
 
 
 def mail_after_commit(callback: Callable[[], object]) -> None:
-    """Run ``callback``, which queues or hands over mail, after the current transaction commits.
-
-    A failure then (the task queue's Redis restarting, a lost database connection) is logged,
-    not raised: the caller's work is committed, and its request must not answer 500 for a mail.
-    A queued mail's row is already committed, and ``tasks.waiting_emails_resend`` hands it over
-    again once it is overdue. Every mail of Rathaus, a case's notices included, goes this way.
-
-    (Not Django's ``on_commit(robust=True)``: its log line reads ``__qualname__``, which a
-    ``functools.partial`` lacks, so a failing partial raised an AttributeError after all.)"""
-
-    def run() -> None:
-        try:
-            callback()
-        except Exception:
-            # The exception only: no recipient, no mail text.
-            logger.exception("mail after commit failed; a queued mail is handed over again later")
-
-    transaction.on_commit(run)
+    """Run ``callback``, which queues or hands over mail, after the current transaction commits;
+    a failure then is logged, not raised (``core.huey.task_after_commit``). A queued mail's row is
+    already committed, and ``tasks.waiting_emails_resend`` hands it over again once it is overdue.
+    Every mail of Rathaus, a case's notices included, goes this way."""
+    task_after_commit(callback, what="mail")
 
 
 def email_send(

@@ -9,13 +9,14 @@ import functools
 from typing import Protocol
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.core.huey import task_after_commit
+
 from .models import BzrOutboxMessage
-from .services import bzr_transmission_record
+from .services import DEMO_TRANSMISSION_PREFIX, bzr_transmission_record
 from .tasks import bzr_demo_receipt
 
 
@@ -27,20 +28,24 @@ class BzrConnector(Protocol):
 
 class DemoBzrConnector:
     """Demo stand-in: reaches no federal register. It records the transmission at once and
-    confirms receipt after ``RATHAUS_BZR_DEMO_CONFIRM_SECONDS`` through a background task."""
+    confirms receipt after ``RATHAUS_BZR_DEMO_CONFIRM_SECONDS`` through a background task; a
+    confirmation that could not be scheduled is made by ``tasks.bzr_demo_receipts_overdue``."""
 
     label = _("Demo connector (no federal register is reached)")
 
     def transmit(self, *, message: BzrOutboxMessage) -> BzrOutboxMessage:
         recorded = bzr_transmission_record(
-            message=message, transmission_id=f"DEMO-{message.public_id}", at=timezone.now()
+            message=message,
+            transmission_id=f"{DEMO_TRANSMISSION_PREFIX}{message.public_id}",
+            at=timezone.now(),
         )
-        transaction.on_commit(
+        task_after_commit(
             functools.partial(
                 bzr_demo_receipt.schedule,
                 kwargs={"message_id": message.pk},
                 delay=settings.RATHAUS_BZR_DEMO_CONFIRM_SECONDS,
-            )
+            ),
+            what="demo register receipt",
         )
         return recorded
 

@@ -118,6 +118,25 @@ def bzr_message_write(*, case: Case, connector: str, checked_at: datetime.dateti
     return message
 
 
+# The demo connector's transmissions carry this prefix: no transport of a federal register uses it.
+DEMO_TRANSMISSION_PREFIX = "DEMO-"
+
+
+def bzr_demo_receipts_overdue(*, now: datetime.datetime, seconds: int) -> list[int]:
+    """Ids of the demo connector's messages transmitted more than ``seconds`` ago whose receipt
+    was never confirmed: the confirmation's task was not scheduled (the task queue's Redis away
+    at that moment) or was lost with a worker."""
+    return list(
+        BzrOutboxMessage.objects.filter(
+            transmission_id__startswith=DEMO_TRANSMISSION_PREFIX,
+            transmitted_at__lte=now - datetime.timedelta(seconds=seconds),
+        )
+        .exclude(status=BzrMessageStatus.CONFIRMED)
+        .order_by("transmitted_at")
+        .values_list("pk", flat=True)[:100]
+    )
+
+
 def bzr_transmission_record(
     *, message: BzrOutboxMessage, transmission_id: str, at: datetime.datetime
 ) -> BzrOutboxMessage:
