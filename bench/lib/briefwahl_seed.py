@@ -41,6 +41,22 @@ def voter_fields(index: int) -> dict[str, str]:
     }
 
 
+def near_fields(index: int) -> dict[str, str]:
+    """Voter ``index`` with the umlaut of the family name typed without its dots: a near match,
+    which goes to the clerk queue (the final-hour rush's near matches)."""
+    fields = voter_fields(index)
+    return {**fields, "family_name": fields["family_name"].replace("ä", "a")}
+
+
+# What every benchmark application answers besides the voter's data (no CSRF token).
+APPLICATION_ANSWERS = {
+    "voter_number": "",
+    "delivery": "registered",
+    "for_someone_else": "no",
+    "declaration": "on",
+}
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.settings.production")
     import django

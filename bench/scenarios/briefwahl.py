@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.lib.briefwahl_seed import voter_fields
+from bench.lib.briefwahl_seed import APPLICATION_ANSWERS, near_fields, voter_fields
 from bench.lib.http import Connection, HttpError
 from bench.lib.load import run_load
 from bench.lib.server import PhaseCpu
@@ -90,16 +90,7 @@ async def _client(base: str, path: str, timeout: float = 10.0) -> tuple[Connecti
 
 
 def _body(token: str, fields: dict) -> bytes:
-    return urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            **fields,
-            "voter_number": "",
-            "delivery": "registered",
-            "for_someone_else": "no",
-            "declaration": "on",
-        }
-    ).encode()
+    return urlencode({"csrfmiddlewaretoken": token, **fields, **APPLICATION_ANSWERS}).encode()
 
 
 async def phase(
@@ -168,10 +159,6 @@ async def phase(
     }
 
 
-def _near(fields: dict) -> dict:
-    return {**fields, "family_name": fields["family_name"].replace("ä", "a")}
-
-
 def run(server, args) -> dict:
     details = json.loads(details_file(server).read_text())
     base = server.base_url
@@ -199,7 +186,7 @@ def run(server, args) -> dict:
             rush_work.append(("repeat", index, voter_fields(index)))
         elif roll < 0.40:
             index = next(fresh)
-            rush_work.append(("near", index, _near(voter_fields(index))))
+            rush_work.append(("near", index, near_fields(index)))
         else:
             index = next(fresh)
             rush_work.append(("new", index, voter_fields(index)))

@@ -153,6 +153,16 @@ def test_a_second_application_is_told_that_one_exists(election):
     assert Application.objects.count() == 1
 
 
+def test_a_proxys_second_application_is_refused_by_the_database(election):
+    """A proxy's application is counted against the proxy's limit before anything else, so a
+    repeat of it reaches the insert, where the database's constraint refuses it."""
+    proxy = {"proxy_name": "Paula Proxy", "proxy_address": "Marktplatz 1, 22846 Norderstedt"}
+    assert submit(election, anna(**proxy)).application
+    again = submit(election, anna(**proxy))
+    assert again.application is None and again.refusal == ElectionErrorCode.ALREADY_APPLIED
+    assert Application.objects.count() == 1
+
+
 def test_the_database_allows_one_accepted_application_per_voter(election):
     first = submit(election).application
     with pytest.raises(IntegrityError):

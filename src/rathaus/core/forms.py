@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django import forms
 from django.forms.widgets import ChoiceWidget
+from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 
 # Widgets rendered as a group of options inside a <fieldset> (see components/field.html).
@@ -43,6 +44,15 @@ def required_message(field: forms.Field) -> str:
     if isinstance(widget, forms.FileInput):
         return gettext("Choose a file for “%(label)s”.") % {"label": label}
     return gettext("Enter “%(label)s”.") % {"label": label}
+
+
+def _required_message_or_default(field: forms.Field) -> str:
+    return required_message(field) if field.label else str(_DJANGO_REQUIRED)
+
+
+# Made when a required field is left empty, not for each field of each form: most forms are
+# valid, and the message costs translations a valid form never shows.
+_lazy_required_message = lazy(_required_message_or_default, str)
 
 
 # Django's widget templates whose markup a KERN component template (components/widgets/) renders
@@ -124,9 +134,12 @@ class KernFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", _widget_class(field.widget))
-            if field.label and field.error_messages.get("required") is _DJANGO_REQUIRED:
-                field.error_messages["required"] = required_message(field)
-            self._wire_field(name, has_error=False)
+            if field.error_messages.get("required") is _DJANGO_REQUIRED:
+                field.error_messages["required"] = _lazy_required_message(field)
+            if not self.is_bound:
+                # A bound form is wired by ``full_clean``, which runs before any of its widgets
+                # is rendered (Django's ``build_widget_attrs`` asks for the field's errors).
+                self._wire_field(name, has_error=False)
 
     def _wire_field(self, name: str, *, has_error: bool) -> None:
         field = self.fields[name]

@@ -83,6 +83,25 @@ def grounds_open(*, election: Election, now: datetime.datetime | None = None) ->
 class Match:
     kind: str  # MatchKind, or "" for none
     voter: Voter | None = None
+    # The entry of an exact match has an accepted application already.
+    voter_has_accepted: bool = False
+
+
+# Register entries with whether each has an accepted application, read in the exact match's own
+# statement: a voter who applies again is answered without an insert that the database's
+# constraint would refuse. Built once per process: resolving the subquery for each application
+# would cost it more than the statement it saves.
+_WITH_ACCEPTED = Voter.objects.annotate(
+    has_accepted=Exists(
+        Application.objects.filter(voter=OuterRef("pk"), status=ApplicationStatus.ACCEPTED)
+    )
+)
+
+
+def _current(entries, *, election: Election, **lookups) -> QuerySet[Voter]:
+    """The election's register ``entries`` that were not removed, narrowed by ``lookups`` in one
+    filter call (each further call costs a query's copy on the application's hot path)."""
+    return entries.filter(election=election, removed_at__isnull=True, **lookups)
 
 
 def _loose(text: str) -> str:
@@ -120,25 +139,27 @@ def voter_match(
     same dwelling, and the voter number if one was given. Near: the same date of birth and a
     similar name (a typo, an umlaut written without its dots, given names in another order), or a
     given voter number whose entry disagrees in part. None: nothing close."""
-    entries = Voter.objects.filter(election=election, removed_at__isnull=True)
     digest = person_match_digest(
         family_name=family_name, given_names=given_names, birth_date=birth_date
     )
-    exact = list(entries.filter(match_digest=digest)[:2])
+    exact = list(_current(_WITH_ACCEPTED, election=election, match_digest=digest)[:2])
     if len(exact) == 1:
         voter = exact[0]
         number_agrees = voter_number is None or voter.number == voter_number
         dwelling = _same_dwelling(
             voter, street=street, house_number=house_number, postal_code=postal_code
         )
-        return Match(MatchKind.EXACT if number_agrees and dwelling else MatchKind.NEAR, voter)
+        if number_agrees and dwelling:
+            return Match(MatchKind.EXACT, voter, voter_has_accepted=voter.has_accepted)
+        return Match(MatchKind.NEAR, voter)
     if exact:  # two entries with one name and date of birth: a clerk tells them apart
         return Match(MatchKind.NEAR, None)
-    for voter in entries.filter(birth_digest=birth_digest(birth_date))[:20]:
+    born = _current(Voter.objects, election=election, birth_digest=birth_digest(birth_date))
+    for voter in born[:20]:
         if _names_similar(voter, family_name=family_name, given_names=given_names):
             return Match(MatchKind.NEAR, voter)
     if voter_number is not None:
-        voter = entries.filter(number=voter_number).first()
+        voter = _current(Voter.objects, election=election, number=voter_number).first()
         if voter is not None and (
             voter.birth_date == birth_date
             or _names_similar(voter, family_name=family_name, given_names=given_names)
@@ -150,14 +171,18 @@ def voter_match(
 def near_candidates(*, application: Application, limit: int = 5) -> list[Voter]:
     """Register entries a clerk may choose for a near match: the suggested one and everyone
     sharing the applicant's date of birth."""
-    entries = Voter.objects.filter(election=application.election, removed_at__isnull=True)
+    election = application.election
     found: dict[int, Voter] = {}
     if application.voter_id:
         found[application.voter_id] = application.voter
-    for voter in entries.filter(birth_digest=birth_digest(application.birth_date))[:limit]:
+    born = _current(
+        Voter.objects, election=election, birth_digest=birth_digest(application.birth_date)
+    )
+    for voter in born[:limit]:
         found.setdefault(voter.pk, voter)
     if application.voter_number_given:
-        voter = entries.filter(number=application.voter_number_given).first()
+        number = application.voter_number_given
+        voter = _current(Voter.objects, election=election, number=number).first()
         if voter is not None:
             found.setdefault(voter.pk, voter)
     return list(found.values())[:limit]

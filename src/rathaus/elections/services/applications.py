@@ -107,15 +107,19 @@ def application_submit(
     )
     if not match.kind:
         return ApplicationResult(None, ElectionErrorCode.NOT_IN_REGISTER)
-    # A voter who applied already is found by the database's constraint on the insert below,
-    # not by a read before it: one query less on the hot path, and the same answer in a race.
+    exact = match.kind == MatchKind.EXACT
+    # A sudden illness is always looked at by a clerk (proof, and pick-up by a proxy).
+    accepted = exact and data.ground == Ground.REGULAR
+    # A voter who applied already is told so from the match's statement, with nothing encrypted
+    # or inserted; a proxy's application is counted against its limit first (below). Two
+    # applications at the same moment both pass here: the database's constraint on the insert
+    # decides between them.
+    if accepted and match.voter_has_accepted and not data.proxy_name:
+        return ApplicationResult(None, ElectionErrorCode.ALREADY_APPLIED)
     proxy = (
         proxy_digest(name=data.proxy_name, address=data.proxy_address) if data.proxy_name else ""
     )
     storage_name, content_type = _authority_store(authority) if authority else ("", "")
-    exact = match.kind == MatchKind.EXACT
-    # A sudden illness is always looked at by a clerk (proof, and pick-up by a proxy).
-    accepted = exact and data.ground == Ground.REGULAR
     application = Application(
         election=election,
         reference=_reference(),
