@@ -112,6 +112,7 @@ def access_own_case(*, actor, owner_token: str, municipality, public_id) -> Case
     case = Case.objects.filter(municipality=municipality, public_id=_parse_uuid(public_id)).first()
     if case is None or not _owned_by(case, actor=actor, owner_token=owner_token):
         raise Http404
+    case.municipality = municipality  # the town it was found in, not read again
     return case
 
 

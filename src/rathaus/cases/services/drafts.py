@@ -21,6 +21,7 @@ from ..errors import CaseError
 from ..models import Case
 from ..plugin import Procedure, QuestionPage, answer_to_json, prefill_sources, procedure_get
 from ..selectors import owner_token_digest
+from .context import case_locked
 
 
 def owner_token_new() -> str:
@@ -117,7 +118,7 @@ def _answers_store(*, locked: Case, procedure: Procedure, answers: dict[str, Any
 
 
 def _draft_locked(case: Case) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     if locked.status != CaseStatus.DRAFT:
         raise CaseError(CaseErrorCode.NOT_A_DRAFT)
     return locked
