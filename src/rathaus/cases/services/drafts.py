@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from rathaus.accounts.constants import TrustLevel, trust_satisfies
-from rathaus.catalogue.selectors import service_offering
+from rathaus.catalogue.selectors import service_trust_level
 from rathaus.core.audit import audit_event_record
 from rathaus.core.language import language_supported
 
@@ -45,10 +45,11 @@ def case_access_check(
     if procedure.offered_everywhere:
         required = TrustLevel.BASIC
     else:
-        offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
-        if offering is None:
+        required = service_trust_level(
+            municipality=municipality, service_slug=procedure.service_slug
+        )
+        if required is None:
             raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
-        required = offering.service.trust_level
     authenticated = actor is not None and actor.is_authenticated
     if required != TrustLevel.BASIC and not (
         authenticated and trust_satisfies(trust_level, required)
