@@ -19,7 +19,8 @@ Citizens the register matches exactly are logged in as the demo BundID logs them
 runs the journey of the benchmark itself (``melde_journey.journey_run``: ten requests, every
 redirect followed, down to the PDF), its requests answered in this process by Django's WSGI
 handler as the server calls it (``request_started`` included: the connection's health check),
-with the session and CSRF cookies the load generator sends. Around each request it reads
+with the session and CSRF cookies the load generator sends, after ``rathaus.wsgi`` has loaded
+the application as the server does. Around each request it reads
 ``time.process_time()`` and counts the statements sent. Printed: per step, CPU ms (mean) and
 statements; per journey, this process's CPU, the PostgreSQL backend's CPU (``/proc``, so other
 processes on the machine do not count) and wall time; with ``--statements`` the SQL of one
@@ -179,11 +180,10 @@ def _backend_pid() -> int:
 
 
 def run(*, journeys: int, citizens: int, profile_file: str | None, statements: bool) -> dict:
-    import django
-
-    django.setup()
     from django.db import connection
 
+    # As the server loads it: Django set up, the views loaded, the start-up objects frozen.
+    import rathaus.wsgi  # noqa: F401
     from bench.lib.inbox_cpu import WsgiCaller
     from bench.lib.melde_seed import citizen_sessions, citizens_pick
     from rathaus.tenants.models import Municipality
