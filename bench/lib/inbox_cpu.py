@@ -72,10 +72,10 @@ class WsgiCaller:
         self.host = host
         self.cookies = dict(cookies)
 
-    def environ(self, path: str) -> dict:
+    def environ(self, path: str, method: str = "GET", body: bytes = b"", content_type: str = ""):
         parts = urlsplit(path)
-        return {
-            "REQUEST_METHOD": "GET",
+        environ = {
+            "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
             "PATH_INFO": parts.path,
             "QUERY_STRING": parts.query,
@@ -89,21 +89,32 @@ class WsgiCaller:
             "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
             "wsgi.version": (1, 0),
             "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(b""),
+            "wsgi.input": io.BytesIO(body),
             "wsgi.errors": sys.stderr,
             "wsgi.multithread": True,
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
+        if body or method != "GET":
+            environ["CONTENT_LENGTH"] = str(len(body))
+        if content_type:
+            environ["CONTENT_TYPE"] = content_type
+        return environ
 
     def get(self, path: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        """One GET; the cookies the answer sets are kept for the next."""
+        return self.request("GET", path)
+
+    def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
         """One request; the cookies the answer sets are kept for the next."""
         started: dict = {}
 
         def start_response(status, headers, exc_info=None):
             started["status"], started["headers"] = status, headers
 
-        result = self.handler(self.environ(path), start_response)
+        result = self.handler(self.environ(path, method, body, content_type), start_response)
         try:
             body = b"".join(result)
         finally:

@@ -3,8 +3,6 @@ handler, and its figures are what they say."""
 
 import pytest
 from bench.lib.inbox_cpu import WsgiCaller, measure, session_cookies, summary, target_paths
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from tests.accounts.factories import staff_create
 from tests.backoffice.conftest import case_make
@@ -13,17 +11,6 @@ from tests.backoffice.conftest import case_make
 def test_summary_gives_median_p95_and_mean():
     figures = summary([float(value) for value in range(1, 101)])
     assert figures == {"median_ms": 50.5, "p95_ms": 96.0, "mean_ms": 50.5}
-
-
-@pytest.fixture
-def keep_connection():
-    """The WSGI handler closes the database connection after each request, as it should in a
-    server; inside a test's transaction it must stay open (Django's test client does the same)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db

@@ -82,14 +82,14 @@ def access_case_by_reference(*, actor, municipality, reference: str) -> Case:
     read is written to the §40 BMG read log; a citizen URL must not be a way around it."""
     if actor is None or not actor.is_authenticated:
         raise Http404
-    case = (
-        Case.objects.filter(municipality=municipality, reference=reference, applicant=actor)
-        .exclude(status=CaseStatus.DRAFT)
-        .select_related("municipality")
-        .first()
-    )
-    if case is None:
-        raise Http404
+    try:
+        # At most one row: a submitted case's reference is unique in its town.
+        case = Case.objects.exclude(status=CaseStatus.DRAFT).get(
+            municipality=municipality, reference=reference, applicant=actor
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    case.municipality = municipality  # the town it was found in, not read again
     return case
 
 
@@ -109,9 +109,13 @@ def access_draft(*, actor, owner_token: str, municipality, public_id, procedure_
 
 def access_own_case(*, actor, owner_token: str, municipality, public_id) -> Case:
     """The visitor's own case in any status (confirmation page after submitting)."""
-    case = Case.objects.filter(municipality=municipality, public_id=_parse_uuid(public_id)).first()
-    if case is None or not _owned_by(case, actor=actor, owner_token=owner_token):
+    try:
+        case = Case.objects.get(municipality=municipality, public_id=_parse_uuid(public_id))
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    if not _owned_by(case, actor=actor, owner_token=owner_token):
         raise Http404
+    case.municipality = municipality  # the town it was found in, not read again
     return case
 
 
@@ -521,10 +525,10 @@ def issued_documents_titled(*, case: Case) -> list[IssuedDocument]:
 def access_issued_document(*, actor, municipality, reference: str, public_id) -> IssuedDocument:
     """An issued document of the actor's own case (``access_case_by_reference``); else 404."""
     case = access_case_by_reference(actor=actor, municipality=municipality, reference=reference)
-    document = case_issued_documents(case=case).filter(public_id=_parse_uuid(public_id)).first()
-    if document is None:
-        raise Http404
-    return document
+    try:
+        return case_issued_documents(case=case).get(public_id=_parse_uuid(public_id))
+    except IssuedDocument.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def case_attachments(*, case: Case) -> QuerySet:

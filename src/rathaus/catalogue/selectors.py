@@ -53,6 +53,17 @@ def service_offering(*, municipality, service_slug: str) -> MunicipalityService 
     return _offerings(municipality=municipality).filter(service__slug=service_slug).first()
 
 
+def service_trust_level(*, municipality, service_slug: str) -> str | None:
+    """The identity proof the municipality's enabled offering of a service needs, or None where
+    it is not offered. Asked on every page of an online journey: one column, no rows built."""
+    return (
+        _offerings(municipality=municipality)
+        .filter(service__slug=service_slug)
+        .values_list("service__trust_level", flat=True)
+        .first()
+    )
+
+
 def service_fee(
     *, municipality, service_slug: str, birth_date: date | None = None, on: date | None = None
 ) -> Decimal | None:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from rathaus.accounts.constants import TrustLevel, trust_satisfies
-from rathaus.catalogue.selectors import service_offering
+from rathaus.catalogue.selectors import service_trust_level
 from rathaus.core.audit import audit_event_record
 from rathaus.core.language import language_supported
 
@@ -21,6 +21,7 @@ from ..errors import CaseError
 from ..models import Case
 from ..plugin import Procedure, QuestionPage, answer_to_json, prefill_sources, procedure_get
 from ..selectors import owner_token_digest
+from .context import case_locked
 
 
 def owner_token_new() -> str:
@@ -44,10 +45,11 @@ def case_access_check(
     if procedure.offered_everywhere:
         required = TrustLevel.BASIC
     else:
-        offering = service_offering(municipality=municipality, service_slug=procedure.service_slug)
-        if offering is None:
+        required = service_trust_level(
+            municipality=municipality, service_slug=procedure.service_slug
+        )
+        if required is None:
             raise CaseError(CaseErrorCode.SERVICE_NOT_OFFERED)
-        required = offering.service.trust_level
     authenticated = actor is not None and actor.is_authenticated
     if required != TrustLevel.BASIC and not (
         authenticated and trust_satisfies(trust_level, required)
@@ -117,7 +119,7 @@ def _answers_store(*, locked: Case, procedure: Procedure, answers: dict[str, Any
 
 
 def _draft_locked(case: Case) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     if locked.status != CaseStatus.DRAFT:
         raise CaseError(CaseErrorCode.NOT_A_DRAFT)
     return locked

@@ -22,8 +22,11 @@ def reference_allocate(*, municipality, at: datetime.datetime) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("reference_allocate() must run inside a transaction")
     year = timezone.localtime(at).year
-    ReferenceCounter.objects.get_or_create(municipality=municipality, year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(municipality=municipality, year=year)
+    # Read and locked in one statement; the year's first submit creates the row (a concurrent
+    # first one waits for it, then reads it locked).
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        municipality=municipality, year=year
+    )
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
     sequence = str(counter.last_value).zfill(REFERENCE_SEQUENCE_DIGITS)

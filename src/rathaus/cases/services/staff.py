@@ -21,7 +21,7 @@ from ..models import (
 from ..plugin import procedure_get
 from ..selectors import access_case_for_staff, is_staff_of
 from ..transitions import transition_check
-from .context import actor_role_for_case
+from .context import actor_role_for_case, case_locked
 from .status import case_transition
 
 
@@ -59,7 +59,7 @@ def case_assign(*, case: Case, assignee, actor) -> Case:
     _staff_check(actor=actor, case=case)
     if assignee is not None and not is_staff_of(actor=assignee, municipality=case.municipality):
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     previous = locked.assignee_id
     locked.assignee = assignee
     locked.save(update_fields=["assignee", "updated_at"])
@@ -143,7 +143,7 @@ def case_approve(*, case: Case, actor, text: str = "") -> tuple[Case, bool]:
     review (before the case last changed status) no longer count.
     """
     _staff_check(actor=actor, case=case)
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     procedure = procedure_get(locked.procedure_key)
     transition_check(
         from_status=locked.status,

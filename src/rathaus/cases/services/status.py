@@ -19,7 +19,7 @@ from ..errors import CaseError
 from ..models import Case, CaseEvent
 from ..plugin import DecisionOutcome, JourneyContext, journey_services, procedure_get, procedures
 from ..transitions import stage_check, transition_check
-from .context import actor_role_for_case, case_context
+from .context import actor_role_for_case, case_context, case_locked
 from .documents import case_document_issue
 from .mail import case_decision_send, case_notify_applicant, case_receipt_send
 
@@ -62,7 +62,7 @@ def transition_apply(
     rule: str = "",
     trust_level: str | None = None,
 ) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     from_status = locked.status
     transition_check(
         from_status=from_status,
@@ -201,13 +201,11 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
     """
     try:
         with atomic_with_files():
-            locked = Case.objects.select_for_update().get(
-                pk=case.pk, municipality=case.municipality_id
-            )
+            locked = case_locked(case)
             if locked.status == CaseStatus.SUBMITTED:
                 context = case_context(case=locked, actor=actor, trust_level=trust_level)
+                # The move writes where the case now stands onto ``locked``.
                 _decision_apply(case=locked, context=context)
-                locked.refresh_from_db()
     except Exception:
         # Only the case's id: the answers and the applicant are personal data.
         logger.exception("The system's decision on case %s failed; it waits for a clerk", case.pk)
@@ -236,7 +234,7 @@ def case_rule_recheck(*, case: Case) -> Case:
     answers (the citizen entered a code letter's code, §23a(3) BMG). Only an approval is applied:
     a case a clerk already looks at is never rejected by the system. Returns the case as it
     stands."""
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     waiting = (CaseStatus.SUBMITTED, CaseStatus.IN_REVIEW, CaseStatus.INFO_REQUESTED)
     if locked.status not in waiting:
         raise CaseError(CaseErrorCode.TRANSITION_NOT_ALLOWED, details={"from": locked.status})
@@ -274,7 +272,7 @@ def case_stage_set(
     role = actor_role_for_case(actor=actor, case=case)
     if role is None:
         raise CaseError(CaseErrorCode.ACTOR_NOT_PERMITTED)
-    locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+    locked = case_locked(case)
     procedure = procedure_get(locked.procedure_key)
     from_stage = locked.stage
     stage_check(

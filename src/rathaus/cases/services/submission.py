@@ -17,6 +17,7 @@ from ..models import Case
 from ..plugin import JourneyContext, Procedure, answer_to_json, procedure_get
 from ..selectors import applicant_name_digest, is_staff_of
 from .attachments import attachments_of_skipped_pages_remove
+from .context import case_locked
 from .drafts import case_access_check
 from .references import reference_allocate
 from .status import case_decision_after_submit, transition_apply
@@ -48,7 +49,7 @@ def case_submit(
     the submit has committed, in a transaction of its own (``case_decision_after_submit``).
     """
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
+        locked = case_locked(case)
         if not secrets.compare_digest(locked.idempotency_key, idempotency_key or ""):
             raise CaseError(CaseErrorCode.IDEMPOTENCY_MISMATCH)
         if locked.status != CaseStatus.DRAFT:
@@ -101,7 +102,9 @@ def _submit(
     now = timezone.now()
     name = procedure.applicant_name(answers)
     authenticated = actor is not None and actor.is_authenticated
-    if locked.applicant_id is None and authenticated and role == ActorRole.CITIZEN:
+    if authenticated and role == ActorRole.CITIZEN and locked.applicant_id in (None, actor.pk):
+        # A visitor who logged in mid-journey becomes the applicant; an applicant's own account
+        # is the one the decision and the documents read, not read again.
         locked.applicant = actor
     locked.answers = answers
     locked.applicant_name = name

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cache, partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,15 @@ from rathaus.cases.plugin import QuestionPage
 
 from .rules import CertificateKind, Delivery
 from .subject import SELF, subjects_for
+
+
+class SubjectField(forms.ChoiceField):
+    """The choice of the person. "Myself" is always among the choices (``subjects_for``), so it
+    validates without them: the family is read from the register only for a page that shows the
+    choices, or for an answer naming a family member."""
+
+    def valid_value(self, value) -> bool:
+        return value == SELF or super().valid_value(value)
 
 
 class SubjectPage(QuestionPage):
@@ -18,7 +29,7 @@ class SubjectPage(QuestionPage):
     prefill = {"applicant_name": ("account", "full_name")}
 
     applicant_name = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
-    subject = forms.ChoiceField(
+    subject = SubjectField(
         label=_("For whom is the certificate?"),
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the person the certificate is for.")},
@@ -26,7 +37,8 @@ class SubjectPage(QuestionPage):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subjects_for(self.context)
+        # Read when first needed (see ``SubjectField``), then kept for this form.
+        self.fields["subject"].choices = cache(partial(subjects_for, self.context))
         if not self.is_bound and "subject" not in self.initial:
             self.initial["subject"] = SELF
 
