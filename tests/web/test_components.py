@@ -122,6 +122,22 @@ def test_unbound_form_has_no_error_markup_but_describes_hints():
     assert "– freiwillig" in html  # the optional comment field says so in its label
 
 
+def test_a_bound_form_rendered_before_validation_is_wired_as_after_it():
+    # A bound form's hint and error wiring is made by full_clean (not in __init__): rendering
+    # asks for the errors first, so a view that renders without calling is_valid() gets the same
+    # markup as one that validated.
+    data = {"name": "Erika Mustermann", "email": "not-an-address", "topic": ""}
+    field_only = Template("{% include 'components/field.html' with field=form.email %}")
+    with translation.override("de"):
+        rendered_first = field_only.render(Context({"form": ContactForm(data=data)}))
+        validated = ContactForm(data=data)
+        validated.is_valid()
+        assert rendered_first == field_only.render(Context({"form": validated}))
+    email = attributes_of(rendered_first, "id_email")
+    assert email["aria-describedby"] == "id_email_helptext id_email_error"
+    assert email["aria-invalid"] == "true"
+
+
 def test_errors_are_cleared_after_a_successful_validation():
     form = ContactForm(data={"name": "", "email": "x"})
     form.is_valid()
