@@ -27,16 +27,16 @@ application runs.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import io
 import json
 import os
-import pstats
 import re
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
+
+from bench.lib.profiling import cpu_profile
 
 HOST = "norderstedt.localhost"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -125,14 +125,8 @@ def profile(
         if top:
             # CPU time, not wall time: waiting for PostgreSQL is not work this process could
             # remove.
-            profiler = cProfile.Profile(time.process_time)
-            profiler.enable()
-            for _ in range(count):
-                post(kind)
-            profiler.disable()
             print(f"=== {kind} ===", file=out)
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top // 2)
+            out.write(cpu_profile(lambda kind=kind: [post(kind) for _ in range(count)], top=top))
         print(f"statements of one {kind} application:", file=out)
         for sql in statements:
             print("  ", sql[:160], file=out)

@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import argparse
 import base64
-import cProfile
-import io
 import json
 import os
-import pstats
 import secrets
 import sys
 import time
 from pathlib import Path
+
+from bench.lib.profiling import cpu_profile
 
 HOST = "norderstedt.localhost"
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/rathaus_bench_storm"
@@ -140,17 +139,12 @@ def run(*, count: int, profile_file: str | None) -> dict:
     result["refusal"] = measure(refuse, range(52, half))
     if profile_file:
         for kind, request in (("hold", post), ("refusal", refuse)):
-            profiler = cProfile.Profile(time.process_time)
-            profiler.enable()
-            for index in range(half, count):
-                request(index)
-            profiler.disable()
-            profiler.dump_stats(f"{profile_file}.{kind}.prof")
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("cumulative").print_stats(70)
-            stats.sort_stats("tottime").print_stats(40)
-            Path(f"{profile_file}.{kind}.txt").write_text(out.getvalue())
+            text = cpu_profile(
+                lambda request=request: [request(index) for index in range(half, count)],
+                top=70,
+                dump=f"{profile_file}.{kind}.prof",
+            )
+            Path(f"{profile_file}.{kind}.txt").write_text(text)
     return result
 
 

@@ -35,11 +35,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import cProfile
-import io
 import json
 import os
-import pstats
 import re
 import secrets
 import subprocess
@@ -50,6 +47,7 @@ from pathlib import Path
 
 from bench.lib.http import Response
 from bench.lib.melde_journey import START, STEPS, csrf_token, journey_run
+from bench.lib.profiling import cpu_profile
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HOST = "norderstedt.localhost"
@@ -227,16 +225,8 @@ def run(*, journeys: int, citizens: int, profile_file: str | None, statements: b
         if _backend_pid() != backend:
             raise RuntimeError("the database connection was replaced while measuring")
         if profile_file:
-            profiler = cProfile.Profile(time.process_time)
-            profiler.enable()
-            turn(journeys)
-            profiler.disable()
-            profiler.dump_stats(f"{profile_file}.prof")
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("cumulative").print_stats(90)
-            stats.sort_stats("tottime").print_stats(50)
-            Path(profile_file).write_text(out.getvalue())
+            text = cpu_profile(lambda: turn(journeys), top=90, dump=f"{profile_file}.prof")
+            Path(profile_file).write_text(text)
     cpu_ms: dict[str, list[float]] = defaultdict(list)
     statements_per_step: dict[str, set[int]] = defaultdict(set)
     for journey in measured:

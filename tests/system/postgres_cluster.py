@@ -167,12 +167,15 @@ class Cluster:
         if f"application_name={STANDBY_NAME}" not in auto_conf:
             raise ToolFailed(f"primary_conninfo lacks application_name: {auto_conf}")
 
-    def start(self) -> None:
+    def _serve(self, action: str, *options: str) -> None:
+        """``pg_ctl start`` or ``restart`` on this cluster's port and socket directory; returns
+        once the server accepts connections."""
         self.tool(
             "pg_ctl",
-            "start",
+            action,
             "-D",
             str(self.data_dir),
+            *options,
             "-l",
             str(self.log_file),
             "-w",
@@ -182,23 +185,12 @@ class Cluster:
             f"-p {self.port} -k {self.root}",
         )
 
+    def start(self) -> None:
+        self._serve("start")
+
     def restart(self) -> None:
-        """``pg_ctl restart``: every connection ends; returns once the server accepts them again."""
-        self.tool(
-            "pg_ctl",
-            "restart",
-            "-D",
-            str(self.data_dir),
-            "-m",
-            "fast",
-            "-l",
-            str(self.log_file),
-            "-w",
-            "-t",
-            str(TOOL_TIMEOUT),
-            "-o",
-            f"-p {self.port} -k {self.root}",
-        )
+        """Every connection ends; returns once the server accepts them again."""
+        self._serve("restart", "-m", "fast")
 
     def stop(self, mode: str = "fast") -> None:
         self.tool(
