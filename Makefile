@@ -53,7 +53,7 @@ test: install-dev assets messages
 
 # The inner loop: lint and every test except the browser ones and the system tests (tests/system;
 # make test runs them all).
-test-fast: install-dev messages
+test-fast: install-dev assets messages
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
