@@ -1,6 +1,20 @@
 import pytest
+import segno
 
 from tests.cases.conftest import submitted_make, user_make
+
+
+def qr_modules(image) -> list[list[bool]]:
+    """The dark modules of a QR image (PIL) of one pixel per module, quiet zone included."""
+    grey = image.convert("L")
+    return [[grey.getpixel((x, y)) < 128 for x in range(grey.width)] for y in range(grey.height)]
+
+
+def qr_modules_expected(url: str) -> list[list[bool]]:
+    """The modules of ``url``'s QR code as the documents draw it: level M, two-module quiet zone."""
+    return [
+        [bool(module) for module in row] for row in segno.make(url, error="m").matrix_iter(border=2)
+    ]
 
 
 @pytest.fixture(autouse=True)

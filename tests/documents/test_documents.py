@@ -14,9 +14,11 @@ from rathaus.cases.services import case_submit, receipt_render
 from rathaus.core.audit import AuditEvent
 from rathaus.documents.errors import DocumentError
 from rathaus.documents.models import IssuedDocument
+from rathaus.documents.rendering import verification_url
 from rathaus.documents.selectors import code_display, issued_document_content
 from rathaus.documents.services import verification_code_new
 from tests.cases.conftest import draft_make
+from tests.documents.conftest import qr_modules, qr_modules_expected
 
 NOR = {"HTTP_HOST": "norderstedt.localhost"}
 REI = {"HTTP_HOST": "reinbek.localhost"}
@@ -71,11 +73,14 @@ def test_issue_stores_an_encrypted_pdf_a_with_code_and_qr(case, clerk, private_r
     assert code_display(document.verification_code) in text
     assert f"/pruefen/{document.verification_code}/" in text
     assert case.reference in text and "Stadt Norderstedt" in text
-    # PDF/A-3b metadata and an embedded image (the QR code).
+    # PDF/A-3b metadata and the QR code of the verification page, drawn unsmoothed.
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*B", xmp)
-    assert reader.pages[0].images or "/XObject" in reader.pages[0]["/Resources"]
+    (qr,) = reader.pages[0].images
+    assert qr.indirect_reference.get_object()["/Interpolate"].value is False
+    url = verification_url(municipality=case.municipality, code=document.verification_code)
+    assert qr_modules(qr.image) == qr_modules_expected(url)
     event = AuditEvent.objects.get(action="document.issued")
     assert event.data["type"] == "reply_letter"
 

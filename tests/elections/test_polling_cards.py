@@ -4,11 +4,10 @@ application with the voter number filled in, on the town's configured host."""
 from __future__ import annotations
 
 import pytest
-import segno
 from django.test import Client
 from django.urls import reverse
 
-from rathaus.documents.rendering import qr_svg_data_uri
+from rathaus.documents.rendering import qr_data_uri
 from rathaus.elections import selectors
 from rathaus.tenants.models import MunicipalityHost
 from tests.accounts.factories import login_verified, staff_create
@@ -32,8 +31,7 @@ def test_the_qr_code_opens_the_application_with_the_voter_number(nor_client, ele
     assert card.voter.number == 1
     apply = reverse("elections:apply", args=[election.public_id])
     assert card.url == f"http://norderstedt.localhost{apply}?wvz=1"
-    assert card.qr == qr_svg_data_uri(card.url)
-    assert segno.make(card.url, error="m").svg_data_uri(scale=4, border=2) == card.qr
+    assert card.qr == qr_data_uri(card.url)
     # What a phone opens after scanning: the form with the number filled in.
     response = nor_client.get(card.url.removeprefix("http://norderstedt.localhost"))
     assert response.status_code == 200

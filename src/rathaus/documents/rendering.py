@@ -20,8 +20,14 @@ def verification_url(*, municipality, code: str) -> str:
     return municipality_absolute_url(municipality, reverse("documents:verify", args=[code]))
 
 
-def qr_svg_data_uri(url: str) -> str:
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+def qr_data_uri(url: str) -> str:
+    """The QR code of ``url`` for a PDF: a PNG of one pixel per module with a two-module quiet zone.
+
+    The PDF's stylesheet sizes it and draws it unsmoothed (``image-rendering: pixelated``), so it
+    prints as sharp as a vector drawing. An SVG of the same code cost WeasyPrint about 14 ms per
+    document to draw, path by path (bench/HISTORY.md, 2026-12-05).
+    """
+    return segno.make(url, error="m").png_data_uri(scale=1, border=2)
 
 
 _fonts = threading.local()

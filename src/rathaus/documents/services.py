@@ -18,7 +18,7 @@ from rathaus.core.audit import audit_event_record
 from rathaus.core.storage import atomic_with_files, encrypted_file_write
 
 from .models import IssuedDocument
-from .rendering import pdf_render, qr_svg_data_uri, verification_url
+from .rendering import pdf_render, qr_data_uri, verification_url
 from .selectors import code_display
 from .types import DocumentType
 
@@ -62,7 +62,7 @@ def _store(*, case, kind: DocumentType, data: dict, actor) -> IssuedDocument:
     else:
         pdf = pdf_render(
             template=kind.template,
-            context={**context, "qr_code": qr_svg_data_uri(url)},
+            context={**context, "qr_code": qr_data_uri(url)},
             municipality=case.municipality,
         )
     # The PDF's file goes with its row: a failure in this block deletes it again.

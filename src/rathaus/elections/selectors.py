@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rathaus.core.crypto import blind_index
-from rathaus.documents.rendering import qr_svg_data_uri
+from rathaus.documents.rendering import qr_data_uri
 from rathaus.register.selectors import fold, person_match_digest
 from rathaus.tenants.selectors import municipality_absolute_url
 
@@ -291,7 +291,7 @@ class PollingCard:
 
     @property
     def qr(self) -> str:
-        return qr_svg_data_uri(self.url)
+        return qr_data_uri(self.url)
 
 
 def polling_cards(
