@@ -49,8 +49,8 @@ def case_locked(case: Case) -> Case:
     """``case``'s row read again and locked until the transaction ends (``SELECT … FOR UPDATE``).
 
     The town and the applicant that ``case`` has loaded already are handed on, not read again: a
-    submit locks the same case four times on its way to the certificate, and each copy would
-    otherwise read both once more. They are the same rows (checked by their ids)."""
+    submit locks the same case once more for its decision, in a transaction of its own, and the
+    copy would otherwise read both once more. They are the same rows (checked by their ids)."""
     locked = Case.objects.select_for_update().get(pk=case.pk, municipality=case.municipality_id)
     for name in _SHARED_RELATIONS:
         field = Case._meta.get_field(name)

@@ -52,6 +52,10 @@ def case_transition(
     )
 
 
+# The fields a move (and the hooks and decision after it) may change.
+_MOVED_FIELDS = ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at")
+
+
 def transition_apply(
     *,
     case: Case,
@@ -62,7 +66,36 @@ def transition_apply(
     rule: str = "",
     trust_level: str | None = None,
 ) -> Case:
-    locked = case_locked(case)
+    """Lock ``case``'s row and move it (``transition_locked``). ``case`` itself shows where the
+    move, the hooks and the decision left it; the locked copy is returned."""
+    locked = transition_locked(
+        case=case_locked(case),
+        to_status=to_status,
+        actor=actor,
+        actor_role=actor_role,
+        reason=reason,
+        rule=rule,
+        trust_level=trust_level,
+    )
+    for field in _MOVED_FIELDS:
+        setattr(case, field, getattr(locked, field))
+    return locked
+
+
+def transition_locked(
+    *,
+    case: Case,
+    to_status: str,
+    actor,
+    actor_role: ActorRole,
+    reason: str,
+    rule: str = "",
+    trust_level: str | None = None,
+) -> Case:
+    """Move ``case``, whose row the caller has locked in this transaction (``case_locked``), to
+    ``to_status``: the transition table's check, the history, the audit event, the mail after
+    commit, the procedure's hook and, on reaching the back office, its decision rule."""
+    locked = case
     from_status = locked.status
     transition_check(
         from_status=from_status,
@@ -114,9 +147,6 @@ def transition_apply(
         mail_after_commit(
             partial(case_notify_applicant, case_id=locked.pk, update="status", value=to_status)
         )
-    # The caller's object reflects the new state too.
-    for field in ("status", "submitted_at", "decided_at", "closed_at", "updated_at"):
-        setattr(case, field, getattr(locked, field))
     _lifecycle_run(
         case=locked,
         from_status=from_status,
@@ -124,9 +154,6 @@ def transition_apply(
         actor=actor,
         trust_level=trust_level,
     )
-    # A hook or the procedure's decision may have moved it on: the caller sees where it stands.
-    for field in ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"):
-        setattr(case, field, getattr(locked, field))
     return locked
 
 
@@ -179,7 +206,7 @@ def _lifecycle_run(
     elif to_status == CaseStatus.WITHDRAWN:
         procedure.on_withdrawn(context)
         _bookings_release(case=case)
-    moved = ["status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"]
+    moved = list(_MOVED_FIELDS)
     case.refresh_from_db(fields=moved)
     # A submitted draft is decided after the submit has committed (``case_decision_after_submit``):
     # the submit holds the town's reference counter locked until then.
@@ -214,10 +241,11 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
 
 
 def _decision_apply(*, case: Case, context: JourneyContext) -> None:
+    """The procedure's decision on ``case`` (locked by the caller), applied as a move."""
     decision = context.procedure.decide(context)
     if decision is None:
         return
-    transition_apply(
+    transition_locked(
         case=case,
         to_status=DecisionOutcome(decision.outcome).value,
         actor=None,
@@ -241,7 +269,7 @@ def case_rule_recheck(*, case: Case) -> Case:
     context = case_context(case=locked)
     decision = context.procedure.decide(context)
     if decision is not None and decision.outcome == DecisionOutcome.APPROVE:
-        transition_apply(
+        transition_locked(
             case=locked,
             to_status=CaseStatus.APPROVED,
             actor=None,
@@ -249,7 +277,7 @@ def case_rule_recheck(*, case: Case) -> Case:
             reason=str(decision.reason),
             rule=decision.rule,
         )
-    for field in ("status", "submitted_at", "decided_at", "closed_at", "stage", "updated_at"):
+    for field in _MOVED_FIELDS:
         setattr(case, field, getattr(locked, field))
     return locked
 

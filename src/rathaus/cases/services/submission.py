@@ -20,7 +20,7 @@ from .attachments import attachments_of_skipped_pages_remove
 from .context import case_locked
 from .drafts import case_access_check
 from .references import reference_allocate
-from .status import case_decision_after_submit, transition_apply
+from .status import case_decision_after_submit, transition_locked
 
 
 def answers_errors(
@@ -113,7 +113,7 @@ def _submit(
     locked.save(update_fields=[*SUBMITTED_FIELDS, "updated_at"])
     # A file added on a page the final answers no longer ask is not submitted.
     attachments_of_skipped_pages_remove(case=locked, procedure=procedure)
-    return transition_apply(
+    return transition_locked(
         case=locked,
         to_status=CaseStatus.SUBMITTED,
         actor=actor,
