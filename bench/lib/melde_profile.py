@@ -13,20 +13,29 @@ keeps them in ``--var-dir``/keys.json, so that later runs read what it encrypted
 ``bench.lib.melde_seed seed`` (residents added to each town's register). Then::
 
     .venv/bin/python -m bench.lib.melde_profile run --database-url … --redis-url … \\
-        --journeys 60 [--profile var/melde-profile/journey] [--src /tmp/other/src]
+        --journeys 60 --suggestions 600 [--profile var/melde-profile/journey] [--src /tmp/other/src]
 
 Citizens the register matches exactly are logged in as the demo BundID logs them in, and each
 runs the journey of the benchmark itself (``melde_journey.journey_run``: ten requests, every
 redirect followed, down to the PDF), its requests answered in this process by Django's WSGI
 handler as the server calls it (``request_started`` included: the connection's health check),
 with the session and CSRF cookies the load generator sends, after ``rathaus.wsgi`` has loaded
-the application as the server does. Around each request it reads
-``time.process_time()`` and counts the statements sent. Printed: per step, CPU ms (mean) and
-statements; per journey, this process's CPU, the PostgreSQL backend's CPU (``/proc``, so other
-processes on the machine do not count) and wall time; with ``--statements`` the SQL of one
-journey; with ``--profile FILE`` a cProfile (CPU time) of as many journeys again, cumulative and
-own time. ``--src`` runs another version's source (an exported commit) for before/after figures:
-run the two in alternating turns, the machine's load changes the figures more than a small change.
+the application as the server does. Around each request it reads ``time.process_time()`` and
+counts the statements sent. Printed: per step, CPU ms (median and mean) and statements; per
+journey, this process's CPU (the steps' means added up), the PostgreSQL backend's CPU (``/proc``,
+so other processes on the machine do not count) and wall time; with ``--statements`` the SQL of
+one journey; with ``--profile FILE`` a cProfile (CPU time) of as many journeys again, cumulative
+and own time.
+
+``--suggestions N`` then sends N street suggestions (``GET /api/v1/streets?q=…``, the queries of
+the ``suggestions`` scenario in turn) with the first citizen's session cookie and nothing else, as
+the scenario's ``suggestions_session`` target does: the page cache never answers them, so sessions,
+authentication and the directory query run every time. Printed: their median and mean CPU ms and
+statements per request; with ``--statements`` one request's SQL; with ``--profile FILE`` a
+cProfile of as many again in ``FILE-suggestions``. ``--journeys 0`` measures the suggestions alone.
+
+``--src`` runs another version's source (an exported commit) for before/after figures: run the
+two in alternating turns, the machine's load changes the figures more than a small change.
 HTTP parsing, the web server and the network are not included: compare these figures with each
 other, not with ``bench/run.py``'s.
 """
@@ -39,11 +48,13 @@ import json
 import os
 import re
 import secrets
+import statistics
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench.lib.http import Response
 from bench.lib.melde_journey import START, STEPS, csrf_token, journey_run
@@ -177,7 +188,30 @@ def _backend_pid() -> int:
         return cursor.fetchone()[0]
 
 
-def run(*, journeys: int, citizens: int, profile_file: str | None, statements: bool) -> dict:
+def suggestion_paths() -> list[str]:
+    """The ``suggestions`` scenario's requests: what citizens type into Norderstedt's street
+    field, in its order."""
+    from bench.lib.melde_seed import TOWN, street_queries
+    from bench.scenarios.suggestions import PATH
+    from rathaus.register.demo import STREETS
+
+    queries = street_queries(sorted({name for name, *_ in STREETS[TOWN]}))
+    return [f"{PATH}?{urlencode({'q': query})}" for query in queries]
+
+
+def figures(samples: list[tuple[float, int]]) -> dict:
+    """CPU ms (median, mean) and the statements seen, of (CPU seconds, statements) samples."""
+    cpu_ms = [cpu * 1000 for cpu, _count in samples]
+    return {
+        "cpu_ms": round(statistics.median(cpu_ms), 2),
+        "cpu_ms_mean": round(statistics.fmean(cpu_ms), 2),
+        "statements": sorted({count for _cpu, count in samples}),
+    }
+
+
+def run(
+    *, journeys: int, suggestions: int, citizens: int, profile_file: str | None, statements: bool
+) -> dict:
     from django.db import connection
 
     # As the server loads it: Django set up, the views loaded, the start-up objects frozen.
@@ -189,13 +223,17 @@ def run(*, journeys: int, citizens: int, profile_file: str | None, statements: b
     town = Municipality.objects.get(slug="norderstedt")
     persons = citizens_pick(municipality=town, count=citizens)
     counter = StatementCounter()
+    sessions = citizen_sessions(municipality=town, persons=persons)
     clients = []
-    for session in citizen_sessions(municipality=town, persons=persons):
+    for session in sessions:
         caller = WsgiCaller(HOST, session)
         status, _headers, page = caller.get(START)  # a browser's first visit: the CSRF cookie
         if not status.startswith("200") or "csrftoken" not in caller.cookies:
             raise RuntimeError(f"start page answered {status} without a CSRF cookie")
         clients.append((InProcessConnection(caller, counter), csrf_token(page.decode())))
+    # The load generator sends the session cookie alone, the same on every request.
+    suggester = WsgiCaller(HOST, sessions[0])
+    paths = suggestion_paths()
 
     def turn(count: int) -> list[list[tuple[float, int]]]:
         """``count`` journeys, the citizens taking turns: each journey's (CPU, statements) per
@@ -208,46 +246,63 @@ def run(*, journeys: int, citizens: int, profile_file: str | None, statements: b
             done.append(client.samples)
         return done
 
+    def suggest(count: int) -> list[tuple[float, int]]:
+        """``count`` suggestions with the session cookie: each one's (CPU, statements)."""
+        client = InProcessConnection(suggester, counter)
+        for index in range(count):
+            suggester.cookies = dict(sessions[0])
+            response = complete(client.get(paths[index % len(paths)]))
+            if response.status != 200 or b'"streets"' not in response.body:
+                raise RuntimeError(f"a suggestion answered {response.status}")
+        return client.samples
+
+    result: dict = {}
     with connection.execute_wrapper(counter):
         turn(3 * len(clients))  # warm: templates, caches, prepared statements, fonts
+        suggest(min(len(paths), 200))
         if statements:
             counter.sql = []
             turn(1)
+            suggest(1)
             for sql in counter.sql:
                 print("  ", SELECTED_COLUMNS.sub("SELECT … FROM", sql, count=1)[:200])
             counter.sql = None
-        backend = _backend_pid()
-        ticks = _ticks(backend)
-        wall = time.perf_counter()
-        measured = turn(journeys)
-        wall = time.perf_counter() - wall
-        database = (_ticks(backend) - ticks) / os.sysconf("SC_CLK_TCK")
-        if _backend_pid() != backend:
-            raise RuntimeError("the database connection was replaced while measuring")
-        if profile_file:
-            text = cpu_profile(lambda: turn(journeys), top=90, dump=f"{profile_file}.prof")
-            Path(profile_file).write_text(text)
-    cpu_ms: dict[str, list[float]] = defaultdict(list)
-    statements_per_step: dict[str, set[int]] = defaultdict(set)
+        if journeys:
+            result.update(measure_journeys(turn, journeys))
+            if profile_file:
+                text = cpu_profile(lambda: turn(journeys), top=90, dump=f"{profile_file}.prof")
+                Path(profile_file).write_text(text)
+        if suggestions:
+            result["suggestion_session"] = figures(suggest(suggestions))
+            if profile_file:
+                name = f"{profile_file}-suggestions"
+                text = cpu_profile(lambda: suggest(suggestions), top=90, dump=f"{name}.prof")
+                Path(name).write_text(text)
+    return {**result, "load_average": os.getloadavg()}
+
+
+def measure_journeys(turn, journeys: int) -> dict:
+    """``journeys`` journeys measured: per step and per journey (see the module's text)."""
+    backend = _backend_pid()
+    ticks = _ticks(backend)
+    wall = time.perf_counter()
+    measured = turn(journeys)
+    wall = time.perf_counter() - wall
+    database = (_ticks(backend) - ticks) / os.sysconf("SC_CLK_TCK")
+    if _backend_pid() != backend:
+        raise RuntimeError("the database connection was replaced while measuring")
+    per_step: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for journey in measured:
-        for name, (cpu, count) in zip(STEPS, journey, strict=True):
-            cpu_ms[name].append(cpu * 1000)
-            statements_per_step[name].add(count)
-    steps = {
-        name: {
-            "cpu_ms": round(sum(cpu_ms[name]) / len(cpu_ms[name]), 2),
-            "statements": sorted(statements_per_step[name]),
-        }
-        for name in STEPS
-    }
+        for name, sample in zip(STEPS, journey, strict=True):
+            per_step[name].append(sample)
+    steps = {name: figures(per_step[name]) for name in STEPS}
     return {
         "journeys": journeys,
         "steps": steps,
-        "cpu_ms_per_journey": round(sum(step["cpu_ms"] for step in steps.values()), 1),
+        "cpu_ms_per_journey": round(sum(step["cpu_ms_mean"] for step in steps.values()), 1),
         "statements_per_journey": sum(max(step["statements"]) for step in steps.values()),
         "postgres_cpu_ms_per_journey": round(database * 1000 / journeys, 1),
         "wall_ms_per_journey": round(wall * 1000 / journeys, 1),
-        "load_average": os.getloadavg(),
     }
 
 
@@ -260,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--residents", type=int, default=20_000, help="prepare: per town")
     parser.add_argument("--citizens", type=int, default=4)
     parser.add_argument("--journeys", type=int, default=60)
+    parser.add_argument("--suggestions", type=int, default=0, help="run: with the session cookie")
     parser.add_argument("--profile", help="run: write a cProfile of more journeys to this file")
     parser.add_argument("--statements", action="store_true", help="run: print one journey's SQL")
     parser.add_argument("--src", default="src", help="run: the source folder of the version")
@@ -274,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(args.src).resolve()))
     result = run(
         journeys=args.journeys,
+        suggestions=args.suggestions,
         citizens=args.citizens,
         profile_file=args.profile,
         statements=args.statements,

@@ -6,6 +6,8 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rathaus.accounts.constants import SESSION_LAST_SEEN
@@ -75,6 +77,36 @@ def test_idle_timeout_still_logs_out(nor_client, norderstedt, settings):
     response = nor_client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert "_auth_user_id" not in nor_client.session
+
+
+# Fewer than two letters: the street suggestions answer without a query of their own.
+API_CALL = "/api/v1/streets?q=u"
+
+
+def test_an_api_call_with_the_session_cookie_reads_the_session_but_not_the_account(
+    nor_client, norderstedt, settings
+):
+    settings.SESSION_IDLE_TIMEOUT = 1800
+    _login(nor_client)
+    _set_last_seen(nor_client, int(time.time()) - 10)
+    with CaptureQueriesContext(connection) as queries:
+        assert nor_client.get(API_CALL).json() == {"streets": []}
+    assert len(queries) == 1
+    assert "django_session" in queries[0]["sql"]
+
+
+def test_an_api_call_keeps_the_session_alive_and_ends_an_idle_one(
+    nor_client, norderstedt, settings
+):
+    settings.SESSION_IDLE_TIMEOUT = 1800
+    _login(nor_client)
+    _set_last_seen(nor_client, int(time.time()) - 120)
+    assert nor_client.get(API_CALL).status_code == 200
+    assert int(time.time()) - nor_client.session[SESSION_LAST_SEEN] < LAST_SEEN_WRITE_INTERVAL
+    _set_last_seen(nor_client, int(time.time()) - 1801)
+    assert nor_client.get(API_CALL).status_code == 200
+    assert "_auth_user_id" not in nor_client.session
+    assert nor_client.get(reverse("accounts:profile")).status_code == 302
 
 
 def test_write_interval_never_exceeds_a_quarter_of_the_timeout():

@@ -1,7 +1,7 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 
 from .constants import SESSION_LAST_SEEN
 
@@ -22,13 +22,17 @@ class SessionIdleTimeoutMiddleware:
 
     The last-seen second is only rewritten once it is older than ``last_seen_write_interval``
     (60 s for the default 30 minutes), so a session ends after between ``timeout - 60 s`` and
-    ``timeout`` seconds without a request: the slack never extends a session beyond its timeout."""
+    ``timeout`` seconds without a request: the slack never extends a session beyond its timeout.
+
+    A logged-in session is one that names an account (``SESSION_KEY``): the timeout needs no more,
+    so a request that never looks at ``request.user`` (a JSON answer such as the street
+    suggestions) costs no account query here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if SESSION_KEY in request.session:
             now = int(time.time())
             timeout = settings.SESSION_IDLE_TIMEOUT
             last_seen = request.session.get(SESSION_LAST_SEEN)
