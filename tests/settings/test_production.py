@@ -248,3 +248,19 @@ def test_an_sqlite_database_url_gets_the_concurrent_sqlite_backend(tmp_path):
     result = _run(PRINT_SETTINGS, **{**REQUIRED, "DATABASE_URL": database})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["engine"] == "rathaus.core.db.sqlite3"
+
+
+def test_server_errors_are_logged_and_client_errors_are_not():
+    # Django's own call for every answer of 400 and more (django.core.handlers.base).
+    code = (
+        "import django; django.setup(); from django.http import HttpResponse; "
+        "from django.utils.log import log_response; "
+        "log_response('Conflict: %s', '/api/v1/holds', response=HttpResponse(status=409)); "
+        "log_response('Internal Server Error: %s', '/x', response=HttpResponse(status=500))"
+    )
+    result = _run(code, **REQUIRED)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [(line["level"], line["message"], line["status_code"]) for line in lines] == [
+        ("ERROR", "Internal Server Error: /x", 500)
+    ]

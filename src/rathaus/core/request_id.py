@@ -17,6 +17,7 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
+META_KEY = "HTTP_X_REQUEST_ID"  # read from META: ``request.headers`` would copy every header
 ACCEPTED = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("rathaus_request_id", default="")
@@ -39,7 +40,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        offered = request.headers.get(HEADER, "")
+        offered = request.META.get(META_KEY, "")
         request_id = offered if ACCEPTED.match(offered) else uuid.uuid4().hex
         request.request_id = request_id
         token = request_id_set(request_id)

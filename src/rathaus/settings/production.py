@@ -39,3 +39,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 LOGGING["handlers"]["console"]["formatter"] = "json"
+# Django warns of every 4xx answer ("Conflict: /api/v1/holds"): in a release storm that is a line
+# for every citizen who lost the race, and the lines are a twentieth of a refusal's CPU. The
+# proxy's access log and the metrics (rathaus_http_requests_total by status) count 4xx answers;
+# 5xx answers are still logged as errors.
+LOGGING["loggers"]["django.request"] = {"level": "ERROR"}
