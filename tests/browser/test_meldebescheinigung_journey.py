@@ -1,6 +1,6 @@
 """The electronic Meldebescheinigung in the browser, keyboard only, with axe on every page: from
 the start page to the service, identified with the (demo) eID, two questions, and the certificate
-is there at once, on the case page reached from "My requests"."""
+is there at once: on the confirmation page, and on the case page reached from "My requests"."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def test_electronic_meldebescheinigung_at_once(new_page, town_url, locale):
     case = Case.objects.get(procedure_key="meldebescheinigung")
     assert case.status == CaseStatus.APPROVED
     document = IssuedDocument.objects.get(case=case)
+    assert page.locator(f"main a[href*='{document.public_id}']").count() == 1
     open_my_case(page, case.reference)
     link = page.locator(f"main a[href*='{document.public_id}']")
     assert link.count() == 1

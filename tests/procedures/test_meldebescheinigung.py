@@ -68,6 +68,39 @@ def test_electronic_certificate_at_once_for_an_exact_match(register, erika, clie
     assert "Meldebescheinigung" in page.content.decode()
 
 
+def test_the_confirmation_offers_the_certificate_at_once_to_its_applicant_only(
+    register, erika, nor_client, rei_client
+):
+    case = _apply(register, erika)
+    document = IssuedDocument.objects.get(case=case)
+    confirmation = f"/anliegen/eingereicht/{case.public_id}/"
+    download = f"/anliegen/meine/{case.reference}/dokumente/{document.public_id}/"
+    nor_client.force_login(erika)
+    assert f'href="{download}"' in nor_client.get(confirmation).content.decode()
+    assert nor_client.get(download).content.startswith(b"%PDF-")
+    # The wrong citizen, a clerk of the town and the right citizen in another town: no page.
+    for user in (
+        eid_user("max@example.org", "Max", "Meier", (1970, 1, 1)),
+        user_make("clerk@norderstedt.example", staff_of=register),
+    ):
+        nor_client.force_login(user)
+        assert nor_client.get(confirmation).status_code == 404
+        assert nor_client.get(download).status_code == 404
+    rei_client.force_login(erika)
+    assert rei_client.get(confirmation).status_code == 404
+
+
+def test_a_request_left_to_a_clerk_has_no_documents_on_its_confirmation(
+    register, erika, nor_client
+):
+    stranger = eid_user("nobody@example.org", "Nora", "Niemand", (1990, 1, 1))
+    case = _apply(register, stranger)
+    assert case.status == CaseStatus.SUBMITTED
+    nor_client.force_login(stranger)
+    page = nor_client.get(f"/anliegen/eingereicht/{case.public_id}/").content.decode()
+    assert case.reference in page and "/dokumente/" not in page
+
+
 def test_extended_certificate_for_a_child_in_custody(register, erika):
     paula = next(
         p for p in Person.objects.filter(municipality=register) if p.given_names == "Paula"

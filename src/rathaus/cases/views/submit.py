@@ -116,5 +116,10 @@ def confirmation(request: HttpRequest, public_id) -> HttpResponse:
             "procedure": procedure,
             "notes": procedure.notes(journey_context(request, procedure, case)),
             "book_url": appointment_book_url(request, procedure, case),
+            # A case the system decided at once (an exact register match) has its documents
+            # already: its applicant takes them from here, without a detour to the case page.
+            "documents": selectors.issued_documents_titled(case=case)
+            if case.applicant_id is not None and case.applicant_id == request.user.pk
+            else [],
         },
     )
