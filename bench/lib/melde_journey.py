@@ -10,9 +10,12 @@ following every redirect:
 3. GET and POST ``…/art/`` (simple, electronic) → 200, 302;
 4. GET and POST ``…/pruefen/`` (declaration, idempotency key) → 200, 302 to the confirmation
    (the system decides and issues the PDF within this request);
-5. GET the confirmation → 200 with the reference number;
-6. GET ``/anliegen/meine/<reference>/`` → 200 with the certificate's link;
-7. GET the certificate → 200, the PDF.
+5. GET the confirmation → 200 with the reference number and the certificate's link (the system
+   decided at once, so the confirmation offers the document itself);
+6. GET the certificate → 200, the PDF.
+
+Until 2026-12-05 the certificate was offered on the case page only, and the journey went there
+first (``/anliegen/meine/<reference>/``): ten requests instead of nine.
 
 A journey counts as a certificate only when the last answer is a PDF (``%PDF-``).
 """
@@ -41,7 +44,6 @@ STEPS = (
     "check_get",
     "check_post",
     "confirmation",
-    "case_page",
     "pdf",
 )
 
@@ -82,7 +84,7 @@ def certificate_link(page: str, reference: str) -> str:
         rf'href="(/anliegen/meine/{re.escape(reference)}/dokumente/[0-9a-f-]+/)"', page
     )
     if match is None:
-        raise ValueError("no certificate on the case page")
+        raise ValueError("no certificate on the confirmation page")
     return match.group(1)
 
 
@@ -153,12 +155,11 @@ async def journey_run(connection: Connection, token: str) -> Journey:
     key = hidden_value(page, "idempotency_key")
     form = {"idempotency_key": key, "declaration": "on"}
     confirmation = goto(await step("check_post", "POST", check, form, 302))
+    page = text(await step("confirmation", "GET", confirmation))
     try:
-        reference = reference_number(text(await step("confirmation", "GET", confirmation)))
-        case_page = f"/anliegen/meine/{reference}/"
-        link = certificate_link(text(await step("case_page", "GET", case_page)), reference)
+        link = certificate_link(page, reference_number(page))
     except ValueError as exc:
-        raise JourneyFailed("case_page", str(exc)) from exc
+        raise JourneyFailed("confirmation", str(exc)) from exc
     pdf = await step("pdf", "GET", link)
     if not pdf.body.startswith(b"%PDF-"):
         raise JourneyFailed("pdf", "the answer is not a PDF")
