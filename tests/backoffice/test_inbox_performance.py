@@ -95,3 +95,15 @@ def test_case_urls_are_built_like_reverse():
         build = worklist._reference_url_builder(name)
         for reference in ("NOR-2026-000001", "REI-2025-123456", "odd ref%ä"):
             assert build(reference) == reverse(name, args=[reference])
+
+
+@pytest.mark.postgres_only
+def test_postgresql_keeps_a_fine_histogram_of_the_reference_numbers():
+    # A prefix search's rows are then estimated well enough for the planner to take the
+    # reference index (migration cases 0013).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute"
+            " WHERE attrelid = 'cases_case'::regclass AND attname = 'reference'"
+        )
+        assert cursor.fetchone()[0] == 1000
