@@ -28,10 +28,36 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 BENCH_HOSTS = "norderstedt.localhost,reinbek.localhost,127.0.0.1,localhost"
 
 
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+# Ports this far below the kernel's range for outgoing connections are drawn from.
+PORT_SPAN = 10_000
+
+
+def ephemeral_low() -> int:
+    """The lowest port the kernel gives an outgoing connection as its source port."""
+    try:
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port that is free now, for a server started later.
+
+    Drawn below the kernel's range for outgoing connections' source ports: a port from that range
+    (what binding to port 0 gives) may be taken by any outgoing connection of the machine before
+    the server binds it, which on a busy machine happens ("Address already in use")."""
+    high = ephemeral_low() - 1
+    low = max(1024, high - PORT_SPAN)
+    for _ in range(200):
+        port = secrets.randbelow(high - low + 1) + low
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port between {low} and {high}")
 
 
 def redis_reachable(url: str) -> bool:
