@@ -23,6 +23,8 @@ class Target:
     cookies: tuple[tuple[str, str], ...] = ()  # e.g. a logged-in session: ((name, value), ...)
     # Paths the clients go through in turn instead of ``path`` (e.g. what citizens type).
     rotate: tuple[str, ...] = ()
+    # Whether the scenario's goals apply; False for a target measured for information only.
+    goal: bool = True
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,9 @@ def targets(server) -> list[Target]:
     session = tuple(sorted(cookies.items()))
     return [
         *(
-            Target(name=name, path=path, host=HOST, cookies=session)
+            # The goal is the inbox's: its first page, filter and searches. The case page is
+            # measured beside them for information.
+            Target(name=name, path=path, host=HOST, cookies=session, goal=name != "case_page")
             for name, path in details["paths"].items()
         ),
         Target(name="healthz", path="/healthz", host=HOST, baseline=True),
