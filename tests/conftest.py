@@ -11,6 +11,7 @@ from rathaus.accounts.selectors import staff_choices_cache_clear
 from rathaus.appointments.selectors import short_cache
 from rathaus.cases.plugin import ProcedureRegistry, registry_override
 from rathaus.catalogue import demo as catalogue_demo
+from rathaus.catalogue.selectors import offering_cache_clear
 from rathaus.tenants import demo as tenants_demo
 from rathaus.tenants.selectors import municipality_cache_clear
 
@@ -57,11 +58,13 @@ def _empty_cache():
     cache.clear()
     short_cache().clear()
     municipality_cache_clear()
+    offering_cache_clear()
     staff_choices_cache_clear()
     yield
     cache.clear()
     short_cache().clear()
     municipality_cache_clear()
+    offering_cache_clear()
     staff_choices_cache_clear()
 
 

@@ -295,9 +295,12 @@ def test_a_service_the_town_switched_off_starts_no_draft_and_submits_nothing(
     from rathaus.catalogue.models import MunicipalityService
 
     draft = draft_make(municipality=norderstedt, actor=citizen)
-    MunicipalityService.objects.filter(
+    # As the admin switches it off: saved, so this process forgets the offering at once.
+    offering = MunicipalityService.objects.get(
         municipality=norderstedt, service__slug=general.service_slug
-    ).update(is_enabled=False)
+    )
+    offering.is_enabled = False
+    offering.save(update_fields=["is_enabled"])
     with pytest.raises(CaseError) as excinfo:
         services.case_draft_start(
             municipality=norderstedt, procedure=general, actor=citizen, owner_token="t"

@@ -6,3 +6,7 @@ class CatalogueConfig(AppConfig):
     name = "rathaus.catalogue"
     label = "catalogue"
     verbose_name = _("Service catalogue")
+
+    def ready(self):
+        # Registers the signal handlers; models exist only once the app registry is ready.
+        from . import signals  # noqa: F401

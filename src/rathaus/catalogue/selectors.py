@@ -9,6 +9,8 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
+from rathaus.core.cache import ProcessCache
+
 from .constants import DeliveryMode
 from .fees import BirthDateRequired, fee_for
 from .models import LifeSituation, MunicipalityService
@@ -16,6 +18,17 @@ from .search import SearchText, match_score, query_words
 
 POPULAR_LIMIT = 6
 MAX_QUERY_LENGTH = 100
+
+# Every page of an online journey asks whether the town offers the service and which identity
+# proof it needs, so the answer is kept in each process for a short time, as the town's host
+# look-up is: a change in the admin reaches this process at once (signals clear the cache) and
+# every other process within this many seconds.
+OFFERING_CACHE_SECONDS = 30
+_trust_levels = ProcessCache(seconds=OFFERING_CACHE_SECONDS, max_entries=2000)
+
+
+def offering_cache_clear() -> None:
+    _trust_levels.clear()
 
 
 def _offerings(*, municipality) -> QuerySet[MunicipalityService]:
@@ -55,13 +68,18 @@ def service_offering(*, municipality, service_slug: str) -> MunicipalityService 
 
 def service_trust_level(*, municipality, service_slug: str) -> str | None:
     """The identity proof the municipality's enabled offering of a service needs, or None where
-    it is not offered. Asked on every page of an online journey: one column, no rows built."""
-    return (
-        _offerings(municipality=municipality)
-        .filter(service__slug=service_slug)
-        .values_list("service__trust_level", flat=True)
-        .first()
-    )
+    it is not offered. Asked on every page of an online journey: kept for
+    ``OFFERING_CACHE_SECONDS`` in this process."""
+
+    def trust_level() -> str | None:
+        return (
+            _offerings(municipality=municipality)
+            .filter(service__slug=service_slug)
+            .values_list("service__trust_level", flat=True)
+            .first()
+        )
+
+    return _trust_levels.get_or_compute((municipality.pk, service_slug), trust_level)
 
 
 def service_fee(
