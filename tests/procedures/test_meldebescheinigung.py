@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pypdf
+import pytest
 
 from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
@@ -17,6 +18,7 @@ from rathaus.cases.models import CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
+from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.register import services as register_services
 from rathaus.register.constants import BlockKind
 from rathaus.register.models import Person
@@ -177,3 +179,82 @@ def test_without_the_eid_there_is_no_application(register, erika, nor_client):
     assert "stärkeren Identitätsnachweis" in response.content.decode() or "BundID" in (
         response.content.decode()
     )
+
+
+# --- the e-mail: one receipt, which tells a decision taken at once ----------------------------
+def _submitted_with_mails(capture, register, user):
+    with capture(execute=True):
+        case = _apply(register, user)
+    assert not QueuedEmail.objects.exists()  # nothing left waiting to be bundled or sent
+    return case, list(OutboxMessage.objects.order_by("pk"))
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "decided", "documents"),
+    [
+        (
+            "de",
+            "Ihr Anliegen {reference} ist eingegangen – Stadt Norderstedt",
+            "Ihr Anliegen wurde bereits bewilligt.",
+            "Ihre Dokumente liegen unter „Meine Anliegen“ für Sie bereit:",
+        ),
+        (
+            "en",
+            "We have received your request {reference} – Stadt Norderstedt",
+            "Your request has already been approved.",
+            "Your documents are ready under “My requests”:",
+        ),
+    ],
+    ids=["de", "en"],
+)
+def test_the_certificate_at_once_is_told_by_the_receipt_alone(
+    register, erika, django_capture_on_commit_callbacks, language, subject, decided, documents
+):
+    erika.preferred_language = language
+    erika.save()
+    case, mails = _submitted_with_mails(django_capture_on_commit_callbacks, register, erika)
+    assert case.status == CaseStatus.APPROVED
+    [mail] = mails  # the receipt; no update notice about the approval beside it
+    assert mail.recipients == erika.email
+    assert mail.subject == subject.format(reference=case.reference)
+    assert decided in mail.body
+    assert f"{documents}\n" in mail.body
+    assert mail.body.count(f"/anliegen/meine/{case.reference}/") == 1
+    for private in ("Mustermann", "12.08.1964", "Rathausallee"):
+        assert private not in mail.subject + mail.body
+
+
+def test_a_request_left_to_a_clerk_gets_the_receipt_alone_and_the_clerks_decision_later(
+    register, stranger, django_capture_on_commit_callbacks
+):
+    clerk = user_make("clerk@norderstedt.example", staff_of=register)
+    case, mails = _submitted_with_mails(django_capture_on_commit_callbacks, register, stranger)
+    assert case.status == CaseStatus.SUBMITTED
+    [receipt] = mails
+    assert receipt.subject == f"Ihr Anliegen {case.reference} ist eingegangen – Stadt Norderstedt"
+    assert "Wie es weitergeht" in receipt.body
+    assert "Verfolgen Sie Ihr Anliegen unter „Meine Anliegen“:" in receipt.body
+    assert "bereits" not in receipt.body and "Dokumente" not in receipt.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_transition(
+            case=case, to_status=CaseStatus.REJECTED, actor=clerk, reason="Nicht gemeldet"
+        )
+    [_receipt, notice] = OutboxMessage.objects.order_by("pk")
+    assert notice.subject == "Neuigkeiten bei Stadt Norderstedt"
+    assert "Neuer Status: abgelehnt" in notice.body and "Nicht gemeldet" not in notice.body
+
+
+def test_a_decision_rule_that_fails_leaves_the_case_submitted_and_sends_the_receipt(
+    register, erika, procedure_variant, django_capture_on_commit_callbacks, caplog
+):
+    def unreachable(self, context):
+        raise RuntimeError("register unreachable")
+
+    procedure_variant(KEY, decide=unreachable)
+    case, mails = _submitted_with_mails(django_capture_on_commit_callbacks, register, erika)
+    assert case.status == CaseStatus.SUBMITTED and case.reference
+    assert f"decision on case {case.pk} failed" in caplog.text
+    [receipt] = mails
+    assert case.reference in receipt.subject
+    assert "Wie es weitergeht" in receipt.body and "bereits" not in receipt.body

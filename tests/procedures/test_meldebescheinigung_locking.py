@@ -14,6 +14,7 @@ from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import CaseEvent, ReferenceCounter
 from rathaus.documents import services as document_services
 from rathaus.documents.models import IssuedDocument
+from rathaus.notifications.models import OutboxMessage
 
 from .test_meldebescheinigung import _apply
 
@@ -59,18 +60,24 @@ def test_the_reference_counter_is_free_while_the_pdf_renders(register, erika, mo
     assert IssuedDocument.objects.filter(case=case).count() == 1
 
 
-def test_a_certificate_that_cannot_be_made_leaves_the_case_submitted(register, erika, monkeypatch):
+def test_a_certificate_that_cannot_be_made_leaves_the_case_submitted(
+    register, erika, monkeypatch, django_capture_on_commit_callbacks
+):
     render = document_services.pdf_render
 
     def broken_render(**kwargs):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr(document_services, "pdf_render", broken_render)
-    case = _apply(register, erika)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _apply(register, erika)
     # Submitted with its number, for a clerk; no approval without its document.
     assert case.status == CaseStatus.SUBMITTED and case.reference
     assert not IssuedDocument.objects.filter(case=case).exists()
     assert not CaseEvent.objects.filter(case=case, to_status=CaseStatus.APPROVED).exists()
+    # The receipt goes out all the same, and does not speak of an approval.
+    [receipt] = OutboxMessage.objects.all()
+    assert case.reference in receipt.subject and "bewilligt" not in receipt.body
 
     # The rule asked again (as after any change it looks at) issues it.
     monkeypatch.setattr(document_services, "pdf_render", render)

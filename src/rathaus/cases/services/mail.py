@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rathaus.notifications.services import email_queue
 from rathaus.tenants.selectors import municipality_absolute_url
 
-from ..constants import CaseStatus
+from ..constants import DECIDED_STATUSES, CaseStatus
 from ..models import Case
 from ..plugin import procedure_get
 from ..selectors import case_decision_text, case_language
@@ -27,7 +27,10 @@ def case_receipt_send(*, case_id: int) -> None:
     """E-mail the receipt of a submitted case: which service, the reference number and what
     happens next (``Procedure.next_steps``), in the recipient's language. It goes to the
     applicant's account, or else to the address the procedure found in the answers
-    (``Procedure.contact_email``): an applicant without an account gets it too."""
+    (``Procedure.contact_email``): an applicant without an account gets it too.
+
+    Sent after the procedure's decision rule has run: a case it decided at once says so (its
+    documents waiting in the account), with no update notice of its own; never a reason."""
     case = _case_for_mail(case_id)
     if case is None or not case.reference:
         return
@@ -50,6 +53,11 @@ def case_receipt_send(*, case_id: int) -> None:
             "reference": case.reference,
             "next_steps": str(procedure.next_steps),
             "payment_due": case.status == CaseStatus.AWAITING_PAYMENT,
+            # Decided by the system at once, in the submit's request ("approved", "rejected").
+            "decision": procedure.status_label(case.status)
+            if case.status in DECIDED_STATUSES
+            else "",
+            "documents": case.status == CaseStatus.APPROVED and bool(procedure.approval_documents),
             # A stage the case reached while it was submitted (the other parent's consent
             # awaited): the receipt says it, no separate update is sent.
             "stage": procedure.stage_label(case.stage) if case.stage else "",

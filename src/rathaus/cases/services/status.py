@@ -91,10 +91,15 @@ def transition_locked(
     reason: str,
     rule: str = "",
     trust_level: str | None = None,
+    notify: bool = True,
 ) -> Case:
     """Move ``case``, whose row the caller has locked in this transaction (``case_locked``), to
     ``to_status``: the transition table's check, the history, the audit event, the mail after
-    commit, the procedure's hook and, on reaching the back office, its decision rule."""
+    commit, the procedure's hook and, on reaching the back office, its decision rule.
+
+    Submitting (from a draft) mails nothing here, nor does a move with ``notify=False`` (the
+    decision taken at once when submitting): ``case_decision_after_submit`` sends the receipt
+    once the decision rule has run, and tells that decision in it."""
     locked = case
     from_status = locked.status
     transition_check(
@@ -138,8 +143,8 @@ def transition_locked(
     )
     applicant_acted = actor is not None and actor.pk == locked.applicant_id
     # Mail is queued after the commit; a failure then is logged, not raised (mail_after_commit).
-    if to_status == CaseStatus.SUBMITTED and from_status == CaseStatus.DRAFT:
-        mail_after_commit(partial(case_receipt_send, case_id=locked.pk))
+    if from_status == CaseStatus.DRAFT or not notify:
+        pass  # told by the receipt (``case_decision_after_submit``)
     elif _decision_mailed(case=locked, to_status=to_status, reason=reason):
         mail_after_commit(partial(case_decision_send, case_id=locked.pk))
     elif not applicant_acted and to_status != CaseStatus.AWAITING_PAYMENT:
@@ -217,14 +222,20 @@ def _lifecycle_run(
 
 
 def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) -> Case:
-    """The procedure's decision rule for ``case`` just submitted, in a transaction of its own.
+    """The procedure's decision rule for ``case`` just submitted, in a transaction of its own,
+    then the receipt. Both ways of submitting (``case_submit``, ``case_record``) end here.
 
     The submit's transaction holds the town's reference counter row locked until it commits
     (gap-free numbers), so the decision — which may issue a document, i.e. render a PDF — must
     not run inside it, or every submit of the town waits for the PDF of the one before. The
     approval and its documents still commit together: the citizen sees the case either
     submitted without a document, or approved with it. A decision that fails leaves the case
-    submitted, for a clerk, as a case the rule does not decide. Returns the case as it stands.
+    submitted, for a clerk, as a case the rule does not decide.
+
+    The applicant gets one e-mail, the receipt, queued after the decision has committed: it
+    tells a decision taken at once, which sends no update notice of its own. Only a decision to
+    e-mail with its text (``Procedure.reply_email``) follows the receipt as a mail of its own.
+    Returns the case as it stands.
     """
     try:
         with atomic_with_files():
@@ -232,16 +243,20 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
             if locked.status == CaseStatus.SUBMITTED:
                 context = case_context(case=locked, actor=actor, trust_level=trust_level)
                 # The move writes where the case now stands onto ``locked``.
-                _decision_apply(case=locked, context=context)
+                _decision_apply(case=locked, context=context, notify=False)
     except Exception:
         # Only the case's id: the answers and the applicant are personal data.
         logger.exception("The system's decision on case %s failed; it waits for a clerk", case.pk)
         locked = Case.objects.get(pk=case.pk, municipality=case.municipality_id)
+    mail_after_commit(partial(case_receipt_send, case_id=locked.pk))
+    if _decision_mailed(case=locked, to_status=locked.status, reason=""):
+        mail_after_commit(partial(case_decision_send, case_id=locked.pk))
     return locked
 
 
-def _decision_apply(*, case: Case, context: JourneyContext) -> None:
-    """The procedure's decision on ``case`` (locked by the caller), applied as a move."""
+def _decision_apply(*, case: Case, context: JourneyContext, notify: bool = True) -> None:
+    """The procedure's decision on ``case`` (locked by the caller), applied as a move;
+    ``notify`` as for ``transition_locked``."""
     decision = context.procedure.decide(context)
     if decision is None:
         return
@@ -252,6 +267,7 @@ def _decision_apply(*, case: Case, context: JourneyContext) -> None:
         actor_role=ActorRole.SYSTEM,
         reason=str(decision.reason),
         rule=decision.rule,
+        notify=notify,
     )
 
 

@@ -1,6 +1,7 @@
 """Submitting an application: a citizen's draft (``case_submit``) or a complete application a
-clerk or a staff system takes in (``case_record``); both check the answers the same way and
-allocate the reference number."""
+clerk or a staff system takes in (``case_record``); both check the answers the same way,
+allocate the reference number, and then run the procedure's decision rule and send the receipt
+the same way (``case_decision_after_submit``)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def case_submit(
     ``answers_invalid`` with the errors in ``details["errors"]``).
 
     The procedure's decision rule (which may approve the case and issue its PDF) runs after
-    the submit has committed, in a transaction of its own (``case_decision_after_submit``).
+    the submit has committed, in a transaction of its own; the receipt follows it, and tells a
+    decision taken at once (``case_decision_after_submit``).
     """
     with transaction.atomic():
         locked = case_locked(case)
@@ -136,7 +138,8 @@ def case_record(
     online one — the town offers the service, the applicant's identity proof (``trust_level``,
     as verified by the clerk or the submitting system) meets the catalogue's level, every page
     validates with the journey context, the cross-page rules pass — and submitted at once; the
-    procedure's decision rule runs after that has committed, as for ``case_submit``.
+    procedure's decision rule runs after that has committed, and the receipt follows it, as for
+    ``case_submit``.
 
     Raises ``CaseError`` (``answers_invalid`` with per-field details for answers that do not
     validate)."""
