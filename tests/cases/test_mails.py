@@ -11,7 +11,7 @@ from huey.contrib.djhuey import HUEY
 from rathaus.cases import services
 from rathaus.cases.constants import CaseStatus
 from rathaus.cases.models import Case
-from rathaus.cases.plugin import procedure_get
+from rathaus.cases.plugin import Decision, DecisionOutcome, procedure_get
 from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.notifications.tasks import deliver_email
 
@@ -101,6 +101,93 @@ def test_language_of_the_journey_is_kept_on_the_case(nor_client, norderstedt):
     response = nor_client.post(f"/anliegen/{GENERAL}/start/")
     assert response.status_code == 302
     assert Case.objects.get().language == "en"
+
+
+# --- a decision taken at once when submitting ------------------------------------------------
+ANSWER = "Die Laterne ist repariert."
+
+
+@pytest.fixture
+def decided_at_once(procedure_variant):
+    """The general request, approved by its rule as soon as it is submitted (without a letter to
+    render); ``decided_at_once(**declarations)`` changes more of it."""
+
+    def variant(**declarations):
+        return procedure_variant(
+            GENERAL,
+            decide=lambda self, context: Decision(
+                DecisionOutcome.APPROVE, rule="at-once", reason=ANSWER
+            ),
+            approval_documents=[],
+            **declarations,
+        )
+
+    return variant
+
+
+def test_a_decision_at_once_is_told_by_the_receipt_alone(
+    norderstedt, citizen, run_on_commit, decided_at_once
+):
+    decided_at_once()
+    answers = {**COMPLETE_ANSWERS, **POSTAL_ANSWERS}  # the answer comes by letter, not by e-mail
+    case = _submit(run_on_commit, municipality=norderstedt, actor=citizen, answers=answers)
+    assert case.status == CaseStatus.APPROVED
+    assert not QueuedEmail.objects.exists()
+    [mail] = OutboxMessage.objects.all()
+    assert mail.subject == f"Ihr Anliegen {case.reference} ist eingegangen – Stadt Norderstedt"
+    assert "Ihr Anliegen wurde bereits beantwortet." in mail.body
+    # No documents come with it: the usual link, and the answer itself stays in the account.
+    assert "Verfolgen Sie Ihr Anliegen unter „Meine Anliegen“:" in mail.body
+    assert ANSWER not in mail.body
+
+
+def test_a_decision_at_once_e_mailed_with_its_text_still_goes_out_beside_the_receipt(
+    norderstedt, citizen, run_on_commit, decided_at_once
+):
+    decided_at_once()
+    case = _submit(run_on_commit, municipality=norderstedt, actor=citizen)  # answer by e-mail
+    receipt, decision = OutboxMessage.objects.order_by("pk")
+    assert receipt.subject == f"Ihr Anliegen {case.reference} ist eingegangen – Stadt Norderstedt"
+    assert "bereits beantwortet" in receipt.body and ANSWER not in receipt.body
+    assert decision.subject == "Ihr Anliegen an Stadt Norderstedt: beantwortet"
+    assert ANSWER in decision.body
+
+
+def test_a_counter_application_decided_at_once_gets_the_same_one_receipt(
+    norderstedt, clerk, run_on_commit, decided_at_once
+):
+    procedure = decided_at_once(reply_email=lambda self, answers: "")
+    case = run_on_commit(
+        services.case_record,
+        municipality=norderstedt,
+        procedure=procedure,
+        answers=COMPLETE_ANSWERS,
+        actor=clerk,
+        trust_level="basic",
+    )
+    assert case.status == CaseStatus.APPROVED and case.applicant is None
+    [mail] = OutboxMessage.objects.all()
+    assert mail.recipients == "erika@example.org"  # the address in the answers
+    assert case.reference in mail.subject
+    assert "Ihr Anliegen wurde bereits beantwortet." in mail.body
+    assert "/anliegen/meine/" not in mail.body and ANSWER not in mail.body
+
+
+def test_a_counter_application_left_to_a_clerk_gets_the_receipt_as_before(
+    norderstedt, clerk, run_on_commit
+):
+    case = run_on_commit(
+        services.case_record,
+        municipality=norderstedt,
+        procedure=procedure_get(GENERAL),
+        answers=COMPLETE_ANSWERS,
+        actor=clerk,
+        trust_level="basic",
+    )
+    assert case.status == CaseStatus.SUBMITTED
+    [mail] = OutboxMessage.objects.all()
+    assert mail.recipients == "erika@example.org" and case.reference in mail.subject
+    assert "Wie es weitergeht" in mail.body and "bereits" not in mail.body
 
 
 # --- bundled updates -----------------------------------------------------------------------------
