@@ -90,10 +90,11 @@ async def journeys(base: str, host: str, sessions: list[dict], seconds: float) -
     failures: Counter = Counter()
     samples: list[str] = []
     pdf_bytes: list[int] = []
+    per_client: list[int] = [0] * len(pairs)
     started = time.perf_counter()
     deadline = started + seconds
 
-    async def client(connection, token) -> None:
+    async def client(index, connection, token) -> None:
         while time.perf_counter() < deadline:
             try:
                 done = await journey_run(connection, token)
@@ -102,12 +103,13 @@ async def journeys(base: str, host: str, sessions: list[dict], seconds: float) -
                 samples.append(str(exc)[:200])
                 continue
             totals.append(done.total)
+            per_client[index] += 1
             pdf_bytes.append(done.pdf_bytes)
             for name, value in done.steps.items():
                 steps[name].append(value)
 
     try:
-        await asyncio.gather(*(client(c, t) for c, t in pairs))
+        await asyncio.gather(*(client(i, c, t) for i, (c, t) in enumerate(pairs)))
     finally:
         for connection, _token in pairs:
             connection.close()
@@ -123,6 +125,9 @@ async def journeys(base: str, host: str, sessions: list[dict], seconds: float) -
         "failures": dict(failures),
         "failure_samples": samples[:5],
         "pdf_bytes_mean": round(sum(pdf_bytes) / len(pdf_bytes)) if pdf_bytes else None,
+        # Each client keeps one connection, which one server worker accepted: an uneven share of
+        # the connections between the workers shows as fast and slow clients.
+        "certificates_per_client": sorted(per_client),
     }
 
 
