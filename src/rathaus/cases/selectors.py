@@ -3,10 +3,13 @@ both ``Http404``."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
@@ -15,6 +18,7 @@ from django.utils import timezone
 from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
 from rathaus.core.language import language_supported
+from rathaus.core.ratelimit import CACHE_UNREACHABLE
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 
@@ -31,6 +35,8 @@ from .models import (
 )
 from .plugin import procedures
 from .plugin.procedure import STAGE_STATUSES
+
+logger = logging.getLogger(__name__)
 
 
 def applicant_name_digest(name: str) -> str:
@@ -236,14 +242,41 @@ def access_journey_case(
     return case
 
 
+# The number of unread messages in the header is asked on every page a logged-in citizen sees
+# (a query of about a millisecond of CPU each), so it is kept in the shared cache (Redis in
+# production) for at most this long. Whatever changes it forgets it (``services.postfach.
+# unread_count_forget``: a message from the town, the applicant reading, a case deleted). A count
+# re-read by a request that overlapped such a change can stay this long, no longer.
+UNREAD_CACHE_SECONDS = 60
+
+
+def unread_cache_key(*, municipality_id: int, applicant_id: int) -> str:
+    return f"cases:unread:{municipality_id}:{applicant_id}"
+
+
 def unread_message_count(*, actor, municipality) -> int:
-    """How many of the town's messages to ``actor``'s cases they have not opened yet."""
-    return Message.objects.filter(
+    """How many of the town's messages to ``actor``'s cases they have not opened yet. While the
+    shared cache cannot be reached, counted in the database every time."""
+    key = unread_cache_key(municipality_id=municipality.pk, applicant_id=actor.pk)
+    try:
+        kept = cache.get(key)
+    except CACHE_UNREACHABLE as exc:
+        logger.warning("unread count not kept, cache unreachable: %s", type(exc).__name__)
+        kept = reachable = None
+    else:
+        reachable = True
+    if kept is not None:
+        return kept
+    count = Message.objects.filter(
         municipality=municipality,
         case__applicant=actor,
         sender_role=ActorRole.STAFF,
         read_by_applicant_at__isnull=True,
     ).count()
+    if reachable:
+        with contextlib.suppress(*CACHE_UNREACHABLE):  # counted again next time
+            cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
 
 
 def case_messages(*, case: Case) -> QuerySet[Message]:

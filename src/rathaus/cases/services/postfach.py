@@ -2,33 +2,60 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
+from rathaus.core.ratelimit import CACHE_UNREACHABLE
 from rathaus.notifications.services import mail_after_commit
 
 from ..constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
 from ..errors import CaseError
 from ..models import Case, Message
+from ..selectors import unread_cache_key
 from .attachments import attachment_add
 from .context import actor_role_for_case
 from .mail import case_notify_applicant
 from .status import transition_apply
+
+logger = logging.getLogger(__name__)
+
+
+def unread_count_forget(*, municipality_id: int, applicant_id: int | None) -> None:
+    """Forget the kept number of unread messages of an applicant in a town
+    (``selectors.unread_message_count``): at once, and again after the current transaction
+    commits, so that a request which counted the old rows in between does not keep them."""
+    if applicant_id is None:
+        return
+    key = unread_cache_key(municipality_id=municipality_id, applicant_id=applicant_id)
+
+    def forget() -> None:
+        try:
+            cache.delete(key)
+        except CACHE_UNREACHABLE as exc:  # it expires by itself
+            logger.warning("unread count not forgotten, cache unreachable: %s", type(exc).__name__)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def messages_mark_read(*, case: Case, reader) -> int:
     """The applicant has opened their case page: the town's messages on it count as read."""
     if reader is None or case.applicant_id != reader.pk:
         return 0
-    return Message.objects.filter(
+    read = Message.objects.filter(
         case=case,
         municipality_id=case.municipality_id,
         sender_role=ActorRole.STAFF,
         read_by_applicant_at__isnull=True,
     ).update(read_by_applicant_at=timezone.now())
+    if read:
+        unread_count_forget(municipality_id=case.municipality_id, applicant_id=reader.pk)
+    return read
 
 
 @transaction.atomic
@@ -69,6 +96,7 @@ def message_send(*, case: Case, sender, body: str) -> Message:
             reason="",
         )
     elif role == ActorRole.STAFF:
+        unread_count_forget(municipality_id=case.municipality_id, applicant_id=case.applicant_id)
         mail_after_commit(partial(case_notify_applicant, case_id=case.pk, update="message"))
     return message
 

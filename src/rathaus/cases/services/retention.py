@@ -22,6 +22,7 @@ from rathaus.tenants.models import Municipality
 from ..constants import CLOSED_STATUSES
 from ..models import Attachment, Case, CaseReadLog
 from ..plugin import procedures
+from .postfach import unread_count_forget
 
 # An upload or a document is written to disk before its row is committed; a file whose row never
 # arrived (its transaction rolled back, the process died) is left alone for this long, so that a
@@ -111,6 +112,9 @@ def case_retention_purge(*, now: datetime.datetime | None = None) -> dict[str, i
                     messages = case.messages.count()
                     events = case.events.count()
                     case.delete()
+                    unread_count_forget(
+                        municipality_id=case.municipality_id, applicant_id=case.applicant_id
+                    )
                     for storage_name in files + documents:
                         transaction.on_commit(partial(encrypted_file_delete, storage_name))
             except ProtectedError:

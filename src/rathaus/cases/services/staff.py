@@ -22,6 +22,7 @@ from ..plugin import procedure_get
 from ..selectors import access_case_for_staff, is_staff_of
 from ..transitions import transition_check
 from .context import actor_role_for_case, case_locked
+from .postfach import unread_count_forget
 from .status import case_transition
 
 
@@ -95,6 +96,7 @@ def case_request_information(*, case: Case, actor, message: str) -> Case:
     )
     postfach.full_clean(exclude=["case", "municipality", "sender"])
     postfach.save()
+    unread_count_forget(municipality_id=locked.municipality_id, applicant_id=locked.applicant_id)
     audit_event_record(
         action="case.message_sent",
         actor=actor,
