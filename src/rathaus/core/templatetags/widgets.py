@@ -2,7 +2,7 @@
 (``components/widgets/``) from the widget's values (``KernBoundField.widget``), or by Django for
 widgets without a component and for fields of plain Django forms.
 
-A ``<select>`` is the same markup for everyone who sees the same options with the same one
+A select element is the same markup for everyone who sees the same options with the same one
 selected (the inbox's filters: every clerk of a town, on every page of results), and its options
 were most of a back-office page's template work. Its rendered component is therefore kept per
 process under a key made of everything the template reads (name, attributes, each option's
