@@ -38,8 +38,8 @@ def pytest_runtest_setup(item):
     """Tests marked ``postgres_only`` run against PostgreSQL only (``DATABASE_URL``)."""
     if item.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
         pytest.skip(
-            "needs PostgreSQL: SQLite serialises all writes, so it cannot show row-level races, "
-            "and PostgreSQL is not in use (set DATABASE_URL)"
+            "needs PostgreSQL (set DATABASE_URL): what it tests exists only there — row locks "
+            "between connections, the planner's statistics, the server's connection handling"
         )
 
 
