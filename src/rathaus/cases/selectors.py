@@ -3,11 +3,10 @@ both ``Http404``."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import logging
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.db.models import Case as SqlCase
@@ -18,7 +17,7 @@ from django.utils import timezone
 from rathaus.accounts.selectors import is_staff_member
 from rathaus.core.crypto import blind_index
 from rathaus.core.language import language_supported
-from rathaus.core.ratelimit import CACHE_UNREACHABLE
+from rathaus.core.ratelimit import shared_cache_call
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
 
@@ -35,8 +34,6 @@ from .models import (
 )
 from .plugin import procedures
 from .plugin.procedure import STAGE_STATUSES
-
-logger = logging.getLogger(__name__)
 
 
 def applicant_name_digest(name: str) -> str:
@@ -248,6 +245,7 @@ def access_journey_case(
 # unread_count_forget``: a message from the town, the applicant reading, a case deleted). A count
 # re-read by a request that overlapped such a change can stay this long, no longer.
 UNREAD_CACHE_SECONDS = 60
+UNREAD_UNKEPT = "counted in the database each time"
 
 
 def unread_cache_key(*, municipality_id: int, applicant_id: int) -> str:
@@ -258,13 +256,7 @@ def unread_message_count(*, actor, municipality) -> int:
     """How many of the town's messages to ``actor``'s cases they have not opened yet. While the
     shared cache cannot be reached, counted in the database every time."""
     key = unread_cache_key(municipality_id=municipality.pk, applicant_id=actor.pk)
-    try:
-        kept = cache.get(key)
-    except CACHE_UNREACHABLE as exc:
-        logger.warning("unread count not kept, cache unreachable: %s", type(exc).__name__)
-        kept = reachable = None
-    else:
-        reachable = True
+    kept = shared_cache_call(partial(cache.get, key), what="unread count", then=UNREAD_UNKEPT)
     if kept is not None:
         return kept
     count = Message.objects.filter(
@@ -273,9 +265,11 @@ def unread_message_count(*, actor, municipality) -> int:
         sender_role=ActorRole.STAFF,
         read_by_applicant_at__isnull=True,
     ).count()
-    if reachable:
-        with contextlib.suppress(*CACHE_UNREACHABLE):  # counted again next time
-            cache.set(key, count, UNREAD_CACHE_SECONDS)
+    shared_cache_call(
+        partial(cache.set, key, count, UNREAD_CACHE_SECONDS),
+        what="unread count",
+        then=UNREAD_UNKEPT,
+    )
     return count
 
 

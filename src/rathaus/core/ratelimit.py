@@ -27,13 +27,15 @@ CACHE_UNREACHABLE = (RedisError, OSError)
 T = TypeVar("T")
 
 
-def shared_cache_call(call: Callable[[], T], *, what: str) -> T | None:
-    """``call()``'s answer, or None (logged) while the shared cache cannot be reached. The caller
-    answers None as if its limit were reached."""
+def shared_cache_call(
+    call: Callable[[], T], *, what: str, then: str = "answered as at the limit"
+) -> T | None:
+    """``call()``'s answer, or None (logged with ``then``, what the caller does instead) while the
+    shared cache cannot be reached. A counter's caller answers None as if its limit were reached."""
     try:
         return call()
     except CACHE_UNREACHABLE as exc:
-        logger.warning("%s unreachable, answered as at the limit: %s", what, type(exc).__name__)
+        logger.warning("%s unreachable, %s: %s", what, then, type(exc).__name__)
         return None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.core.cache import cache
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rathaus.core.audit import audit_event_record
-from rathaus.core.ratelimit import CACHE_UNREACHABLE
+from rathaus.core.ratelimit import shared_cache_call
 from rathaus.notifications.services import mail_after_commit
 
 from ..constants import MESSAGE_MAX_LENGTH, ActorRole, CaseErrorCode, CaseStatus
@@ -22,8 +21,6 @@ from .context import actor_role_for_case
 from .mail import case_notify_applicant
 from .status import transition_apply
 
-logger = logging.getLogger(__name__)
-
 
 def unread_count_forget(*, municipality_id: int, applicant_id: int | None) -> None:
     """Forget the kept number of unread messages of an applicant in a town
@@ -33,12 +30,9 @@ def unread_count_forget(*, municipality_id: int, applicant_id: int | None) -> No
         return
     key = unread_cache_key(municipality_id=municipality_id, applicant_id=applicant_id)
 
-    def forget() -> None:
-        try:
-            cache.delete(key)
-        except CACHE_UNREACHABLE as exc:  # it expires by itself
-            logger.warning("unread count not forgotten, cache unreachable: %s", type(exc).__name__)
-
+    forget = partial(
+        shared_cache_call, partial(cache.delete, key), what="unread count", then="left to expire"
+    )
     forget()
     transaction.on_commit(forget)
 
