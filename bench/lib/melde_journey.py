@@ -6,16 +6,17 @@ from the start page like a browser's first visit. A journey is the requests a br
 following every redirect:
 
 1. POST ``/anliegen/meldebescheinigung/start/`` → 302 to the first question;
-2. GET and POST ``…/person/`` (for whom: myself) → 200, 302;
-3. GET and POST ``…/art/`` (simple, electronic) → 200, 302;
-4. GET and POST ``…/pruefen/`` (declaration, idempotency key) → 200, 302 to the confirmation
+2. GET and POST ``…/angaben/`` (for whom: myself; simple; electronic) → 200, 302;
+3. GET and POST ``…/pruefen/`` (declaration, idempotency key) → 200, 302 to the confirmation
    (the system decides and issues the PDF within this request);
-5. GET the confirmation → 200 with the reference number and the certificate's link (the system
+4. GET the confirmation → 200 with the reference number and the certificate's link (the system
    decided at once, so the confirmation offers the document itself);
-6. GET the certificate → 200, the PDF.
+5. GET the certificate → 200, the PDF.
 
-Until 2026-12-05 the certificate was offered on the case page only, and the journey went there
-first (``/anliegen/meine/<reference>/``): ten requests instead of nine.
+Seven requests. Until 2026-12-05 the certificate was offered on the case page only, and the
+journey went there first (``/anliegen/meine/<reference>/``); until later that day the person and
+the kind of certificate were asked on two pages (``…/person/``, ``…/art/``): ten requests, then
+nine.
 
 A journey counts as a certificate only when the last answer is a PDF (``%PDF-``).
 """
@@ -37,10 +38,8 @@ CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
 REFERENCE = re.compile(r'class="[^"]*\brh-reference\b[^"]*">([^<]+)<')
 STEPS = (
     "start",
-    "person_get",
-    "person_post",
-    "art_get",
-    "art_post",
+    "details_get",
+    "details_post",
     "check_get",
     "check_post",
     "confirmation",
@@ -142,15 +141,15 @@ async def journey_run(connection: Connection, token: str) -> Journey:
     def goto(response) -> str:
         return location_path(response.headers.get("location", ""))
 
-    person = goto(await step("start", "POST", START, expect=302))
-    page = text(await step("person_get", "GET", person))
-    name = hidden_value(page, "applicant_name")
-    art = goto(
-        await step("person_post", "POST", person, {"applicant_name": name, "subject": "self"}, 302)
-    )
-    await step("art_get", "GET", art)
-    form = {"kind": "simple", "delivery": "electronic"}
-    check = goto(await step("art_post", "POST", art, form, 302))
+    details = goto(await step("start", "POST", START, expect=302))
+    page = text(await step("details_get", "GET", details))
+    form = {
+        "applicant_name": hidden_value(page, "applicant_name"),
+        "subject": "self",
+        "kind": "simple",
+        "delivery": "electronic",
+    }
+    check = goto(await step("details_post", "POST", details, form, 302))
     page = text(await step("check_get", "GET", check))
     key = hidden_value(page, "idempotency_key")
     form = {"idempotency_key": key, "declaration": "on"}

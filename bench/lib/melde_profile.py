@@ -16,7 +16,7 @@ keeps them in ``--var-dir``/keys.json, so that later runs read what it encrypted
         --journeys 60 --suggestions 600 [--profile var/melde-profile/journey] [--src /tmp/other/src]
 
 Citizens the register matches exactly are logged in as the demo BundID logs them in, and each
-runs the journey of the benchmark itself (``melde_journey.journey_run``: nine requests, every
+runs the journey of the benchmark itself (``melde_journey.journey_run``: seven requests, every
 redirect followed, down to the PDF), its requests answered in this process by Django's WSGI
 handler as the server calls it (``request_started`` included: the connection's health check),
 with the session and CSRF cookies the load generator sends, after ``rathaus.wsgi`` has loaded

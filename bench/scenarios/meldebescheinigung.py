@@ -5,7 +5,7 @@ residents per town, versus /healthz of the same server in the same run (issue 13
    (default 100,000) residents to each town's register; 16 adults of Norderstedt whom the register
    matches exactly get an account and a session as the demo BundID gives it (trust level "high").
 2. Each client opens the start page once (CSRF cookie and token, as a browser), then runs
-   journeys in a closed loop (``bench/lib/melde_journey.py``: nine requests, every redirect
+   journeys in a closed loop (``bench/lib/melde_journey.py``: seven requests, every redirect
    followed, down to the PDF) — ``--warmup`` seconds discarded, ``--duration`` seconds measured.
 3. ``/healthz`` with the same number of clients; then the database: certificates issued, cases
    not approved, drafts left.
@@ -192,7 +192,7 @@ def run(server, args) -> dict:
 SCENARIO = Scenario(
     name="meldebescheinigung",
     description=(
-        "Electronic Meldebescheinigung from the request to the PDF (nine requests per journey), "
+        "Electronic Meldebescheinigung from the request to the PDF (seven requests per journey), "
         "16 citizens logged in at trust level high, 100,000 residents per town; "
         "p95 and certificates/s, ratio to /healthz"
     ),

@@ -1,6 +1,7 @@
 """The electronic Meldebescheinigung in the browser, keyboard only, with axe on every page: from
-the start page to the service, identified with the (demo) eID, two questions, and the certificate
-is there at once: on the confirmation page, and on the case page reached from "My requests"."""
+the start page to the service, identified with the (demo) eID, one page of three questions, and
+the certificate is there at once: on the confirmation page, and on the case page reached from
+"My requests"."""
 
 from __future__ import annotations
 
@@ -23,15 +24,14 @@ def test_electronic_meldebescheinigung_at_once(new_page, town_url, locale):
     # The first demo resident: Erika Mustermann, trust level "high".
     begin_procedure(page, base, "meldebescheinigung")
 
-    assert page.url.endswith("/person/")
+    assert page.url.endswith("/angaben/")
     assert page.locator("#id_subject_0").is_checked()  # herself
     assert "Paula Mustermann" in main_text(page)  # her daughter, from the register
     checked_page(page)
-    submit_form(page)
-
-    assert page.url.endswith("/art/")
-    submit_form(page)  # nothing chosen: both questions in the error summary
+    submit_form(page)  # kind and delivery not chosen: both in the error summary
+    assert page.url.endswith("/angaben/")
     assert page.locator("[data-error-summary] li").count() == 2
+    assert page.locator("#id_subject_0").is_checked()  # the answer given is kept
     checked_page(page)
     focus(page, "#id_kind_0")
     page.keyboard.press("Space")

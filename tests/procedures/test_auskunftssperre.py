@@ -177,16 +177,16 @@ def test_no_answer_about_a_blocked_person_differs_from_a_non_existent_one(
         owner_token="t",
         trust_level="high",
     )
-    page = procedure_get("meldebescheinigung").page("person")
+    page = procedure_get("meldebescheinigung").page("angaben")
     choices = dict(
         page(context=services.case_context(case=draft, actor=erika)).fields["subject"].choices
     )
     assert str(hans.public_id) not in choices and "Hans" not in json.dumps(choices)
     form = page(
-        data={"subject": str(hans.public_id)},
+        data={"subject": str(hans.public_id), "kind": "simple", "delivery": "electronic"},
         context=services.case_context(case=draft, actor=erika),
     )
-    assert not form.is_valid()
+    assert not form.is_valid() and list(form.errors) == ["subject"]
 
 
 def test_pre_fill_for_hans_himself_still_works(register, hans_blocked):
@@ -216,7 +216,7 @@ def test_hans_own_certificate_waits_for_a_clerk_and_his_case_is_hidden_elsewhere
         register,
         user,
         "meldebescheinigung",
-        [("person", {"subject": "self"}), ("art", {"kind": "simple", "delivery": "electronic"})],
+        [("angaben", {"subject": "self", "kind": "simple", "delivery": "electronic"})],
     )
     assert case.status == CaseStatus.SUBMITTED and not IssuedDocument.objects.filter(case=case)
     # Another town's clerk: web back office and API, the same 404 as an invented reference.

@@ -34,15 +34,18 @@ def _apply(town, user, *, subject="self", kind="simple", delivery="electronic"):
     case = services.case_draft_start(
         municipality=town, procedure=procedure, actor=user, owner_token="t", trust_level="high"
     )
-    for page, data in [
-        (procedure.page("person"), {"applicant_name": user.full_name, "subject": subject}),
-        (procedure.page("art"), {"kind": kind, "delivery": delivery}),
-    ]:
-        form = page(data=data, context=services.case_context(case=case, actor=user))
-        assert form.is_valid(), form.errors
-        services.case_draft_answers_save(
-            case=case, page=page, cleaned_data=form.cleaned_data, actor=user
-        )
+    page = procedure.page("angaben")
+    data = {
+        "applicant_name": user.full_name,
+        "subject": subject,
+        "kind": kind,
+        "delivery": delivery,
+    }
+    form = page(data=data, context=services.case_context(case=case, actor=user))
+    assert form.is_valid(), form.errors
+    services.case_draft_answers_save(
+        case=case, page=page, cleaned_data=form.cleaned_data, actor=user
+    )
     case, _created = services.case_submit(
         case=case, actor=user, idempotency_key=case.idempotency_key, trust_level="high"
     )
@@ -109,7 +112,7 @@ def test_extended_certificate_for_a_child_in_custody(register, erika):
     )
     choices = dict(
         procedure_get(KEY)
-        .page("person")(
+        .page("angaben")(
             context=services.case_context(case=_draft_for(register, erika), actor=erika)
         )
         .fields["subject"]

@@ -28,7 +28,7 @@ def _request(town, user, delivery="electronic"):
         town,
         user,
         KEY,
-        [("person", {"subject": "self"}), ("art", {"kind": "simple", "delivery": delivery})],
+        [("angaben", {"subject": "self", "kind": "simple", "delivery": delivery})],
     )
 
 

@@ -20,12 +20,14 @@ class SubjectField(forms.ChoiceField):
         return value == SELF or super().valid_value(value)
 
 
-class SubjectPage(QuestionPage):
-    """For whom: the applicant, or a family member they may act for (spouse, children in their
-    custody — from the register; never anyone under an Auskunftssperre)."""
+class CertificatePage(QuestionPage):
+    """For whom (the applicant, or a family member they may act for: spouse, children in their
+    custody, from the register; never anyone under an Auskunftssperre), which certificate, and
+    how it is delivered: three short choices, asked on one page. The answers keep the names they
+    had on the two pages before (``person``, ``art``), so a draft begun then keeps them."""
 
-    slug = "person"
-    title = _("For whom is the certificate?")
+    slug = "angaben"
+    title = _("Your Meldebescheinigung")
     prefill = {"applicant_name": ("account", "full_name")}
 
     applicant_name = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
@@ -34,19 +36,6 @@ class SubjectPage(QuestionPage):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the person the certificate is for.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read when first needed (see ``SubjectField``), then kept for this form.
-        self.fields["subject"].choices = cache(partial(subjects_for, self.context))
-        if not self.is_bound and "subject" not in self.initial:
-            self.initial["subject"] = SELF
-
-
-class KindPage(QuestionPage):
-    slug = "art"
-    title = _("Which certificate, and how?")
-
     kind = forms.ChoiceField(
         label=_("Which certificate do you need?"),
         choices=CertificateKind.choices,
@@ -60,3 +49,10 @@ class KindPage(QuestionPage):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select how you want to receive the certificate.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when first needed (see ``SubjectField``), then kept for this form.
+        self.fields["subject"].choices = cache(partial(subjects_for, self.context))
+        if not self.is_bound and "subject" not in self.initial:
+            self.initial["subject"] = SELF

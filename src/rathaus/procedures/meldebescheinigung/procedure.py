@@ -12,7 +12,7 @@ from rathaus.register.constants import Sex
 from rathaus.register.interface import resident_register
 from rathaus.register.selectors import residences_of
 
-from .pages import KindPage, SubjectPage
+from .pages import CertificatePage
 from .rules import Delivery, certificate_rows
 from .subject import subject_person
 
@@ -50,7 +50,7 @@ class Meldebescheinigung(Procedure):
         "electronic at once and free, or printed and sent by post."
     )
     service_slug = "meldebescheinigung"
-    pages = [SubjectPage, KindPage]
+    pages = [CertificatePage]
     account_required = True
     document_types = [MELDEBESCHEINIGUNG]
     approval_documents = ["meldebescheinigung"]
