@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -23,6 +25,7 @@ from rathaus.cases.attachments import (
 )
 from rathaus.cases.constants import AttachmentErrorCode
 from rathaus.cases.models import Attachment, Case
+from rathaus.cases.plugin import procedure_get
 from rathaus.core.audit import AuditEvent
 from rathaus.core.storage import encrypted_file_read
 
@@ -415,3 +418,11 @@ def test_postfach_message_with_a_file(client, norderstedt, citizen, other_citize
     assert client.post(url, {"body": "Noch etwas."}, **nor).status_code == 302
     client.force_login(other_citizen)
     assert client.get(download, **nor).status_code == 404
+
+
+def test_a_procedure_without_file_pages_is_not_searched_for_page_files(norderstedt, citizen):
+    case = draft_make(municipality=norderstedt, actor=citizen)
+    procedure = procedure_get("meldebescheinigung")  # its pages ask for no file
+    with CaptureQueriesContext(connection) as queries:
+        removed = services.attachments_of_skipped_pages_remove(case=case, procedure=procedure)
+    assert removed == 0 and len(queries) == 0

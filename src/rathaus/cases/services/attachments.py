@@ -13,7 +13,7 @@ from rathaus.core.storage import encrypted_file_delete, encrypted_file_write
 from ..attachments import AttachmentError, content_check, size_label, virus_check
 from ..constants import ActorRole, AttachmentErrorCode, CaseStatus
 from ..models import Attachment, Case, Message
-from ..plugin import Procedure, procedure_get
+from ..plugin import AttachmentPage, Procedure, procedure_get
 from ..selectors import owner_token_digest
 from .context import actor_role_for_case
 
@@ -162,6 +162,8 @@ def attachment_remove(*, attachment, actor, owner_token: str = "") -> None:
 def attachments_of_skipped_pages_remove(*, case: Case, procedure: Procedure) -> int:
     """Remove files added on question pages that the final answers no longer ask (on submit)."""
 
+    if not any(issubclass(page, AttachmentPage) for page in procedure.pages):
+        return 0  # only a file page (``AttachmentPage``) files an attachment under its slug
     active = {page.slug for page in procedure.active_pages(case.answers or {})}
     stale = Attachment.objects.filter(municipality=case.municipality_id, case=case).exclude(
         page_slug=""
