@@ -314,6 +314,8 @@ def seed(
                     "submitted_at": case.submitted_at,
                     "decided_at": case.decided_at,
                     "closed_at": case.closed_at,
+                    # Receipted long ago: not for the task that takes up lost follow-ups.
+                    "receipt_queued_at": case.submitted_at,
                 }
                 row = []
                 for field in fields:

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from django.utils import timezone
 
 from rathaus.cases import services
 from rathaus.cases.constants import ActorRole, CaseStatus
-from rathaus.cases.models import CaseEvent
+from rathaus.cases.models import Case, CaseEvent
 from rathaus.cases.plugin import procedure_get
 from rathaus.core.storage import encrypted_file_read
 from rathaus.documents.models import IssuedDocument
@@ -261,3 +262,35 @@ def test_a_decision_rule_that_fails_leaves_the_case_submitted_and_sends_the_rece
     [receipt] = mails
     assert case.reference in receipt.subject
     assert "Wie es weitergeht" in receipt.body and "bereits" not in receipt.body
+
+
+class WorkerKilled(BaseException):
+    """The web worker killed during the PDF render: nothing after it runs, its open transaction
+    is rolled back."""
+
+
+def test_a_certificate_whose_worker_was_killed_is_issued_by_the_periodic_task(
+    register, erika, monkeypatch, django_capture_on_commit_callbacks
+):
+    def killed(*args, **kwargs):
+        raise WorkerKilled
+
+    with monkeypatch.context() as patch:
+        patch.setattr("rathaus.documents.services.pdf_render", killed)
+        with pytest.raises(WorkerKilled), django_capture_on_commit_callbacks(execute=True):
+            _apply(register, erika)
+    case = Case.objects.get(procedure_key=KEY)
+    assert case.status == CaseStatus.SUBMITTED and case.receipt_queued_at is None
+    assert not IssuedDocument.objects.exists() and not OutboxMessage.objects.exists()
+
+    # The register match needs no session: the system decides as the submit would have.
+    later = timezone.now() + services.FOLLOW_UP_LOST_AFTER + datetime.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.case_follow_ups_resume(now=later) == 1
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED and case.receipt_queued_at is not None
+    decision = CaseEvent.objects.get(case=case, to_status=CaseStatus.APPROVED)
+    assert decision.actor_role == ActorRole.SYSTEM and decision.rule == "exact-register-match"
+    assert "Mustermann" in _pdf_text(case)
+    [receipt] = OutboxMessage.objects.all()
+    assert case.reference in receipt.subject and "bereits bewilligt" in receipt.body

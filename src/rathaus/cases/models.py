@@ -72,6 +72,11 @@ class Case(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # When the follow-up of the submit was done: the procedure's decision rule has run and the
+    # receipt was queued (or there was nobody to send it to). Set in the transaction that queues
+    # the receipt, so that it goes out once; a case submitted long ago without it is taken up
+    # again by ``services.case_follow_ups_resume``.
+    receipt_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
@@ -103,6 +108,13 @@ class Case(models.Model):
                 fields=["municipality", "reference"],
                 opclasses=["", "varchar_pattern_ops"],
                 name="case_town_reference_like_idx",
+            ),
+            # The submitted cases still waiting for their receipt (for seconds, normally): the
+            # periodic task that looks for lost ones reads this, not the whole table.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(receipt_queued_at__isnull=True, submitted_at__isnull=False),
+                name="case_receipt_pending_idx",
             ),
         ]
         verbose_name = _("case")

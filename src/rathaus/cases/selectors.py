@@ -601,6 +601,18 @@ def case_status_lookup(*, municipality, reference: str, birth_date) -> Case | No
     return case
 
 
+def case_follow_ups_lost(*, submitted_before: datetime.datetime) -> QuerySet[Case]:
+    """Cases submitted before ``submitted_before`` whose follow-up of the submit (the decision
+    rule, the receipt: ``services.case_decision_after_submit``) never committed, the oldest
+    first. Every town's: for the system's periodic task, which takes them up again."""
+    return (
+        Case.objects.filter(receipt_queued_at__isnull=True, submitted_at__lt=submitted_before)
+        .exclude(status=CaseStatus.DRAFT)
+        .select_related("municipality", "applicant")
+        .order_by("submitted_at", "pk")
+    )
+
+
 def case_state_counts() -> list[tuple[str, str, int]]:
     """(municipality short name, status, count) of every Case row, for the metrics page."""
     rows = (

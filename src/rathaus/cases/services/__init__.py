@@ -7,7 +7,8 @@ case's status changes.
   ``case_stage_set``), the procedure's lifecycle hooks and decision rule, withdrawal;
 * ``mail``: the receipt, decision and update e-mails to the applicant, sent after commit;
 * ``drafts``: who may apply, drafts and their answers, deleting expired or abandoned drafts;
-* ``submission``: submitting a draft, recording a complete application taken in by staff;
+* ``submission``: submitting a draft, recording a complete application taken in by staff,
+  taking up a submit's decision and receipt lost with its process;
   ``references``: the gap-free reference numbers allocated on submit;
 * ``postfach``: messages between the applicant and the town;
 * ``staff``: a clerk's work — read log, assignment, information requests, decisions,
@@ -60,12 +61,20 @@ from .staff import (
     case_request_information,
 )
 from .status import case_rule_recheck, case_stage_set, case_transition, case_withdraw
-from .submission import SUBMITTED_FIELDS, answers_errors, case_record, case_submit
+from .submission import (
+    FOLLOW_UP_LOST_AFTER,
+    SUBMITTED_FIELDS,
+    answers_errors,
+    case_follow_ups_resume,
+    case_record,
+    case_submit,
+)
 
 __all__ = [
     "ATTACHMENT_DEFAULT_EXTENSION",
     "ATTACHMENT_EXTENSIONS",
     "CLERK_DECISIONS",
+    "FOLLOW_UP_LOST_AFTER",
     "ORPHAN_GRACE_SECONDS",
     "SUBMITTED_FIELDS",
     "actor_role_for_case",
@@ -87,6 +96,7 @@ __all__ = [
     "case_drafts_expired_delete",
     "case_drafts_of_owner_delete",
     "case_fee",
+    "case_follow_ups_resume",
     "case_group_item_remove",
     "case_group_item_save",
     "case_notify_applicant",

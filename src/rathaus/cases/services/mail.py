@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,14 +24,33 @@ def _case_for_mail(case_id: int) -> Case | None:
     return Case.objects.select_related("applicant", "municipality").filter(pk=case_id).first()
 
 
-def case_receipt_send(*, case_id: int) -> None:
+@transaction.atomic
+def case_receipt_send(*, case_id: int, decision: bool = False) -> None:
     """E-mail the receipt of a submitted case: which service, the reference number and what
     happens next (``Procedure.next_steps``), in the recipient's language. It goes to the
     applicant's account, or else to the address the procedure found in the answers
     (``Procedure.contact_email``): an applicant without an account gets it too.
 
     Sent after the procedure's decision rule has run: a case it decided at once says so (its
-    documents waiting in the account), with no update notice of its own; never a reason."""
+    documents waiting in the account), with no update notice of its own; never a reason. With
+    ``decision``, the decision with its text follows it (``case_decision_send``).
+
+    Once per case: the mails are queued in the transaction that marks the follow-up of the
+    submit done (``Case.receipt_queued_at``), and only by the run that marked it. A process that
+    dies before this commits leaves neither, and the periodic task that takes up lost follow-ups
+    finds the case (``submission.case_follow_ups_resume``); a case without an address to send the
+    receipt to is marked all the same."""
+    marked = Case.objects.filter(pk=case_id, receipt_queued_at__isnull=True).update(
+        receipt_queued_at=timezone.now()
+    )
+    if not marked:  # done by an earlier run, or the case is gone
+        return
+    _receipt_queue(case_id=case_id)
+    if decision:
+        case_decision_send(case_id=case_id)
+
+
+def _receipt_queue(*, case_id: int) -> None:
     case = _case_for_mail(case_id)
     if case is None or not case.reference:
         return

@@ -235,6 +235,10 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
     The applicant gets one e-mail, the receipt, queued after the decision has committed: it
     tells a decision taken at once, which sends no update notice of its own. Only a decision to
     e-mail with its text (``Procedure.reply_email``) follows the receipt as a mail of its own.
+    Both are queued once per case, in the transaction that marks this follow-up done
+    (``Case.receipt_queued_at``, ``case_receipt_send``): a process that dies before that commits
+    (killed during the PDF render) leaves the case submitted and unmarked, and the periodic
+    task runs this again for it (``submission.case_follow_ups_resume``).
     Returns the case as it stands.
     """
     try:
@@ -248,9 +252,8 @@ def case_decision_after_submit(*, case: Case, actor, trust_level: str | None) ->
         # Only the case's id: the answers and the applicant are personal data.
         logger.exception("The system's decision on case %s failed; it waits for a clerk", case.pk)
         locked = Case.objects.get(pk=case.pk, municipality=case.municipality_id)
-    mail_after_commit(partial(case_receipt_send, case_id=locked.pk))
-    if _decision_mailed(case=locked, to_status=locked.status, reason=""):
-        mail_after_commit(partial(case_decision_send, case_id=locked.pk))
+    decision = _decision_mailed(case=locked, to_status=locked.status, reason="")
+    mail_after_commit(partial(case_receipt_send, case_id=locked.pk, decision=decision))
     return locked
 
 

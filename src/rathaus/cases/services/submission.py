@@ -1,10 +1,13 @@
 """Submitting an application: a citizen's draft (``case_submit``) or a complete application a
 clerk or a staff system takes in (``case_record``); both check the answers the same way,
 allocate the reference number, and then run the procedure's decision rule and send the receipt
-the same way (``case_decision_after_submit``)."""
+the same way (``case_decision_after_submit``). Where the process died before that, a periodic task
+takes it up again (``case_follow_ups_resume``)."""
 
 from __future__ import annotations
 
+import datetime
+import logging
 import secrets
 import uuid
 from typing import Any
@@ -16,12 +19,20 @@ from ..constants import ActorRole, CaseErrorCode, CaseStatus, Channel
 from ..errors import CaseError
 from ..models import Case
 from ..plugin import JourneyContext, Procedure, answer_to_json, procedure_get
-from ..selectors import applicant_name_digest, is_staff_of
+from ..selectors import applicant_name_digest, case_follow_ups_lost, is_staff_of
 from .attachments import attachments_of_skipped_pages_remove
 from .context import case_locked
 from .drafts import case_access_check
 from .references import reference_allocate
 from .status import case_decision_after_submit, transition_locked
+
+logger = logging.getLogger(__name__)
+
+# A submit's follow-up (decision rule, receipt) that has not committed this long after the submit
+# was lost with its process; a slow one still running (a PDF to render) has long finished.
+FOLLOW_UP_LOST_AFTER = datetime.timedelta(minutes=10)
+# Lost follow-ups taken up per run of the periodic task (every five minutes), the oldest first.
+FOLLOW_UP_BATCH = 200
 
 
 def answers_errors(
@@ -231,3 +242,35 @@ def _page_validate(
         ]
     out.update({name: answer_to_json(form.cleaned_data.get(name)) for name in page.field_names()})
     return errors
+
+
+def case_follow_ups_resume(
+    *, now: datetime.datetime | None = None, limit: int = FOLLOW_UP_BATCH
+) -> int:
+    """Take up again the follow-up of submits that was lost: cases submitted more than
+    ``FOLLOW_UP_LOST_AFTER`` ago whose decision rule and receipt never committed, because the
+    process died in between (a web worker killed during the PDF render). For each, at most
+    ``limit`` of them, the oldest first: ``case_decision_after_submit`` as the system, which runs
+    the decision rule if the case is still submitted and then queues the receipt, once. Each case
+    on its own: one that fails is logged (by its id only) and does not stop the others. Returns
+    how many were taken up.
+
+    The trust level of the session that submitted is not known any more, so the rule sees
+    ``trust_level=None`` and no actor (``context.system``). That is the safe side, not a
+    lesser proof: a rule that asks for this session's identity proof or for the person acting
+    (Abmeldung's eID, Wohnungsgeber's member of a landlord organisation with the second factor)
+    does not decide, and the case waits for a clerk. A rule that reads only the case, the
+    account and the register (Meldebescheinigung's exact register match) decides as it would
+    have: the catalogue's trust level was checked when the case was submitted."""
+    now = now or timezone.now()
+    lost = list(case_follow_ups_lost(submitted_before=now - FOLLOW_UP_LOST_AFTER)[:limit])
+    resumed = 0
+    for case in lost:
+        try:
+            case_decision_after_submit(case=case, actor=None, trust_level=None)
+        except Exception:
+            # Only the case's id: the answers and the applicant are personal data.
+            logger.exception("The follow-up of case %s's submit failed again", case.pk)
+            continue
+        resumed += 1
+    return resumed
