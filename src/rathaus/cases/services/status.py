@@ -92,10 +92,12 @@ def transition_locked(
     rule: str = "",
     trust_level: str | None = None,
     notify: bool = True,
+    also_save: tuple[str, ...] = (),
 ) -> Case:
     """Move ``case``, whose row the caller has locked in this transaction (``case_locked``), to
     ``to_status``: the transition table's check, the history, the audit event, the mail after
     commit, the procedure's hook and, on reaching the back office, its decision rule.
+    ``also_save``: fields the caller has set on the locked row, written in the move's UPDATE.
 
     Submitting (from a draft) mails nothing here, nor does a move with ``notify=False`` (the
     decision taken at once when submitting): ``case_decision_after_submit`` sends the receipt
@@ -120,11 +122,12 @@ def transition_locked(
     # The fields' own rules; uniqueness and the table's check constraints are the database's to
     # enforce on the UPDATE (asking first cost five statements per transition).
     locked.full_clean(
-        exclude=["answers", "applicant", "assignee", "municipality"],
+        exclude=["answers", "applicant", "assignee", "municipality", *also_save],
         validate_unique=False,
         validate_constraints=False,
     )
-    locked.save(update_fields=["status", "submitted_at", "decided_at", "closed_at", "updated_at"])
+    moved = ["status", "submitted_at", "decided_at", "closed_at", "updated_at"]
+    locked.save(update_fields=[*also_save, *moved])
     _history_write(
         case=locked,
         actor=actor,

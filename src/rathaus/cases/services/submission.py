@@ -123,7 +123,6 @@ def _submit(
     locked.applicant_name = name
     locked.applicant_name_digest = applicant_name_digest(name)
     locked.reference = reference_allocate(municipality=locked.municipality, at=now)
-    locked.save(update_fields=[*SUBMITTED_FIELDS, "updated_at"])
     # A file added on a page the final answers no longer ask is not submitted.
     attachments_of_skipped_pages_remove(case=locked, procedure=procedure)
     return transition_locked(
@@ -133,6 +132,7 @@ def _submit(
         actor_role=role,
         reason="",
         trust_level=trust_level,
+        also_save=SUBMITTED_FIELDS,  # one UPDATE for the answers and the move
     )
 
 
