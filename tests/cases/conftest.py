@@ -88,3 +88,15 @@ def submitted_make(*, municipality, actor, answers=None):
     )
     assert created
     return case
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run ``action(*args, **kwargs)`` and then the callbacks it left for the commit (the
+    e-mails queued after it), as the request's commit would."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run

@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def bundle_window(settings):
     settings.RATHAUS_CASE_MAIL_BUNDLE_SECONDS = 120
     HUEY.flush()

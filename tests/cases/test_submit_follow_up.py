@@ -30,15 +30,6 @@ class WorkerKilled(BaseException):
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def rule(procedure_variant):
     """The general request approved by its rule when submitted (no letter to render), after
     ``rule.crash`` is cleared: until then the process dies while the rule runs. The contexts
