@@ -100,3 +100,8 @@ def run_on_commit(django_capture_on_commit_callbacks):
             return action(*args, **kwargs)
 
     return run
+
+
+class WorkerKilled(BaseException):
+    """The process ends here (a web worker killed during the PDF render): nothing after it runs,
+    and its open transaction is rolled back. No ``except Exception`` catches it."""

@@ -16,17 +16,19 @@ from rathaus.cases.plugin import Decision, DecisionOutcome
 from rathaus.cases.services.status import case_decision_after_submit
 from rathaus.notifications.models import OutboxMessage, QueuedEmail
 
-from .conftest import COMPLETE_ANSWERS, GENERAL, POSTAL_ANSWERS, draft_make, submitted_make
+from .conftest import (
+    COMPLETE_ANSWERS,
+    GENERAL,
+    POSTAL_ANSWERS,
+    WorkerKilled,
+    draft_make,
+    submitted_make,
+)
 
 pytestmark = pytest.mark.django_db
 
 MIGRATION = importlib.import_module("rathaus.cases.migrations.0014_case_receipt_queued_at")
 LATER = services.FOLLOW_UP_LOST_AFTER + dt.timedelta(minutes=1)
-
-
-class WorkerKilled(BaseException):
-    """The process ends here (a web worker killed during the PDF render): nothing after it runs,
-    and its open transaction is rolled back."""
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from rathaus.notifications.models import OutboxMessage, QueuedEmail
 from rathaus.register import services as register_services
 from rathaus.register.constants import BlockKind
 from rathaus.register.models import Person
-from tests.cases.conftest import user_make
+from tests.cases.conftest import WorkerKilled, user_make
 
-from .meldewesen import eid_user
+from .meldewesen import eid_session, eid_user
 
 KEY = "meldebescheinigung"
 
@@ -264,11 +264,6 @@ def test_a_decision_rule_that_fails_leaves_the_case_submitted_and_sends_the_rece
     assert "Wie es weitergeht" in receipt.body and "bereits" not in receipt.body
 
 
-class WorkerKilled(BaseException):
-    """The web worker killed during the PDF render: nothing after it runs, its open transaction
-    is rolled back."""
-
-
 def test_a_certificate_whose_worker_was_killed_is_issued_by_the_periodic_task(
     register, erika, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -294,3 +289,23 @@ def test_a_certificate_whose_worker_was_killed_is_issued_by_the_periodic_task(
     assert "Mustermann" in _pdf_text(case)
     [receipt] = OutboxMessage.objects.all()
     assert case.reference in receipt.subject and "bereits bewilligt" in receipt.body
+
+
+def test_the_question_page_shows_the_family_to_its_applicant_only(
+    register, erika, nor_client, rei_client
+):
+    page = f"/anliegen/{KEY}/{_draft_for(register, erika).public_id}/angaben/"
+    eid_session(nor_client, erika)
+    answer = nor_client.get(page)
+    assert answer.status_code == 200 and "Paula Mustermann" in answer.content.decode()
+    # The wrong citizen, a clerk of the town and the right citizen in another town: no page.
+    for user in (
+        eid_user("max@example.org", "Max", "Meier", (1970, 1, 1)),
+        user_make("clerk@norderstedt.example", staff_of=register),
+    ):
+        eid_session(nor_client, user)
+        answer = nor_client.get(page)
+        assert answer.status_code == 404 and "Paula" not in answer.content.decode()
+    eid_session(rei_client, erika)
+    answer = rei_client.get(page)
+    assert answer.status_code == 404 and "Paula" not in answer.content.decode()
